@@ -1,0 +1,29 @@
+package io.stowage.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The root {@code stowage} command. Subcommands register here, one line each. */
+@Command(
+        name = "stowage",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Move media and masses of small files through S3.",
+            "",
+            "Every command prints human text by default and one JSON document with --json.",
+            "Exit codes: 0 success, 1 failed, 2 bad usage, 3 batch finished with some items failed."
+        },
+        footer = {"", "Examples:", "  stowage demo", "  stowage des ls day.des --json", "  stowage <command> --help"},
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+final class StowageCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

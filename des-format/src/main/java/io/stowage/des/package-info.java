@@ -1,0 +1,4 @@
+/**
+ * DES v1 small-files container.
+ */
+package io.stowage.des;
