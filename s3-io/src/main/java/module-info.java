@@ -1,0 +1,22 @@
+/**
+ * S3 access for Stowage: one client factory ({@link io.stowage.s3.S3Settings}), the parallel
+ * {@link io.stowage.s3.ParallelUploader} and {@link io.stowage.s3.ParallelDownloader}, stale multipart clean-up and
+ * {@link io.stowage.s3.EmbeddedS3}, an in-process S3 endpoint over a local folder (needs S3Proxy on the class path).
+ */
+module io.stowage.s3 {
+    requires transitive software.amazon.awssdk.services.s3;
+    requires transitive software.amazon.awssdk.core;
+    requires transitive software.amazon.awssdk.awscore;
+    requires transitive software.amazon.awssdk.regions;
+    requires transitive software.amazon.awssdk.auth;
+    requires transitive software.amazon.awssdk.identity.spi;
+    requires software.amazon.awssdk.utils;
+    requires software.amazon.awssdk.retries;
+    requires software.amazon.awssdk.retries.api;
+    requires software.amazon.awssdk.http;
+    requires software.amazon.awssdk.http.apache;
+    requires software.amazon.awssdk.http.nio.netty;
+    requires org.slf4j;
+
+    exports io.stowage.s3;
+}
