@@ -1,0 +1,15 @@
+package io.stowage.des;
+
+/**
+ * What a finished {@link DesWriter} wrote.
+ *
+ * @param archive          where (path or URL)
+ * @param entries          entries in the index
+ * @param dataBytes        payload bytes stored inside the archive
+ * @param externalEntries  entries stored outside the archive
+ * @param externalBytes    payload bytes stored outside
+ * @param archiveBytes     size of the archive object
+ */
+public record DesWriteResult(String archive, int entries, long dataBytes, int externalEntries, long externalBytes,
+                             long archiveBytes) {
+}

@@ -1,0 +1,514 @@
+package io.stowage.des;
+
+import io.stowage.des.internal.MetaJson;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * Streams entries into a DES v1 archive. Payloads go straight to the {@link DesSink} (never whole in memory, except
+ * {@code byte[]}/{@code ByteBuffer} the caller already holds); META and INDEX are kept (small) and written by
+ * {@link #finish()}, which commits the sink atomically. {@link #close()} without {@code finish()}, or any exception,
+ * leaves nothing under the final name and deletes the external objects this writer stored.
+ *
+ * <pre>{@code
+ * try (DesWriter w = DesWriter.builder(Path.of("day.des"))
+ *         .externalThreshold(100L << 20)
+ *         .externalStore(ExternalStore.directory(Path.of("big")), "2025-01-15/shard_07")
+ *         .build()) {
+ *     w.add("cam-01.jpg", Path.of("cam-01.jpg"), Map.of("source", "cam-01"));
+ *     w.finish();                              // atomic: nothing under day.des before this returns
+ * }
+ * }</pre>
+ *
+ * <p>By default the writer adds Stowage's checksums (a {@code crc32c} per entry in META and the footer CRC-32C of
+ * META+INDEX, DES-V1.md); the reference reader ignores them. {@link Builder#checksums(boolean) checksums(false)}
+ * writes exactly what the reference writer writes.
+ *
+ * <p>Not thread-safe: add entries from one thread (or synchronize externally).
+ */
+public final class DesWriter implements AutoCloseable {
+    private static final int BUFFER = 1 << 20;
+
+    private final DesSink sink;
+    private final boolean checksums;
+    private final long externalThreshold;
+    private final ExternalStore externalStore;
+    private final String externalPrefix;
+    private final boolean allowDuplicateNames;
+
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+    private final ByteArrayOutputStream meta = new ByteArrayOutputStream(64 * 1024);
+    private final ByteArrayOutputStream index = new ByteArrayOutputStream(64 * 1024);
+    private final Set<String> names = new HashSet<>();
+    private final List<String> storedExternalKeys = new ArrayList<>();
+    private final CRC32C crc = new CRC32C();
+    private long position;
+    private long dataBytes;
+    private long externalBytes;
+    private int count;
+    private int externalCount;
+    private boolean finished;
+    private boolean closed;
+    private Throwable failure;
+
+    private DesWriter(Builder b, DesSink sink) {
+        this.sink = sink;
+        this.checksums = b.checksums;
+        this.externalThreshold = b.externalThreshold;
+        this.externalStore = b.externalStore;
+        this.externalPrefix = b.externalPrefix;
+        this.allowDuplicateNames = b.allowDuplicateNames;
+    }
+
+    /** A writer to a local file (fails at {@link Builder#build()} if it exists, unless {@code overwrite(true)}). */
+    public static Builder builder(Path target) {
+        return new Builder(target, null);
+    }
+
+    /** A writer to any sink (des-s3: S3 multipart). */
+    public static Builder builder(DesSink sink) {
+        return new Builder(null, Objects.requireNonNull(sink, "sink"));
+    }
+
+    /** Configures a writer; not thread-safe, build once. */
+    public static final class Builder {
+        private final Path target;
+        private final DesSink sink;
+        private boolean checksums = true;
+        private long externalThreshold = 100L << 20;
+        private ExternalStore externalStore;
+        private String externalPrefix = "";
+        private boolean allowDuplicateNames;
+        private boolean overwrite;
+
+        private Builder(Path target, DesSink sink) {
+            this.target = target;
+            this.sink = sink;
+        }
+
+        /** Write Stowage's checksums (default true); false writes exactly what the reference writes. */
+        public Builder checksums(boolean v) {
+            this.checksums = v;
+            return this;
+        }
+
+        /** Payloads of at least this many bytes go to the external store, when one is set (default 100 MiB). */
+        public Builder externalThreshold(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("external threshold " + bytes + " must be >= 0 bytes");
+            }
+            this.externalThreshold = bytes;
+            return this;
+        }
+
+        /**
+         * Stores big payloads in {@code store} under {@code {prefix}/_bigFiles/{name}} (the prefix is usually the
+         * archive's folder in its bucket; empty for {@code _bigFiles/{name}}). Without a store every payload is
+         * stored inside the archive.
+         */
+        public Builder externalStore(ExternalStore store, String prefix) {
+            this.externalStore = Objects.requireNonNull(store, "store");
+            String p = prefix == null ? "" : prefix;
+            while (p.endsWith("/")) {
+                p = p.substring(0, p.length() - 1);
+            }
+            this.externalPrefix = p;
+            return this;
+        }
+
+        /**
+         * Accept the same name twice (default false: {@link DesNameException}). Readers return the last one; only
+         * for rewriting archives that already hold duplicates.
+         */
+        public Builder allowDuplicateNames(boolean v) {
+            this.allowDuplicateNames = v;
+            return this;
+        }
+
+        /** Replace an existing file at the target path on {@link #finish()} (default false). */
+        public Builder overwrite(boolean v) {
+            this.overwrite = v;
+            return this;
+        }
+
+        /** Opens the sink and writes the header. */
+        public DesWriter build() {
+            DesSink s = sink;
+            if (s == null) {
+                try {
+                    s = DesSink.file(target, overwrite);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    throw new DesException(target + " already exists; choose another name or overwrite it (--force)");
+                } catch (IOException e) {
+                    throw new DesIoException("cannot create " + target, e);
+                }
+            }
+            DesWriter w = new DesWriter(this, s);
+            w.writeHeader();
+            return w;
+        }
+    }
+
+    private void writeHeader() {
+        buf.put(DesFooter.HEADER_MAGIC).put((byte) 1).put(new byte[7]);
+        position = DesFooter.HEADER_SIZE;
+    }
+
+    /** Adds an entry from bytes in memory. */
+    public DesWriter add(String name, byte[] data, Map<String, ?> userMeta) {
+        return add(name, ByteBuffer.wrap(data), userMeta);
+    }
+
+    /** Adds an entry from a buffer (position to limit; the buffer is not modified). */
+    public DesWriter add(String name, ByteBuffer data, Map<String, ?> userMeta) {
+        ByteBuffer d = data.duplicate();
+        long size = d.remaining();
+        return addEntry(name, size, userMeta, new Source() {
+            @Override
+            public long copyInto(DesWriter w, CRC32C c) throws IOException {
+                w.putBytes(d, c);
+                return size;
+            }
+
+            @Override
+            public InputStream stream() {
+                return new java.io.ByteArrayInputStream(toArray(d.duplicate()));
+            }
+        });
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    /**
+     * Adds an entry of exactly {@code length} bytes read from {@code in} (streamed, never held whole). A stream
+     * that ends early or has more bytes fails the entry (and the writer).
+     */
+    public DesWriter add(String name, InputStream in, long length, Map<String, ?> userMeta) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length " + length + " of '" + name + "' must be >= 0");
+        }
+        return addEntry(name, length, userMeta, new Source() {
+            @Override
+            public long copyInto(DesWriter w, CRC32C c) throws IOException {
+                return w.putChannel(Channels.newChannel(in), length, c, name);
+            }
+
+            @Override
+            public InputStream stream() {
+                return in;
+            }
+        });
+    }
+
+    /**
+     * Adds a file's bytes (streamed). A file whose size changes while it is read fails with a message saying so;
+     * nothing half-written is ever committed.
+     */
+    public DesWriter add(String name, Path file, Map<String, ?> userMeta) {
+        FileChannel fc;
+        long size;
+        try {
+            fc = FileChannel.open(file, StandardOpenOption.READ);
+            size = fc.size();
+        } catch (IOException e) {
+            throw new DesIoException("cannot read " + file + " for entry '" + name + "'", e);
+        }
+        try (FileChannel ch = fc) {
+            return addEntry(name, size, userMeta, new Source() {
+                @Override
+                public long copyInto(DesWriter w, CRC32C c) throws IOException {
+                    return w.putChannel(ch, size, c, file.toString());
+                }
+
+                @Override
+                public InputStream stream() {
+                    return Channels.newInputStream(ch);
+                }
+            });
+        } catch (IOException e) {
+            throw new DesIoException("cannot close " + file, e);
+        }
+    }
+
+    private interface Source {
+        long copyInto(DesWriter w, CRC32C crc) throws IOException;
+
+        InputStream stream() throws IOException;
+    }
+
+    private DesWriter addEntry(String name, long size, Map<String, ?> userMeta, Source source) {
+        checkOpen();
+        EntryNames.check(name);
+        if (!allowDuplicateNames && names.contains(name)) {
+            throw new DesNameException(name, "entry name '" + name + "' was already added to " + sink.describe()
+                    + "; names must be unique within an archive");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (userMeta != null) {
+            m.putAll(userMeta);
+        }
+        try {
+            boolean external = externalStore != null && size >= externalThreshold;
+            long dataOffset;
+            int flags = 0;
+            CRC32C c = checksums ? crc : null;
+            if (c != null) {
+                c.reset();
+            }
+            m.put("size", size);
+            if (external) {
+                String key = (externalPrefix.isEmpty() ? "" : externalPrefix + "/") + "_bigFiles/" + name;
+                storedExternalKeys.add(key);
+                CountingCrcStream s = new CountingCrcStream(source.stream(), c);
+                externalStore.put(key, s, size);
+                if (s.count != size) {
+                    throw new DesException("entry '" + name + "' delivered " + s.count + " bytes, expected " + size
+                            + "; the source changed while packing");
+                }
+                dataOffset = 0;
+                flags = DesEntry.FLAG_EXTERNAL;
+                m.put("is_external", Boolean.TRUE);
+                m.put("external_key", key);
+                externalBytes += size;
+                externalCount++;
+            } else {
+                dataOffset = position;
+                long copied = source.copyInto(this, c);
+                if (copied != size) {
+                    throw new DesException("entry '" + name + "' delivered " + copied + " bytes, expected " + size
+                            + "; the source changed while packing");
+                }
+                dataBytes += size;
+            }
+            if (c != null) {
+                m.put("crc32c", String.format("%08x", (int) c.getValue()));
+            }
+            byte[] metaBytes = MetaJson.encode(m);
+            if (metaBytes.length > DesIndex.MAX_META_BYTES) {
+                throw new DesException("META of entry '" + name + "' is " + metaBytes.length
+                        + " bytes, over the limit of " + DesIndex.MAX_META_BYTES + "; store less metadata");
+            }
+            long metaOffsetRel = meta.size();
+            meta.write(metaBytes);
+            byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer rec = ByteBuffer.allocate(2 + nameBytes.length + 36).order(ByteOrder.LITTLE_ENDIAN);
+            rec.putShort((short) nameBytes.length).put(nameBytes).putLong(dataOffset).putLong(size)
+                    .putLong(metaOffsetRel) // made absolute in finish()
+                    .putLong(metaBytes.length).putInt(flags);
+            index.write(rec.array());
+            names.add(name);
+            count++;
+            return this;
+        } catch (IOException e) {
+            failure = e;
+            throw new DesIoException("cannot add entry '" + name + "' to " + sink.describe(), e);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    private static final class CountingCrcStream extends FilterInputStream {
+        private final CRC32C crc;
+        long count;
+
+        CountingCrcStream(InputStream in, CRC32C crc) {
+            super(in);
+            this.crc = crc;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+                if (crc != null) {
+                    crc.update(b);
+                }
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                if (crc != null) {
+                    crc.update(b, off, n);
+                }
+            }
+            return n;
+        }
+    }
+
+    private void putBytes(ByteBuffer src, CRC32C c) throws IOException {
+        if (c != null) {
+            c.update(src.duplicate());
+        }
+        while (src.hasRemaining()) {
+            if (!buf.hasRemaining()) {
+                flush();
+            }
+            int n = Math.min(buf.remaining(), src.remaining());
+            ByteBuffer part = src.duplicate();
+            part.limit(part.position() + n);
+            buf.put(part);
+            src.position(src.position() + n);
+            position += n;
+        }
+    }
+
+    /** Copies exactly {@code size} bytes from {@code src} through the buffer, then checks the source has no more. */
+    private long putChannel(ReadableByteChannel src, long size, CRC32C c, String what) throws IOException {
+        long remaining = size;
+        while (remaining > 0) {
+            if (!buf.hasRemaining()) {
+                flush();
+            }
+            int start = buf.position();
+            ByteBuffer view = buf.duplicate();
+            view.limit(start + (int) Math.min(buf.remaining(), remaining));
+            int n = src.read(view);
+            if (n < 0) {
+                throw new IOException(what + " ended after " + (size - remaining) + " of " + size
+                        + " bytes: it changed during packing; pack it again once it is complete");
+            }
+            if (c != null) {
+                ByteBuffer written = buf.duplicate();
+                written.position(start).limit(start + n);
+                c.update(written);
+            }
+            buf.position(start + n);
+            remaining -= n;
+            position += n;
+        }
+        ByteBuffer probe = ByteBuffer.allocate(1);
+        if (src.read(probe) > 0) {
+            throw new IOException(what + " grew beyond " + size + " bytes while it was packed; pack it again once"
+                    + " it is complete");
+        }
+        return size;
+    }
+
+    private void flush() throws IOException {
+        buf.flip();
+        while (buf.hasRemaining()) {
+            sink.write(buf);
+        }
+        buf.clear();
+    }
+
+    /**
+     * Writes META, INDEX and FOOTER and commits the sink: the archive appears under its final name complete, or not
+     * at all.
+     */
+    public DesWriteResult finish() {
+        checkOpen();
+        try {
+            long dataLength = position - DesFooter.HEADER_SIZE;
+            long metaStart = position;
+            byte[] metaBytes = meta.toByteArray();
+            byte[] indexBytes = index.toByteArray();
+            // make meta offsets absolute
+            ByteBuffer idx = ByteBuffer.wrap(indexBytes).order(ByteOrder.LITTLE_ENDIAN);
+            int p = 0;
+            for (int i = 0; i < count; i++) {
+                int nameLen = idx.getShort(p) & 0xffff;
+                int metaAt = p + 2 + nameLen + 16;
+                idx.putLong(metaAt, idx.getLong(metaAt) + metaStart);
+                p += 2 + nameLen + 36;
+            }
+            int tailCrc = 0;
+            if (checksums) {
+                CRC32C c = new CRC32C();
+                c.update(metaBytes);
+                c.update(indexBytes);
+                tailCrc = (int) c.getValue();
+            }
+            putBytes(ByteBuffer.wrap(metaBytes), null);
+            long indexStart = position;
+            putBytes(ByteBuffer.wrap(indexBytes), null);
+            putBytes(DesFooter.encode(DesFooter.HEADER_SIZE, dataLength, metaStart, metaBytes.length, indexStart,
+                    indexBytes.length, count, checksums, tailCrc), null);
+            flush();
+            sink.commit();
+            finished = true;
+            return new DesWriteResult(sink.describe(), count, dataBytes, externalCount, externalBytes, position);
+        } catch (IOException e) {
+            failure = e;
+            throw new DesIoException("cannot finish " + sink.describe(), e);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    private void checkOpen() {
+        if (finished || closed) {
+            throw new IllegalStateException("writer for " + sink.describe() + " is already "
+                    + (finished ? "finished" : "closed"));
+        }
+        if (failure != null) {
+            throw new IllegalStateException("writer for " + sink.describe() + " failed earlier (" + failure
+                    + "); nothing was committed, start a new one", failure);
+        }
+    }
+
+    /** Entries added so far. */
+    public int count() {
+        return count;
+    }
+
+    /** Bytes written to the archive so far (header and payloads). */
+    public long position() {
+        return position;
+    }
+
+    /**
+     * Without a completed {@link #finish()}: aborts the sink and deletes the external objects this writer stored,
+     * so nothing remains under the final name. After {@code finish()}: does nothing.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!finished) {
+            sink.abort();
+            if (externalStore != null) {
+                for (String key : storedExternalKeys) {
+                    try {
+                        externalStore.delete(key);
+                    } catch (IOException | RuntimeException ignored) {
+                        // best effort; an orphan external object is never referenced by a committed archive
+                    }
+                }
+            }
+        }
+    }
+}
