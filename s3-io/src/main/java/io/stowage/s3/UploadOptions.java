@@ -1,0 +1,158 @@
+package io.stowage.s3;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How {@link ParallelUploader} works: parallelism, which files, multipart sizes, retries.
+ *
+ * <pre>{@code
+ * UploadOptions o = UploadOptions.defaults().withWorkers(32).withExclude(List.of("**&#47;.git/**"))
+ *         .withExtensions(Set.of("jpg", "mp4"));
+ * }</pre>
+ *
+ * <p>Globs are {@link java.nio.file.FileSystem#getPathMatcher glob} patterns matched against the path relative to
+ * the uploaded folder, with {@code /} separators ({@code "cam*}{@code /**.jpg"}). A file is uploaded when it matches an
+ * include glob (or there are none), no exclude glob, and has one of the extensions (or none are given).
+ *
+ * <p>Immutable and thread-safe; {@code withX} return validated copies.
+ *
+ * @param workers            files uploaded at once (1..1024), default 16; multipart parts share as many threads
+ * @param include            include globs; empty means everything
+ * @param exclude            exclude globs
+ * @param extensions         lower-case file extensions without the dot; empty means any
+ * @param followLinks        follow symbolic links (loops are detected and reported); default off: links are skipped
+ * @param multipartThreshold files of at least this size use multipart upload (5 MiB..5 GiB), default 16 MiB
+ * @param partSize           multipart part size (5 MiB..5 GiB), default 16 MiB; grows so no object needs more than
+ *                           10,000 parts
+ * @param maxAttempts        attempts per request for transient errors (1..50), default 5
+ * @param initialBackoff     first retry delay; doubles per attempt, with full jitter
+ * @param maxBackoff         cap of one retry delay
+ * @param changedRetries     how often a file that changed during its upload is tried again later, default 3
+ * @param changedRetryDelay  how long to wait before trying a changed file again, default 2 s
+ * @param progressInterval   how often the listener gets {@link TransferListener#onProgress}, default 500 ms
+ */
+public record UploadOptions(
+        int workers,
+        List<String> include,
+        List<String> exclude,
+        Set<String> extensions,
+        boolean followLinks,
+        long multipartThreshold,
+        long partSize,
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        int changedRetries,
+        Duration changedRetryDelay,
+        Duration progressInterval) {
+
+    /** 5 MiB: S3's smallest multipart part (except the last). */
+    public static final long MIN_PART_SIZE = 5L << 20;
+    /** 5 GiB: S3's largest part and largest single PUT. */
+    public static final long MAX_PART_SIZE = 5L << 30;
+    /** S3's largest number of parts in one multipart upload. */
+    public static final int MAX_PARTS = 10_000;
+
+    public UploadOptions {
+        if (workers < 1 || workers > 1024) {
+            throw new IllegalArgumentException("workers " + workers + " is outside 1..1024");
+        }
+        include = List.copyOf(Objects.requireNonNull(include, "include"));
+        exclude = List.copyOf(Objects.requireNonNull(exclude, "exclude"));
+        extensions = Objects.requireNonNull(extensions, "extensions").stream()
+                .map(e -> e.startsWith(".") ? e.substring(1) : e)
+                .map(e -> e.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+        if (multipartThreshold < MIN_PART_SIZE || multipartThreshold > MAX_PART_SIZE) {
+            throw new IllegalArgumentException("multipart threshold " + multipartThreshold
+                    + " is outside 5 MiB..5 GiB (S3's part limits)");
+        }
+        if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
+            throw new IllegalArgumentException("part size " + partSize + " is outside 5 MiB..5 GiB (S3's part limits)");
+        }
+        if (maxAttempts < 1 || maxAttempts > 50) {
+            throw new IllegalArgumentException("maxAttempts " + maxAttempts + " is outside 1..50");
+        }
+        if (changedRetries < 0 || changedRetries > 100) {
+            throw new IllegalArgumentException("changedRetries " + changedRetries + " is outside 0..100");
+        }
+        for (Duration d : new Duration[] {initialBackoff, maxBackoff, changedRetryDelay, progressInterval}) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("durations must be zero or positive, got " + d);
+            }
+        }
+        if (progressInterval.isZero()) {
+            throw new IllegalArgumentException("progressInterval must be positive");
+        }
+    }
+
+    /** 16 workers, everything, no links, 16 MiB multipart threshold and parts, 5 attempts. */
+    public static UploadOptions defaults() {
+        return new UploadOptions(16, List.of(), List.of(), Set.of(), false, 16L << 20, 16L << 20, 5,
+                Duration.ofMillis(100), Duration.ofSeconds(10), 3, Duration.ofSeconds(2), Duration.ofMillis(500));
+    }
+
+    public UploadOptions withWorkers(int workers) {
+        return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+    }
+
+    public UploadOptions withInclude(List<String> include) {
+        return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+    }
+
+    public UploadOptions withExclude(List<String> exclude) {
+        return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+    }
+
+    public UploadOptions withExtensions(Set<String> extensions) {
+        return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+    }
+
+    public UploadOptions withFollowLinks(boolean followLinks) {
+        return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+    }
+
+    public UploadOptions withMultipart(long multipartThreshold, long partSize) {
+        return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+    }
+
+    public UploadOptions withRetries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+    }
+
+    public UploadOptions withChangedRetries(int changedRetries, Duration changedRetryDelay) {
+        return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+    }
+
+    public UploadOptions withProgressInterval(Duration progressInterval) {
+        return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+    }
+
+    /**
+     * The part size used for a file of {@code size} bytes: {@link #partSize()}, grown in whole MiB so that the file
+     * needs at most {@link #MAX_PARTS} parts.
+     */
+    public long partSizeFor(long size) {
+        long p = partSize;
+        long needed = (size + MAX_PARTS - 1) / MAX_PARTS;
+        if (needed > p) {
+            long mib = 1L << 20;
+            p = (needed + mib - 1) / mib * mib;
+        }
+        return Math.min(p, MAX_PART_SIZE);
+    }
+}

@@ -1,0 +1,108 @@
+package io.stowage.s3.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** MD5 of files and ranges, and S3's ETag rules. Stateless and thread-safe. */
+public final class Md5s {
+    private static final int BUFFER = 256 * 1024;
+    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
+
+    private Md5s() {}
+
+    public static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no MD5", e);
+        }
+    }
+
+    /** MD5 of {@code length} bytes at {@code offset}; fails if the file is shorter. */
+    public static byte[] ofFile(Path file, long offset, long length) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return ofChannel(ch, offset, length, file);
+        }
+    }
+
+    public static byte[] ofChannel(FileChannel ch, long offset, long length, Path file) throws IOException {
+        MessageDigest md = newDigest();
+        ByteBuffer buf = BUFFERS.get();
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            buf.clear();
+            if (end - pos < buf.capacity()) {
+                buf.limit((int) (end - pos));
+            }
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new ChangedDuringTransferException(file + " ended at byte " + pos + " while " + end
+                        + " were expected");
+            }
+            buf.flip();
+            md.update(buf);
+            pos += n;
+        }
+        return md.digest();
+    }
+
+    public static String hex(byte[] digest) {
+        return HexFormat.of().formatHex(digest);
+    }
+
+    public static String base64(byte[] digest) {
+        return Base64.getEncoder().encodeToString(digest);
+    }
+
+    /** The ETag S3 gives a multipart upload: MD5 of the concatenated part MD5s, a dash and the part count. */
+    public static String multipartETag(byte[][] partMd5s) {
+        MessageDigest md = newDigest();
+        for (byte[] p : partMd5s) {
+            md.update(p);
+        }
+        return hex(md.digest()) + "-" + partMd5s.length;
+    }
+
+    /** The multipart ETag a file would get with this part size. */
+    public static String multipartETag(Path file, long size, long partSize) throws IOException {
+        int parts = (int) ((size + partSize - 1) / partSize);
+        byte[][] md5s = new byte[parts][];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (int i = 0; i < parts; i++) {
+                long off = i * partSize;
+                md5s[i] = ofChannel(ch, off, Math.min(partSize, size - off), file);
+            }
+        }
+        return multipartETag(md5s);
+    }
+
+    /** The ETag without the quotes S3 puts around it. */
+    public static String unquote(String eTag) {
+        if (eTag == null) {
+            return null;
+        }
+        String e = eTag.trim();
+        if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
+            e = e.substring(1, e.length() - 1);
+        }
+        return e;
+    }
+
+    /** Whether an ETag is a plain MD5 in hex. */
+    public static boolean isPlainMd5(String eTag) {
+        return eTag != null && eTag.length() == 32 && eTag.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+    }
+
+    /** Whether an ETag is a multipart ETag ({@code 32 hex-N}). */
+    public static boolean isMultipartETag(String eTag) {
+        return eTag != null && eTag.length() > 33 && eTag.charAt(32) == '-' && isPlainMd5(eTag.substring(0, 32));
+    }
+}
