@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         footer = {"", "Examples:", "  stowage demo", "  stowage des ls day.des --json", "  stowage <command> --help"},
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            DesCommand.class,
         })
 final class StowageCommand implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,89 @@
+package io.stowage.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shaded jar, run as a separate process exactly as users run it. */
+class StowageJarIT {
+    record Proc(int code, byte[] out, String err) {
+        String outText() {
+            return new String(out, StandardCharsets.UTF_8);
+        }
+    }
+
+    static Proc run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("stowage.jar")));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread t = new Thread(() -> {
+            try (InputStream e = p.getErrorStream()) {
+                e.transferTo(err);
+            } catch (Exception ignored) {
+                // process ended
+            }
+        });
+        t.start();
+        byte[] out;
+        try (InputStream in = p.getInputStream()) {
+            out = in.readAllBytes();
+        }
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        t.join();
+        return new Proc(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void catWritesTheExactBytesOfAnExternalEntry() throws Exception {
+        Path v = CliRun.vectors().resolve("des-v1");
+        Proc p = run("des", "cat", v.resolve("external.des").toString(), "b_big", "--external-root",
+                v.resolve("external_objects").toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(p.out()));
+        JsonNode manifest = new ObjectMapper().readTree(v.resolve("manifest.json").toFile());
+        assertThat(sha).isEqualTo(manifest.get("external").get(1).get("sha256").asText());
+        assertThat(p.err()).isEmpty();
+    }
+
+    @Test
+    void catOfAMissingEntryFailsWithExitOneAndNothingOnStdout() throws Exception {
+        Proc p = run("des", "cat", CliRun.vectors().resolve("des-v1/small.des").toString(), "nope.jpg");
+        assertThat(p.code()).isEqualTo(1);
+        assertThat(p.out()).isEmpty();
+        assertThat(p.err()).contains("nope.jpg").contains("stowage des ls");
+    }
+
+    @Test
+    void demoRunsEveryPipelineAndPasses() throws Exception {
+        Proc p = run("demo", "--json");
+        assertThat(p.code()).as(p.err()).isZero();
+        JsonNode rep = new ObjectMapper().readTree(p.out());
+        assertThat(rep.get("ok").asBoolean()).isTrue();
+        assertThat(rep.get("pipelines").size()).isGreaterThanOrEqualTo(1);
+        rep.get("pipelines").forEach(x -> assertThat(x.get("ok").asBoolean()).as(x.toString()).isTrue());
+    }
+
+    @Test
+    void versionAndHelp() throws Exception {
+        Proc v = run("--version");
+        assertThat(v.code()).isZero();
+        assertThat(v.outText()).startsWith("stowage 0.");
+        Proc h = run("--help");
+        assertThat(h.code()).isZero();
+        assertThat(h.outText()).contains("des").contains("demo");
+    }
+}

@@ -1,0 +1,6 @@
+/** Small programs that compose whole pipelines; {@code stowage demo} runs them. */
+module io.stowage.examples {
+    requires io.stowage.des;
+    requires org.slf4j;
+    exports io.stowage.examples;
+}
