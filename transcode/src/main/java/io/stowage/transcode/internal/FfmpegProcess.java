@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +18,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * One running ffmpeg or ffprobe process that never outlives its JVM.
  *
- * <p>The executable is started through a tiny {@code /bin/sh} wrapper that forks a watcher and then {@code exec}s
- * the executable (so {@link #pid()} is ffmpeg's own pid, and {@link Process#destroy()} signals ffmpeg). The watcher
- * blocks reading the process's stdin, a pipe held only by this JVM. When this object ends the run it writes
- * {@code done} and the watcher exits quietly; when the JVM dies without that (even by {@code kill -9}) the pipe
- * reaches end-of-file and the watcher kills ffmpeg with SIGKILL (only if that pid still has ffmpeg's start time)
- * and deletes the partial output file. ffmpeg itself is not enough: it ignores SIGPIPE and goes on when its
- * progress pipe breaks (seen with 8.0.1).
+ * <p>The executable runs under a tiny {@code /bin/sh} wrapper (the direct child of this JVM). The wrapper starts
+ * the executable, reports its pid on stderr, forwards SIGTERM to it, and forks a watcher that blocks reading the
+ * wrapper's stdin: a pipe whose write end only this JVM holds. When the executable exits, the wrapper kills the
+ * watcher and exits with the executable's exit code. When the JVM dies first (even by {@code kill -9}) the pipe
+ * reaches end-of-file and the watcher kills the executable with SIGKILL (only if that pid still has its start time,
+ * so a reused pid is never hit) and deletes the partial output file. ffmpeg alone is not enough: it ignores SIGPIPE
+ * and goes on when its progress pipe breaks (seen with 8.0.1).
  *
  * <p>stdout goes to a byte sink (the progress parser, or a capture for ffprobe's JSON); the last stderr lines are
  * kept for error messages.
@@ -36,22 +35,30 @@ public final class FfmpegProcess {
     private static final Logger LOG = LoggerFactory.getLogger(FfmpegProcess.class);
     private static final int STDERR_LINES = 40;
     private static final Path SH = Path.of("/bin/sh");
+    static final String PID_MARK = "stowage-ffmpeg-pid=";
 
     /**
-     * $0 = name, $@ = executable and its arguments; fd 3 = our stdin pipe for the watcher. Field 22 of
-     * /proc/PID/stat (20 after the ") " that ends the command name) is the start time: it tells our ffmpeg from a
-     * later process that reuses the pid.
+     * $0 = name, $@ = executable and its arguments. Field 22 of /proc/PID/stat (20 after the ") " that ends the
+     * command name) is the process start time: it tells our executable from a later process that reuses the pid.
      */
     static final String WATCHDOG = String.join("\n",
             "st() { sed -e 's/.*) //' /proc/$1/stat 2>/dev/null | cut -d' ' -f20; }",
-            "t=$(st $$)",
             "exec 3<&0",
-            "( read -r l <&3",
-            "  if [ \"$l\" != done ]; then",
-            "    if [ \"$(st $$)\" = \"$t\" ]; then kill -KILL $$; fi",
+            "\"$@\" </dev/null 3<&- &",
+            "c=$!",
+            "echo \"" + PID_MARK + "$c\" >&2",
+            "t=$(st $c)",
+            "( if ! read -r l <&3; then",
+            "    trap '' TERM",
+            "    if [ \"$(st $c)\" = \"$t\" ]; then kill -KILL $c; fi",
             "    if [ -n \"$STOWAGE_PARTIAL_OUTPUT\" ]; then rm -f -- \"$STOWAGE_PARTIAL_OUTPUT\"; fi",
             "  fi ) </dev/null >/dev/null 2>&1 &",
-            "exec \"$@\" </dev/null 3<&-");
+            "w=$!",
+            "exec 3<&-",
+            "trap 'kill -TERM $c 2>/dev/null' TERM",
+            "while :; do wait $c; rc=$?; kill -0 $c 2>/dev/null || break; done",
+            "kill $w 2>/dev/null",
+            "exit $rc");
 
     /** Receives stdout bytes on the reader thread. */
     public interface Sink {
@@ -63,13 +70,15 @@ public final class FfmpegProcess {
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Thread outReader;
     private final Thread errReader;
-    private final OutputStream stdin;
     private volatile boolean killedByUs;
+    private final java.util.concurrent.CompletableFuture<Long> childPid = new java.util.concurrent.CompletableFuture<>();
 
-    private FfmpegProcess(Process process, List<String> commandLine, Sink stdoutSink) {
+    private FfmpegProcess(Process process, List<String> commandLine, Sink stdoutSink, boolean wrapped) {
         this.process = process;
+        if (!wrapped) {
+            childPid.complete(process.pid());
+        }
         this.commandLine = commandLine;
-        this.stdin = process.getOutputStream();
         long pid = process.pid();
         this.outReader = new Thread(() -> pump(process.getInputStream(), stdoutSink), "stowage-ffmpeg-" + pid + "-out");
         this.errReader = new Thread(this::pumpStderr, "stowage-ffmpeg-" + pid + "-err");
@@ -106,7 +115,7 @@ public final class FfmpegProcess {
         }
         Process p = pb.start();
         LOG.debug("started pid {}: {}", p.pid(), command);
-        return new FfmpegProcess(p, List.copyOf(command), stdoutSink);
+        return new FfmpegProcess(p, List.copyOf(command), stdoutSink, wrapped);
     }
 
     private static void pump(InputStream in, Sink sink) {
@@ -143,6 +152,8 @@ public final class FfmpegProcess {
             addStderrLine(line);
         } catch (IOException e) {
             LOG.debug("stderr reader ended: {}", e.toString());
+        } finally {
+            childPid.complete(-1L);
         }
     }
 
@@ -150,6 +161,14 @@ public final class FfmpegProcess {
         String s = line.toString().strip();
         if (s.isEmpty()) {
             return;
+        }
+        if (!childPid.isDone() && s.startsWith(PID_MARK)) {
+            try {
+                childPid.complete(Long.parseLong(s.substring(PID_MARK.length())));
+                return;
+            } catch (NumberFormatException e) {
+                // not ours: keep the line
+            }
         }
         LOG.debug("ffmpeg[{}]: {}", process.pid(), s);
         synchronized (stderrTail) {
@@ -160,14 +179,25 @@ public final class FfmpegProcess {
         }
     }
 
-    /** The pid of the executable (the wrapper {@code exec}s it, so this is ffmpeg's own pid). */
+    /**
+     * The pid of the executable itself (not of the wrapper); waits briefly for the wrapper to report it. -1 when it
+     * never started.
+     */
     public long pid() {
-        return process.pid();
+        try {
+            return childPid.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return -1;
+        }
     }
 
-    /** The process handle (used by tests to check that ffmpeg is gone). */
-    public ProcessHandle handle() {
-        return process.toHandle();
+    /** The executable's process, if it is still known to the OS (tests use it to check that ffmpeg is gone). */
+    public java.util.Optional<ProcessHandle> handle() {
+        long pid = pid();
+        return pid <= 0 ? java.util.Optional.empty() : ProcessHandle.of(pid);
     }
 
     /** The command line without the wrapper. */
@@ -188,53 +218,46 @@ public final class FfmpegProcess {
         int rc = process.waitFor();
         outReader.join(10_000);
         errReader.join(10_000);
-        releaseWatcher();
         return rc;
     }
 
-    private void releaseWatcher() {
-        try {
-            stdin.write("done\n".getBytes(StandardCharsets.US_ASCII));
-            stdin.flush();
-        } catch (IOException e) {
-            // the watcher is gone already
-        }
-        try {
-            stdin.close();
-        } catch (IOException e) {
-            // ignore
-        }
-    }
-
     /**
-     * Stops the process: SIGTERM (ffmpeg then closes its output cleanly), and SIGKILL when it has not exited after
-     * {@code grace}. Returns once it exited; idempotent.
+     * Stops the executable: SIGTERM (ffmpeg then closes its output cleanly), and SIGKILL when it has not exited
+     * after {@code grace}. Returns once the wrapper exited (the executable is gone then); idempotent.
      */
     public void stop(Duration grace) {
         killedByUs = true;
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        process.destroy(); // the wrapper forwards SIGTERM to the executable
         try {
             if (!process.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS)) {
-                LOG.debug("pid {} ignored SIGTERM for {}; sending SIGKILL", process.pid(), grace);
-                process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
+                LOG.debug("pid {} ignored SIGTERM for {}; sending SIGKILL", pid(), grace);
+                kill();
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            kill();
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Kills the process at once (SIGKILL) and waits for it. */
+    /** Kills the executable at once (SIGKILL) and waits for the wrapper to exit. */
     public void kill() {
         killedByUs = true;
-        process.destroyForcibly();
+        java.util.Optional<ProcessHandle> h = childPid.isDone() ? handle() : java.util.Optional.empty();
+        if (h.isPresent()) {
+            h.get().destroyForcibly();
+        } else {
+            // the wrapper dies; its stdin closes and the watcher kills the executable
+            process.destroyForcibly();
+        }
         try {
-            process.waitFor(30, TimeUnit.SECONDS);
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         } catch (InterruptedException e) {
+            process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
     }
