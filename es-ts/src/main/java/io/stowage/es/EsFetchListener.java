@@ -1,0 +1,27 @@
+package io.stowage.es;
+
+/**
+ * Progress of a fetch, e.g. for a progress bar. Every method has an empty default.
+ *
+ * <pre>{@code
+ * EsFetchListener l = new EsFetchListener() {
+ *     public void segmentWritten(EsSegment s, long bytesSoFar) { bar.step(); }
+ * };
+ * }</pre>
+ *
+ * <p>Called from the single thread that writes the output, in time order; implementations need not be thread-safe
+ * but must be quick.
+ */
+public interface EsFetchListener {
+    /** The plan: how many segments will be read (including preroll) and how many were resumed. */
+    default void planned(int segments, int resumed) {
+    }
+
+    /** A segment was written (or found missing/failed) and the output holds {@code bytesSoFar} bytes. */
+    default void segmentWritten(EsSegment segment, long bytesSoFar) {
+    }
+
+    /** A segment read failed and will be retried after {@code delayMillis}. */
+    default void retrying(String key, int attempt, long delayMillis, String reason) {
+    }
+}

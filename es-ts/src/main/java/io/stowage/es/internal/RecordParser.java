@@ -1,0 +1,242 @@
+package io.stowage.es.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.time.Instant;
+
+/**
+ * Streaming parser of ES segment records (27-byte little-endian header + whole TS packets), with validation and
+ * resynchronisation. Never holds more than one record (at most {@code 27 + maxRecordSize} bytes) plus a read buffer.
+ *
+ * <p>Every header is validated: header length 27, optional start code, utc_ns inside the segment's plausible window,
+ * payload size a multiple of 188, at most {@code maxRecordSize} and within the bytes left in the segment, and every
+ * 188-byte packet of the payload starting with 0x47. A record is delivered only when all of it is valid; otherwise the
+ * parser scans forward byte by byte for the next valid record and reports the skipped range with the first reason.
+ *
+ * <p>After {@link #parse} returns or throws, the parser holds no state of that segment and can parse the next one.
+ * An {@link IOException} from the channel or the sink propagates; the segment is then only partly delivered.
+ * Not thread-safe: one parser per thread.
+ */
+public final class RecordParser {
+    /** Size of a record header. */
+    public static final int HEADER = 27;
+
+    /** Receives what the parser finds, in file order. */
+    public interface Sink {
+        /**
+         * A valid record: its payload is {@code buf[pos, pos + len)}, whole TS packets, valid only during the call
+         * (the sink must not modify or keep the array).
+         */
+        void record(long offset, long utcNs, long pcr27Mhz, byte[] buf, int pos, int len) throws IOException;
+
+        /** Bytes [offset, offset + length) of the segment were skipped for {@code reason}. */
+        void skipped(long offset, long length, String reason) throws IOException;
+
+        /** A valid header with payload size 0 at {@code offset} (27 bytes skipped; no data lost). */
+        void empty(long offset) throws IOException;
+    }
+
+    private final int maxRecordSize;
+    private final int startCode;
+    private byte[] a;
+    private ByteBuffer readView;
+    private int lo;
+    private int hi;
+    private long base;
+    private boolean eof;
+
+    /**
+     * @param maxRecordSize largest accepted payload in bytes
+     * @param startCode     required start code 0..255, or -1 for any
+     */
+    public RecordParser(int maxRecordSize, int startCode) {
+        this.maxRecordSize = maxRecordSize;
+        this.startCode = startCode;
+        this.a = new byte[Math.min(64 << 10, HEADER + maxRecordSize + 1)];
+        this.readView = ByteBuffer.wrap(a);
+    }
+
+    /**
+     * Parses one segment from {@code ch}.
+     *
+     * @param size     the segment size in bytes, or -1 if unknown (then only end of stream bounds the sizes)
+     * @param utcMinNs smallest plausible utc_ns (inclusive)
+     * @param utcMaxNs largest plausible utc_ns (inclusive)
+     */
+    public void parse(ReadableByteChannel ch, long size, long utcMinNs, long utcMaxNs, Sink sink) throws IOException {
+        lo = 0;
+        hi = 0;
+        base = 0;
+        eof = false;
+        long skipStart = -1;
+        String skipReason = null;
+        while (fill(ch, 1)) {
+            long off = base + lo;
+            String bad;
+            if (!fill(ch, HEADER)) {
+                bad = "truncated record header: " + (hi - lo) + " bytes at the end of the segment, a header needs "
+                        + HEADER;
+                if (skipStart < 0) {
+                    skipStart = off;
+                    skipReason = bad;
+                }
+                lo = hi;
+                break;
+            }
+            long payloadSize = i64(lo + 19);
+            bad = checkHeader(off, size, utcMinNs, utcMaxNs, payloadSize);
+            if (bad == null && payloadSize == 0) {
+                if (skipStart >= 0) {
+                    sink.skipped(skipStart, off - skipStart, skipReason);
+                    skipStart = -1;
+                }
+                sink.empty(off);
+                lo += HEADER;
+                continue;
+            }
+            int n = (int) payloadSize;
+            if (bad == null) {
+                if (!fill(ch, HEADER + n)) {
+                    bad = "truncated record: payload size " + n + " but only " + (hi - lo - HEADER)
+                            + " bytes left in the segment";
+                } else {
+                    bad = checkSync(lo + HEADER, n);
+                }
+            }
+            if (bad == null) {
+                if (skipStart >= 0) {
+                    sink.skipped(skipStart, off - skipStart, skipReason);
+                    skipStart = -1;
+                }
+                long utc = i64(lo + 3);
+                long pcr = i64(lo + 11);
+                int pos = lo + HEADER;
+                lo += HEADER + n;
+                sink.record(off, utc, pcr, a, pos, n);
+                continue;
+            }
+            if (skipStart < 0) {
+                skipStart = off;
+                skipReason = bad;
+            }
+            lo++;
+            scanToCandidate(ch);
+        }
+        if (skipStart >= 0) {
+            sink.skipped(skipStart, base + hi - skipStart, skipReason);
+        }
+    }
+
+    private String checkHeader(long off, long size, long utcMin, long utcMax, long payloadSize) {
+        int code = a[lo] & 0xFF;
+        int headerLength = (a[lo + 1] & 0xFF) | (a[lo + 2] & 0xFF) << 8;
+        if (headerLength != HEADER) {
+            return "header length " + headerLength + " where writers put 27: not a record header";
+        }
+        if (startCode >= 0 && code != startCode) {
+            return String.format("start code 0x%02X, expected 0x%02X", code, startCode);
+        }
+        long utc = i64(lo + 3);
+        if (utc < utcMin || utc > utcMax) {
+            return "utc_ns " + utc + " (" + describeNs(utc) + ") is outside the segment's plausible window "
+                    + describeNs(utcMin) + " .. " + describeNs(utcMax);
+        }
+        if (payloadSize < 0 || payloadSize > maxRecordSize) {
+            return "payload size " + Long.toUnsignedString(payloadSize) + " exceeds the limit " + maxRecordSize
+                    + " (raise EsFetchOptions.maxRecordSize / --max-record-size if records really are that big)";
+        }
+        if (payloadSize % 188 != 0) {
+            return "payload size " + payloadSize + " is not a multiple of 188 (whole TS packets)";
+        }
+        if (size >= 0 && payloadSize > size - off - HEADER) {
+            return "truncated record: payload size " + payloadSize + " but only " + Math.max(0, size - off - HEADER)
+                    + " bytes left in the segment";
+        }
+        return null;
+    }
+
+    private String checkSync(int p, int n) {
+        for (int k = 0; k < n; k += 188) {
+            if (a[p + k] != 0x47) {
+                return String.format("TS packet %d of the payload starts with 0x%02X instead of the sync byte 0x47",
+                        k / 188, a[p + k] & 0xFF);
+            }
+        }
+        return null;
+    }
+
+    private static String describeNs(long ns) {
+        try {
+            return Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L))
+                    .toString();
+        } catch (RuntimeException e) {
+            return Long.toString(ns);
+        }
+    }
+
+    /** Moves {@code lo} to the next position that could start a header (header length bytes 27, 0). */
+    private void scanToCandidate(ReadableByteChannel ch) throws IOException {
+        while (true) {
+            int end = hi - 2;
+            int i = lo;
+            if (startCode >= 0) {
+                byte sc = (byte) startCode;
+                while (i < end && !(a[i] == sc && a[i + 1] == HEADER && a[i + 2] == 0)) {
+                    i++;
+                }
+            } else {
+                while (i < end && !(a[i + 1] == HEADER && a[i + 2] == 0)) {
+                    i++;
+                }
+            }
+            lo = i;
+            if (i < end) {
+                return;
+            }
+            if (!fill(ch, hi - lo + 1)) {
+                return;
+            }
+        }
+    }
+
+    private long i64(int p) {
+        return (long) (a[p] & 0xFF) | (long) (a[p + 1] & 0xFF) << 8 | (long) (a[p + 2] & 0xFF) << 16
+                | (long) (a[p + 3] & 0xFF) << 24 | (long) (a[p + 4] & 0xFF) << 32 | (long) (a[p + 5] & 0xFF) << 40
+                | (long) (a[p + 6] & 0xFF) << 48 | (long) (a[p + 7] & 0xFF) << 56;
+    }
+
+    /** Ensures {@code n} bytes from {@code lo} are buffered; false at end of stream with fewer. */
+    private boolean fill(ReadableByteChannel ch, int n) throws IOException {
+        if (hi - lo >= n) {
+            return true;
+        }
+        if (eof) {
+            return false;
+        }
+        if (a.length - lo < n) {
+            byte[] target = a;
+            if (n > a.length) {
+                target = new byte[Math.max(n, Math.min(a.length * 2, HEADER + maxRecordSize + 1))];
+            }
+            System.arraycopy(a, lo, target, 0, hi - lo);
+            if (target != a) {
+                a = target;
+                readView = ByteBuffer.wrap(a);
+            }
+            base += lo;
+            hi -= lo;
+            lo = 0;
+        }
+        while (hi - lo < n) {
+            readView.limit(a.length).position(hi);
+            int r = ch.read(readView);
+            if (r < 0) {
+                eof = true;
+                return false;
+            }
+            hi += r;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,339 @@
+package io.stowage.es.internal;
+
+import io.stowage.es.TsCheckReport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The state of one {@code TsChecker} run: streaming sync, continuity, PSI and PCR analysis. Not thread-safe; one per
+ * check.
+ */
+public final class TsAnalyzer {
+    private static final long PCR_WRAP = (1L << 33) * 300;
+    private static final double TICKS = 27_000_000.0;
+
+    private final int maxErrors;
+    private final List<String> errors = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private byte[] a = new byte[1 << 20];
+    private int lo;
+    private int hi;
+    private long base;
+    private boolean eof;
+
+    private long packets;
+    private long syncLosses;
+    private long bytesSkipped;
+    private long ccErrors;
+    private long duplicates;
+    private long discontinuities;
+    private long tei;
+    private long crcErrors;
+    private long patCount;
+
+    private final long[] pidPackets = new long[8192];
+    private final long[] pidCcErrors = new long[8192];
+    private final long[] pidDuplicates = new long[8192];
+    private final long[] pidPcrCount = new long[8192];
+    private final double[] pidPcrMax = new double[8192];
+    private final long[] lastPcr = new long[8192];
+    private final int[] lastCc = new int[8192];
+    private final boolean[] dupSeen = new boolean[8192];
+    private final int[] streamType = new int[8192];
+    private final boolean[] pmtPid = new boolean[8192];
+    private final Psi.Assembler[] assemblers = new Psi.Assembler[8192];
+
+    // PCR time axis (first PCR PID seen)
+    private int clockPid = -1;
+    private long clockPcr = -1;
+    private long clockPos;
+    private double bytesPerTick = Double.NaN;
+    private double lastPatT = Double.NaN;
+    private double patMax = -1;
+    private final double[] lastPmtT = new double[8192];
+    private double pmtMax = -1;
+    private double pcrMax = -1;
+    private long currentPos;
+
+    public TsAnalyzer(int maxErrors) {
+        this.maxErrors = maxErrors;
+        Arrays.fill(lastPcr, -1);
+        Arrays.fill(lastCc, -1);
+        Arrays.fill(streamType, -1);
+        Arrays.fill(pidPcrMax, -1);
+        Arrays.fill(lastPmtT, Double.NaN);
+        assemblers[Psi.PAT_PID] = new Psi.Assembler(Psi.PAT_PID);
+    }
+
+    public TsCheckReport run(ReadableByteChannel ch, String name) throws IOException {
+        boolean inSync = true;
+        while (true) {
+            if (!fill(ch, Psi.PACKET)) {
+                break;
+            }
+            if (a[lo] == 0x47) {
+                currentPos = base + lo;
+                packet(a, lo);
+                lo += Psi.PACKET;
+                inSync = true;
+                continue;
+            }
+            long lossAt = base + lo;
+            if (inSync) {
+                syncLosses++;
+            }
+            inSync = false;
+            int start = lo;
+            lo++;
+            // resync: a 0x47 followed by two more at 188-byte steps (or end of data)
+            while (true) {
+                if (!fill(ch, 3 * Psi.PACKET)) {
+                    // near the end: accept a 0x47 whose following packets (if any) also start with 0x47
+                    while (lo < hi && !(a[lo] == 0x47 && (lo + Psi.PACKET >= hi || a[lo + Psi.PACKET] == 0x47))) {
+                        lo++;
+                    }
+                    break;
+                }
+                if (a[lo] == 0x47 && a[lo + Psi.PACKET] == 0x47 && a[lo + 2 * Psi.PACKET] == 0x47) {
+                    break;
+                }
+                lo++;
+                start = Math.min(start, lo);
+            }
+            long skipped = base + lo - lossAt;
+            bytesSkipped += skipped;
+            error(lossAt, -1, "sync byte lost; " + skipped + " bytes skipped to the next packet");
+        }
+        if (hi > lo) {
+            bytesSkipped += hi - lo;
+            error(base + lo, -1, "partial packet of " + (hi - lo) + " bytes at the end (truncated file)");
+        }
+        long total = base + hi;
+        if (patCount == 0 && packets > 0) {
+            error(0, 0, "no PAT found: players cannot find the programs");
+        }
+        if (packets == 0) {
+            error(0, -1, "no TS packets found");
+        }
+        if (patMax > 0.5) {
+            warnings.add(String.format("PAT interval up to %.3f s exceeds 0.5 s (TR 101 290 1.3)", patMax));
+        }
+        if (pmtMax > 0.5) {
+            warnings.add(String.format("PMT interval up to %.3f s exceeds 0.5 s (TR 101 290 1.5)", pmtMax));
+        }
+        if (pcrMax > 0.1) {
+            warnings.add(String.format("PCR interval up to %.3f s exceeds 100 ms (ISO 13818-1 2.7.2)", pcrMax));
+        }
+        List<TsCheckReport.TsPidReport> pids = new ArrayList<>();
+        for (int pid = 0; pid < 8192; pid++) {
+            if (pidPackets[pid] == 0) {
+                continue;
+            }
+            int t = streamType[pid];
+            pids.add(new TsCheckReport.TsPidReport(pid, role(pid), t, t < 0 ? null : Psi.streamTypeName(t),
+                    pidPackets[pid], pidCcErrors[pid], pidDuplicates[pid], pidPcrCount[pid], round(pidPcrMax[pid])));
+        }
+        return new TsCheckReport(name, total, packets, syncLosses, bytesSkipped, ccErrors, duplicates,
+                discontinuities, tei, crcErrors, patCount, round(patMax), round(pmtMax), round(pcrMax), pids, errors,
+                warnings);
+    }
+
+    private static double round(double v) {
+        return v < 0 ? -1 : Math.round(v * 1e6) / 1e6;
+    }
+
+    private String role(int pid) {
+        if (pid == Psi.PAT_PID) {
+            return "pat";
+        }
+        if (pid == Psi.NULL_PID) {
+            return "null";
+        }
+        if (pmtPid[pid]) {
+            return "pmt";
+        }
+        if (streamType[pid] >= 0) {
+            return "pes";
+        }
+        if (pid == 0x11) {
+            return "sdt";
+        }
+        return "other";
+    }
+
+    private void error(long offset, int pid, String msg) {
+        if (errors.size() < maxErrors) {
+            errors.add("offset " + offset + (pid >= 0 ? ", PID " + pid : "") + ": " + msg);
+        }
+    }
+
+    private void packet(byte[] b, int p) {
+        packets++;
+        int pid = Psi.pid(b, p);
+        pidPackets[pid]++;
+        if ((b[p + 1] & 0x80) != 0) {
+            tei++;
+            error(currentPos, pid, "transport_error_indicator set");
+        }
+        int afc = Psi.afc(b, p);
+        boolean disc = Psi.discontinuity(b, p);
+        if (disc) {
+            discontinuities++;
+        }
+        // continuity (ISO 13818-1 2.4.3.3; the same rule ffmpeg applies)
+        if (pid != Psi.NULL_PID && afc != 0) {
+            int cc = Psi.cc(b, p);
+            int last = lastCc[pid];
+            boolean payload = (afc & 1) != 0;
+            if (last >= 0 && !disc) {
+                int expected = payload ? (last + 1) & 0x0F : last;
+                if (cc != expected) {
+                    if (payload && cc == last && !dupSeen[pid]) {
+                        duplicates++;
+                        pidDuplicates[pid]++;
+                        dupSeen[pid] = true;
+                    } else {
+                        ccErrors++;
+                        pidCcErrors[pid]++;
+                        error(currentPos, pid, "continuity counter " + cc + ", expected " + expected);
+                        dupSeen[pid] = false;
+                    }
+                } else {
+                    dupSeen[pid] = false;
+                }
+            } else {
+                dupSeen[pid] = false;
+            }
+            lastCc[pid] = cc;
+        }
+        // PCR
+        if (disc && pid == clockPid) {
+            clockPcr = -1;
+            bytesPerTick = Double.NaN;
+            lastPatT = Double.NaN;
+            Arrays.fill(lastPmtT, Double.NaN);
+        }
+        if (disc) {
+            lastPcr[pid] = -1;
+        }
+        long pcr = Psi.pcr(b, p);
+        if (pcr >= 0) {
+            pidPcrCount[pid]++;
+            if (lastPcr[pid] >= 0) {
+                long d = Math.floorMod(pcr - lastPcr[pid], PCR_WRAP);
+                double s = d / TICKS;
+                if (s > pidPcrMax[pid]) {
+                    pidPcrMax[pid] = s;
+                }
+                if (s > pcrMax) {
+                    pcrMax = s;
+                }
+            }
+            lastPcr[pid] = pcr;
+            if (clockPid < 0) {
+                clockPid = pid;
+            }
+            if (pid == clockPid) {
+                if (clockPcr >= 0) {
+                    long d = Math.floorMod(pcr - clockPcr, PCR_WRAP);
+                    if (d > 0) {
+                        bytesPerTick = (currentPos - clockPos) / (double) d;
+                    }
+                }
+                clockPcr = pcr;
+                clockPos = currentPos;
+            }
+        }
+        // PSI
+        Psi.Assembler asm = assemblers[pid];
+        if (asm != null) {
+            if (Psi.pusi(b, p)) {
+                double t = now();
+                if (pid == Psi.PAT_PID) {
+                    if (!Double.isNaN(t) && !Double.isNaN(lastPatT) && t - lastPatT > patMax) {
+                        patMax = t - lastPatT;
+                    }
+                    lastPatT = t;
+                } else if (pmtPid[pid]) {
+                    if (!Double.isNaN(t) && !Double.isNaN(lastPmtT[pid]) && t - lastPmtT[pid] > pmtMax) {
+                        pmtMax = t - lastPmtT[pid];
+                    }
+                    lastPmtT[pid] = t;
+                }
+            }
+            asm.feed(b, p, this::section);
+        }
+    }
+
+    /** Seconds on the PCR clock at the current packet, interpolated from the last two PCRs; NaN if unknown. */
+    private double now() {
+        if (clockPcr < 0) {
+            return Double.NaN;
+        }
+        double ticks = clockPcr;
+        if (!Double.isNaN(bytesPerTick) && bytesPerTick > 0) {
+            ticks += (currentPos - clockPos) / bytesPerTick;
+        }
+        return ticks / TICKS;
+    }
+
+    private void section(int pid, byte[] s, int len) {
+        if (Psi.crc32(s, 0, len) != 0) {
+            crcErrors++;
+            error(currentPos, pid, "section CRC-32 mismatch (table_id " + (s[0] & 0xFF) + ")");
+            return;
+        }
+        if (pid == Psi.PAT_PID) {
+            if ((s[0] & 0xFF) != 0) {
+                return;
+            }
+            patCount++;
+            for (int[] prog : Psi.patPrograms(s, len)) {
+                int pmt = prog[1];
+                if (!pmtPid[pmt]) {
+                    pmtPid[pmt] = true;
+                    assemblers[pmt] = new Psi.Assembler(pmt);
+                }
+            }
+        } else if (pmtPid[pid]) {
+            Psi.Pmt pmt = Psi.pmt(s, len);
+            if (pmt != null) {
+                for (int[] st : pmt.streams()) {
+                    streamType[st[1]] = st[0];
+                }
+            }
+        }
+    }
+
+    private boolean fill(ReadableByteChannel ch, int n) throws IOException {
+        if (hi - lo >= n) {
+            return true;
+        }
+        if (eof) {
+            return false;
+        }
+        if (a.length - lo < n) {
+            System.arraycopy(a, lo, a, 0, hi - lo);
+            base += lo;
+            hi -= lo;
+            lo = 0;
+        }
+        ByteBuffer bb = ByteBuffer.wrap(a);
+        while (hi - lo < n) {
+            bb.limit(a.length).position(hi);
+            int r = ch.read(bb);
+            if (r < 0) {
+                eof = true;
+                return false;
+            }
+            hi += r;
+        }
+        return true;
+    }
+}

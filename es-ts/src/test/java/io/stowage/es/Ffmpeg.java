@@ -1,0 +1,59 @@
+package io.stowage.es;
+
+import org.bytedeco.javacpp.Loader;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the ffmpeg of org.bytedeco:ffmpeg (test scope only) to count what a real demuxer/decoder reports. */
+public final class Ffmpeg {
+    /** What ffmpeg said about a file. */
+    public record Result(int exitCode, int continuityErrors, String log) {
+    }
+
+    private static Path exe;
+
+    private Ffmpeg() {
+    }
+
+    static synchronized Path executable() {
+        if (exe == null) {
+            String p = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+            exe = Path.of(p);
+        }
+        return exe;
+    }
+
+    /** Demuxes and decodes {@code ts} fully at {@code -loglevel debug}; counts "Continuity check failed". */
+    public static Result decode(Path ts) throws IOException, InterruptedException {
+        Path bin = executable();
+        List<String> cmd = new ArrayList<>(List.of(bin.toString(), "-hide_banner", "-nostdin", "-loglevel", "debug",
+                "-i", ts.toString(), "-f", "null", "-"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("LD_LIBRARY_PATH", bin.getParent().toString());
+        Path log = Files.createTempFile("ffmpeg", ".log");
+        try {
+            pb.redirectOutput(log.toFile());
+            Process p = pb.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("ffmpeg did not finish within 120 s on " + ts);
+            }
+            String out = Files.readString(log, StandardCharsets.ISO_8859_1);
+            int n = 0;
+            for (String line : out.split("\n")) {
+                if (line.contains("Continuity check failed")) {
+                    n++;
+                }
+            }
+            return new Result(p.exitValue(), n, out);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+}
