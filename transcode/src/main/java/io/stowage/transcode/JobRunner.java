@@ -92,7 +92,7 @@ final class JobRunner implements Runnable {
         Preset.EncoderOption audioFixed = null;
         List<Preset.EncoderOption> videoCandidates = List.of();
         List<Preset.EncoderOption> audioCandidates = List.of();
-        char overrideType = overrideType();
+        char overrideType = overrideType(transcoder, preset, request);
         if (preset.video().mode() == Preset.Mode.ENCODE && in.video().isPresent()) {
             videoCandidates = candidates(preset.video(), overrideType == 'V' ? request.encoder() : null);
         }
@@ -153,7 +153,13 @@ final class JobRunner implements Runnable {
         throw last;
     }
 
-    private char overrideType() {
+    /**
+     * Checks a forced encoder against the preset: 'V' or 'A' for the stream it applies to, 0 without one.
+     *
+     * @throws EncoderUnavailableException when this ffmpeg does not list it
+     * @throws IllegalArgumentException when it does not fit the preset (wrong codec, stream not encoded)
+     */
+    static char overrideType(Transcoder transcoder, Preset preset, TranscodeRequest request) {
         if (request.encoder() == null) {
             return 0;
         }

@@ -149,6 +149,8 @@ public final class Transcoder implements AutoCloseable {
      *
      * @throws UnknownPresetException when the preset does not exist
      * @throws OutputExistsException when the output exists and the request does not allow overwriting
+     * @throws EncoderUnavailableException when a forced encoder is not in this ffmpeg's list
+     * @throws IllegalArgumentException when a forced encoder does not fit the preset, or output is the input
      * @throws IllegalStateException when this transcoder is closed
      */
     public TranscodeJob submit(TranscodeRequest request) {
@@ -157,6 +159,7 @@ public final class Transcoder implements AutoCloseable {
         }
         Preset preset = config.presets().get(request.preset());
         JobRunner.checkRequest(request);
+        JobRunner.overrideType(this, preset, request);
         TranscodeJob job = new TranscodeJob(request);
         jobs.add(job);
         job.completion().whenComplete((r, e) -> jobs.remove(job));
