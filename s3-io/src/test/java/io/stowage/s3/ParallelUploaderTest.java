@@ -45,7 +45,7 @@ class ParallelUploaderTest {
         server.close();
     }
 
-    private static UploadOptions small() {
+    static UploadOptions small() {
         return UploadOptions.defaults().withWorkers(4).withMultipart(5L << 20, 5L << 20)
                 .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(100))
                 .withChangedRetries(2, Duration.ofMillis(50));

@@ -1,0 +1,88 @@
+package io.stowage.s3;
+
+import java.time.Duration;
+
+/**
+ * How {@link ParallelDownloader} works: parallelism, ranged parts for big objects, what counts as already there.
+ *
+ * <p>{@code DownloadOptions o = DownloadOptions.defaults().withWorkers(32).withSkip(DownloadOptions.Skip.SAME_SIZE_AND_CHECKSUM);}
+ *
+ * <p>Immutable and thread-safe; {@code withX} return validated copies.
+ *
+ * @param workers          objects downloaded at once (1..1024), default 16; ranged parts share as many threads
+ * @param rangedThreshold  objects of at least this size are fetched as parallel ranges (at least 1 MiB), default 32 MiB
+ * @param partSize         size of one range (at least 1 MiB), default 16 MiB
+ * @param skip             when an existing local file counts as already downloaded
+ * @param maxAttempts      attempts per request for transient errors (1..50), default 5
+ * @param initialBackoff   first retry delay; doubles per attempt, with jitter
+ * @param maxBackoff       cap of one retry delay
+ * @param progressInterval how often the listener gets {@link TransferListener#onProgress}
+ */
+public record DownloadOptions(int workers, long rangedThreshold, long partSize, Skip skip, int maxAttempts,
+                              Duration initialBackoff, Duration maxBackoff, Duration progressInterval) {
+
+    /** When an existing local file is left alone. */
+    public enum Skip {
+        /** Download everything again ({@code --force}). */
+        NEVER,
+        /** Same size as the object (the default). */
+        SAME_SIZE,
+        /** Same size, and the local MD5 equals a single-part object's ETag (multipart objects: same size). */
+        SAME_SIZE_AND_CHECKSUM
+    }
+
+    public DownloadOptions {
+        if (workers < 1 || workers > 1024) {
+            throw new IllegalArgumentException("workers " + workers + " is outside 1..1024");
+        }
+        if (rangedThreshold < (1 << 20) || partSize < (1 << 20)) {
+            throw new IllegalArgumentException("ranged threshold " + rangedThreshold + " and part size " + partSize
+                    + " must be at least 1 MiB");
+        }
+        if (skip == null) {
+            throw new IllegalArgumentException("skip must not be null");
+        }
+        if (maxAttempts < 1 || maxAttempts > 50) {
+            throw new IllegalArgumentException("maxAttempts " + maxAttempts + " is outside 1..50");
+        }
+        for (Duration d : new Duration[] {initialBackoff, maxBackoff, progressInterval}) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("durations must be zero or positive, got " + d);
+            }
+        }
+        if (progressInterval.isZero()) {
+            throw new IllegalArgumentException("progressInterval must be positive");
+        }
+    }
+
+    /** 16 workers, 32 MiB ranged threshold, 16 MiB ranges, skip same size, 5 attempts. */
+    public static DownloadOptions defaults() {
+        return new DownloadOptions(16, 32L << 20, 16L << 20, Skip.SAME_SIZE, 5, Duration.ofMillis(100),
+                Duration.ofSeconds(10), Duration.ofMillis(500));
+    }
+
+    public DownloadOptions withWorkers(int workers) {
+        return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
+                progressInterval);
+    }
+
+    public DownloadOptions withRanges(long rangedThreshold, long partSize) {
+        return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
+                progressInterval);
+    }
+
+    public DownloadOptions withSkip(Skip skip) {
+        return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
+                progressInterval);
+    }
+
+    public DownloadOptions withRetries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
+                progressInterval);
+    }
+
+    public DownloadOptions withProgressInterval(Duration progressInterval) {
+        return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
+                progressInterval);
+    }
+}

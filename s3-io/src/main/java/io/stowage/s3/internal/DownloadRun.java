@@ -1,0 +1,569 @@
+package io.stowage.s3.internal;
+
+import io.stowage.s3.DownloadOptions;
+import io.stowage.s3.FileOutcome;
+import io.stowage.s3.RemoteObject;
+import io.stowage.s3.S3Location;
+import io.stowage.s3.TransferListener;
+import io.stowage.s3.TransferReport;
+import io.stowage.s3.UnsafeKeyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One download run: a listing producer (this thread), a bounded hand-off to {@code workers} threads, and a shared pool
+ * for ranged parts of big objects. Every file is written to a temporary name in its folder, verified, fsynced and
+ * renamed. Used once.
+ */
+public final class DownloadRun {
+    private static final Logger LOG = LoggerFactory.getLogger(DownloadRun.class);
+    static final String TEMP_MARKER = ".stowage-part-";
+
+    private final S3Client s3;
+    private final DownloadOptions opts;
+    private final TransferListener listener;
+    private final S3Location source;
+    private final Path root;
+    private final Cancellation cancellation;
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong listRequests = new AtomicLong();
+    private final Retrier retrier;
+    private final ProgressTracker tracker = new ProgressTracker();
+    private final AtomicLong transferred = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong bytesTransferred = new AtomicLong();
+    private final AtomicLong bytesSkipped = new AtomicLong();
+    private final ConcurrentLinkedQueue<TransferReport.Failure> failures = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<TransferReport.Failure> ignored = new ConcurrentLinkedQueue<>();
+    private final Semaphore slots;
+    private final Object pendingLock = new Object();
+    private long pending;
+    private final ExecutorService workers;
+    private final ExecutorService parts;
+    private final ScheduledExecutorService timer;
+
+    public DownloadRun(S3Client s3, DownloadOptions opts, TransferListener listener, S3Location source, Path root,
+                       Cancellation cancellation) {
+        this.s3 = s3;
+        this.opts = opts;
+        this.listener = listener;
+        this.source = source;
+        this.root = root.toAbsolutePath().normalize();
+        this.cancellation = cancellation;
+        this.retrier = new Retrier(opts.maxAttempts(), opts.initialBackoff(), opts.maxBackoff(), retries, cancellation);
+        this.slots = new Semaphore(opts.workers() * 2);
+        this.workers = Executors.newFixedThreadPool(opts.workers(), UploadRun.threads("stowage-download"));
+        this.parts = Executors.newFixedThreadPool(opts.workers(), UploadRun.threads("stowage-download-part"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(UploadRun.threads("stowage-download-timer"));
+    }
+
+    /** Downloads every object under the prefix. */
+    public TransferReport runPrefix() {
+        return run(() -> {
+            String token = null;
+            do {
+                cancellation.check();
+                ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(source.bucket())
+                        .prefix(source.prefix()).maxKeys(1000);
+                if (token != null) {
+                    req.continuationToken(token);
+                }
+                ListObjectsV2Response resp;
+                try {
+                    resp = retrier.run(() -> s3.listObjectsV2(req.build())).value();
+                } catch (CancelledException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new UploadRun.ListingFailedException("cannot list " + source + ": " + Retrier.describe(e), e);
+                }
+                listRequests.incrementAndGet();
+                for (S3Object o : resp.contents()) {
+                    offer(RemoteIndex.toRemote(o));
+                }
+                token = resp.isTruncated() != null && resp.isTruncated() ? resp.nextContinuationToken() : null;
+            } while (token != null);
+        });
+    }
+
+    /** Downloads the given keys (each under the source prefix); sizes come from one HEAD per key. */
+    public TransferReport runKeys(Iterator<String> keys) {
+        return run(() -> {
+            while (keys.hasNext()) {
+                cancellation.check();
+                String key = keys.next();
+                if (!key.startsWith(source.prefix())) {
+                    String rel = key;
+                    fail(rel, key, 0, "key is not under the prefix " + source);
+                    continue;
+                }
+                try {
+                    SafePaths.resolve(root, key, source.relative(key));
+                } catch (UnsafeKeyException e) {
+                    tracker.found(0);
+                    fail(source.relative(key), key, 0, e.getMessage());
+                    continue;
+                }
+                HeadObjectResponse h;
+                try {
+                    h = retrier.run(() -> s3.headObject(b -> b.bucket(source.bucket()).key(key))).value();
+                } catch (CancelledException e) {
+                    throw e;
+                } catch (Exception e) {
+                    fail(source.relative(key), key, 0, Retrier.describe(e));
+                    continue;
+                }
+                offer(new RemoteObject(key, h.contentLength(), Md5s.unquote(h.eTag()), h.lastModified()));
+            }
+        });
+    }
+
+    private interface Producer {
+        void produce() throws CancelledException;
+    }
+
+    private TransferReport run(Producer producer) {
+        Instant startedAt = Instant.now();
+        long t0 = System.nanoTime();
+        Future<?> progress = timer.scheduleAtFixedRate(() -> safe(() -> listener.onProgress(tracker.snapshot())),
+                opts.progressInterval().toMillis(), opts.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            producer.produce();
+            tracker.scanComplete();
+            awaitPending();
+        } catch (CancelledException e) {
+            LOG.info("download from {} cancelled", source);
+        } finally {
+            if (cancellation.isCancelled()) {
+                workers.shutdownNow();
+                parts.shutdownNow();
+                awaitQuietly(workers);
+                awaitQuietly(parts);
+            } else {
+                workers.shutdown();
+                parts.shutdown();
+            }
+            progress.cancel(false);
+            timer.shutdownNow();
+        }
+        safe(() -> listener.onProgress(tracker.snapshot()));
+        return new TransferReport(transferred.get(), skipped.get(), failed.get(), bytesTransferred.get(),
+                bytesSkipped.get(), retries.get(), listRequests.get(), startedAt,
+                Duration.ofNanos(System.nanoTime() - t0), cancellation.isCancelled(), new ArrayList<>(failures),
+                new ArrayList<>(ignored));
+    }
+
+    private static void awaitQuietly(ExecutorService e) {
+        try {
+            e.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void offer(RemoteObject o) throws CancelledException {
+        String rel = source.relative(o.key());
+        if (o.key().endsWith("/") && o.size() == 0) {
+            ignored.add(new TransferReport.Failure(rel, o.key(), "folder marker (empty object ending in '/')"));
+            return;
+        }
+        tracker.found(Math.max(0, o.size()));
+        Path target;
+        try {
+            target = SafePaths.resolve(root, o.key(), rel);
+        } catch (UnsafeKeyException e) {
+            fail(rel, o.key(), o.size(), e.getMessage());
+            return;
+        }
+        try {
+            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                cancellation.check();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException();
+        }
+        synchronized (pendingLock) {
+            pending++;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    process(o, rel, target);
+                } finally {
+                    slots.release();
+                    done();
+                }
+            });
+        } catch (RuntimeException e) {
+            slots.release();
+            done();
+            throw e;
+        }
+    }
+
+    private void done() {
+        synchronized (pendingLock) {
+            pending--;
+            pendingLock.notifyAll();
+        }
+    }
+
+    private void awaitPending() throws CancelledException {
+        synchronized (pendingLock) {
+            while (pending > 0) {
+                if (cancellation.isCancelled()) {
+                    throw new CancelledException();
+                }
+                try {
+                    pendingLock.wait(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancellation.cancel();
+                    throw new CancelledException();
+                }
+            }
+        }
+    }
+
+    private void process(RemoteObject o, String rel, Path target) {
+        if (cancellation.isCancelled()) {
+            return;
+        }
+        try {
+            if (alreadyThere(o, target)) {
+                skipped.incrementAndGet();
+                bytesSkipped.addAndGet(o.size());
+                tracker.accounted(o.size());
+                tracker.fileDone(false);
+                safe(() -> listener.onFile(new FileOutcome(rel, o.key(), FileOutcome.Status.SKIPPED, o.size(), 0,
+                        o.eTag(), "already present (" + opts.skip() + ")")));
+                return;
+            }
+            Retrier.Result<String> r = download(o, rel, target);
+            transferred.incrementAndGet();
+            bytesTransferred.addAndGet(o.size());
+            tracker.fileDone(false);
+            safe(() -> listener.onFile(new FileOutcome(rel, o.key(), FileOutcome.Status.TRANSFERRED, o.size(),
+                    r.attempts(), r.value(), null)));
+        } catch (CancelledException e) {
+            fail(rel, o.key(), o.size(), "cancelled before it was written");
+        } catch (LocalFileException e) {
+            fail(rel, o.key(), o.size(), e.getMessage());
+        } catch (Exception e) {
+            fail(rel, o.key(), o.size(), cancellation.isCancelled() ? "cancelled before it was written"
+                    : Retrier.describe(e));
+        }
+    }
+
+    private boolean alreadyThere(RemoteObject o, Path target) throws LocalFileException {
+        if (opts.skip() == DownloadOptions.Skip.NEVER) {
+            return false;
+        }
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            return false;   // unreadable here: the download will say what is wrong
+        }
+        if (!a.isRegularFile() || a.size() != o.size()) {
+            return false;
+        }
+        if (opts.skip() == DownloadOptions.Skip.SAME_SIZE_AND_CHECKSUM && o.isSinglePartMd5()) {
+            try {
+                return Md5s.hex(Md5s.ofFile(target, 0, a.size())).equalsIgnoreCase(o.eTag());
+            } catch (IOException e) {
+                throw new LocalFileException("cannot read " + target + " for the checksum check: " + e, e);
+            }
+        }
+        return true;
+    }
+
+    private void fail(String rel, String key, long size, String reason) {
+        failed.incrementAndGet();
+        failures.add(new TransferReport.Failure(rel, key, reason));
+        tracker.accounted(Math.max(0, size));
+        tracker.fileDone(true);
+        safe(() -> listener.onFile(new FileOutcome(rel, key, FileOutcome.Status.FAILED, size, 0, null, reason)));
+    }
+
+    private static void safe(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("transfer listener failed: {}", e.toString());
+        }
+    }
+
+    private static void createFolders(Path dir) throws LocalFileException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            Path p = dir;
+            while (p != null && !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                p = p.getParent();
+            }
+            if (p != null) {
+                throw new LocalFileException("cannot create folder " + dir + ": a file is in the way at " + p, e);
+            }
+            throw new LocalFileException("cannot create folder " + dir + ": " + e, e);
+        }
+    }
+
+    private Retrier.Result<String> download(RemoteObject o, String rel, Path target) throws Exception {
+        Path dir = target.getParent();
+        createFolders(dir);
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new LocalFileException("cannot write " + target + ": a folder is in the way", null);
+        }
+        Path temp = dir.resolve("." + target.getFileName() + TEMP_MARKER
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean moved = false;
+        try {
+            Retrier.Result<String> r;
+            GetObjectResponse[] head = new GetObjectResponse[1];
+            if (o.size() >= opts.rangedThreshold()) {
+                r = ranged(o, temp, head);
+            } else {
+                r = retrier.run(() -> whole(o, temp, head));
+            }
+            setMtime(temp, head[0], o);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new LocalFileException("cannot rename " + temp.getFileName() + " to " + target + ": " + e, e);
+            }
+            moved = true;
+            return r;
+        } finally {
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    LOG.warn("could not delete temporary file {}: {}", temp, e.toString());
+                }
+            }
+        }
+    }
+
+    private static void setMtime(Path temp, GetObjectResponse resp, RemoteObject o) {
+        Instant t = null;
+        String m = resp == null || resp.metadata() == null ? null : resp.metadata().get(UploadRun.MTIME_METADATA);
+        if (m != null) {
+            try {
+                t = Instant.parse(m);
+            } catch (DateTimeParseException e) {
+                t = null;
+            }
+        }
+        if (t == null) {
+            t = resp != null && resp.lastModified() != null ? resp.lastModified() : o.lastModified();
+        }
+        if (t != null) {
+            try {
+                Files.setLastModifiedTime(temp, FileTime.from(t));
+            } catch (IOException e) {
+                LOG.debug("cannot set the modification time of {}: {}", temp, e.toString());
+            }
+        }
+    }
+
+    private FileChannel openTemp(Path temp) throws LocalFileException {
+        try {
+            return FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write " + temp + ": " + e, e);
+        }
+    }
+
+    /** GET the whole object into temp, hashing as it streams; verify size and MD5. */
+    private String whole(RemoteObject o, Path temp, GetObjectResponse[] head) throws Exception {
+        MessageDigest md = Md5s.newDigest();
+        long written = 0;
+        String eTag;
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(source.bucket()).key(o.key()));
+             FileChannel ch = openTemp(temp)) {
+            head[0] = in.response();
+            eTag = Md5s.unquote(in.response().eTag());
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                if (cancellation.isCancelled()) {
+                    throw new CancelledException();
+                }
+                md.update(buf, 0, n);
+                writeFully(ch, ByteBuffer.wrap(buf, 0, n), temp);
+                written += n;
+            }
+            force(ch, temp);
+        }
+        long expected = head[0].contentLength() == null ? o.size() : head[0].contentLength();
+        if (written != expected) {
+            throw new ChecksumMismatchException("received " + written + " bytes of " + o.key() + ", expected "
+                    + expected);
+        }
+        if (Md5s.isPlainMd5(eTag) && !Md5s.hex(md.digest()).equalsIgnoreCase(eTag)) {
+            throw new ChecksumMismatchException("MD5 of the received bytes of " + o.key() + " differs from ETag "
+                    + eTag);
+        }
+        tracker.transferred(written);
+        return eTag;
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, Path temp) throws LocalFileException {
+        try {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write " + temp + ": " + e, e);
+        }
+    }
+
+    private static void force(FileChannel ch, Path temp) throws LocalFileException {
+        try {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot fsync " + temp + ": " + e, e);
+        }
+    }
+
+    /** Parallel ranged GETs (If-Match the listed ETag, so a replaced object fails instead of mixing versions). */
+    private Retrier.Result<String> ranged(RemoteObject o, Path temp, GetObjectResponse[] head) throws Exception {
+        long size = o.size();
+        long part = opts.partSize();
+        int n = (int) ((size + part - 1) / part);
+        AtomicInteger attempts = new AtomicInteger(1);
+        List<Future<?>> futures = new ArrayList<>(n);
+        try (FileChannel ch = openTemp(temp)) {
+            for (int i = 0; i < n; i++) {
+                long off = i * part;
+                long len = Math.min(part, size - off);
+                boolean first = i == 0;
+                futures.add(parts.submit(() -> {
+                    Retrier.Result<Void> r = retrier.run(() -> {
+                        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(source.bucket())
+                                .key(o.key()).range("bytes=" + off + "-" + (off + len - 1))
+                                .ifMatch(o.eTag() == null ? null : "\"" + o.eTag() + "\""))) {
+                            if (first) {
+                                head[0] = in.response();
+                            }
+                            byte[] buf = new byte[64 * 1024];
+                            long pos = off;
+                            int k;
+                            while ((k = in.read(buf)) >= 0) {
+                                if (cancellation.isCancelled()) {
+                                    throw new CancelledException();
+                                }
+                                if (pos + k > off + len) {
+                                    throw new ChecksumMismatchException("range of " + o.key() + " returned more than "
+                                            + len + " bytes");
+                                }
+                                ByteBuffer bb = ByteBuffer.wrap(buf, 0, k);
+                                while (bb.hasRemaining()) {
+                                    try {
+                                        pos += ch.write(bb, pos);
+                                    } catch (IOException e) {
+                                        throw new LocalFileException("cannot write " + temp + ": " + e, e);
+                                    }
+                                }
+                            }
+                            if (pos != off + len) {
+                                throw new ChecksumMismatchException("range " + off + "-" + (off + len - 1) + " of "
+                                        + o.key() + " returned " + (pos - off) + " bytes");
+                            }
+                        }
+                        return null;
+                    });
+                    attempts.addAndGet(r.attempts() - 1);
+                    tracker.transferred(len);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof Exception ex ? ex : new RuntimeException(c);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancelledException();
+                }
+            }
+            force(ch, temp);
+        } catch (Exception e) {
+            for (Future<?> f : futures) {
+                f.cancel(true);
+            }
+            throw e;
+        }
+        verifyRanged(o, temp);
+        return new Retrier.Result<>(o.eTag(), attempts.get());
+    }
+
+    /** After ranges: a single-part ETag is the file's MD5; a multipart one is checked when its part size is evident. */
+    private static void verifyRanged(RemoteObject o, Path temp) throws Exception {
+        if (o.isSinglePartMd5()) {
+            String md5 = Md5s.hex(Md5s.ofFile(temp, 0, o.size()));
+            if (!md5.equalsIgnoreCase(o.eTag())) {
+                throw new ChecksumMismatchException("MD5 " + md5 + " of the downloaded " + o.key()
+                        + " differs from its ETag " + o.eTag());
+            }
+        } else if (o.multipartCount() > 0) {
+            int parts = o.multipartCount();
+            long mib = 1L << 20;
+            long guess = ((o.size() + parts - 1) / parts + mib - 1) / mib * mib;
+            if ((o.size() + guess - 1) / guess == parts) {
+                String etag = Md5s.multipartETag(temp, o.size(), guess);
+                if (!etag.equalsIgnoreCase(o.eTag())) {
+                    LOG.debug("{}: multipart ETag not reproducible with {} byte parts (another uploader's part size); "
+                            + "size verified only", o.key(), guess);
+                }
+            }
+        }
+    }
+}

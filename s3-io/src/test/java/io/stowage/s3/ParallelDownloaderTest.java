@@ -1,0 +1,179 @@
+package io.stowage.s3;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static io.stowage.s3.S3TestFiles.bytes;
+import static io.stowage.s3.S3TestFiles.md5;
+import static io.stowage.s3.S3TestFiles.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ParallelDownloaderTest {
+    static EmbeddedS3 server;
+    static S3Client s3;
+
+    @BeforeAll
+    static void start() {
+        server = EmbeddedS3.builder().start();
+        s3 = server.settings().withMaxConnections(40).newClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+        server.close();
+    }
+
+    static DownloadOptions small() {
+        return DownloadOptions.defaults().withWorkers(4).withRanges(1 << 20, 1 << 20)
+                .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(100));
+    }
+
+    static Map<String, String> localTree(Path root) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                m.put(root.relativize(p).toString(), md5(Files.readAllBytes(p)));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void roundTripRestoresEveryFileByteForByte(@TempDir Path src, @TempDir Path dst) throws IOException {
+        Map<String, String> expected = new TreeMap<>();
+        List<String> names = List.of("a b/c d.txt", "plus+sign.txt", "100%.txt", "hash#tag.txt", "café/été.jpg",
+                "日本語/ファイル.txt", "deep/er/and/deeper/x.bin");
+        for (int i = 0; i < names.size(); i++) {
+            byte[] data = bytes(i, 100 + i * 1000);
+            write(src, names.get(i), data);
+            expected.put(names.get(i), md5(data));
+        }
+        byte[] big = bytes(42, (3 << 20) + 12345);   // ranged: 4 parts of 1 MiB
+        write(src, "video/big.mp4", big);
+        expected.put("video/big.mp4", md5(big));
+        String bucket = S3TestFiles.newBucket(server, "roundtrip");
+        Instant mtime = Instant.parse("2024-05-01T10:00:00Z");
+        Files.setLastModifiedTime(src.resolve("plus+sign.txt"), java.nio.file.attribute.FileTime.from(mtime));
+        try (ParallelUploader up = ParallelUploader.builder(s3).options(ParallelUploaderTest.small()).build()) {
+            assertThat(up.upload(src, S3Location.parse("s3://" + bucket + "/r")).failed()).isZero();
+        }
+        TransferReport r;
+        try (ParallelDownloader down = ParallelDownloader.builder(s3).options(small()).build()) {
+            r = down.download(S3Location.parse("s3://" + bucket + "/r"), dst.resolve("restore"));
+        }
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.transferred()).isEqualTo(names.size() + 1);
+        assertThat(r.bytesTransferred()).isEqualTo(expected.keySet().stream()
+                .mapToLong(n -> src.resolve(n).toFile().length()).sum());
+        assertThat(localTree(dst.resolve("restore"))).isEqualTo(expected);
+        assertThat(Files.getLastModifiedTime(dst.resolve("restore/plus+sign.txt")).toInstant()).isEqualTo(mtime);
+
+        // second run: everything is there already
+        try (ParallelDownloader down = ParallelDownloader.builder(s3).options(small()).build()) {
+            TransferReport again = down.download(S3Location.parse("s3://" + bucket + "/r"), dst.resolve("restore"));
+            assertThat(again.skipped()).isEqualTo(names.size() + 1);
+            assertThat(again.transferred()).isZero();
+        }
+        // a damaged local file of the same size is found with the checksum check
+        Files.write(dst.resolve("restore/100%.txt"), bytes(999, (int) src.resolve("100%.txt").toFile().length()));
+        try (ParallelDownloader down = ParallelDownloader.builder(s3)
+                .options(small().withSkip(DownloadOptions.Skip.SAME_SIZE_AND_CHECKSUM)).build()) {
+            TransferReport again = down.download(S3Location.parse("s3://" + bucket + "/r"), dst.resolve("restore"));
+            assertThat(again.transferred()).isEqualTo(1);
+        }
+        assertThat(localTree(dst.resolve("restore"))).isEqualTo(expected);
+    }
+
+    @Test
+    void keysThatWouldEscapeTheFolderAreRefused(@TempDir Path dst) throws IOException {
+        // S3Proxy's filesystem store cannot hold such keys; FaultInjectionTest serves them in a real listing
+        String bucket = S3TestFiles.newBucket(server, "escape");
+        s3.putObject(b -> b.bucket(bucket).key("p/ok.txt"), RequestBody.fromString("ok"));
+        TransferReport r;
+        try (ParallelDownloader down = ParallelDownloader.builder(s3).options(small()).build()) {
+            r = down.download(S3Location.parse("s3://" + bucket + "/p"),
+                    List.of("p/ok.txt", "p/../../evil.txt", "p/a/../../../etc/x", "p//double").iterator(),
+                    dst.resolve("out"));
+        }
+        assertThat(r.transferred()).isEqualTo(1);
+        assertThat(r.failed()).isEqualTo(3);
+        assertThat(r.failures()).extracting(TransferReport.Failure::reason)
+                .allMatch(reason -> reason.contains("refusing to write it outside the target folder"));
+        try (Stream<Path> all = Files.walk(dst)) {
+            assertThat(all.filter(Files::isRegularFile).map(p -> dst.relativize(p).toString()))
+                    .containsExactly("out/ok.txt");
+        }
+    }
+
+    @Test
+    void safePathsRejectEveryEscape(@TempDir Path root) {
+        for (String bad : List.of("../x", "a/../../x", "/etc/passwd", "a//b", "./a", "a/.", "..", "", "a\0b")) {
+            assertThatThrownBy(() -> io.stowage.s3.internal.SafePaths.resolve(root, "k:" + bad, bad))
+                    .as(bad).isInstanceOf(UnsafeKeyException.class);
+        }
+        assertThat(io.stowage.s3.internal.SafePaths.resolve(root, "k", "a/b c/..d/e.."))
+                .isEqualTo(root.toAbsolutePath().resolve("a/b c/..d/e.."));
+    }
+
+    @Test
+    void aTargetUnderARegularFileIsAClearError(@TempDir Path dst) throws IOException {
+        String bucket = S3TestFiles.newBucket(server, "blocked");
+        s3.putObject(b -> b.bucket(bucket).key("x/a.txt"), RequestBody.fromString("a"));
+        s3.putObject(b -> b.bucket(bucket).key("x/sub/b.txt"), RequestBody.fromString("b"));
+        Path file = Files.writeString(dst.resolve("plain-file"), "I am a file");
+        try (ParallelDownloader down = ParallelDownloader.builder(s3).options(small()).build()) {
+            assertThatThrownBy(() -> down.download(S3Location.parse("s3://" + bucket + "/x"), file.resolve("out")))
+                    .isInstanceOf(S3IoException.class)
+                    .hasMessageContaining("a file is in the way at " + file);
+            // one object blocked by a local file: that file fails alone, with the reason
+            Path out = dst.resolve("out");
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("sub"), "blocking file");
+            TransferReport r = down.download(S3Location.parse("s3://" + bucket + "/x"), out);
+            assertThat(r.transferred()).isEqualTo(1);
+            assertThat(r.failures()).singleElement().satisfies(f -> {
+                assertThat(f.path()).isEqualTo("sub/b.txt");
+                assertThat(f.reason()).contains("a file is in the way at " + out.resolve("sub"));
+            });
+        }
+    }
+
+    @Test
+    void downloadsAKeyListAndFolderMarkersAreIgnored(@TempDir Path dst) throws IOException {
+        String bucket = S3TestFiles.newBucket(server, "keys");
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            s3.putObject(b -> b.bucket(bucket).key("k/f" + n), RequestBody.fromString("v" + n));
+        }
+        s3.putObject(b -> b.bucket(bucket).key("k/folder/"), RequestBody.empty());
+        try (ParallelDownloader down = ParallelDownloader.builder(s3).options(small()).build()) {
+            TransferReport r = down.download(S3Location.parse("s3://" + bucket + "/k"),
+                    List.of("k/f1", "k/f3", "k/missing").iterator(), dst);
+            assertThat(r.transferred()).isEqualTo(2);
+            assertThat(r.failures()).singleElement().satisfies(f -> assertThat(f.reason()).contains("404"));
+            TransferReport all = down.download(S3Location.parse("s3://" + bucket + "/k"), dst);
+            assertThat(all.transferred()).isEqualTo(3);
+            assertThat(all.skipped()).isEqualTo(2);
+            assertThat(all.ignored()).extracting(TransferReport.Failure::path).containsExactly("folder/");
+        }
+        assertThat(Files.readString(dst.resolve("f3"), StandardCharsets.UTF_8)).isEqualTo("v3");
+        assertThat(dst.resolve("folder")).doesNotExist();
+    }
+}
