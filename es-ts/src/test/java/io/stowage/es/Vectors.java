@@ -123,6 +123,44 @@ public final class Vectors {
         return dir;
     }
 
+    /** Compares byte arrays, naming the first differing offset instead of printing both arrays. */
+    public static void assertSameBytes(byte[] actual, byte[] expected) {
+        int n = Math.min(actual.length, expected.length);
+        for (int i = 0; i < n; i++) {
+            if (actual[i] != expected[i]) {
+                throw new AssertionError("bytes differ first at offset " + i + " (packet " + i / 188 + "): got "
+                        + (actual[i] & 0xFF) + ", expected " + (expected[i] & 0xFF) + "; lengths " + actual.length
+                        + " and " + expected.length);
+            }
+        }
+        if (actual.length != expected.length) {
+            throw new AssertionError("length " + actual.length + ", expected " + expected.length
+                    + " (equal up to the shorter)");
+        }
+    }
+
+    /** Offsets of the record headers of a segment file (valid files only). */
+    public static List<Long> recordOffsets(Path segment) {
+        try {
+            byte[] b = Files.readAllBytes(segment);
+            List<Long> out = new ArrayList<>();
+            int off = 0;
+            while (off + 27 <= b.length) {
+                out.add((long) off);
+                long size = java.nio.ByteBuffer.wrap(b, off + 19, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                off += 27 + (int) size;
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Records of one key, in order. */
+    public static List<Rec> recordsOf(String key) {
+        return records().stream().filter(r -> r.key().equals(key)).toList();
+    }
+
     /** Removes the discontinuity packets the stitcher inserts (adaptation-only, flag set, all stuffing). */
     public static byte[] withoutInsertedDiscontinuities(byte[] ts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -179,6 +179,10 @@ public final class Stitcher {
                 pendingCount++;
             }
         }
+        if (suspectFrom != NONE && suspectTo == NONE && suspectReasonOrNull != null
+                && !suspectReasonOrNull.equals("discontinuity")) {
+            suspectReason = suspectReasonOrNull; // a known loss explains the join better
+        }
         if (suspectReasonOrNull != null && lastUtc != NONE && suspectFrom == NONE && !suppressSuspect) {
             suspectFrom = lastUtc;
             suspectTo = NONE;
@@ -287,7 +291,6 @@ public final class Stitcher {
     }
 
     private void noteWritten(long utcNs) {
-        suppressSuspect = false;
         records++;
         if (firstUtc == NONE) {
             firstUtc = utcNs;
@@ -324,7 +327,7 @@ public final class Stitcher {
                     out.write(d, 0, Psi.PACKET);
                     discontinuities++;
                     suspectConfirmed |= suspectFrom != NONE;
-                    if (suspectFrom == NONE && lastUtc != NONE) {
+                    if (suspectFrom == NONE && lastUtc != NONE && !suppressSuspect) {
                         // a join without known loss whose stream does not continue: a recorder discontinuity
                         suspectFrom = lastUtc;
                         suspectTo = currentUtc;
@@ -335,6 +338,7 @@ public final class Stitcher {
             }
             if (pendingCount == 0) {
                 finishSuspect(false);
+                suppressSuspect = false;
             }
         }
         out.write(b, p, Psi.PACKET);
