@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param maxPrerollBytes with trim: most bytes held while looking for the keyframe before {@code from}
  * @param overwrite       replace an existing output file ({@code --force})
  * @param resume          continue an interrupted fetch from {@code OUT.part} ({@code --resume})
+ * @param checkpointInterval how often the resume state is saved (data fsynced first); zero saves after every
+ *                        segment
  */
 public record EsFetchOptions(
         int workers,
@@ -48,7 +50,8 @@ public record EsFetchOptions(
         long spoolMemory,
         long maxPrerollBytes,
         boolean overwrite,
-        boolean resume) {
+        boolean resume,
+        Duration checkpointInterval) {
 
     public EsFetchOptions {
         Objects.requireNonNull(segmentDuration, "segmentDuration");
@@ -56,6 +59,8 @@ public record EsFetchOptions(
         Objects.requireNonNull(maxRange, "maxRange");
         Objects.requireNonNull(utcSlack, "utcSlack");
         Objects.requireNonNull(retryDelay, "retryDelay");
+        Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+        check(!checkpointInterval.isNegative(), "checkpointInterval " + checkpointInterval + " must not be negative");
         check(workers >= 1 && workers <= 256, "workers " + workers + " is outside 1..256");
         check(window >= workers && window <= 4096, "window " + window + " must be between workers (" + workers
                 + ") and 4096");
@@ -85,88 +90,94 @@ public record EsFetchOptions(
 
     /**
      * 8 workers, window 16, 4 s segments, no trim (10 s preroll when trimming), ranges up to 24 h, records up to
-     * 1 MiB, 10 s utc slack, any start code, 4 attempts from 200 ms, 4 MiB spool memory per segment, 64 MiB preroll.
+     * 1 MiB, 10 s utc slack, any start code, 4 attempts from 200 ms, 4 MiB spool memory per segment, 64 MiB preroll,
+     * resume state saved at most every second.
      */
     public static EsFetchOptions defaults() {
         return new EsFetchOptions(8, 16, Duration.ofSeconds(4), false, false, Duration.ofSeconds(10),
                 Duration.ofHours(24), 1 << 20, Duration.ofSeconds(10), -1, 4, Duration.ofMillis(200), 4L << 20,
-                64L << 20, false, false);
+                64L << 20, false, false, Duration.ofSeconds(1));
     }
 
     /** Sets workers; the window grows to at least twice the workers. */
     public EsFetchOptions withWorkers(int n) {
         return new EsFetchOptions(n, Math.max(window, 2 * n), segmentDuration, listing,
                 trim, preroll, maxRange, maxRecordSize, utcSlack, startCode, maxAttempts, retryDelay, spoolMemory,
-                maxPrerollBytes, overwrite, resume);
+                maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withWindow(int n) {
         return new EsFetchOptions(workers, n, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withSegmentDuration(Duration d) {
         return new EsFetchOptions(workers, window, d, listing, trim, preroll, maxRange, maxRecordSize, utcSlack,
-                startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume);
+                startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withListing(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, b, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withTrim(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, b, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withPreroll(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, d, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withMaxRange(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, d, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withMaxRecordSize(int n) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, n, utcSlack,
-                startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume);
+                startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withUtcSlack(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                d, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume);
+                d, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withStartCode(int code) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, code, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume);
+                utcSlack, code, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withRetries(int attempts, Duration firstDelay) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, attempts, firstDelay, spoolMemory, maxPrerollBytes, overwrite, resume);
+                utcSlack, startCode, attempts, firstDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withSpoolMemory(long bytes) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, bytes, maxPrerollBytes, overwrite, resume);
+                utcSlack, startCode, maxAttempts, retryDelay, bytes, maxPrerollBytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withMaxPrerollBytes(long bytes) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, bytes, overwrite, resume);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, bytes, overwrite, resume, checkpointInterval);
     }
 
     public EsFetchOptions withOverwrite(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, b, resume && !b);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, b, resume && !b, checkpointInterval);
+    }
+
+    public EsFetchOptions withCheckpointInterval(Duration d) {
+        return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, d);
     }
 
     public EsFetchOptions withResume(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite && !b, b);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite && !b, b, checkpointInterval);
     }
 }

@@ -55,7 +55,6 @@ import java.util.zip.CRC32;
  */
 public final class FetchRun {
     private static final Logger LOG = LoggerFactory.getLogger(FetchRun.class);
-    private static final long CHECKPOINT_INTERVAL_NANOS = 1_000_000_000L;
     private static final int STATE_VERSION = 1;
 
     /** One planned segment: in the range, before it (trim preroll), or a hole between listed segments. */
@@ -366,7 +365,7 @@ public final class FetchRun {
                 }
                 listener.segmentWritten(item.segment(), bout.written());
                 if (cp != null && (i == plan.size() - 1
-                        || System.nanoTime() - lastCheckpoint >= CHECKPOINT_INTERVAL_NANOS)) {
+                        || System.nanoTime() - lastCheckpoint >= o.checkpointInterval().toNanos())) {
                     cp.save(i + 1);
                     lastCheckpoint = System.nanoTime();
                 }

@@ -231,7 +231,8 @@ public final class Stitcher {
             }
             return;
         }
-        if (mode == Mode.PREROLL && (!trim || utcNs >= fromNs)) {
+        // a keyframe in a record stamped exactly `from` is still "at or before from": leave preroll after it
+        if (mode == Mode.PREROLL && (!trim || utcNs > fromNs)) {
             if (prerollHasKey) {
                 startFromPreroll();
             } else {
