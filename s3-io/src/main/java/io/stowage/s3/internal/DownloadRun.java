@@ -173,10 +173,12 @@ public final class DownloadRun {
             LOG.info("download from {} cancelled", source);
         } finally {
             if (cancellation.isCancelled()) {
-                workers.shutdownNow();
+                // parts are interrupted (their upload is aborted below); a whole-object request already on the
+                // wire is let finish, so the report says exactly what was stored
                 parts.shutdownNow();
-                awaitQuietly(workers);
+                workers.shutdown();
                 awaitQuietly(parts);
+                awaitQuietly(workers);
             } else {
                 workers.shutdown();
                 parts.shutdown();

@@ -184,10 +184,12 @@ public final class UploadRun {
             LOG.info("upload to {} cancelled", target);
         } finally {
             if (cancellation.isCancelled()) {
-                workers.shutdownNow();
+                // parts are interrupted (their upload is aborted below); a whole-object request already on the
+                // wire is let finish, so the report says exactly what was stored
                 parts.shutdownNow();
-                awaitQuietly(workers);
+                workers.shutdown();
                 awaitQuietly(parts);
+                awaitQuietly(workers);
             } else {
                 workers.shutdown();
                 parts.shutdown();

@@ -1,0 +1,251 @@
+package io.stowage.s3;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static io.stowage.s3.S3TestFiles.bytes;
+import static io.stowage.s3.S3TestFiles.md5;
+import static io.stowage.s3.S3TestFiles.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real fault-injecting HTTP proxy (WireMock, request journal off) between the client and EmbeddedS3: random 500s,
+ * 503 SlowDown, connection resets and slow responses. Afterwards every file is in the store exactly once with the
+ * right bytes, and the report tells the truth.
+ */
+class FaultInjectionTest {
+    static EmbeddedS3 server;
+    static S3Client direct;
+    static WireMockServer proxy;
+    static final Faults FAULTS = new Faults();
+    static S3Client viaProxy;
+
+    /** Decides per request: pass through to S3Proxy, or fail it. Seeded, so a run is repeatable. */
+    static final class Faults implements ResponseDefinitionTransformerV2 {
+        private final Random random = new Random(20260101);
+        volatile double errorRate;
+        volatile long slowPartMillis;
+        final AtomicInteger injected = new AtomicInteger();
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            ResponseDefinition def = event.getResponseDefinition();
+            if (slowPartMillis > 0 && event.getRequest().queryParameter("partNumber").isPresent()) {
+                return ResponseDefinitionBuilder.like(def).withFixedDelay((int) slowPartMillis).build();
+            }
+            double x;
+            synchronized (random) {
+                x = random.nextDouble();
+            }
+            double r = errorRate;
+            if (x < r * 0.3) {
+                injected.incrementAndGet();
+                return ResponseDefinitionBuilder.responseDefinition().withStatus(503)
+                        .withHeader("Content-Type", "application/xml")
+                        .withBody("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
+                                + "<Message>Please reduce your request rate.</Message></Error>").build();
+            } else if (x < r * 0.5) {
+                injected.incrementAndGet();
+                return ResponseDefinitionBuilder.responseDefinition().withStatus(500)
+                        .withHeader("Content-Type", "application/xml")
+                        .withBody("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code>"
+                                + "<Message>We encountered an internal error.</Message></Error>").build();
+            } else if (x < r * 0.8) {
+                injected.incrementAndGet();
+                return ResponseDefinitionBuilder.like(def).withFault(Fault.CONNECTION_RESET_BY_PEER).build();
+            } else if (x < r) {
+                injected.incrementAndGet();
+                return ResponseDefinitionBuilder.like(def).withFixedDelay(150).build();
+            }
+            return def;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return true;
+        }
+
+        @Override
+        public String getName() {
+            return "stowage-faults";
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        server = EmbeddedS3.builder().start();
+        direct = server.newClient();
+        proxy = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal()
+                .extensions(FAULTS).containerThreads(64).jettyAcceptors(2));
+        proxy.start();
+        proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(server.endpoint().toString())));
+        // the SDK must not hide the faults: one SDK attempt per request, our retries on top
+        viaProxy = S3Settings.forEndpoint(URI.create("http://127.0.0.1:" + proxy.port()))
+                .withCredentials("any", "thing").withSdkMaxAttempts(1).withMaxConnections(32)
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)).newClient();
+    }
+
+    @AfterEach
+    void calm() {
+        FAULTS.errorRate = 0;
+        FAULTS.slowPartMillis = 0;
+    }
+
+    @AfterAll
+    static void stop() {
+        viaProxy.close();
+        proxy.stop();
+        direct.close();
+        server.close();
+    }
+
+    private static Map<String, String> tree(Path root, int files) throws IOException {
+        Map<String, String> expected = new TreeMap<>();
+        for (int i = 0; i < files; i++) {
+            String rel = "cam" + (i % 5) + "/f" + i + ".jpg";
+            byte[] data = bytes(i, 2000 + i);
+            write(root, rel, data);
+            expected.put(rel, md5(data));
+        }
+        byte[] big = bytes(7, (11 << 20) + 5);
+        write(root, "a-video/big.mp4", big);
+        expected.put("a-video/big.mp4", md5(big));
+        return expected;
+    }
+
+    @Test
+    void uploadAndDownloadThroughFaultsStoreEveryFileExactlyOnceWithTheRightBytes(@TempDir Path src,
+                                                                                  @TempDir Path dst)
+            throws IOException {
+        Map<String, String> expected = tree(src, 150);
+        String bucket = S3TestFiles.newBucket(server, "faults");
+        Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+        FAULTS.errorRate = 0.25;
+        int before = FAULTS.injected.get();
+        UploadOptions options = UploadOptions.defaults().withWorkers(8).withMultipart(5L << 20, 5L << 20)
+                .withRetries(12, Duration.ofMillis(5), Duration.ofMillis(80));
+        TransferReport up;
+        try (ParallelUploader uploader = ParallelUploader.builder(viaProxy).options(options)
+                .listener(new TransferListener() {
+                    @Override
+                    public void onFile(FileOutcome o) {
+                        outcomes.computeIfAbsent(o.path() + " " + o.status(), k -> new AtomicInteger()).incrementAndGet();
+                    }
+                }).build()) {
+            up = uploader.upload(src, S3Location.parse("s3://" + bucket + "/in"));
+        }
+        assertThat(FAULTS.injected.get() - before).as("faults injected").isGreaterThan(20);
+        assertThat(up.failures()).isEmpty();
+        assertThat(up.transferred()).isEqualTo(expected.size());
+        assertThat(up.retries()).isPositive();
+        assertThat(outcomes).hasSize(expected.size()).allSatisfy((k, v) -> {
+            assertThat(k).endsWith("TRANSFERRED");
+            assertThat(v.get()).isEqualTo(1);
+        });
+        // checked directly against the store, not through the proxy
+        Map<String, String> stored = new TreeMap<>();
+        S3TestFiles.contents(direct, bucket, "").forEach((k, v) -> stored.put(k.substring("in/".length()), v));
+        assertThat(stored).isEqualTo(expected);
+        assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+
+        TransferReport down;
+        try (ParallelDownloader downloader = ParallelDownloader.builder(viaProxy).options(DownloadOptions.defaults()
+                .withWorkers(8).withRanges(2 << 20, 1 << 20).withRetries(12, Duration.ofMillis(5),
+                        Duration.ofMillis(80))).build()) {
+            down = downloader.download(S3Location.parse("s3://" + bucket + "/in"), dst);
+        }
+        assertThat(down.failures()).isEmpty();
+        assertThat(down.transferred()).isEqualTo(expected.size());
+        Map<String, String> local = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dst)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                local.put(dst.relativize(p).toString(), md5(Files.readAllBytes(p)));
+            }
+        }
+        assertThat(local).as("no temporary files left, every file right").isEqualTo(expected);
+    }
+
+    @Test
+    void cancelStopsPromptlyAndAbortsInFlightMultipartUploads(@TempDir Path src) throws IOException {
+        tree(src, 300);
+        String bucket = S3TestFiles.newBucket(server, "cancel");
+        FAULTS.slowPartMillis = 3000;
+        UploadOptions options = UploadOptions.defaults().withWorkers(4).withMultipart(5L << 20, 5L << 20);
+        AtomicInteger done = new AtomicInteger();
+        ParallelUploader[] holder = new ParallelUploader[1];
+        TransferReport r;
+        try (ParallelUploader uploader = ParallelUploader.builder(viaProxy).options(options)
+                .listener(new TransferListener() {
+                    @Override
+                    public void onFile(FileOutcome o) {
+                        if (o.status() == FileOutcome.Status.TRANSFERRED && done.incrementAndGet() == 20) {
+                            holder[0].cancel();
+                        }
+                    }
+                }).build()) {
+            holder[0] = uploader;
+            r = uploader.upload(src, S3Location.parse("s3://" + bucket + "/c"));
+        }
+        assertThat(r.cancelled()).isTrue();
+        assertThat(r.isComplete()).isFalse();
+        assertThat(r.transferred()).isBetween(20L, 300L);
+        // what the report says was stored is what is stored, and the big file's multipart upload was aborted
+        assertThat(direct.listObjectsV2(b -> b.bucket(bucket)).keyCount()).isEqualTo((int) r.transferred());
+        assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+        assertThat(r.failures()).extracting(TransferReport.Failure::path).contains("a-video/big.mp4");
+    }
+
+    @Test
+    void unsafeKeysInARealListingAreRefused(@TempDir Path dst) {
+        String bucket = S3TestFiles.newBucket(server, "evil");
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>" + bucket + "</Name>"
+                + "<Prefix>p/</Prefix><KeyCount>3</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>"
+                + "<Contents><Key>p/../../escaped.txt</Key><Size>4</Size><ETag>\"x\"</ETag></Contents>"
+                + "<Contents><Key>p//etc/passwd</Key><Size>4</Size><ETag>\"x\"</ETag></Contents>"
+                + "<Contents><Key>p/./x</Key><Size>4</Size><ETag>\"x\"</ETag></Contents>"
+                + "</ListBucketResult>";
+        var stub = proxy.stubFor(get(urlPathEqualTo("/" + bucket)).withQueryParam("list-type", equalTo("2"))
+                .atPriority(1).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/xml")
+                        .withBody(xml)));
+        try (ParallelDownloader down = ParallelDownloader.builder(viaProxy).build()) {
+            TransferReport r = down.download(S3Location.parse("s3://" + bucket + "/p"), dst.resolve("out"));
+            assertThat(r.failed()).isEqualTo(3);
+            assertThat(r.transferred()).isZero();
+            assertThat(r.failures()).allMatch(f -> f.reason().contains("refusing to write it outside"));
+        } finally {
+            proxy.removeStub(stub);
+        }
+        assertThat(dst.resolve("escaped.txt")).doesNotExist();
+        assertThat(dst.getParent().resolve("escaped.txt")).doesNotExist();
+    }
+}
