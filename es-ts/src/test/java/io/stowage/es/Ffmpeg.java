@@ -29,7 +29,10 @@ public final class Ffmpeg {
         return exe;
     }
 
-    /** Demuxes and decodes {@code ts} fully at {@code -loglevel debug}; counts "Continuity check failed". */
+    /**
+     * Demuxes and decodes {@code ts} fully at {@code -loglevel debug}; counts "Continuity check failed" in the main
+     * pass (the probe pass re-reads the start of the file and would count its errors twice).
+     */
     public static Result decode(Path ts) throws IOException, InterruptedException {
         Path bin = executable();
         List<String> cmd = new ArrayList<>(List.of(bin.toString(), "-hide_banner", "-nostdin", "-loglevel", "debug",
@@ -45,9 +48,14 @@ public final class Ffmpeg {
                 throw new IOException("ffmpeg did not finish within 120 s on " + ts);
             }
             String out = Files.readString(log, StandardCharsets.ISO_8859_1);
+            // ffmpeg reads the start of the file twice: once to probe the streams, then again from offset 0.
+            // Count the complete pass only: the messages after the probe's summary line.
             int n = 0;
+            boolean mainPass = !out.contains("After avformat_find_stream_info()");
             for (String line : out.split("\n")) {
-                if (line.contains("Continuity check failed")) {
+                if (line.contains("After avformat_find_stream_info()")) {
+                    mainPass = true;
+                } else if (mainPass && line.contains("Continuity check failed")) {
                     n++;
                 }
             }

@@ -52,8 +52,6 @@ public final class TsAnalyzer {
     // PCR time axis (first PCR PID seen)
     private int clockPid = -1;
     private long clockPcr = -1;
-    private long clockPos;
-    private double bytesPerTick = Double.NaN;
     private double lastPatT = Double.NaN;
     private double patMax = -1;
     private final double[] lastPmtT = new double[8192];
@@ -89,7 +87,6 @@ public final class TsAnalyzer {
                 syncLosses++;
             }
             inSync = false;
-            int start = lo;
             lo++;
             // resync: a 0x47 followed by two more at 188-byte steps (or end of data)
             while (true) {
@@ -104,7 +101,6 @@ public final class TsAnalyzer {
                     break;
                 }
                 lo++;
-                start = Math.min(start, lo);
             }
             long skipped = base + lo - lossAt;
             bytesSkipped += skipped;
@@ -215,7 +211,6 @@ public final class TsAnalyzer {
         // PCR
         if (disc && pid == clockPid) {
             clockPcr = -1;
-            bytesPerTick = Double.NaN;
             lastPatT = Double.NaN;
             Arrays.fill(lastPmtT, Double.NaN);
         }
@@ -240,14 +235,7 @@ public final class TsAnalyzer {
                 clockPid = pid;
             }
             if (pid == clockPid) {
-                if (clockPcr >= 0) {
-                    long d = Math.floorMod(pcr - clockPcr, PCR_WRAP);
-                    if (d > 0) {
-                        bytesPerTick = (currentPos - clockPos) / (double) d;
-                    }
-                }
                 clockPcr = pcr;
-                clockPos = currentPos;
             }
         }
         // PSI
@@ -271,16 +259,13 @@ public final class TsAnalyzer {
         }
     }
 
-    /** Seconds on the PCR clock at the current packet, interpolated from the last two PCRs; NaN if unknown. */
+    /**
+     * Seconds on the PCR clock at the current packet: the last PCR of the clock PID before it (not extrapolated by
+     * byte rate, which overshoots on variable-rate streams); NaN if no PCR was seen since the last time-base
+     * discontinuity. Intervals are therefore exact to one PCR interval.
+     */
     private double now() {
-        if (clockPcr < 0) {
-            return Double.NaN;
-        }
-        double ticks = clockPcr;
-        if (!Double.isNaN(bytesPerTick) && bytesPerTick > 0) {
-            ticks += (currentPos - clockPos) / bytesPerTick;
-        }
-        return ticks / TICKS;
+        return clockPcr < 0 ? Double.NaN : clockPcr / TICKS;
     }
 
     private void section(int pid, byte[] s, int len) {
