@@ -17,9 +17,12 @@ import java.time.Duration;
  * @param initialBackoff   first retry delay; doubles per attempt, with jitter
  * @param maxBackoff       cap of one retry delay
  * @param progressInterval how often the listener gets {@link TransferListener#onProgress}
+ * @param overwrite        replace an existing local file that is not skipped; default off: such a file fails with
+ *                         "exists and differs" and is left alone
  */
 public record DownloadOptions(int workers, long rangedThreshold, long partSize, Skip skip, int maxAttempts,
-                              Duration initialBackoff, Duration maxBackoff, Duration progressInterval) {
+                              Duration initialBackoff, Duration maxBackoff, Duration progressInterval,
+                              boolean overwrite) {
 
     /** When an existing local file is left alone. */
     public enum Skip {
@@ -55,34 +58,39 @@ public record DownloadOptions(int workers, long rangedThreshold, long partSize, 
         }
     }
 
-    /** 16 workers, 32 MiB ranged threshold, 16 MiB ranges, skip same size, 5 attempts. */
+    /** 16 workers, 32 MiB ranged threshold, 16 MiB ranges, skip same size, 5 attempts, no overwriting. */
     public static DownloadOptions defaults() {
         return new DownloadOptions(16, 32L << 20, 16L << 20, Skip.SAME_SIZE, 5, Duration.ofMillis(100),
-                Duration.ofSeconds(10), Duration.ofMillis(500));
+                Duration.ofSeconds(10), Duration.ofMillis(500), false);
     }
 
     public DownloadOptions withWorkers(int workers) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval);
+                progressInterval, overwrite);
     }
 
     public DownloadOptions withRanges(long rangedThreshold, long partSize) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval);
+                progressInterval, overwrite);
     }
 
     public DownloadOptions withSkip(Skip skip) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval);
+                progressInterval, overwrite);
     }
 
     public DownloadOptions withRetries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval);
+                progressInterval, overwrite);
+    }
+
+    public DownloadOptions withOverwrite(boolean overwrite) {
+        return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
+                progressInterval, overwrite);
     }
 
     public DownloadOptions withProgressInterval(Duration progressInterval) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval);
+                progressInterval, overwrite);
     }
 }

@@ -17,7 +17,8 @@ import java.util.function.Function;
  * Downloads every object under an S3 prefix (or a list of keys) into a folder in parallel: big objects as parallel
  * ranges, every file written to a temporary name, verified (size, and MD5 against a single-part ETag), fsynced and
  * renamed, so a crash never leaves half a file under the real name. Files already present with the same size (and
- * checksum, if asked) are skipped; keys that would escape the folder are refused.
+ * checksum, if asked) are skipped; any other existing file is left alone and reported unless
+ * {@link DownloadOptions#overwrite()} is on; keys that would escape the folder are refused.
  *
  * <pre>{@code
  * try (ParallelDownloader down = ParallelDownloader.builder(s3).options(DownloadOptions.defaults()).build()) {

@@ -96,6 +96,15 @@ class ParallelDownloaderTest {
         try (ParallelDownloader down = ParallelDownloader.builder(s3)
                 .options(small().withSkip(DownloadOptions.Skip.SAME_SIZE_AND_CHECKSUM)).build()) {
             TransferReport again = down.download(S3Location.parse("s3://" + bucket + "/r"), dst.resolve("restore"));
+            assertThat(again.transferred()).isZero();
+            assertThat(again.failures()).singleElement().satisfies(f -> {
+                assertThat(f.path()).isEqualTo("100%.txt");
+                assertThat(f.reason()).contains("exists and differs").contains("--force");
+            });
+        }
+        try (ParallelDownloader down = ParallelDownloader.builder(s3).options(small()
+                .withSkip(DownloadOptions.Skip.SAME_SIZE_AND_CHECKSUM).withOverwrite(true)).build()) {
+            TransferReport again = down.download(S3Location.parse("s3://" + bucket + "/r"), dst.resolve("restore"));
             assertThat(again.transferred()).isEqualTo(1);
         }
         assertThat(localTree(dst.resolve("restore"))).isEqualTo(expected);

@@ -358,6 +358,10 @@ public final class DownloadRun {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new LocalFileException("cannot write " + target + ": a folder is in the way", null);
         }
+        if (!opts.overwrite() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new LocalFileException(target + " exists and differs from the object (" + o.size()
+                    + " bytes); left alone, overwriting is off (--force overwrites)", null);
+        }
         Path temp = dir.resolve("." + target.getFileName() + TEMP_MARKER
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         boolean moved = false;
