@@ -24,7 +24,10 @@ import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.LinkOption;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -33,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code stowage des ...}: the DES v1 small-files container on local files. */
 @Command(name = "des", mixinStandardHelpOptions = true,
@@ -234,19 +236,31 @@ final class DesCommand implements Runnable {
             if (Files.exists(out) && !pack.force) {
                 throw CliException.usage(out + " already exists; choose another name or add --force");
             }
-            Map<String, Path> files = collect(inputs);
+            Map<String, Input> files = collect(inputs);
             long totalBytes = 0;
-            for (Path p : files.values()) {
-                totalBytes += Files.size(p);
+            for (Input i : files.values()) {
+                totalBytes += i.size();
             }
             long t0 = System.nanoTime();
             DesWriteResult res;
             try (DesWriter w = pack.apply(DesWriter.builder(out)).build();
                  Progress progress = Progress.start("pack", totalBytes, "MiB", 1 << 20, json)) {
-                for (Map.Entry<String, Path> e : files.entrySet()) {
-                    w.add(e.getKey(), e.getValue(), null);
-                    progress.step(Files.size(e.getValue()));
+                // small files are read ahead in parallel, in batches so the progress bar moves
+                int readers = Math.max(2, Runtime.getRuntime().availableProcessors());
+                Map<String, Path> batch = new LinkedHashMap<>();
+                long batchBytes = 0;
+                for (Map.Entry<String, Input> e : files.entrySet()) {
+                    batch.put(e.getKey(), e.getValue().path());
+                    batchBytes += e.getValue().size();
+                    if (batch.size() == 4096) {
+                        w.addFiles(batch, null, readers);
+                        progress.step(batchBytes);
+                        batch.clear();
+                        batchBytes = 0;
+                    }
                 }
+                w.addFiles(batch, null, readers);
+                progress.step(batchBytes);
                 res = w.finish();
             }
             double s = (System.nanoTime() - t0) / 1e9;
@@ -258,23 +272,30 @@ final class DesCommand implements Runnable {
             return ExitCodes.OK;
         }
 
-        /** File name → path, in a stable order; duplicates and unusable names are usage errors. */
-        static Map<String, Path> collect(List<Path> inputs) throws IOException {
-            Map<String, Path> byName = new TreeMap<>();
+        /** One file to pack, with the size seen when the inputs were listed. */
+        record Input(Path path, long size) {
+        }
+
+        /** File name → input, sorted by name; duplicates and unusable names are usage errors. */
+        static Map<String, Input> collect(List<Path> inputs) throws IOException {
+            Map<String, Input> byName = new TreeMap<>();
             for (Path input : inputs) {
                 if (!Files.exists(input, LinkOption.NOFOLLOW_LINKS)) {
                     throw CliException.usage("input " + input + " does not exist");
                 }
                 if (Files.isDirectory(input)) {
-                    try (Stream<Path> s = Files.walk(input)) {
-                        for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-                            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                                addInput(byName, p);
+                    // one lstat per file: type and size together (symbolic links are not followed)
+                    Files.walkFileTree(input, new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            if (attrs.isRegularFile()) {
+                                addInput(byName, file, attrs.size());
                             }
+                            return FileVisitResult.CONTINUE;
                         }
-                    }
+                    });
                 } else if (Files.isRegularFile(input)) {
-                    addInput(byName, input);
+                    addInput(byName, input, Files.size(input));
                 } else {
                     throw CliException.usage("input " + input + " is not a regular file or folder");
                 }
@@ -282,16 +303,16 @@ final class DesCommand implements Runnable {
             return byName;
         }
 
-        private static void addInput(Map<String, Path> byName, Path p) {
+        private static void addInput(Map<String, Input> byName, Path p, long size) {
             String name = p.getFileName().toString();
             try {
                 EntryNames.check(name);
             } catch (DesException e) {
                 throw CliException.usage(p + ": " + e.getMessage());
             }
-            Path prev = byName.putIfAbsent(name, p);
+            Input prev = byName.putIfAbsent(name, new Input(p, size));
             if (prev != null) {
-                throw CliException.usage("two inputs are both named '" + name + "': " + prev + " and " + p
+                throw CliException.usage("two inputs are both named '" + name + "': " + prev.path() + " and " + p
                         + "; entries are named by file name, so rename one or pack them into separate archives");
             }
         }

@@ -197,4 +197,44 @@ class DesWriterTest {
                     .hasMessageContaining("missing");
         }
     }
+
+    @Test
+    void addFilesReadsAheadButWritesTheSameArchiveAsAddingOneByOne() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Random rnd = new Random(5);
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) {
+            byte[] b = new byte[i == 7 ? 2_000_000 : rnd.nextInt(9000)]; // one file above the read-ahead limit
+            rnd.nextBytes(b);
+            Path f = in.resolve("f" + i);
+            Files.write(f, b);
+            files.put("f" + i, f);
+        }
+        Path one = tmp.resolve("one.des");
+        Path many = tmp.resolve("many.des");
+        try (DesWriter w = DesWriter.builder(one).build()) {
+            files.forEach((n, f) -> w.add(n, f, Map.of("n", n)));
+            w.finish();
+        }
+        try (DesWriter w = DesWriter.builder(many).build()) {
+            w.addFiles(files, n -> Map.of("n", n), 3);
+            w.finish();
+        }
+        assertThat(Files.readAllBytes(many)).isEqualTo(Files.readAllBytes(one));
+    }
+
+    @Test
+    void addFilesStopsAtAMissingFileAndCommitsNothing() throws Exception {
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        Files.writeString(tmp.resolve("a"), "a");
+        files.put("a", tmp.resolve("a"));
+        files.put("gone", tmp.resolve("gone"));
+        Path out = tmp.resolve("x.des");
+        try (DesWriter w = DesWriter.builder(out).build()) {
+            assertThatThrownBy(() -> w.addFiles(files, null, 2)).isInstanceOf(DesIoException.class)
+                    .hasMessageContaining("gone");
+            assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(out).doesNotExist();
+    }
 }

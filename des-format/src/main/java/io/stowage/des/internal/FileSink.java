@@ -9,14 +9,25 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
 
-/** {@link DesSink} to a local file: temporary sibling, fsync, atomic rename. Not thread-safe. */
+/**
+ * {@link DesSink} to a local file: temporary sibling, fsync, atomic rename.
+ *
+ * <p>While the archive grows, every {@value #WRITEBACK_EVERY} bytes a background thread asks the kernel to write the
+ * data so far to disk ({@code fdatasync}), so the disk works while packing goes on and the final fsync in
+ * {@link #commit()} has little left to do. Not thread-safe: one writer thread.
+ */
 public final class FileSink implements DesSink {
+    static final long WRITEBACK_EVERY = 32L << 20;
+
     private final Path target;
     private final boolean overwrite;
     private final Path tmp;
     private final FileChannel ch;
     private boolean done;
+    private long sinceWriteback;
+    private CompletableFuture<Void> writeback = CompletableFuture.completedFuture(null);
 
     public FileSink(Path target, boolean overwrite) throws IOException {
         this.target = target;
@@ -31,7 +42,23 @@ public final class FileSink implements DesSink {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        return ch.write(src);
+        int n = ch.write(src);
+        sinceWriteback += n;
+        if (sinceWriteback >= WRITEBACK_EVERY && writeback.isDone()) {
+            sinceWriteback = 0;
+            writeback = CompletableFuture.runAsync(() -> {
+                try {
+                    ch.force(false);
+                } catch (IOException ignored) {
+                    // only a hint; commit() fsyncs and reports errors
+                }
+            }, r -> {
+                Thread t = new Thread(r, "des-writeback");
+                t.setDaemon(true);
+                t.start();
+            });
+        }
+        return n;
     }
 
     @Override
@@ -49,6 +76,7 @@ public final class FileSink implements DesSink {
         if (done) {
             throw new IllegalStateException("sink for " + target + " already committed or aborted");
         }
+        writeback.join();
         ch.force(true);
         ch.close();
         AtomicFiles.commit(tmp, target, overwrite);
@@ -61,6 +89,11 @@ public final class FileSink implements DesSink {
             return;
         }
         done = true;
+        try {
+            writeback.join();
+        } catch (RuntimeException ignored) {
+            // discarding anyway
+        }
         try {
             ch.close();
         } catch (IOException ignored) {
