@@ -1,6 +1,7 @@
 /** Small programs that compose whole pipelines; {@code stowage demo} runs them. */
 module io.stowage.examples {
     requires io.stowage.des;
+    requires io.stowage.transcode;
     requires org.slf4j;
     exports io.stowage.examples;
 }

@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DemoCommand.class,
             DesCommand.class,
+            TranscodeCommand.class,
+            ProbeCommand.class,
+            PresetsCommand.class,
         })
 final class StowageCommand implements Runnable {
     @CommandLine.Spec

@@ -13,7 +13,8 @@ public final class Demos {
     /** Every demo pipeline in the order the demo runs them. */
     public static List<DemoPipeline> all() {
         return List.of(
-                new DesDemo()
+                new DesDemo(),
+                new TranscodeDemo()
         );
     }
 }

@@ -122,6 +122,60 @@ public final class Transcoder implements AutoCloseable {
     }
 
     /**
+     * Writes a test clip: ffmpeg's {@code testsrc2} pattern (and a 440 Hz sine) as H.264 + AAC in MP4, for demos and
+     * tests. Written under a temporary name and renamed when complete; replaces an existing file.
+     *
+     * <p>{@code t.createTestClip(Path.of("clip.mp4"), Duration.ofSeconds(2), 160, 120, true)}
+     *
+     * @return the probed clip
+     */
+    public MediaInfo createTestClip(Path output, java.time.Duration duration, int width, int height,
+            boolean withAudio) {
+        if (duration.isNegative() || duration.isZero() || width < 16 || height < 16 || width % 2 != 0
+                || height % 2 != 0) {
+            throw new IllegalArgumentException("test clip " + width + "x" + height + " for " + duration
+                    + ": need a positive duration and even sizes of at least 16 pixels");
+        }
+        Path out = output.toAbsolutePath();
+        Path temp = out.resolveSibling(JobRunner.TEMP_PREFIX + java.util.UUID.randomUUID().toString()
+                .substring(0, 8) + "-" + out.getFileName());
+        List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=25"));
+        if (withAudio) {
+            args.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
+        }
+        args.addAll(List.of("-t", io.stowage.transcode.internal.FfmpegCommand.seconds(duration), "-c:v", "libx264",
+                "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25"));
+        if (withAudio) {
+            args.addAll(List.of("-c:a", "aac", "-b:a", "64k"));
+        }
+        args.addAll(List.of("-f", "mp4", "file:" + temp));
+        try {
+            java.nio.file.Files.createDirectories(out.getParent());
+            io.stowage.transcode.internal.Exec.Result r = io.stowage.transcode.internal.Exec.run(installation,
+                    installation.ffmpegCommand(args), config.stallTimeout().multipliedBy(2));
+            if (r.exitCode() != 0 || r.timedOut()) {
+                throw new TranscodeFailedException("cannot write test clip " + output, installation
+                        .ffmpegCommand(args), r.stderrTail(), r.exitCode());
+            }
+            java.nio.file.Files.move(temp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new TranscodeException("cannot write test clip " + output + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TranscodeCancelledException("interrupted while writing test clip " + output);
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(temp);
+            } catch (java.io.IOException e) {
+                LOG.debug("cannot delete {}: {}", temp, e.toString());
+            }
+        }
+        return probe(out);
+    }
+
+    /**
      * Whether each encoder named by the catalogue's presets is usable here (each is tried once per transcoder,
      * with a tiny trial encode; the first call may take a second or two).
      */

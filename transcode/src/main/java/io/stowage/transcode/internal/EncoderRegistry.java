@@ -142,8 +142,9 @@ public final class EncoderRegistry {
                         + TRIAL_TIMEOUT.toSeconds() + " s");
             }
             if (r.exitCode() != 0) {
+                // the first line names the cause ("Cannot load libcuda.so.1"); later ones are consequences
                 String why = r.stderrTail().isEmpty() ? "exit code " + r.exitCode()
-                        : r.stderrTail().get(r.stderrTail().size() - 1);
+                        : r.stderrTail().get(0).replaceFirst("^\\[[^\\]]*@ 0x[0-9a-f]+\\]\\s*", "");
                 LOG.debug("encoder {} unusable ({} ms): {}", option.name(), ms, r.stderrText());
                 return new Usability(option.name(), false, "trial encode failed: " + why);
             }
