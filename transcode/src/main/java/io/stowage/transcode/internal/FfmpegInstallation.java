@@ -28,6 +28,8 @@ public final class FfmpegInstallation {
     private static final Logger LOG = LoggerFactory.getLogger(FfmpegInstallation.class);
     private static final Pattern MISSING_LIB =
             Pattern.compile("error while loading shared libraries: ([^:\\s]+)");
+    private static final Pattern MISSING_SO =
+            Pattern.compile("(lib[\\w.+-]+\\.so[.\\d]*): cannot open shared object file");
     private static volatile FfmpegInstallation bundled;
 
     private final Path ffmpeg;
@@ -72,9 +74,7 @@ public final class FfmpegInstallation {
             ffmpegPath = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
             ffprobePath = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffprobe.class);
         } catch (RuntimeException | LinkageError e) {
-            throw new FfmpegUnavailableException("cannot extract the ffmpeg bundled in org.bytedeco:ffmpeg ("
-                    + e + "); check that the linux-x86_64-gpl jar is on the class path and that ~/.javacpp/cache"
-                    + " is writable, or configure a system ffmpeg (TranscoderConfig.withFfmpeg)", e);
+            throw new FfmpegUnavailableException(explainLoadFailure(e), e);
         }
         if (ffmpegPath == null || ffprobePath == null) {
             throw new FfmpegUnavailableException("org.bytedeco:ffmpeg holds no ffmpeg/ffprobe executable for "
@@ -161,15 +161,39 @@ public final class FfmpegInstallation {
         return first;
     }
 
+    /**
+     * Builds the message for a failure of JavaCPP's loader. Loading the ffmpeg preset also loads its JNI libraries,
+     * so a missing system library shows up here first, as the cause of an {@code UnsatisfiedLinkError} (seen:
+     * "libjniavdevice.so: libpulse.so.0: cannot open shared object file").
+     */
+    static String explainLoadFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            Matcher lib = MISSING_SO.matcher(m);
+            if (lib.find()) {
+                return "the ffmpeg bundled in org.bytedeco:ffmpeg cannot load: shared library " + lib.group(1)
+                        + " is missing; " + fixFor(lib.group(1))
+                        + ", or configure a system ffmpeg (TranscoderConfig.withFfmpeg, --ffmpeg)";
+            }
+        }
+        return "cannot extract the ffmpeg bundled in org.bytedeco:ffmpeg (" + e + "); check that the"
+                + " linux-x86_64-gpl jar is on the class path and that ~/.javacpp/cache is writable, or configure a"
+                + " system ffmpeg (TranscoderConfig.withFfmpeg, --ffmpeg)";
+    }
+
+    private static String fixFor(String lib) {
+        return lib.startsWith("libpulse")
+                ? "install the system package libpulse0 (Debian/Ubuntu: apt-get install -y libpulse0;"
+                        + " Fedora/RHEL: dnf install pulseaudio-libs)"
+                : "install the system package that provides " + lib;
+    }
+
     /** Builds the message for an executable that does not start, naming a missing shared library and its fix. */
     static String explainStartFailure(Path exe, String what, int rc, String output) {
         Matcher m = MISSING_LIB.matcher(output);
         if (m.find()) {
             String lib = m.group(1);
-            String fix = lib.startsWith("libpulse")
-                    ? "install the system package libpulse0 (Debian/Ubuntu: apt-get install -y libpulse0;"
-                            + " Fedora/RHEL: dnf install pulseaudio-libs)"
-                    : "install the system package that provides " + lib;
+            String fix = fixFor(lib);
             return "the " + what + " executable at " + exe + " cannot start: shared library " + lib
                     + " is missing; " + fix + ", or configure a system ffmpeg (TranscoderConfig.withFfmpeg)";
         }

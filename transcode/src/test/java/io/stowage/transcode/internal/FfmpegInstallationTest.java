@@ -32,6 +32,20 @@ class FfmpegInstallationTest {
     }
 
     @Test
+    void missingLibpulseWhileLoadingNamesThePackageToInstall() {
+        // what Loader.load(org.bytedeco.ffmpeg.ffmpeg.class) throws without libpulse0 (seen on this machine)
+        UnsatisfiedLinkError cause = new UnsatisfiedLinkError("/root/.javacpp/cache/ffmpeg-8.0.1-1.5.13-linux-"
+                + "x86_64-gpl.jar/org/bytedeco/ffmpeg/linux-x86_64-gpl/libjniavdevice.so: libpulse.so.0: cannot open"
+                + " shared object file: No such file or directory");
+        UnsatisfiedLinkError top = new UnsatisfiedLinkError("no jniavdevice in java.library.path: /usr/lib");
+        top.initCause(cause);
+        String msg = FfmpegInstallation.explainLoadFailure(top);
+        assertThat(msg).contains("libpulse.so.0 is missing").contains("apt-get install -y libpulse0");
+        assertThat(FfmpegInstallation.explainLoadFailure(new UnsatisfiedLinkError("no jniavutil")))
+                .contains("cannot extract");
+    }
+
+    @Test
     void otherMissingLibraryIsNamedToo() {
         String msg = FfmpegInstallation.explainStartFailure(Path.of("/x/ffmpeg"), "ffmpeg", 127,
                 "ffmpeg: error while loading shared libraries: libva.so.2: cannot open shared object file");
