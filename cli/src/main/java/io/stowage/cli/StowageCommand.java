@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
         footer = {"", "Examples:", "  stowage demo", "  stowage des ls day.des --json", "  stowage <command> --help"},
         subcommands = {
             CommandLine.HelpCommand.class,
+            UploadCommand.class,
+            DownloadCommand.class,
+            S3Command.class,
             DemoCommand.class,
             DesCommand.class,
             TranscodeCommand.class,

@@ -209,7 +209,7 @@ public final class EmbeddedS3 implements AutoCloseable {
          * @throws EmbeddedS3Exception if S3Proxy is not on the class path, the folder is unusable or the port taken
          */
         public EmbeddedS3 start() {
-            Path dir = directory;
+            Path dir = directory == null ? null : directory.toAbsolutePath().normalize();   // S3Proxy fails on "/./"
             boolean temporary = dir == null;
             try {
                 if (temporary) {

@@ -111,6 +111,17 @@ class EmbeddedS3Test {
     }
 
     @Test
+    void aRelativeFolderWithDotSegmentsWorks(@TempDir Path dir) throws Exception {
+        // regression: S3Proxy answered 400 to every bucket request when its folder path contained "/./"
+        Path dotted = Path.of(dir.toString(), ".", "store");
+        try (EmbeddedS3 s = EmbeddedS3.builder().directory(dotted).bucket("media").start(); S3Client c = s.newClient()) {
+            c.headBucket(b -> b.bucket("media"));
+            c.putObject(b -> b.bucket("media").key("k"), RequestBody.fromString("v"));
+            assertThat(s.directory()).isEqualTo(dir.resolve("store"));
+        }
+    }
+
+    @Test
     void acceptsAnyCredentialsUnlessGivenAPair() {
         try (S3Client anyone = S3Settings.forEndpoint(server.endpoint()).withCredentials("who", "ever").newClient()) {
             assertThat(anyone.listBuckets().buckets()).extracting(b -> b.name()).contains("media");

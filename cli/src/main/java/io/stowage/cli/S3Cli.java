@@ -1,0 +1,212 @@
+package io.stowage.cli;
+
+import io.stowage.s3.S3Location;
+import io.stowage.s3.S3Settings;
+import io.stowage.s3.TransferReport;
+import picocli.CommandLine;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** What the S3 commands share: endpoint option, bucket check, Ctrl-C handling, report output. */
+final class S3Cli {
+    private S3Cli() {}
+
+    /** {@code --endpoint URL}: a non-AWS store; default {@code STOWAGE_S3_ENDPOINT}, then AWS. */
+    static final class EndpointOption {
+        @CommandLine.Option(names = "--endpoint", paramLabel = "URL",
+                description = "S3-compatible endpoint, e.g. http://127.0.0.1:9000 (default: $STOWAGE_S3_ENDPOINT, "
+                        + "else AWS). Credentials come from the AWS default chain; a local endpoint without any "
+                        + "uses a fixed pair.")
+        String endpoint;
+
+        @CommandLine.Option(names = "--region", paramLabel = "REGION",
+                description = "Signing region (default: AWS region chain; us-east-1 for other endpoints).")
+        String region;
+
+        S3Settings settings(int connections) {
+            S3Settings s;
+            try {
+                s = S3Settings.fromEndpointOrEnvironment(endpoint);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--endpoint: " + e.getMessage());
+            }
+            if (region != null) {
+                s = s.withRegion(region);
+            }
+            return s.withMaxConnections(Math.max(8, connections));
+        }
+    }
+
+    static S3Location location(String text, String argument) {
+        try {
+            return S3Location.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(argument + ": " + e.getMessage());
+        }
+    }
+
+    /** Fails with a clear message when the bucket is missing or unreachable (one HEAD request). */
+    static void checkBucket(S3Client s3, S3Location loc, S3Settings settings) {
+        String where = settings.endpoint() == null ? "AWS S3" : settings.endpoint().toString();
+        try {
+            s3.headBucket(b -> b.bucket(loc.bucket()));
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 404) {
+                throw CliException.failed("NoSuchBucket", "bucket '" + loc.bucket() + "' does not exist at "
+                        + where + "; create it first (or check --endpoint)");
+            }
+            if (e.statusCode() == 403) {
+                throw CliException.failed("AccessDenied", "access to bucket '" + loc.bucket() + "' at " + where
+                        + " was denied (403); check the credentials (AWS_ACCESS_KEY_ID/AWS_PROFILE)");
+            }
+            throw CliException.failed("S3Error", "cannot reach bucket '" + loc.bucket() + "' at " + where + ": "
+                    + e.getMessage());
+        } catch (SdkClientException e) {
+            throw CliException.failed("S3Unreachable", "cannot reach " + where + ": " + e.getMessage()
+                    + "; check --endpoint and that the store is running");
+        }
+    }
+
+    /**
+     * Runs {@code work}; Ctrl-C or SIGTERM calls {@code cancel} and waits (up to 30 s) until {@code work} has
+     * returned and its report was printed, so multipart uploads are aborted and the summary is shown.
+     */
+    static <T> T withInterrupt(Runnable cancel, java.util.function.Supplier<T> work,
+                               java.util.function.Consumer<T> print) {
+        CountDownLatch printed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            cancel.run();
+            try {
+                printed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stowage-cancel");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            T result = work.get();
+            print.accept(result);
+            return result;
+        } finally {
+            printed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns now that the report is printed
+            }
+        }
+    }
+
+    /** The JSON report of a transfer (DESIGN.md's contract: snake_case, counts, failures with reasons). */
+    static Map<String, Object> json(TransferReport r, String verb, String source, String target, boolean keys) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", source);
+        m.put("target", target);
+        m.put(verb, r.transferred());
+        m.put("skipped", r.skipped());
+        m.put("failed", r.failed());
+        m.put("bytes_" + verb, r.bytesTransferred());
+        m.put("bytes_skipped", r.bytesSkipped());
+        m.put("retries", r.retries());
+        m.put("list_requests", r.listRequests());
+        m.put("started_at", r.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
+        double secs = r.duration().toNanos() / 1e9;
+        m.put("duration_s", Math.round(secs * 1000) / 1000.0);
+        m.put("files_per_s", Math.round((r.transferred() + r.skipped()) / Math.max(secs, 1e-3) * 10) / 10.0);
+        m.put("bytes_per_s", Math.round(r.bytesTransferred() / Math.max(secs, 1e-3)));
+        m.put("cancelled", r.cancelled());
+        m.put("failures", items(r.failures(), keys));
+        m.put("ignored", items(r.ignored(), keys));
+        return m;
+    }
+
+    private static List<Map<String, Object>> items(List<TransferReport.Failure> list, boolean keys) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TransferReport.Failure f : list) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put(keys ? "key" : "path", f.path());
+            m.put("reason", f.reason());
+            out.add(m);
+        }
+        return out;
+    }
+
+    static void printHuman(PrintWriter out, TransferReport r, String verb, String target) {
+        double secs = Math.max(r.duration().toNanos() / 1e9, 1e-3);
+        out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%s), failed %d in %.1f s (%.0f files/s, %s/s)%s%n",
+                verb, r.transferred(), bytes(r.bytesTransferred()), r.skipped(), bytes(r.bytesSkipped()), r.failed(),
+                secs, (r.transferred() + r.skipped()) / secs, bytes((long) (r.bytesTransferred() / secs)),
+                r.retries() > 0 ? ", " + r.retries() + " retries" : "");
+        out.println("target: " + target);
+        if (r.cancelled()) {
+            out.println("cancelled: files not started were not counted");
+        }
+        int shown = 0;
+        for (TransferReport.Failure f : r.failures()) {
+            if (shown++ == 20) {
+                out.println("... and " + (r.failures().size() - 20) + " more failures (use --json for all)");
+                break;
+            }
+            out.println("failed: " + f.path() + ": " + f.reason());
+        }
+        if (!r.ignored().isEmpty()) {
+            out.println("left out: " + r.ignored().size() + " (special files, links not followed, loops; --json lists"
+                    + " them)");
+        }
+        out.flush();
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int i = -1;
+        while (v >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+    }
+
+    /** Parses {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 0} or ISO-8601 {@code P1DT2H}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            try {
+                if (v.startsWith("p")) {
+                    return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+                }
+                if (v.equals("0")) {
+                    return Duration.ZERO;
+                }
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                switch (v.charAt(v.length() - 1)) {
+                    case 'd': return Duration.ofDays(n);
+                    case 'h': return Duration.ofHours(n);
+                    case 'm': return Duration.ofMinutes(n);
+                    case 's': return Duration.ofSeconds(n);
+                    default: break;
+                }
+            } catch (RuntimeException e) {
+                // fall through to the message below
+            }
+            throw new CommandLine.TypeConversionException("duration '" + value
+                    + "' is not understood; use e.g. 7d, 12h, 30m, 45s or ISO-8601 P1DT2H");
+        }
+    }
+}
