@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code stowage des ...}: the DES v1 small-files container on local files. */
@@ -236,9 +235,9 @@ final class DesCommand implements Runnable {
             if (Files.exists(out) && !pack.force) {
                 throw CliException.usage(out + " already exists; choose another name or add --force");
             }
-            Map<String, Input> files = collect(inputs);
+            List<Input> files = collect(inputs);
             long totalBytes = 0;
-            for (Input i : files.values()) {
+            for (Input i : files) {
                 totalBytes += i.size();
             }
             long t0 = System.nanoTime();
@@ -249,9 +248,9 @@ final class DesCommand implements Runnable {
                 int readers = Math.max(2, Runtime.getRuntime().availableProcessors());
                 Map<String, Path> batch = new LinkedHashMap<>();
                 long batchBytes = 0;
-                for (Map.Entry<String, Input> e : files.entrySet()) {
-                    batch.put(e.getKey(), e.getValue().path());
-                    batchBytes += e.getValue().size();
+                for (Input in : files) {
+                    batch.put(in.name(), in.path());
+                    batchBytes += in.size();
                     if (batch.size() == 4096) {
                         w.addFiles(batch, null, readers);
                         progress.step(batchBytes);
@@ -272,13 +271,13 @@ final class DesCommand implements Runnable {
             return ExitCodes.OK;
         }
 
-        /** One file to pack, with the size seen when the inputs were listed. */
-        record Input(Path path, long size) {
+        /** One file to pack, with its entry name and the size seen when the inputs were listed. */
+        record Input(String name, Path path, long size) {
         }
 
-        /** File name → input, sorted by name; duplicates and unusable names are usage errors. */
-        static Map<String, Input> collect(List<Path> inputs) throws IOException {
-            Map<String, Input> byName = new TreeMap<>();
+        /** Inputs sorted by entry name; duplicate and unusable names are usage errors naming the paths. */
+        static List<Input> collect(List<Path> inputs) throws IOException {
+            List<Input> all = new ArrayList<>();
             for (Path input : inputs) {
                 if (!Files.exists(input, LinkOption.NOFOLLOW_LINKS)) {
                     throw CliException.usage("input " + input + " does not exist");
@@ -289,32 +288,38 @@ final class DesCommand implements Runnable {
                         @Override
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                             if (attrs.isRegularFile()) {
-                                addInput(byName, file, attrs.size());
+                                all.add(input(file, attrs.size()));
                             }
                             return FileVisitResult.CONTINUE;
                         }
                     });
                 } else if (Files.isRegularFile(input)) {
-                    addInput(byName, input, Files.size(input));
+                    all.add(input(input, Files.size(input)));
                 } else {
                     throw CliException.usage("input " + input + " is not a regular file or folder");
                 }
             }
-            return byName;
+            all.sort(java.util.Comparator.comparing(Input::name));
+            for (int i = 1; i < all.size(); i++) {
+                Input a = all.get(i - 1);
+                Input b = all.get(i);
+                if (a.name().equals(b.name())) {
+                    throw CliException.usage("two inputs are both named '" + a.name() + "': " + a.path() + " and "
+                            + b.path() + "; entries are named by file name, so rename one or pack them into"
+                            + " separate archives");
+                }
+            }
+            return all;
         }
 
-        private static void addInput(Map<String, Input> byName, Path p, long size) {
+        private static Input input(Path p, long size) {
             String name = p.getFileName().toString();
             try {
                 EntryNames.check(name);
             } catch (DesException e) {
                 throw CliException.usage(p + ": " + e.getMessage());
             }
-            Input prev = byName.putIfAbsent(name, new Input(p, size));
-            if (prev != null) {
-                throw CliException.usage("two inputs are both named '" + name + "': " + prev.path() + " and " + p
-                        + "; entries are named by file name, so rename one or pack them into separate archives");
-            }
+            return new Input(name, p, size);
         }
     }
 

@@ -58,7 +58,8 @@ public final class EntryNames {
                 i++;
             }
         }
-        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        // at most 3 UTF-8 bytes per UTF-16 char, so short names need no encoding to check their length
+        int bytes = name.length() * 3 <= MAX_NAME_BYTES ? 0 : name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_NAME_BYTES) {
             return "entry name of " + bytes + " UTF-8 bytes exceeds the limit of " + MAX_NAME_BYTES + "; shorten it";
         }
