@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             S3Command.class,
             DemoCommand.class,
             DesCommand.class,
+            EsCommand.class,
+            TsCommand.class,
             TranscodeCommand.class,
             ProbeCommand.class,
             PresetsCommand.class,

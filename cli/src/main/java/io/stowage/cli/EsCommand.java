@@ -1,0 +1,371 @@
+package io.stowage.cli;
+
+import io.stowage.es.EsCorruption;
+import io.stowage.es.EsException;
+import io.stowage.es.EsFailure;
+import io.stowage.es.EsFetchListener;
+import io.stowage.es.EsFetchOptions;
+import io.stowage.es.EsFetchReport;
+import io.stowage.es.EsGap;
+import io.stowage.es.EsInvalidRangeException;
+import io.stowage.es.EsOutputExistsException;
+import io.stowage.es.EsResumeException;
+import io.stowage.es.EsSegment;
+import io.stowage.es.EsSegmentStore;
+import io.stowage.es.EsToTsParser;
+import io.stowage.s3.S3Location;
+import io.stowage.s3.S3Settings;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code stowage es ...}: camera recordings stored as ES segments. */
+@Command(name = "es", mixinStandardHelpOptions = true,
+        description = {"Camera recordings stored as ES segment files",
+            "({PREFIX}/DDMMYYYY/HH/start-end.es): fetch downloads the segments of a",
+            "time range in parallel and stitches one playable MPEG-TS."},
+        footer = {"", "Example:",
+            "  stowage es fetch --source s3://cams/cam-01 --from 2025-01-01T11:59:56Z --to 2025-01-01T12:00:16Z"
+                + " -o clip.ts"},
+        subcommands = {EsCommand.Fetch.class})
+final class EsCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Parses an ISO-8601 instant or Unix epoch seconds (fractions allowed). */
+    static Instant parseTime(String option, String value) {
+        String v = value.trim();
+        if (v.matches("-?\\d+(\\.\\d+)?")) {
+            try {
+                BigDecimal s = new BigDecimal(v);
+                long sec = s.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+                long nanos = s.subtract(BigDecimal.valueOf(sec)).movePointRight(9).setScale(0,
+                        java.math.RoundingMode.FLOOR).longValueExact();
+                return Instant.ofEpochSecond(sec, nanos);
+            } catch (ArithmeticException e) {
+                // falls through to the usage error
+            }
+        } else {
+            try {
+                return Instant.parse(v);
+            } catch (DateTimeParseException e) {
+                // falls through
+            }
+        }
+        throw CliException.usage(option + " '" + value + "' is not an ISO-8601 instant (e.g. 2025-12-31T23:59:50Z)"
+                + " or Unix epoch seconds (e.g. 1767225590)");
+    }
+
+    /** Parses a duration: seconds, or a number with s, m, h or d. */
+    static Duration parseDuration(String option, String value) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (v.matches("\\d+")) {
+                return Duration.ofSeconds(Long.parseLong(v));
+            }
+            if (v.matches("\\d+[smhd]")) {
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                return switch (v.charAt(v.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+            return Duration.parse(value.trim());
+        } catch (RuntimeException e) {
+            throw CliException.usage(option + " '" + value + "' is not a duration; use seconds or e.g. 90s, 15m, 24h");
+        }
+    }
+
+    @Command(name = "fetch", mixinStandardHelpOptions = true,
+            description = {"Fetch the ES segments of [--from, --to) and stitch one MPEG-TS.",
+                "Segments are read in parallel (S3) and written in time order to OUT.part,",
+                "renamed to OUT when done. Corrupt records are skipped and reported; where",
+                "data is missing, continuity is marked so players see no errors.",
+                "Exit 0 complete, 3 written with gaps or corruption, 1 nothing in range",
+                "(no output), 2 bad arguments."},
+            footer = {"", "Examples:",
+                "  stowage es fetch --source s3://cams/cam-01 --from 2025-01-01T11:59:56Z --to 2025-01-01T12:00:16Z"
+                    + " -o clip.ts",
+                "  stowage es fetch --source /recordings/cam-01 --from 1735732796 --to 1735732816 --trim -o clip.ts"
+                    + " --json",
+                "  stowage es fetch --source s3://cams/cam-01 --from 2025-01-01T12:00:00Z --to 2025-01-01T13:00:00Z"
+                    + " -o - | ffplay -"})
+    static final class Fetch implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--source", required = true, paramLabel = "DIR|s3://BUCKET/PREFIX",
+                description = "A local folder or an S3 prefix holding DDMMYYYY/HH/start-end.es segments.")
+        String source;
+        @Option(names = "--from", required = true, paramLabel = "T",
+                description = "Start, inclusive: ISO-8601 instant or Unix epoch seconds.")
+        String from;
+        @Option(names = "--to", required = true, paramLabel = "T",
+                description = "End, exclusive: ISO-8601 instant or Unix epoch seconds.")
+        String to;
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.ts|-",
+                description = "Output file, or - to stream to stdout as segments arrive (the report then goes to"
+                        + " stderr).")
+        String output;
+        @Option(names = "--trim", description = "Drop records outside [from, to); start at a PAT/PMT and the last"
+                + " keyframe at or before --from. Without it whole segments are written.")
+        boolean trim;
+        @Option(names = "--resume", description = "Continue an interrupted fetch from OUT.part (verified prefix).")
+        boolean resume;
+        @Option(names = "--force", description = "Replace OUT if it exists.")
+        boolean force;
+        @Option(names = "--workers", paramLabel = "N", defaultValue = "8",
+                description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
+        int workers;
+        @Option(names = "--segment-duration", paramLabel = "S", defaultValue = "4",
+                description = "Recorder segment length in seconds, to compute keys (default: ${DEFAULT-VALUE}).")
+        int segmentDuration;
+        @Option(names = "--listing", description = "List the hour folders instead of computing keys (recorders with"
+                + " other segment lengths).")
+        boolean listing;
+        @Option(names = "--max-range", paramLabel = "DURATION", defaultValue = "24h",
+                description = "Longest accepted range (default: ${DEFAULT-VALUE}).")
+        String maxRange;
+        @Option(names = "--max-record-size", paramLabel = "SIZE", converter = SizeConverter.class,
+                defaultValue = "1MiB", description = "Largest accepted record payload (default: ${DEFAULT-VALUE}).")
+        long maxRecordSize;
+        @Option(names = "--start-code", paramLabel = "BYTE",
+                description = "Require this record start code, e.g. 0xA5 (default: any, like the reference).")
+        String startCode;
+        @Option(names = "--endpoint", paramLabel = "URL",
+                description = "S3 endpoint for a non-AWS store (default: $STOWAGE_S3_ENDPOINT, else AWS).")
+        String endpoint;
+        @Option(names = "--json", description = "Print the report as one JSON document.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Instant f = parseTime("--from", from);
+            Instant t = parseTime("--to", to);
+            if (!f.isBefore(t)) {
+                throw CliException.usage("--from " + f + " must be before --to " + t + " (the range is [from, to))");
+            }
+            EsFetchOptions o;
+            try {
+                o = EsFetchOptions.defaults().withWorkers(workers)
+                        .withSegmentDuration(Duration.ofSeconds(segmentDuration)).withListing(listing).withTrim(trim)
+                        .withMaxRange(parseDuration("--max-range", maxRange))
+                        .withMaxRecordSize((int) Math.min(Integer.MAX_VALUE, maxRecordSize))
+                        .withOverwrite(force && !resume).withResume(resume);
+                if (startCode != null) {
+                    o = o.withStartCode(Integer.decode(startCode.trim()));
+                }
+            } catch (NumberFormatException e) {
+                throw CliException.usage("--start-code '" + startCode + "' is not a number; use e.g. 0xA5 or 165");
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage());
+            }
+            if (force && resume) {
+                throw CliException.usage("--force and --resume exclude each other: --resume keeps OUT.part, --force"
+                        + " starts again");
+            }
+            boolean toStdout = output.equals("-");
+            PrintWriter report = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
+
+            S3Client client = null;
+            EsSegmentStore store;
+            try {
+                if (source.startsWith("s3://")) {
+                    S3Location loc;
+                    S3Settings settings;
+                    try {
+                        loc = S3Location.parse(source);
+                        settings = S3Settings.fromEndpointOrEnvironment(endpoint);
+                    } catch (IllegalArgumentException e) {
+                        throw CliException.usage(e.getMessage());
+                    }
+                    client = settings.withMaxConnections(Math.max(workers * 2, 16)).newClient();
+                    store = EsSegmentStore.s3(client, loc.bucket(), loc.prefix());
+                } else {
+                    Path dir = Path.of(source);
+                    if (!Files.isDirectory(dir)) {
+                        throw CliException.usage("--source " + source + " is neither an s3:// URL nor an existing"
+                                + " folder");
+                    }
+                    store = EsSegmentStore.directory(dir);
+                }
+                EsToTsParser parser = EsToTsParser.create(store, o);
+                EsFetchReport r;
+                try (Bar bar = Bar.start(json, toStdout)) {
+                    parser = parser.withListener(bar);
+                    if (toStdout) {
+                        OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out),
+                                1 << 20);
+                        r = parser.fetch(f, t, stdout);
+                        stdout.flush();
+                    } else {
+                        r = parser.fetch(f, t, Path.of(output));
+                    }
+                } catch (EsInvalidRangeException | EsOutputExistsException e) {
+                    throw CliException.usage(e.getMessage());
+                } catch (EsResumeException e) {
+                    throw new CliException(ExitCodes.USAGE, "EsResumeException", e.getMessage());
+                }
+                if (json) {
+                    Output.printJson(report, toJson(r));
+                } else {
+                    printHuman(report, r);
+                }
+                return r.complete() ? ExitCodes.OK : ExitCodes.PARTIAL;
+            } catch (EsException e) {
+                throw new CliException(ExitCodes.FAILED, e.getClass().getSimpleName(), e.getMessage());
+            } finally {
+                if (client != null) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    static Map<String, Object> toJson(EsFetchReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", r.source());
+        m.put("output", r.output());
+        m.put("from", r.from().toString());
+        m.put("to", r.to().toString());
+        m.put("actual_start", r.actualStart() == null ? null : r.actualStart().toString());
+        m.put("actual_end", r.actualEnd() == null ? null : r.actualEnd().toString());
+        m.put("complete", r.complete());
+        m.put("segments_expected", r.segmentsExpected());
+        m.put("segments_fetched", r.segmentsFetched());
+        m.put("segments_resumed", r.segmentsResumed());
+        m.put("missing", r.missing());
+        List<Map<String, Object>> failed = new ArrayList<>();
+        for (EsFailure x : r.failed()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("key", x.key());
+            e.put("reason", x.reason());
+            e.put("attempts", x.attempts());
+            failed.add(e);
+        }
+        m.put("failed", failed);
+        List<Map<String, Object>> corrupt = new ArrayList<>();
+        for (EsCorruption c : r.corrupt()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("key", c.key());
+            e.put("offset", c.offset());
+            e.put("length", c.length());
+            e.put("reason", c.reason());
+            corrupt.add(e);
+        }
+        m.put("corrupt", corrupt);
+        List<Map<String, Object>> gaps = new ArrayList<>();
+        for (EsGap g : r.gaps()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("from", g.from().toString());
+            e.put("to", g.to().toString());
+            e.put("reason", g.reason());
+            gaps.add(e);
+        }
+        m.put("gaps", gaps);
+        m.put("records", r.records());
+        m.put("records_trimmed", r.recordsTrimmed());
+        m.put("discontinuities_marked", r.discontinuitiesMarked());
+        m.put("bytes_written", r.bytesWritten());
+        m.put("duration_s", Math.round(r.durationS() * 1000) / 1000.0);
+        return m;
+    }
+
+    static void printHuman(PrintWriter o, EsFetchReport r) {
+        o.printf("%s: %d records, %s from %d segments read (%d in range) in %.2f s (%s)%n", r.output(), r.records(),
+                DesCommand.human(r.bytesWritten()), r.segmentsFetched(), r.segmentsExpected(), r.durationS(),
+                r.complete() ? "complete" : "INCOMPLETE");
+        if (r.actualStart() != null) {
+            o.printf("  covers %s .. %s (requested %s .. %s)%n", r.actualStart(), r.actualEnd(), r.from(), r.to());
+        }
+        if (r.segmentsResumed() > 0) {
+            o.printf("  resumed after %d segments already written%n", r.segmentsResumed());
+        }
+        for (String k : r.missing()) {
+            o.printf("  missing  %s%n", k);
+        }
+        for (EsFailure x : r.failed()) {
+            o.printf("  failed   %s after %d attempts: %s%n", x.key(), x.attempts(), x.reason());
+        }
+        for (EsCorruption c : r.corrupt()) {
+            o.printf("  corrupt  %s at %d (%d bytes): %s%n", c.key(), c.offset(), c.length(), c.reason());
+        }
+        for (EsGap g : r.gaps()) {
+            o.printf("  gap      %s .. %s (%s)%n", g.from(), g.to(), g.reason());
+        }
+        if (r.discontinuitiesMarked() > 0) {
+            o.printf("  %d continuity discontinuities marked for players%n", r.discontinuitiesMarked());
+        }
+        o.flush();
+    }
+
+    /** Progress bar over segments with the bytes written, on a terminal only. */
+    static final class Bar implements EsFetchListener, AutoCloseable {
+        private final ProgressBar bar;
+
+        private Bar(ProgressBar bar) {
+            this.bar = bar;
+        }
+
+        static Bar start(boolean json, boolean toStdout) {
+            if (json || System.console() == null) {
+                return new Bar(null);
+            }
+            return new Bar(new ProgressBarBuilder().setTaskName("es fetch").setInitialMax(0)
+                    .setStyle(ProgressBarStyle.ASCII).setUnit(" seg", 1).showSpeed()
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build());
+        }
+
+        @Override
+        public void planned(int segments, int resumed) {
+            if (bar != null) {
+                bar.maxHint(segments);
+                bar.stepTo(resumed);
+            }
+        }
+
+        @Override
+        public void segmentWritten(EsSegment segment, long bytesSoFar) {
+            if (bar != null) {
+                bar.step();
+                bar.setExtraMessage(DesCommand.human(bytesSoFar));
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+}
