@@ -5,6 +5,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -77,7 +80,11 @@ public final class ClientFactory {
         if (s.isLoopback()) {
             return AwsCredentialsProviderChain.builder()
                     .reuseLastProviderEnabled(true)
-                    .credentialsProviders(DefaultCredentialsProvider.builder().build(),
+                    // env, system properties and the profile file only: probing the EC2/ECS metadata endpoints
+                    // costs seconds of timeouts on a machine that is not in AWS
+                    .credentialsProviders(EnvironmentVariableCredentialsProvider.create(),
+                            SystemPropertyCredentialsProvider.create(),
+                            ProfileCredentialsProvider.create(),
                             StaticCredentialsProvider.create(
                                     AwsBasicCredentials.create(LOCAL_ACCESS_KEY, LOCAL_SECRET_KEY)))
                     .build();
