@@ -2,6 +2,7 @@
 module io.stowage.examples {
     requires io.stowage.des;
     requires io.stowage.transcode;
+    requires io.stowage.es;
     requires org.slf4j;
     exports io.stowage.examples;
 }
