@@ -298,7 +298,8 @@ final class JobRunner implements Runnable {
             } finally {
                 job.running(null);
             }
-            if (cancelled) {
+            if (cancelled || job.isCancelRequested()) {
+                // also when ffmpeg ended by itself meanwhile (e.g. Ctrl-C reached it too): never a fallback retry
                 throw new TranscodeCancelledException(request.input() + ": cancelled; ffmpeg (pid " + proc.pid()
                         + ") stopped and the partial output removed");
             }
