@@ -100,6 +100,36 @@ class ParallelUploaderTest {
     }
 
     @Test
+    void theWalkStreamsThroughABoundedQueue(@TempDir Path dir) throws IOException {
+        // memory stays flat for any tree: files found but not finished never exceed the queue bound (2 x workers)
+        for (int d = 0; d < 20; d++) {
+            for (int f = 0; f < 60; f++) {
+                write(dir, "d" + d + "/f" + f, new byte[] {(byte) f});
+            }
+        }
+        String bucket = S3TestFiles.newBucket(server, "bounded");
+        int workers = 2;
+        java.util.concurrent.atomic.AtomicLong maxInFlight = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong samples = new java.util.concurrent.atomic.AtomicLong();
+        TransferReport r;
+        try (ParallelUploader up = ParallelUploader.builder(s3)
+                .options(small().withWorkers(workers).withProgressInterval(Duration.ofMillis(5)))
+                .listener(new TransferListener() {
+                    @Override
+                    public void onProgress(TransferProgress p) {
+                        samples.incrementAndGet();
+                        maxInFlight.accumulateAndGet(p.filesTotal() - p.filesDone(), Math::max);
+                    }
+                }).build()) {
+            r = up.upload(dir, S3Location.parse("s3://" + bucket));
+        }
+        assertThat(r.transferred()).isEqualTo(1200);
+        assertThat(samples.get()).isGreaterThan(3);
+        // 2 x workers queued or running, plus the one file the walk holds while it waits for a slot
+        assertThat(maxInFlight.get()).isLessThanOrEqualTo(2L * workers + 1);
+    }
+
+    @Test
     void namesWithSpacesUnicodePlusPercentHashSurvive(@TempDir Path dir) throws IOException {
         String nfd = Normalizer.normalize("café", Normalizer.Form.NFD);
         List<String> names = List.of("a b/c d.txt", "plus+sign.txt", "100%.txt", "hash#tag.txt", nfd + "/été.jpg",
