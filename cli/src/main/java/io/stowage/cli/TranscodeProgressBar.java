@@ -15,6 +15,7 @@ import java.util.Locale;
  */
 final class TranscodeProgressBar implements ProgressListener, AutoCloseable {
     private final ProgressBar bar;
+    private boolean closed;
 
     private TranscodeProgressBar(ProgressBar bar) {
         this.bar = bar;
@@ -33,7 +34,7 @@ final class TranscodeProgressBar implements ProgressListener, AutoCloseable {
 
     @Override
     public synchronized void onProgress(ProgressEvent e) {
-        if (bar == null) {
+        if (bar == null || closed) {
             return;
         }
         if (!Double.isNaN(e.percent())) {
@@ -52,7 +53,8 @@ final class TranscodeProgressBar implements ProgressListener, AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (bar != null) {
+        if (bar != null && !closed) {
+            closed = true;
             bar.close();
         }
     }
