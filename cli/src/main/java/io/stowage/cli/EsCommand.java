@@ -194,6 +194,9 @@ final class EsCommand implements Runnable {
                         + " starts again");
             }
             boolean toStdout = output.equals("-");
+            if (toStdout && (resume || force)) {
+                throw CliException.usage("--resume and --force apply to an output file, not to -o - (stdout)");
+            }
             PrintWriter report = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
 
             S3Client client = null;

@@ -9,8 +9,9 @@ package io.stowage.es;
  * };
  * }</pre>
  *
- * <p>Called from the single thread that writes the output, in time order; implementations need not be thread-safe
- * but must be quick.
+ * <p>{@link #planned} and {@link #segmentWritten} are called from the single thread that writes the output, in time
+ * order; {@link #retrying} from the worker threads, concurrently. Implementations must be quick; an exception thrown
+ * from a callback aborts the fetch (the part files stay for a resume).
  */
 public interface EsFetchListener {
     /** The plan: how many segments will be read (including preroll) and how many were resumed. */

@@ -189,6 +189,19 @@ class EsFetchDamageTest {
     }
 
     @Test
+    void listingModeReportsHolesBetweenListedSegments() throws Exception {
+        Files.delete(src.resolve(S3));
+        EsFetchReport r = EsToTsParser.create(EsSegmentStore.directory(src), EsFetchOptions.defaults()
+                .withListing(true)).fetch(Vectors.FIRST_START.minusSeconds(4), Vectors.LAST_END, out);
+        assertThat(r.segmentsExpected()).isEqualTo(6);
+        assertThat(r.missing()).isEmpty();
+        assertThat(r.gaps()).containsExactly(
+                new EsGap(Vectors.FIRST_START.minusSeconds(4), Vectors.FIRST_START, "no segment"),
+                new EsGap(Instant.ofEpochSecond(1735732808), Instant.ofEpochSecond(1735732812), "no segment"));
+        assertHoldsExactly(allExcept(x -> x.key().equals(S3)));
+    }
+
+    @Test
     void everyDamageAtOnce() throws Exception {
         Files.delete(src.resolve(S0));
         Files.write(src.resolve(S6), new byte[] {0x47, 1, 2, 3});

@@ -139,6 +139,41 @@ class TsCheckerTest {
     }
 
     @Test
+    void inputFedOneByteAtATimeGivesTheSameReport() throws Exception {
+        byte[] full = Vectors.expectedFull();
+        byte[] b = new byte[full.length - 10 * 188 + 50];
+        System.arraycopy(full, 0, b, 0, 700 * 188);
+        System.arraycopy(full, 710 * 188, b, 700 * 188 + 50, full.length - 710 * 188); // a drop and garbage
+        Path f = write("damaged.ts", b);
+        TsCheckReport whole = TsChecker.create().check(f);
+        java.io.InputStream in = new java.io.ByteArrayInputStream(b);
+        java.nio.channels.ReadableByteChannel oneByte = new java.nio.channels.ReadableByteChannel() {
+            @Override
+            public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+                int c = in.read();
+                if (c < 0) {
+                    return -1;
+                }
+                dst.put((byte) c);
+                return 1;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        TsCheckReport bytewise = TsChecker.create().check(oneByte, f.toString());
+        assertThat(bytewise).isEqualTo(whole);
+        assertThat(whole.syncLosses()).isEqualTo(1);
+        assertThat(whole.ccErrors()).isPositive();
+    }
+
+    @Test
     void emptyFileHasNoPackets() throws Exception {
         TsCheckReport r = TsChecker.create().check(write("empty.ts", new byte[0]));
         assertThat(r.packets()).isZero();
