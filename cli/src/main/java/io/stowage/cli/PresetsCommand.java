@@ -19,9 +19,11 @@ import java.util.concurrent.Callable;
 
 /** {@code stowage presets}: the transcoding presets and, with --check-encoders, which encoders work here. */
 @Command(name = "presets", mixinStandardHelpOptions = true,
-        description = {"List the transcoding presets (built-in, plus --presets-file). Each encoded stream names its",
-            "encoders in preference order, hardware first and CPU last; --check-encoders tries each one with a",
-            "tiny encode and says which are usable on this machine."},
+        description = {"List the transcoding presets and which encoders work here.",
+            "",
+            "Built-in presets plus those of --presets-file. Each encoded stream names its",
+            "encoders in preference order, hardware first and CPU last; --check-encoders",
+            "tries each one with a tiny encode and says which are usable on this machine."},
         footer = {"", "Examples:", "  stowage presets", "  stowage presets --check-encoders",
             "  stowage presets --presets-file my-presets.json --json"})
 final class PresetsCommand implements Callable<Integer> {

@@ -13,8 +13,10 @@ import java.util.concurrent.Callable;
 
 /** {@code stowage probe FILE}: what ffprobe sees in a media file. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = {"Show a media file's container, duration, size, bit rate and streams (codec, resolution,",
-            "frame rate, sample rate) as ffprobe reads them. Exit 1 when the file is missing or not media."},
+        description = {"Show what ffprobe reads in a media file.",
+            "",
+            "Container, duration, size, bit rate and streams (codec, resolution, frame",
+            "rate, sample rate). Exit 1 when the file is missing or not media."},
         footer = {"", "Examples:", "  stowage probe clip.mp4", "  stowage probe clip.mp4 --json"})
 final class ProbeCommand implements Callable<Integer> {
     @CommandLine.Spec
