@@ -1,0 +1,699 @@
+package io.stowage.des.s3;
+
+import io.stowage.des.DesArchive;
+import io.stowage.des.DesCorruptException;
+import io.stowage.des.DesEntry;
+import io.stowage.des.DesException;
+import io.stowage.des.DesFooter;
+import io.stowage.des.DesIndex;
+import io.stowage.des.DesIoException;
+import io.stowage.des.DesReadOptions;
+import io.stowage.des.DesUnsupportedException;
+import io.stowage.des.DesVerifyReport;
+import io.stowage.des.ExternalStore;
+import io.stowage.des.s3.internal.ObjectRanges;
+import io.stowage.des.s3.internal.VerifyingStream;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * Reads a DES v1 archive stored as one S3 object with as few requests as the format allows:
+ * <ul>
+ *   <li><b>cold</b> (index not cached): one suffix-range GET ({@code Range: bytes=-N}, N = {@link Builder#firstRange},
+ *   default 256 KiB) brings the footer and, for most archives, all of META+INDEX (one more ranged GET when the index is
+ *   larger); the object's size comes from {@code Content-Range}, so there is no HEAD. Then one ranged GET per payload:
+ *   <b>2 requests</b> for the first entry.</li>
+ *   <li><b>warm</b> (index in this reader or its {@link IndexCache}): <b>1 ranged GET</b> per payload.</li>
+ *   <li>{@link #readAll}: entries sorted by offset, neighbours closer than {@link DesReadOptions#mergeGap()} merged into
+ *   one GET (at most {@link DesReadOptions#maxMergedRead()} bytes), the GETs run in parallel;
+ *   {@link #readAll(Map)} does the same across archives.</li>
+ * </ul>
+ * Every payload GET carries {@code If-Match} with the ETag the index was read from (and the answer's ETag is compared):
+ * when the archive was replaced, the index is reloaded and the read repeated, so a stale offset is never served.
+ * External entries are streamed from their {@code external_key} (or {@code {archive folder}/_bigFiles/{name}}) in the
+ * same bucket, or from {@link DesReadOptions#externalStore()} when given; {@code crc32c} is verified when present.
+ *
+ * <pre>{@code
+ * try (S3Client s3 = S3Settings.forEndpoint(URI.create("http://127.0.0.1:9000")).newClient();
+ *      S3DesReader r = S3DesReader.builder(s3, "media", "2025-01-15/shard_07/day.des")
+ *              .indexCache(IndexCache.caffeine(64L << 20))
+ *              .open()) {
+ *     ByteBuffer jpg = r.read("cam-01.jpg");
+ *     Map<String, ByteBuffer> many = r.readAll(List.of("a.jpg", "b.jpg", "c.jpg"));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: any number of threads may read concurrently. The {@link S3Client} and the {@link IndexCache} belong
+ * to the caller, who closes them; {@link #close()} only ends the use of this reader.
+ */
+public final class S3DesReader implements DesArchive {
+    /** Default size of the first (suffix) range: holds the index of about 2,000 entries with short META. */
+    public static final int DEFAULT_FIRST_RANGE = 256 * 1024;
+    private static final int MAX_ATTEMPTS = 3;
+    private static final ExecutorService DEFAULT_EXECUTOR = defaultExecutor();
+
+    private final String bucket;
+    private final String key;
+    private final String name;
+    private final DesReadOptions options;
+    private final IndexCache cache;
+    private final int firstRange;
+    private final ExecutorService executor;
+    private final ObjectRanges ranges;
+    private final Object reloadLock = new Object();
+    private final LongAdder indexLoads = new LongAdder();
+    private final LongAdder reloads = new LongAdder();
+    private volatile CachedIndex current;
+    private volatile boolean closed;
+
+    private S3DesReader(Builder b) {
+        this.bucket = b.bucket;
+        this.key = b.key;
+        this.name = "s3://" + b.bucket + "/" + b.key;
+        DesReadOptions o = b.options;
+        if (o.archiveKey() == null) {
+            o = o.withArchiveKey(b.key);
+        }
+        if (o.externalStore() == null) {
+            o = o.withExternalStore(S3ExternalStore.create(b.s3, b.bucket));
+        }
+        this.options = o;
+        this.cache = b.cache;
+        this.firstRange = b.firstRange;
+        this.executor = b.executor == null ? DEFAULT_EXECUTOR : b.executor;
+        this.ranges = new ObjectRanges(b.s3, b.bucket, b.key, name);
+    }
+
+    private static ExecutorService defaultExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 32, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "des-s3-read-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        return pool;
+    }
+
+    /** A builder for the archive at {@code bucket}/{@code key}. */
+    public static Builder builder(S3Client s3, String bucket, String key) {
+        return new Builder(s3, bucket, key);
+    }
+
+    /**
+     * A builder for {@code s3://BUCKET/KEY}.
+     *
+     * @throws IllegalArgumentException naming the text and the expected form
+     */
+    public static Builder builder(S3Client s3, String s3Uri) {
+        String[] bk = parseUri(s3Uri);
+        return new Builder(s3, bk[0], bk[1]);
+    }
+
+    /** Opens {@code bucket}/{@code key} with default options and no shared cache. */
+    public static S3DesReader open(S3Client s3, String bucket, String key) {
+        return builder(s3, bucket, key).open();
+    }
+
+    /** Splits {@code s3://BUCKET/KEY} into bucket and key; the key must name an object (not end with '/'). */
+    static String[] parseUri(String uri) {
+        Objects.requireNonNull(uri, "uri");
+        if (!uri.startsWith("s3://")) {
+            throw new IllegalArgumentException("'" + uri + "' is not an S3 object URL; use s3://BUCKET/KEY");
+        }
+        String rest = uri.substring(5);
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || slash == rest.length() - 1 || rest.endsWith("/")) {
+            throw new IllegalArgumentException("'" + uri + "' does not name an archive object; use s3://BUCKET/KEY,"
+                    + " e.g. s3://media/2025-01-15/day.des");
+        }
+        return new String[] {rest.substring(0, slash), rest.substring(slash + 1)};
+    }
+
+    /** Configures an {@link S3DesReader}. Not thread-safe; {@link #open()} may be called many times. */
+    public static final class Builder {
+        private final S3Client s3;
+        private final String bucket;
+        private final String key;
+        private DesReadOptions options = DesReadOptions.defaults();
+        private IndexCache cache = IndexCache.none();
+        private int firstRange = DEFAULT_FIRST_RANGE;
+        private ExecutorService executor;
+
+        private Builder(S3Client s3, String bucket, String key) {
+            this.s3 = Objects.requireNonNull(s3, "s3");
+            this.bucket = Objects.requireNonNull(bucket, "bucket");
+            this.key = Objects.requireNonNull(key, "key");
+            if (bucket.isEmpty() || key.isEmpty()) {
+                throw new IllegalArgumentException("bucket and key must not be empty (got '" + bucket + "', '" + key
+                        + "')");
+            }
+        }
+
+        /**
+         * Read options (checksums, merge gap, largest merged read, external store). Without an external store, external
+         * entries are read from the archive's bucket; without an archive key, the reader's key is used to derive
+         * {@code {folder}/_bigFiles/{name}}. {@link DesReadOptions#memoryMap()} has no meaning here.
+         */
+        public Builder options(DesReadOptions o) {
+            this.options = Objects.requireNonNull(o, "options");
+            return this;
+        }
+
+        /** Where parsed indexes are shared between readers (default {@link IndexCache#none()}). */
+        public Builder indexCache(IndexCache c) {
+            this.cache = Objects.requireNonNull(c, "cache");
+            return this;
+        }
+
+        /**
+         * Bytes of the first, suffix-range GET (default {@value #DEFAULT_FIRST_RANGE}; 4 KiB to 64 MiB). An index that
+         * fits costs one request; a bigger one costs one more.
+         */
+        public Builder firstRange(int bytes) {
+            if (bytes < 4096 || bytes > (64 << 20)) {
+                throw new IllegalArgumentException("firstRange " + bytes + " is outside 4096..67108864 bytes");
+            }
+            this.firstRange = bytes;
+            return this;
+        }
+
+        /** Threads for parallel ranged GETs of {@code readAll} (default: a shared pool of up to 32 daemon threads). */
+        public Builder executor(ExecutorService e) {
+            this.executor = Objects.requireNonNull(e, "executor");
+            return this;
+        }
+
+        /**
+         * Opens the archive: takes the index from the cache (no request) or loads it (1 request, 2 for a big index).
+         *
+         * @throws DesCorruptException when the object is not a valid DES v1 archive (naming the field and offset)
+         * @throws DesIoException      when it cannot be read (missing object, network, access denied)
+         */
+        public S3DesReader open() {
+            S3DesReader r = new S3DesReader(this);
+            r.init();
+            return r;
+        }
+    }
+
+    private void init() {
+        CachedIndex c = cache.get(bucket, key);
+        if (c == null) {
+            c = load();
+        }
+        current = c;
+    }
+
+    /** Loads the index from S3 and stores it in the cache; the result holds no suffix bytes. */
+    private CachedIndex load() {
+        ObjectRanges.ChangedException last = null;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            try {
+                CachedIndex loaded = loadOnce();
+                indexLoads.increment();
+                cache.put(bucket, key, loaded);
+                return loaded.withoutSuffix();
+            } catch (ObjectRanges.ChangedException e) {
+                last = e;
+            }
+        }
+        throw new DesException(name + " was replaced " + MAX_ATTEMPTS + " times while its index was read ("
+                + last.getMessage() + "); read it again once the writer is done");
+    }
+
+    private CachedIndex loadOnce() {
+        ObjectRanges.Range r = ranges.suffix(firstRange);
+        long total = r.total();
+        byte[] b = r.bytes();
+        if (total < DesFooter.MIN_ARCHIVE_SIZE) {
+            if (total >= DesFooter.HEADER_SIZE && r.start() == 0) {
+                DesFooter.checkHeader(name, ByteBuffer.wrap(b, 0, DesFooter.HEADER_SIZE));
+            }
+            DesFooter.parse(name, total, ByteBuffer.allocate(DesFooter.SIZE)); // throws, naming the size
+        }
+        if (r.start() == 0) {
+            DesFooter.checkHeader(name, ByteBuffer.wrap(b, 0, DesFooter.HEADER_SIZE));
+        }
+        DesFooter footer = DesFooter.parse(name, total, ByteBuffer.wrap(b, b.length - DesFooter.SIZE, DesFooter.SIZE)
+                .slice());
+        if (footer.tailLength() > Integer.MAX_VALUE - 8 - DesFooter.SIZE) {
+            throw new DesException(name + ": META+INDEX of " + footer.tailLength()
+                    + " bytes is larger than this reader supports (2 GiB); split the archive");
+        }
+        int suffixLen = (int) footer.tailLength() + DesFooter.SIZE;
+        byte[] suffix;
+        if (suffixLen <= b.length) {
+            suffix = suffixLen == b.length ? b : Arrays.copyOfRange(b, b.length - suffixLen, b.length);
+        } else {
+            long start = footer.metaStart();
+            int missing = (int) (r.start() - start);
+            ObjectRanges.Range more = ranges.range(start, missing, r.etag(), "META+INDEX");
+            suffix = new byte[suffixLen];
+            System.arraycopy(more.bytes(), 0, suffix, 0, missing);
+            System.arraycopy(b, 0, suffix, missing, b.length);
+        }
+        DesIndex index = DesIndex.parse(name, footer, ByteBuffer.wrap(suffix, 0, suffixLen - DesFooter.SIZE));
+        return new CachedIndex(r.etag() == null ? "" : r.etag(), index, suffix);
+    }
+
+    /** Loads the index again unless another thread already replaced {@code stale}. */
+    private CachedIndex reload(CachedIndex stale) {
+        synchronized (reloadLock) {
+            CachedIndex c = current;
+            if (c != stale) {
+                return c;
+            }
+            cache.invalidate(bucket, key);
+            CachedIndex fresh = load();
+            reloads.increment();
+            current = fresh;
+            return fresh;
+        }
+    }
+
+    /** Runs {@code op} against the current index; when the object changed under it, reloads and runs it again. */
+    private <T> T withIndex(Function<CachedIndex, T> op) {
+        if (closed) {
+            throw new IllegalStateException(name + ": the reader is closed");
+        }
+        CachedIndex c = current;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return op.apply(c);
+            } catch (ObjectRanges.ChangedException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new DesException(name + " keeps changing while it is read (" + e.getMessage()
+                            + "); read it again once the writer is done");
+                }
+                c = reload(c);
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The ETag of the object the current index was read from. */
+    public String etag() {
+        return current.etag();
+    }
+
+    /** The options in effect (with the derived archive key and external store). */
+    public DesReadOptions options() {
+        return options;
+    }
+
+    @Override
+    public DesIndex index() {
+        return current.index();
+    }
+
+    /**
+     * What this reader has asked of S3.
+     *
+     * @param requests   GET requests sent (index and payload; a reader never sends HEAD)
+     * @param indexLoads indexes loaded from S3 (0 when the cache had it)
+     * @param reloads    indexes loaded again because the object was replaced
+     */
+    public record Stats(long requests, long indexLoads, long reloads) {
+    }
+
+    public Stats stats() {
+        return new Stats(ranges.requests(), indexLoads.sum(), reloads.sum());
+    }
+
+    private DesEntry readable(CachedIndex c, String entryName) {
+        DesEntry e = c.index().get(entryName);
+        if (!e.isSupported()) {
+            throw new DesUnsupportedException(name, e.name(), e.flags());
+        }
+        return e;
+    }
+
+    @Override
+    public ByteBuffer read(String entryName) {
+        return withIndex(c -> {
+            DesEntry e = readable(c, entryName);
+            if (e.size() > Integer.MAX_VALUE - 8) {
+                throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
+                        + " bytes, too big for one buffer; use openStream or transferTo");
+            }
+            byte[] b = new byte[(int) e.size()];
+            readInto(c, e, b, 0);
+            return ByteBuffer.wrap(b).asReadOnlyBuffer();
+        });
+    }
+
+    @Override
+    public int read(String entryName, byte[] dst, int offset) {
+        return withIndex(c -> {
+            DesEntry e = readable(c, entryName);
+            if (offset < 0 || e.size() > dst.length - offset) {
+                throw new IndexOutOfBoundsException("entry '" + e.name() + "' of " + e.size()
+                        + " bytes does not fit in " + (dst.length - offset) + " bytes at offset " + offset);
+            }
+            readInto(c, e, dst, offset);
+            return (int) e.size();
+        });
+    }
+
+    private void readInto(CachedIndex c, DesEntry e, byte[] dst, int off) {
+        int n = (int) e.size();
+        if (e.isExternal()) {
+            try (InputStream in = openExternal(e)) {
+                int got = in.readNBytes(dst, off, n);
+                if (got != n || in.read() != -1) { // the read past the end runs the stream's final check
+                    throw new DesCorruptException(name, "external", -1, "external object of '" + e.name()
+                            + "' has the wrong length");
+                }
+            } catch (IOException ex) {
+                throw new DesIoException(name + ": cannot read external entry '" + e.name() + "'", ex);
+            }
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        ranges.rangeInto(e.dataOffset(), n, c.etag(), dst, off, "payload of '" + e.name() + "'");
+        VerifyingStream.Checksums.check(name, e, dst, off, n, options.verifyChecksums());
+    }
+
+    private InputStream openExternal(DesEntry e) {
+        ExternalStore store = options.externalStore();
+        String k = options.externalKeyOf(e);
+        try {
+            return new VerifyingStream(store.open(k), name, e, "external object " + k + " in " + store.describe(),
+                    options.verifyChecksums());
+        } catch (NoSuchFileException ex) {
+            throw new DesIoException(name + ": external object '" + k + "' of entry '" + e.name()
+                    + "' is missing from " + store.describe(), ex);
+        } catch (IOException ex) {
+            throw new DesIoException(name + ": cannot open external object '" + k + "'", ex);
+        }
+    }
+
+    @Override
+    public InputStream openStream(String entryName) {
+        return withIndex(c -> {
+            DesEntry e = readable(c, entryName);
+            if (e.isExternal()) {
+                return openExternal(e);
+            }
+            InputStream raw = e.size() == 0 ? InputStream.nullInputStream()
+                    : ranges.stream(e.dataOffset(), e.size(), c.etag(), "payload of '" + e.name() + "'");
+            return new VerifyingStream(raw, name, e, "payload at offset " + e.dataOffset(), options.verifyChecksums());
+        });
+    }
+
+    @Override
+    public long transferTo(String entryName, WritableByteChannel target) {
+        long total = 0;
+        try (InputStream in = openStream(entryName)) {
+            byte[] buf = new byte[256 * 1024];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) {
+                    target.write(bb);
+                }
+                total += n;
+            }
+        } catch (IOException ex) {
+            throw new DesIoException(name + ": cannot copy entry '" + entryName + "'", ex);
+        }
+        return total;
+    }
+
+    /** Consecutive entries (by offset) fetched with one ranged GET. */
+    private record Group(long start, long end, List<DesEntry> entries) {
+    }
+
+    /** Groups internal entries: sorted by offset, merged while the gap is at most {@code gap} and the size fits. */
+    private List<Group> groups(List<DesEntry> internal, long gap) {
+        List<DesEntry> sorted = new ArrayList<>(internal);
+        sorted.sort(Comparator.comparingLong(DesEntry::dataOffset));
+        List<Group> out = new ArrayList<>();
+        int i = 0;
+        while (i < sorted.size()) {
+            DesEntry first = sorted.get(i);
+            long start = first.dataOffset();
+            long end = start + first.size();
+            List<DesEntry> members = new ArrayList<>();
+            members.add(first);
+            int j = i + 1;
+            while (j < sorted.size() && first.size() <= options.maxMergedRead()) {
+                DesEntry next = sorted.get(j);
+                long nextEnd = Math.max(end, next.dataOffset() + next.size());
+                if (next.dataOffset() - end > gap || nextEnd - start > options.maxMergedRead()) {
+                    break;
+                }
+                end = nextEnd;
+                members.add(next);
+                j++;
+            }
+            out.add(new Group(start, end, members));
+            i = j;
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, ByteBuffer> readAll(Collection<String> names) {
+        return withIndex(c -> readAllAt(c, names));
+    }
+
+    private Map<String, ByteBuffer> readAllAt(CachedIndex c, Collection<String> names) {
+        List<DesEntry> internal = new ArrayList<>();
+        List<DesEntry> external = new ArrayList<>();
+        Map<String, ByteBuffer> got = new HashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String n : names) {
+            DesEntry e = readable(c, n);
+            if (!seen.add(e.name())) {
+                continue;
+            }
+            if (e.isExternal()) {
+                external.add(e);
+            } else if (e.size() == 0) {
+                got.put(e.name(), ByteBuffer.allocate(0).asReadOnlyBuffer());
+            } else {
+                internal.add(e);
+            }
+        }
+        List<CompletableFuture<Map<String, ByteBuffer>>> tasks = new ArrayList<>();
+        for (Group g : groups(internal, options.mergeGap())) {
+            tasks.add(CompletableFuture.supplyAsync(() -> readGroup(c, g), executor));
+        }
+        for (DesEntry e : external) {
+            tasks.add(CompletableFuture.supplyAsync(() -> {
+                if (e.size() > Integer.MAX_VALUE - 8) {
+                    throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
+                            + " bytes, too big for one buffer; use openStream or transferTo");
+                }
+                byte[] b = new byte[(int) e.size()];
+                readInto(c, e, b, 0);
+                return Map.of(e.name(), ByteBuffer.wrap(b).asReadOnlyBuffer());
+            }, executor));
+        }
+        for (CompletableFuture<Map<String, ByteBuffer>> t : tasks) {
+            got.putAll(join(t));
+        }
+        Map<String, ByteBuffer> result = new LinkedHashMap<>();
+        for (String n : names) {
+            result.put(n, got.get(n).duplicate());
+        }
+        return result;
+    }
+
+    private Map<String, ByteBuffer> readGroup(CachedIndex c, Group g) {
+        if (g.end() - g.start() > Integer.MAX_VALUE - 8) {   // one entry larger than maxMergedRead and 2 GiB
+            DesEntry e = g.entries().get(0);
+            throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
+                    + " bytes, too big for one buffer; use openStream or transferTo");
+        }
+        int len = (int) (g.end() - g.start());
+        byte[] block = ranges.range(g.start(), len, c.etag(), "payloads at offset " + g.start()).bytes();
+        Map<String, ByteBuffer> out = new HashMap<>();
+        for (DesEntry e : g.entries()) {
+            int rel = (int) (e.dataOffset() - g.start());
+            VerifyingStream.Checksums.check(name, e, block, rel, (int) e.size(), options.verifyChecksums());
+            out.put(e.name(), ByteBuffer.wrap(block, rel, (int) e.size()).slice().asReadOnlyBuffer());
+        }
+        return out;
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException ex) {
+            Throwable cause = ex.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * Reads entries of many archives at once: each archive's {@link #readAll} runs in parallel (and its merged GETs in
+     * parallel too). The first failure fails the call.
+     *
+     * <p>{@code Map<S3DesReader, Map<String, ByteBuffer>> got = S3DesReader.readAll(Map.of(day1, names1, day2, names2));}
+     */
+    public static Map<S3DesReader, Map<String, ByteBuffer>> readAll(
+            Map<S3DesReader, ? extends Collection<String>> requests) {
+        Map<S3DesReader, CompletableFuture<Map<String, ByteBuffer>>> tasks = new LinkedHashMap<>();
+        for (Map.Entry<S3DesReader, ? extends Collection<String>> e : requests.entrySet()) {
+            S3DesReader r = e.getKey();
+            tasks.put(r, CompletableFuture.supplyAsync(() -> r.readAll(e.getValue()), r.executor));
+        }
+        Map<S3DesReader, Map<String, ByteBuffer>> out = new LinkedHashMap<>();
+        for (Map.Entry<S3DesReader, CompletableFuture<Map<String, ByteBuffer>>> t : tasks.entrySet()) {
+            out.put(t.getKey(), join(t.getValue()));
+        }
+        return out;
+    }
+
+    /**
+     * Reads every payload, checking lengths, external objects and checksums (when present), with few requests: the
+     * DATA region is read in ranged GETs of up to {@link DesReadOptions#maxMergedRead()} bytes; external objects are
+     * streamed. Each failed entry becomes one problem; structural damage already failed {@link Builder#open()}.
+     */
+    @Override
+    public DesVerifyReport verify() {
+        return withIndex(this::verifyAt);
+    }
+
+    private DesVerifyReport verifyAt(CachedIndex c) {
+        List<DesVerifyReport.Problem> problems = new ArrayList<>();
+        long bytes = 0;
+        int checksummed = 0;
+        List<DesEntry> internal = new ArrayList<>();
+        Map<DesEntry, DesVerifyReport.Problem> byEntry = new HashMap<>();
+        for (DesEntry e : c.index().entries()) {
+            if (e.hasCrc32c()) {
+                checksummed++;
+            }
+            if (!e.isSupported()) {
+                byEntry.put(e, DesVerifyReport.Problem.of(e.name(), new DesUnsupportedException(name, e.name(),
+                        e.flags())));
+            } else if (e.isExternal()) {
+                try (InputStream in = openExternal(e)) {
+                    bytes += in.transferTo(OutputStreamSink.INSTANCE);
+                } catch (DesException ex) {
+                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), ex));
+                } catch (IOException | UncheckedIOException ex) {
+                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), new DesIoException(name
+                            + ": cannot read external entry '" + e.name() + "'", ex instanceof IOException io ? io
+                            : ((UncheckedIOException) ex).getCause())));
+                }
+            } else if (e.size() > options.maxMergedRead()) {
+                try (InputStream in = openStreamAt(c, e)) {
+                    bytes += in.transferTo(OutputStreamSink.INSTANCE);
+                } catch (DesException ex) {
+                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), ex));
+                } catch (IOException ex) {
+                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), new DesIoException(name
+                            + ": cannot read '" + e.name() + "'", ex)));
+                }
+            } else if (e.size() > 0) {
+                internal.add(e);
+            }
+        }
+        for (Group g : groups(internal, Long.MAX_VALUE / 4)) {
+            byte[] block;
+            try {
+                block = ranges.range(g.start(), (int) (g.end() - g.start()), c.etag(), "payloads at offset "
+                        + g.start()).bytes();
+            } catch (DesException ex) {
+                for (DesEntry e : g.entries()) {
+                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), ex));
+                }
+                continue;
+            }
+            for (DesEntry e : g.entries()) {
+                int rel = (int) (e.dataOffset() - g.start());
+                try {
+                    VerifyingStream.Checksums.check(name, e, block, rel, (int) e.size(), options.verifyChecksums());
+                    bytes += e.size();
+                } catch (DesException ex) {
+                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), ex));
+                }
+            }
+        }
+        for (DesEntry e : c.index().entries()) {
+            DesVerifyReport.Problem p = byEntry.get(e);
+            if (p != null) {
+                problems.add(p);
+            }
+        }
+        return new DesVerifyReport(name, c.index().size(), bytes, checksummed, c.index().footer().hasCrc32c(),
+                problems);
+    }
+
+    private InputStream openStreamAt(CachedIndex c, DesEntry e) {
+        return new VerifyingStream(ranges.stream(e.dataOffset(), e.size(), c.etag(), "payload of '" + e.name() + "'"),
+                name, e, "payload at offset " + e.dataOffset(), options.verifyChecksums());
+    }
+
+    /** Discards what is written (counting is done by {@code transferTo}'s return value). */
+    private static final class OutputStreamSink extends java.io.OutputStream {
+        static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+        @Override
+        public void write(int b) {
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+        }
+    }
+
+    /** Ends the use of this reader; the client and the cache stay open (they are the caller's). */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "S3DesReader[" + name + ", " + current.index().size() + " entries, etag " + current.etag() + "]";
+    }
+}

@@ -1,0 +1,170 @@
+package io.stowage.des.s3;
+
+import io.stowage.des.DesException;
+import io.stowage.des.DesIoException;
+import io.stowage.des.DesSink;
+import io.stowage.des.s3.internal.MultipartUpload;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.Objects;
+
+/**
+ * A {@link DesSink} that streams an archive into S3 as a multipart upload: a {@link io.stowage.des.DesWriter} writes
+ * through it without the archive ever being whole in memory or on disk (memory: a few parts). Completing the upload is
+ * the commit: nothing is visible under the key before {@link #commit()} returns; {@link #abort()} aborts the upload.
+ * An archive smaller than one part goes up with a single PUT at commit.
+ *
+ * <pre>{@code
+ * try (DesWriter w = DesWriter.builder(S3DesSink.create(s3, "media", "2025-01-15/shard_07/day.des"))
+ *         .externalStore(S3ExternalStore.create(s3, "media"), "2025-01-15/shard_07")   // big payloads: _bigFiles/
+ *         .build()) {
+ *     w.add("cam-01.jpg", Path.of("cam-01.jpg"), Map.of("source", "cam-01"));
+ *     w.finish();            // complete = commit; on failure the upload is aborted and _bigFiles objects deleted
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: one writer uses a sink from one thread.
+ */
+public final class S3DesSink implements DesSink {
+    /** Default part size: 8 MiB (archives up to 78 GiB; memory about 3 parts). */
+    public static final int DEFAULT_PART_SIZE = 8 << 20;
+
+    private final String bucket;
+    private final String key;
+    private final MultipartUpload upload;
+    private boolean open = true;
+
+    private S3DesSink(S3Client s3, String bucket, String key, int partSize, int inFlight) {
+        this.bucket = bucket;
+        this.key = key;
+        this.upload = new MultipartUpload(s3, bucket, key, partSize, inFlight);
+    }
+
+    /** A sink to {@code bucket}/{@code key} that refuses to replace an existing object. */
+    public static S3DesSink create(S3Client s3, String bucket, String key) {
+        return builder(s3, bucket, key).build();
+    }
+
+    public static Builder builder(S3Client s3, String bucket, String key) {
+        return new Builder(s3, bucket, key);
+    }
+
+    /** Configures an {@link S3DesSink}. Not thread-safe. */
+    public static final class Builder {
+        private final S3Client s3;
+        private final String bucket;
+        private final String key;
+        private int partSize = DEFAULT_PART_SIZE;
+        private int inFlight = 2;
+        private boolean overwrite;
+
+        private Builder(S3Client s3, String bucket, String key) {
+            this.s3 = Objects.requireNonNull(s3, "s3");
+            this.bucket = Objects.requireNonNull(bucket, "bucket");
+            this.key = Objects.requireNonNull(key, "key");
+            if (key.isEmpty() || key.endsWith("/")) {
+                throw new IllegalArgumentException("archive key '" + key + "' must name an object, e.g. day1/a.des");
+            }
+        }
+
+        /** Bytes per part, 5 MiB (S3's minimum) to 2 GiB; default 8 MiB. An archive may have 10,000 parts. */
+        public Builder partSize(int bytes) {
+            MultipartUpload.checkPartSize(bytes);
+            this.partSize = bytes;
+            return this;
+        }
+
+        /** Parts uploading while the next fills (default 2, 1..16). */
+        public Builder partsInFlight(int n) {
+            if (n < 1 || n > 16) {
+                throw new IllegalArgumentException("partsInFlight " + n + " is outside 1..16");
+            }
+            this.inFlight = n;
+            return this;
+        }
+
+        /**
+         * Whether an existing object under the key may be replaced (default false: {@link #build()} fails when one
+         * exists; checked once with a HEAD, so two writers racing for one key are not excluded).
+         */
+        public Builder overwrite(boolean v) {
+            this.overwrite = v;
+            return this;
+        }
+
+        public S3DesSink build() {
+            if (!overwrite) {
+                try {
+                    s3.headObject(r -> r.bucket(bucket).key(key));
+                    throw new DesException("s3://" + bucket + "/" + key + " already exists; choose another key or"
+                            + " allow replacing it (S3DesSink.builder(..).overwrite(true))");
+                } catch (AwsServiceException e) {
+                    if (e.statusCode() != 404) {
+                        throw new DesIoException("cannot check s3://" + bucket + "/" + key,
+                                new IOException(e.getMessage(), e));
+                    }
+                } catch (SdkException e) {
+                    throw new DesIoException("cannot reach S3 for s3://" + bucket + "/" + key,
+                            new IOException(e.getMessage(), e));
+                }
+            }
+            return new S3DesSink(s3, bucket, key, partSize, inFlight);
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
+        return upload.write(src);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Bytes written so far. */
+    public long written() {
+        return upload.written();
+    }
+
+    @Override
+    public void commit() throws IOException {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
+        upload.complete();
+        open = false;
+    }
+
+    @Override
+    public void abort() {
+        open = false;
+        upload.abort();
+    }
+
+    /** Same as {@link #abort()} unless committed: closing without commit never publishes the archive. */
+    @Override
+    public void close() {
+        if (open) {
+            abort();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "s3://" + bucket + "/" + key;
+    }
+
+    @Override
+    public String toString() {
+        return "S3DesSink[" + describe() + "]";
+    }
+}

@@ -1,0 +1,30 @@
+package io.stowage.des.s3.internal;
+
+import io.stowage.des.s3.CachedIndex;
+import io.stowage.des.s3.IndexCache;
+
+/** {@link IndexCache#none()}. */
+public final class NoIndexCache implements IndexCache {
+    public static final NoIndexCache INSTANCE = new NoIndexCache();
+
+    private NoIndexCache() {
+    }
+
+    @Override
+    public CachedIndex get(String bucket, String key) {
+        return null;
+    }
+
+    @Override
+    public void put(String bucket, String key, CachedIndex index) {
+    }
+
+    @Override
+    public void invalidate(String bucket, String key) {
+    }
+
+    @Override
+    public String toString() {
+        return "IndexCache.none()";
+    }
+}
