@@ -122,6 +122,19 @@ class EmbeddedS3Test {
     }
 
     @Test
+    void whenRequiredChecksumsForOlderStoresWork() {
+        // regression: the factory also set S3Configuration's checksum flag and the SDK refused to build the client
+        try (S3Client legacy = server.settings().withChecksums(S3Settings.Checksums.WHEN_REQUIRED).newClient()) {
+            legacy.putObject(b -> b.bucket("media").key("legacy/a"), RequestBody.fromString("a"));
+            legacy.putObject(b -> b.bucket("media").key("legacy/b"), RequestBody.fromString("b"));
+            legacy.deleteObjects(b -> b.bucket("media").delete(d -> d.objects(
+                    ObjectIdentifier.builder().key("legacy/a").build(),
+                    ObjectIdentifier.builder().key("legacy/b").build())));
+            assertThat(legacy.listObjectsV2(b -> b.bucket("media").prefix("legacy/")).contents()).isEmpty();
+        }
+    }
+
+    @Test
     void acceptsAnyCredentialsUnlessGivenAPair() {
         try (S3Client anyone = S3Settings.forEndpoint(server.endpoint()).withCredentials("who", "ever").newClient()) {
             assertThat(anyone.listBuckets().buckets()).extracting(b -> b.name()).contains("media");

@@ -23,7 +23,6 @@ import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 
 /** Builds SDK clients from {@link S3Settings}. Stateless. */
@@ -62,7 +61,6 @@ public final class ClientFactory {
             b.endpointOverride(s.endpoint());
             b.forcePathStyle(true);
         }
-        b.serviceConfiguration(S3Configuration.builder().checksumValidationEnabled(true).build());
         if (s.checksums() == S3Settings.Checksums.WHEN_REQUIRED) {
             b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
             b.responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
