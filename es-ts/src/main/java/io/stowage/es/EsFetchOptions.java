@@ -108,67 +108,80 @@ public record EsFetchOptions(
 
     public EsFetchOptions withWindow(int n) {
         return new EsFetchOptions(workers, n, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
+                resume, checkpointInterval);
     }
 
     public EsFetchOptions withSegmentDuration(Duration d) {
         return new EsFetchOptions(workers, window, d, listing, trim, preroll, maxRange, maxRecordSize, utcSlack,
-                startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval);
     }
 
     public EsFetchOptions withListing(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, b, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
+                resume, checkpointInterval);
     }
 
     public EsFetchOptions withTrim(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, b, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
+                resume, checkpointInterval);
     }
 
     public EsFetchOptions withPreroll(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, d, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
+                resume, checkpointInterval);
     }
 
     public EsFetchOptions withMaxRange(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, d, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
+                resume, checkpointInterval);
     }
 
     public EsFetchOptions withMaxRecordSize(int n) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, n, utcSlack,
-                startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval);
     }
 
     public EsFetchOptions withUtcSlack(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                d, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                d, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval);
     }
 
     public EsFetchOptions withStartCode(int code) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, code, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                utcSlack, code, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval);
     }
 
     public EsFetchOptions withRetries(int attempts, Duration firstDelay) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, attempts, firstDelay, spoolMemory, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                utcSlack, startCode, attempts, firstDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval);
     }
 
     public EsFetchOptions withSpoolMemory(long bytes) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, bytes, maxPrerollBytes, overwrite, resume, checkpointInterval);
+                utcSlack, startCode, maxAttempts, retryDelay, bytes, maxPrerollBytes, overwrite, resume,
+                checkpointInterval);
     }
 
     public EsFetchOptions withMaxPrerollBytes(long bytes) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, bytes, overwrite, resume, checkpointInterval);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, bytes, overwrite, resume,
+                checkpointInterval);
     }
 
     public EsFetchOptions withOverwrite(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, b, resume && !b, checkpointInterval);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, b, resume && !b,
+                checkpointInterval);
     }
 
     public EsFetchOptions withCheckpointInterval(Duration d) {
@@ -178,6 +191,7 @@ public record EsFetchOptions(
 
     public EsFetchOptions withResume(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite && !b, b, checkpointInterval);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite && !b,
+                b, checkpointInterval);
     }
 }

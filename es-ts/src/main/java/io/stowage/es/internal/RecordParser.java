@@ -53,7 +53,7 @@ public final class RecordParser {
     public RecordParser(int maxRecordSize, int startCode) {
         this.maxRecordSize = maxRecordSize;
         this.startCode = startCode;
-        this.a = new byte[Math.min(64 << 10, HEADER + maxRecordSize + 1)];
+        this.a = new byte[Math.max(256 << 10, HEADER + Math.min(maxRecordSize, 1 << 20) + 1)];
         this.readView = ByteBuffer.wrap(a);
     }
 

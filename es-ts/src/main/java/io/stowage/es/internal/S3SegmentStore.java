@@ -65,7 +65,28 @@ public final class S3SegmentStore implements EsSegmentStore {
         }
         Long len = in.response().contentLength();
         long size = len == null ? -1 : len;
-        ReadableByteChannel ch = Channels.newChannel(in);
+        ReadableByteChannel raw = Channels.newChannel(in);
+        boolean[] eof = new boolean[1];
+        ReadableByteChannel ch = new ReadableByteChannel() {
+            @Override
+            public int read(java.nio.ByteBuffer dst) throws java.io.IOException {
+                int r = raw.read(dst);
+                if (r < 0) {
+                    eof[0] = true;
+                }
+                return r;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return raw.isOpen();
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                raw.close();
+            }
+        };
         return new SegmentData() {
             @Override
             public ReadableByteChannel channel() {
@@ -79,11 +100,13 @@ public final class S3SegmentStore implements EsSegmentStore {
 
             @Override
             public void close() {
-                in.abort();
+                if (!eof[0]) {
+                    in.abort(); // closing early: drop the connection rather than drain the rest of the body
+                }
                 try {
-                    in.close();
+                    in.close(); // read to the end: the connection goes back to the pool
                 } catch (Exception ignored) {
-                    // aborted stream: nothing left to release
+                    // aborted or broken stream: nothing left to release
                 }
             }
         };

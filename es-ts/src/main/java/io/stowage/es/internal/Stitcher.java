@@ -52,6 +52,8 @@ public final class Stitcher {
     // trim: start filter
     private final boolean[] started = new boolean[8192];
     private boolean filterActive;
+    private final boolean[] seenBeforeStart = new boolean[8192];
+    private int filterWaiting;
 
     // trim: PSI tracking
     private final Psi.Assembler[] assemblers = new Psi.Assembler[8192];
@@ -314,6 +316,9 @@ public final class Stitcher {
                 return;
             }
             started[pid] = true;
+            if (seenBeforeStart[pid] && --filterWaiting == 0) {
+                filterActive = false; // every PID of the stream has started: back to the fast path
+            }
         }
         if (pending[pid]) {
             pending[pid] = false;
@@ -363,6 +368,7 @@ public final class Stitcher {
 
     private void prerollPacket(byte[] b, int p, long utcNs) throws IOException {
         int pid = Psi.pid(b, p);
+        seenBeforeStart[pid] = pid != Psi.NULL_PID;
         trackPsi(b, p, pid);
         if (isKeyframe(b, p, pid)) {
             if (mode == Mode.WAIT_KEYFRAME) {
@@ -398,6 +404,10 @@ public final class Stitcher {
         mode = Mode.RUNNING;
         filterActive = true;
         Arrays.fill(started, false);
+        filterWaiting = 0;
+        for (boolean seen : seenBeforeStart) {
+            filterWaiting += seen ? 1 : 0;
+        }
         Arrays.fill(lastCc, -1);
         Arrays.fill(known, false);
         knownCount = 0;
