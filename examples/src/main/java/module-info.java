@@ -3,6 +3,7 @@ module io.stowage.examples {
     requires io.stowage.des;
     requires io.stowage.transcode;
     requires io.stowage.es;
+    requires io.stowage.s3;
     requires org.slf4j;
     exports io.stowage.examples;
 }
