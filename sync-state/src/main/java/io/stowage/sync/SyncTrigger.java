@@ -1,0 +1,140 @@
+package io.stowage.sync;
+
+import io.stowage.sync.internal.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * POSTs a session summary as JSON to a URL, with a timeout per request and retries with doubling pauses; a 2xx
+ * answer is success. Never throws for delivery problems: the {@link TriggerOutcome} says what happened, and
+ * {@link SyncLedger#trigger} records it on the session.
+ *
+ * <pre>{@code
+ * TriggerOutcome o = SyncTrigger.create(URI.create("http://hooks.local/done"), Duration.ofSeconds(10), 3)
+ *         .send(ledger.session(42));
+ * }</pre>
+ *
+ * <p>The body is {@link #summary(SessionInfo)}: {@code session_id, project, bucket, prefix, source, status,
+ * total_files, files_uploaded, files_skipped, files_failed, bytes, bytes_skipped, started_at, ended_at,
+ * duration_s}. Thread-safe.
+ */
+public final class SyncTrigger {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncTrigger.class);
+    private final URI url;
+    private final Duration timeout;
+    private final int attempts;
+    private final Duration firstPause;
+    private final HttpClient http;
+
+    private SyncTrigger(URI url, Duration timeout, int attempts, Duration firstPause) {
+        this.url = Objects.requireNonNull(url, "url");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (attempts < 1 || attempts > 20) {
+            throw new IllegalArgumentException("trigger attempts " + attempts + " is outside 1..20");
+        }
+        this.attempts = attempts;
+        this.firstPause = firstPause;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    /** A trigger with a 500 ms pause before the second attempt, doubling after. */
+    public static SyncTrigger create(URI url, Duration timeout, int attempts) {
+        return new SyncTrigger(url, timeout, attempts, Duration.ofMillis(500));
+    }
+
+    /** The same trigger with another first pause between attempts (tests use short ones). */
+    public SyncTrigger withFirstPause(Duration pause) {
+        return new SyncTrigger(url, timeout, attempts, pause);
+    }
+
+    /** The JSON body sent for a session. */
+    public static Map<String, Object> summary(SessionInfo s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("session_id", s.id());
+        m.put("project", s.project());
+        m.put("kind", s.kind());
+        m.put("bucket", s.bucket());
+        m.put("prefix", s.prefix());
+        m.put("source", s.source());
+        m.put("worker", s.worker());
+        m.put("status", s.status());
+        m.put("total_files", s.totalFiles());
+        m.put("files_uploaded", s.filesUploaded());
+        m.put("files_skipped", s.filesSkipped());
+        m.put("files_failed", s.filesFailed());
+        m.put("bytes", s.bytesUploaded());
+        m.put("bytes_skipped", s.bytesSkipped());
+        m.put("started_at", s.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
+        m.put("ended_at", s.endedAt() == null ? null : s.endedAt().truncatedTo(ChronoUnit.MILLIS).toString());
+        m.put("duration_s", s.endedAt() == null ? null
+                : Duration.between(s.startedAt(), s.endedAt()).toMillis() / 1000.0);
+        return m;
+    }
+
+    /** Sends the summary of {@code session}; interrupting the thread stops between attempts. */
+    public TriggerOutcome send(SessionInfo session) {
+        byte[] body = Json.write(summary(session)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Integer lastStatus = null;
+        String lastError = null;
+        int made = 0;
+        Duration pause = firstPause;
+        for (int i = 1; i <= attempts; i++) {
+            made = i;
+            try {
+                HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
+                        .header("Content-Type", "application/json")
+                        .header("User-Agent", "stowage-sync")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+                lastStatus = resp.statusCode();
+                if (lastStatus / 100 == 2) {
+                    return new TriggerOutcome(url.toString(), TriggerOutcome.DELIVERED, i, lastStatus, null,
+                            Instant.now());
+                }
+                String text = resp.body() == null ? "" : resp.body().strip();
+                lastError = "HTTP " + lastStatus + (text.isEmpty() ? "" : ": "
+                        + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
+                if (lastStatus / 100 == 4 && lastStatus != 408 && lastStatus != 429) {
+                    break;   // the receiver refuses this summary; sending it again will not help
+                }
+            } catch (HttpTimeoutException e) {
+                lastStatus = null;
+                lastError = "no answer within " + timeout.toMillis() + " ms";
+            } catch (IOException e) {
+                lastStatus = null;
+                lastError = "cannot reach " + url + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                lastError = "interrupted";
+                break;
+            }
+            if (i < attempts) {
+                LOG.info("trigger {} attempt {}/{} failed ({}); trying again in {} ms", url, i, attempts, lastError,
+                        pause.toMillis());
+                try {
+                    Thread.sleep(pause.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                pause = pause.multipliedBy(2);
+            }
+        }
+        LOG.warn("trigger {} failed after {} attempt(s): {}", url, made, lastError);
+        return new TriggerOutcome(url.toString(), TriggerOutcome.FAILED, made, lastStatus, lastError, Instant.now());
+    }
+}

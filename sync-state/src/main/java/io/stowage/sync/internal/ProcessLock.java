@@ -1,0 +1,73 @@
+package io.stowage.sync.internal;
+
+import io.stowage.sync.LedgerBusyException;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The one-process-at-a-time guard of a SQLite ledger: an OS lock on {@code <ledger>.lock}, released by the OS
+ * when the process dies (even by {@code kill -9}), so a crashed run never blocks the next one.
+ */
+public final class ProcessLock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private ProcessLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    public static ProcessLock acquire(Path ledger) {
+        Path lockFile = ledger.resolveSibling(ledger.getFileName() + ".lock");
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                throw busy(ledger, null);
+            }
+            return new ProcessLock(ch, l);
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(ch);
+            throw busy(ledger, e);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new LedgerBusyException("cannot lock the SQLite ledger " + ledger + " (" + lockFile + "): " + e
+                    .getMessage(), ledger.toString(), e);
+        } catch (LedgerBusyException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static LedgerBusyException busy(Path ledger, Throwable cause) {
+        return new LedgerBusyException("the SQLite ledger " + ledger + " is in use by another upload or retry; a "
+                + "SQLite ledger takes one process at a time: wait for it to finish, or use a PostgreSQL ledger "
+                + "(--state jdbc:postgresql://...) to run many workers", ledger.toString(), cause);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // the channel close below releases it too
+        }
+        closeQuietly(channel);
+    }
+}

@@ -1,0 +1,118 @@
+package io.stowage.sync.internal;
+
+import io.stowage.s3.UploadOptions;
+
+import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Walks the upload folder with the same selection rules as {@code ParallelUploader} (include/exclude globs on the
+ * {@code /}-separated relative path, extensions, links skipped unless followed) and reports each regular file's
+ * NFC relative path, size and modification time. Not thread-safe: one walk on one thread.
+ */
+public final class TreeWalker {
+    /** Receives what the walk finds. */
+    public interface Visitor {
+        void file(Path file, String relativePath, long size, long mtimeNs);
+
+        void problem(String relativePath, String reason);
+    }
+
+    private final Path root;
+    private final List<PathMatcher> include;
+    private final List<PathMatcher> exclude;
+    private final Set<String> extensions;
+    private final boolean followLinks;
+
+    public TreeWalker(Path root, UploadOptions options) {
+        this.root = root.toAbsolutePath().normalize();
+        this.include = matchers(options.include());
+        this.exclude = matchers(options.exclude());
+        this.extensions = options.extensions();
+        this.followLinks = options.followLinks();
+    }
+
+    private static List<PathMatcher> matchers(List<String> globs) {
+        List<PathMatcher> m = new ArrayList<>();
+        for (String g : globs) {
+            m.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+        }
+        return m;
+    }
+
+    public static long mtimeNs(BasicFileAttributes a) {
+        java.time.Instant i = a.lastModifiedTime().toInstant();
+        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    }
+
+    public static long mtimeNs(java.time.Instant i) {
+        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    }
+
+    static String nfc(String s) {
+        return Normalizer.isNormalized(s, Normalizer.Form.NFC) ? s : Normalizer.normalize(s, Normalizer.Form.NFC);
+    }
+
+    /** The key-style relative path of {@code file} under the root. */
+    public String relative(Path file) {
+        return nfc(root.relativize(file).toString().replace('\\', '/'));
+    }
+
+    private boolean selected(String rel) {
+        Path p = Path.of(rel);
+        if (!include.isEmpty() && include.stream().noneMatch(m -> m.matches(p))) {
+            return false;
+        }
+        if (exclude.stream().anyMatch(m -> m.matches(p))) {
+            return false;
+        }
+        if (!extensions.isEmpty()) {
+            int dot = rel.lastIndexOf('.');
+            int slash = rel.lastIndexOf('/');
+            if (dot <= slash) {
+                return false;
+            }
+            return extensions.contains(rel.substring(dot + 1).toLowerCase(Locale.ROOT));
+        }
+        return true;
+    }
+
+    public void walk(Visitor visitor) throws IOException {
+        Files.walkFileTree(root, followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS)
+                : EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (!attrs.isRegularFile()) {
+                            return FileVisitResult.CONTINUE;   // links not followed, special files: as the uploader
+                        }
+                        String rel = relative(file);
+                        if (selected(rel)) {
+                            visitor.file(file, rel, attrs.size(), mtimeNs(attrs));
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                        String rel = file.equals(root) ? "" : relative(file);
+                        visitor.problem(rel, exc instanceof FileSystemLoopException ? "link loop"
+                                : "cannot read: " + exc);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+    }
+}
