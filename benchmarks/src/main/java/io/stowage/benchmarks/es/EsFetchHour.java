@@ -25,8 +25,11 @@ import java.util.zip.CRC32;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.stowage.benchmarks.es.EsFetchHour [workers=16] [segments=900]
- *     [recordsPerSegment=68] [rounds=2]
+ *     [recordsPerSegment=68] [rounds=2] [addedLatencyMs=0]
  * </pre>
+ *
+ * <p>{@code addedLatencyMs} delays every GET by that much before it is sent, to model the round trip of a store
+ * across a network (loopback S3Proxy answers in about a millisecond, so without it the run measures CPU).
  */
 public final class EsFetchHour {
     private EsFetchHour() {
@@ -37,6 +40,7 @@ public final class EsFetchHour {
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 900;
         int records = args.length > 2 ? Integer.parseInt(args[2]) : 68; // ~90 KB like the reference segments
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        long latencyMs = args.length > 4 ? Long.parseLong(args[4]) : 0;
         Map<String, byte[]> segs = SyntheticSegments.generate(count, records, 7, 7);
         Path work = Files.createTempDirectory("es-fetch-hour-");
         try (EmbeddedS3 s3 = EmbeddedS3.builder().directory(work.resolve("s3")).bucket("cams").start();
@@ -53,7 +57,32 @@ public final class EsFetchHour {
             up.shutdown();
             System.out.printf("uploaded %d segments, %d bytes, to %s (S3Proxy, filesystem backend)%n", count,
                     SyntheticSegments.totalBytes(segs), s3.endpoint());
-            EsSegmentStore store = EsSegmentStore.s3(client, "cams", "cam-01/");
+            EsSegmentStore s3store = EsSegmentStore.s3(client, "cams", "cam-01/");
+            EsSegmentStore store = latencyMs <= 0 ? s3store : new EsSegmentStore() {
+                @Override
+                public String location() {
+                    return s3store.location();
+                }
+
+                @Override
+                public SegmentData open(String key) {
+                    try {
+                        Thread.sleep(latencyMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                    return s3store.open(key);
+                }
+
+                @Override
+                public List<String> list(String folder) {
+                    return s3store.list(folder);
+                }
+            };
+            if (latencyMs > 0) {
+                System.out.printf("every GET delayed by %d ms (modelled network round trip)%n", latencyMs);
+            }
             double seq = Double.MAX_VALUE;
             double par = Double.MAX_VALUE;
             long crcSeq = 0;
