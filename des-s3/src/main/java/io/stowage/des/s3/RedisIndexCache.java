@@ -306,7 +306,11 @@ public final class RedisIndexCache implements IndexCache {
         closed = true;
         synchronized (lock) {
             if (connection != null) {
-                connection.closeAsync();
+                try {
+                    connection.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("closing the Redis connection: {}", e.toString());
+                }
                 connection = null;
             }
         }

@@ -189,6 +189,14 @@ public final class MultipartUpload {
         done = true;
         pool.shutdownNow();
         buf = null;
+        try {
+            // let interrupted part uploads end first, so none lands after the abort
+            if (!pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("{}: part uploads did not stop within 30 s; aborting the upload anyway", where());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (uploadId != null) {
             try {
                 s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
