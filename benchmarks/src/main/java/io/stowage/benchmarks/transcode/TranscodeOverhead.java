@@ -63,18 +63,21 @@ public final class TranscodeOverhead {
             List<String> direct = inst.ffmpegCommand(FfmpegCommand.build(preset, v, a, clip, directOut, null, null,
                     t.config().progressInterval()));
             System.out.println("direct: " + String.join(" ", direct));
-            runDirect(inst, direct); // warm-up
+            runDirect(inst, direct, directOut); // warm-up
 
             double[] viaTranscoder = new double[rounds];
             double[] viaDirect = new double[rounds];
             double[] firstTranscoder = new double[rounds];
             double[] firstDirect = new double[rounds];
+            double[] ratios = new double[rounds];
             for (int i = 0; i < rounds; i++) {
-                Files.deleteIfExists(directOut);
-                double[] d = runDirect(inst, direct);
-                viaDirect[i] = d[0];
-                firstDirect[i] = d[1];
-
+                // alternate which side goes first, so a drift in background load favours neither
+                boolean directFirst = i % 2 == 0;
+                if (directFirst) {
+                    double[] d = runDirect(inst, direct, directOut);
+                    viaDirect[i] = d[0];
+                    firstDirect[i] = d[1];
+                }
                 Path out = work.resolve("t" + i + ".mp4");
                 AtomicLong first = new AtomicLong();
                 long t0 = System.nanoTime();
@@ -82,14 +85,31 @@ public final class TranscodeOverhead {
                         .withListener(e -> first.compareAndSet(0, System.nanoTime())));
                 viaTranscoder[i] = (System.nanoTime() - t0) / 1e9;
                 firstTranscoder[i] = (first.get() - t0) / 1e9;
+                if (i == 0) {
+                    long p0 = System.nanoTime();
+                    t.probe(clip);
+                    long p1 = System.nanoTime();
+                    t.probe(out);
+                    long p2 = System.nanoTime();
+                    System.out.printf(Locale.ROOT, "fixed costs of Transcoder: probe input %.0f ms, probe output"
+                            + " %.0f ms%n", (p1 - p0) / 1e6, (p2 - p1) / 1e6);
+                }
                 Files.deleteIfExists(out);
-                System.out.printf(Locale.ROOT, "round %d: direct %.3f s, transcoder %.3f s%n", i + 1, viaDirect[i],
-                        viaTranscoder[i]);
+                if (!directFirst) {
+                    double[] d = runDirect(inst, direct, directOut);
+                    viaDirect[i] = d[0];
+                    firstDirect[i] = d[1];
+                }
+                ratios[i] = viaTranscoder[i] / viaDirect[i];
+                System.out.printf(Locale.ROOT, "round %d (%s first): direct %.3f s, transcoder %.3f s, ratio %.4f%n",
+                        i + 1, directFirst ? "direct" : "transcoder", viaDirect[i], viaTranscoder[i], ratios[i]);
             }
             double md = median(viaDirect);
             double mt = median(viaTranscoder);
             System.out.printf(Locale.ROOT, "median wall time: direct ffmpeg %.3f s, Transcoder %.3f s, ratio %.4f"
                     + " (overhead %+.2f %%, %+.0f ms)%n", md, mt, mt / md, (mt / md - 1) * 100, (mt - md) * 1000);
+            System.out.printf(Locale.ROOT, "median of the per-round ratios: %.4f (overhead %+.2f %%)%n",
+                    median(ratios), (median(ratios) - 1) * 100);
             System.out.printf(Locale.ROOT, "median time to first progress event: direct ffmpeg %.3f s,"
                     + " Transcoder %.3f s%n", median(firstDirect), median(firstTranscoder));
         } finally {
@@ -107,8 +127,9 @@ public final class TranscodeOverhead {
     }
 
     /** Runs ffmpeg as a plain child process; returns {wall seconds, seconds to the first progress line}. */
-    private static double[] runDirect(FfmpegInstallation inst, List<String> command)
+    private static double[] runDirect(FfmpegInstallation inst, List<String> command, Path output)
             throws IOException, InterruptedException {
+        Files.deleteIfExists(output);
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(inst.environment());
         long t0 = System.nanoTime();
