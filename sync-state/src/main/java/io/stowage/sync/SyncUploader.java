@@ -324,7 +324,7 @@ public final class SyncUploader {
         SyncReport execute(Body body) {
             Map<String, Object> cfg = config.toMap();
             String cfgJson = Json.write(cfg);
-            long stale = db.dialect() == Dialect.SQLITE ? 0 : Math.max(3 * config.claimTimeout().toMillis(), 60_000);
+            long stale = db.dialect() == Dialect.SQLITE ? 0 : LedgerDb.staleAfter(cfgJson);
             sessionId = db.startSession(project.id(), kind, worker, root.toString(), cfgJson, stale);
             recordConfig(cfg, cfgJson);
             LOG.info("{} session {} of project '{}': {} -> {} ({}, worker {})", kind, sessionId, project.name(), root,
@@ -370,6 +370,9 @@ public final class SyncUploader {
                 String status = error != null ? "failed" : runCancelled || cancelled ? "cancelled"
                         : failed > 0 ? "partial" : "completed";
                 try {
+                    if (db.dialect() == Dialect.POSTGRESQL) {
+                        db.markInterrupted(project.id(), LedgerDb.staleAfter(cfgJson));
+                    }
                     db.endSession(sessionId, status, new LedgerDb.Totals(totalFiles, uploaded,
                             unchanged + foundInStore + skippedByUploader, failed, bytesUploaded,
                             unchangedBytes + foundBytes + bytesSkippedByUploader), error);

@@ -205,13 +205,18 @@ public final class LedgerDb implements AutoCloseable {
 
     // ---------------------------------------------------------------- sessions
 
+    /** Marks running sessions of the project without a heartbeat for {@code staleAfterMs} as interrupted. */
+    public void markInterrupted(long projectId, long staleAfterMs) {
+        jdbi.useHandle(h -> h.execute(sql("UPDATE sync_sessions SET status = 'interrupted', ended_at = heartbeat_at, "
+                + "error = 'no heartbeat: the process ended without closing the session' "
+                + "WHERE project_id = ? AND status = 'running' AND heartbeat_at < NOW_MS - ?"), projectId,
+                staleAfterMs));
+    }
+
     public long startSession(long projectId, String kind, String worker, String source, String configJson,
                              long staleAfterMs) {
+        markInterrupted(projectId, staleAfterMs);
         return jdbi.inTransaction(h -> {
-            h.execute(sql("UPDATE sync_sessions SET status = 'interrupted', ended_at = heartbeat_at, "
-                    + "error = 'no heartbeat: the process ended without closing the session' "
-                    + "WHERE project_id = ? AND status = 'running' AND heartbeat_at < NOW_MS - ?"),
-                    projectId, staleAfterMs);
             return h.createUpdate(sql("INSERT INTO sync_sessions (project_id, kind, worker, source, status, "
                             + "started_at, heartbeat_at, config) VALUES (?, ?, ?, ?, 'running', NOW_MS, NOW_MS, ?)"))
                     .bind(0, projectId).bind(1, kind).bind(2, worker).bind(3, source).bind(4, configJson)
@@ -250,7 +255,7 @@ public final class LedgerDb implements AutoCloseable {
             + "s.bytes_uploaded, s.bytes_skipped, s.config, s.error, s.trigger_url, s.trigger_status, "
             + "s.trigger_attempts, s.trigger_http_status, s.trigger_error, s.trigger_at, s.heartbeat_at";
 
-    private static SessionInfo session(ResultSet rs, long now, long staleMs) throws SQLException {
+    private static SessionInfo session(ResultSet rs, long now) throws SQLException {
         TriggerOutcome trig = null;
         if (rs.getString(20) != null) {
             int att = rs.getInt(21);
@@ -263,7 +268,7 @@ public final class LedgerDb implements AutoCloseable {
         Instant endedAt = rs.wasNull() ? null : Instant.ofEpochMilli(ended);
         String status = rs.getString(8);
         long heartbeat = rs.getLong(25);
-        if ("running".equals(status) && now - heartbeat > staleMs) {
+        if ("running".equals(status) && now - heartbeat > staleAfter(rs.getString(17))) {
             status = "interrupted";
             endedAt = Instant.ofEpochMilli(heartbeat);
         }
@@ -277,15 +282,29 @@ public final class LedgerDb implements AutoCloseable {
         return h.createQuery(sql("SELECT NOW_MS")).mapTo(Long.class).one();
     }
 
-    /** Stale after this long without a heartbeat, a running session shows as interrupted. */
-    static final long STALE_SESSION_MS = 120_000;
+    /**
+     * How long a running session may go without a heartbeat before it shows as interrupted: three claim timeouts
+     * (heartbeats come every third of one), at least 3 s.
+     */
+    public static long staleAfter(String configJson) {
+        double claimTimeoutS = 60;
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = Json.MAPPER.readTree(configJson).get("claim_timeout_s");
+            if (n != null && n.isNumber()) {
+                claimTimeoutS = n.asDouble();
+            }
+        } catch (Exception e) {
+            // keep the default
+        }
+        return Math.max(3_000L, Math.round(claimTimeoutS * 3_000));
+    }
 
     public Optional<SessionInfo> session(long id) {
         return jdbi.withHandle(h -> {
             long now = dbNow(h);
             return h.createQuery("SELECT " + SESSION_COLUMNS + " FROM sync_sessions s JOIN projects p "
                             + "ON p.id = s.project_id WHERE s.id = ?").bind(0, id)
-                    .map((rs, ctx) -> session(rs, now, STALE_SESSION_MS)).findOne();
+                    .map((rs, ctx) -> session(rs, now)).findOne();
         });
     }
 
@@ -295,7 +314,7 @@ public final class LedgerDb implements AutoCloseable {
             return h.createQuery("SELECT " + SESSION_COLUMNS + " FROM sync_sessions s JOIN projects p "
                             + "ON p.id = s.project_id WHERE s.project_id = ? ORDER BY s.id DESC LIMIT ?")
                     .bind(0, projectId).bind(1, limit)
-                    .map((rs, ctx) -> session(rs, now, STALE_SESSION_MS)).list();
+                    .map((rs, ctx) -> session(rs, now)).list();
         });
     }
 
