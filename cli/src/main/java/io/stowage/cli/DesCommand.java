@@ -101,18 +101,21 @@ final class DesCommand implements Runnable {
     }
 
     @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the entries of an archive.",
-            footer = {"", "Example:", "  stowage des ls day.des --json"})
+            footer = {"", "Examples:", "  stowage des ls day.des --json",
+                "  stowage des ls s3://media/2025-01-15/day.des --endpoint http://127.0.0.1:9000"})
     static final class Ls implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "ARCHIVE")
-        Path archive;
+        @Parameters(index = "0", paramLabel = "ARCHIVE", description = "Local path or s3://BUCKET/KEY.")
+        String archive;
+        @CommandLine.Mixin
+        DesS3Support.S3Options s3;
         @Option(names = "--json", description = "One JSON array: name, size, meta (stored META object), external.")
         boolean json;
 
         @Override
         public Integer call() {
-            try (DesReader r = open(archive, new ExternalRoot())) {
+            try (DesArchive r = DesS3Support.open(archive, new ExternalRoot(), s3)) {
                 if (json) {
                     List<Map<String, Object>> rows = new ArrayList<>();
                     for (DesEntry e : r.list()) {
@@ -144,8 +147,10 @@ final class DesCommand implements Runnable {
             footer = {"", "Example:", "  stowage des cat day.des IMG_0001.jpg > IMG_0001.jpg",
                 "  stowage des cat ../vectors/external.des b_big --external-root ../vectors/external_objects"})
     static final class Cat implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "ARCHIVE")
-        Path archive;
+        @Parameters(index = "0", paramLabel = "ARCHIVE", description = "Local path or s3://BUCKET/KEY.")
+        String archive;
+        @CommandLine.Mixin
+        DesS3Support.S3Options s3;
         @Parameters(index = "1", paramLabel = "NAME")
         String name;
         @CommandLine.Mixin
@@ -153,7 +158,7 @@ final class DesCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (DesReader r = open(archive, ext)) {
+            try (DesArchive r = DesS3Support.open(archive, ext, s3)) {
                 r.entry(name); // fail before touching stdout
                 FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
                 WritableByteChannel ch = stdout.getChannel();
@@ -415,8 +420,10 @@ final class DesCommand implements Runnable {
     static final class Verify implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "ARCHIVE")
-        Path archive;
+        @Parameters(index = "0", paramLabel = "ARCHIVE", description = "Local path or s3://BUCKET/KEY.")
+        String archive;
+        @CommandLine.Mixin
+        DesS3Support.S3Options s3;
         @CommandLine.Mixin
         ExternalRoot ext;
         @Option(names = "--json", description = "Print the report as JSON.")
@@ -425,7 +432,7 @@ final class DesCommand implements Runnable {
         @Override
         public Integer call() {
             DesVerifyReport rep;
-            try (DesReader r = open(archive, ext)) {
+            try (DesArchive r = DesS3Support.open(archive, ext, s3)) {
                 rep = r.verify();
             } catch (DesCorruptException e) {
                 rep = new DesVerifyReport(archive.toString(), 0, 0, 0, false,
