@@ -103,7 +103,7 @@ public final class SyncTrigger {
                 lastStatus = resp.statusCode();
                 if (lastStatus / 100 == 2) {
                     return new TriggerOutcome(url.toString(), TriggerOutcome.DELIVERED, i, lastStatus, null,
-                            Instant.now());
+                            Instant.now().truncatedTo(ChronoUnit.MILLIS));
                 }
                 String text = resp.body() == null ? "" : resp.body().strip();
                 lastError = "HTTP " + lastStatus + (text.isEmpty() ? "" : ": "
@@ -135,6 +135,6 @@ public final class SyncTrigger {
             }
         }
         LOG.warn("trigger {} failed after {} attempt(s): {}", url, made, lastError);
-        return new TriggerOutcome(url.toString(), TriggerOutcome.FAILED, made, lastStatus, lastError, Instant.now());
+        return new TriggerOutcome(url.toString(), TriggerOutcome.FAILED, made, lastStatus, lastError, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
 }
