@@ -242,6 +242,40 @@ public final class Transcoder implements AutoCloseable {
     }
 
     /**
+     * Deletes the temporary outputs ({@code .stowage-tmp-*}) that a job leaves only when its machine lost power or
+     * its JVM and the watcher were killed together, in one folder (not recursively), if not modified for
+     * {@code olderThan}. A running job's temporary output is written continuously, so an age of a few minutes spares
+     * it; use more when another process may have a job stalled in that folder.
+     *
+     * <p>{@code Transcoder.removeStaleTemporaryFiles(Path.of("/archive/2025-01-15"), Duration.ofHours(1))}
+     *
+     * @return the files deleted
+     */
+    public static List<Path> removeStaleTemporaryFiles(Path folder, java.time.Duration olderThan) {
+        List<Path> deleted = new ArrayList<>();
+        long cutoff = System.currentTimeMillis() - olderThan.toMillis();
+        try (java.nio.file.DirectoryStream<Path> ds = java.nio.file.Files.newDirectoryStream(folder,
+                JobRunner.TEMP_PREFIX + "*")) {
+            for (Path p : ds) {
+                try {
+                    if (java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && java.nio.file.Files.getLastModifiedTime(p).toMillis() < cutoff
+                            && java.nio.file.Files.deleteIfExists(p)) {
+                        deleted.add(p);
+                    }
+                } catch (java.io.IOException e) {
+                    LOG.warn("cannot delete stale temporary output {}: {}", p, e.toString());
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        } catch (java.io.IOException e) {
+            throw new TranscodeException(folder + ": cannot list temporary outputs: " + e.getMessage(), e);
+        }
+        return deleted;
+    }
+
+    /**
      * Cancels every queued and running job, waits for their ffmpeg processes to exit and their partial outputs to
      * be removed, and stops the pool. Idempotent.
      */

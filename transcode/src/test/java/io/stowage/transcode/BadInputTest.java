@@ -144,6 +144,19 @@ class BadInputTest {
     }
 
     @Test
+    void staleTemporaryOutputsAreRemovedAndFreshOnesKept() throws Exception {
+        Path stale = Files.writeString(dir.resolve(JobRunner.TEMP_PREFIX + "0badf00d-cam.mp4"), "half");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - java.time.Duration.ofHours(2).toMillis()));
+        Path fresh = Files.writeString(dir.resolve(JobRunner.TEMP_PREFIX + "12345678-cam.mp4"), "busy");
+        Path other = Files.writeString(dir.resolve("cam.mp4"), "keep");
+        Files.setLastModifiedTime(other, Files.getLastModifiedTime(stale));
+        assertThat(Transcoder.removeStaleTemporaryFiles(dir, java.time.Duration.ofHours(1))).containsExactly(stale);
+        assertThat(TestMedia.list(dir)).containsExactlyInAnyOrder(fresh.getFileName().toString(), "cam.mp4");
+        assertThat(Transcoder.removeStaleTemporaryFiles(dir.resolve("missing"), java.time.Duration.ZERO)).isEmpty();
+    }
+
+    @Test
     void trimStartAfterTheEndIsIncompatible() {
         assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), out(), "h264")
                 .withTrim(java.time.Duration.ofSeconds(5), null)))
