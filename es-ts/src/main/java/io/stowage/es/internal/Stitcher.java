@@ -74,6 +74,7 @@ public final class Stitcher {
     private boolean prerollHasKey;
     private long prerollKeyUtc = NONE;
     private long prerollLastUtc = NONE;
+    private int prerollPsiEnd;
     private long prerollRecords;
     private boolean currentRecordHeld;
     private boolean suppressSuspect;
@@ -378,12 +379,14 @@ public final class Stitcher {
                 }
                 pendingCount = 0;
                 writePsiCopies();
+                markPsiPending();
                 emit(b, p);
                 markStartUtc(utcNs);
                 return;
             }
             clearPreroll();
             appendPsiCopies();
+            prerollPsiEnd = prerollLen;
             prerollHasKey = true;
             prerollKeyUtc = utcNs;
         }
@@ -393,6 +396,24 @@ public final class Stitcher {
             if (prerollLen > maxPrerollBytes) {
                 clearPreroll();
             }
+        }
+    }
+
+    /**
+     * The PAT/PMT copies at the start were captured before the keyframe, possibly across a join or a loss: check the
+     * continuity of the next real PAT/PMT packet against them like at any join.
+     */
+    private void markPsiPending() {
+        markPsiPending(Psi.PAT_PID);
+        for (int i = 0; i < pmtCount; i++) {
+            markPsiPending(pmtOrder[i]);
+        }
+    }
+
+    private void markPsiPending(int pid) {
+        if (lastCc[pid] >= 0 && !pending[pid]) {
+            pending[pid] = true;
+            pendingCount++;
         }
     }
 
@@ -429,6 +450,9 @@ public final class Stitcher {
                 joinIdx++;
             }
             emit(buf, p);
+            if (p + Psi.PACKET == prerollPsiEnd) {
+                markPsiPending();
+            }
         }
         firstUtc = prerollKeyUtc;
         lastUtc = prerollLastUtc == NONE ? prerollKeyUtc : prerollLastUtc;
@@ -439,6 +463,7 @@ public final class Stitcher {
     }
 
     private void clearPreroll() {
+        prerollPsiEnd = 0;
         recordsTrimmed += prerollRecords;
         prerollRecords = 0;
         prerollLastUtc = NONE;
