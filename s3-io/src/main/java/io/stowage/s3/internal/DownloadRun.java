@@ -362,8 +362,11 @@ public final class DownloadRun {
             throw new LocalFileException(target + " exists and differs from the object (" + o.size()
                     + " bytes); left alone, overwriting is off (--force overwrites)", null);
         }
-        Path temp = dir.resolve("." + target.getFileName() + TEMP_MARKER
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        String name = target.getFileName().toString();
+        if (name.length() > 180) {
+            name = name.substring(0, 180);   // the temporary name must stay under the 255-byte file name limit
+        }
+        Path temp = dir.resolve("." + name + TEMP_MARKER + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         boolean moved = false;
         try {
             Retrier.Result<String> r;
