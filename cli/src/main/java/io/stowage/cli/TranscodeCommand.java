@@ -69,7 +69,7 @@ final class TranscodeCommand implements Callable<Integer> {
     @Option(names = "--reject-larger", description = "Fail verification when OUT is larger than IN.")
     boolean rejectLarger;
 
-    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "Kill ffmpeg when it makes no progress for this long (default: ${DEFAULT-VALUE}).")
     int stallTimeout;
 

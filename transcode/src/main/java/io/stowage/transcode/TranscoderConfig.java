@@ -62,12 +62,12 @@ public record TranscoderConfig(Path ffmpeg, Path ffprobe, int maxConcurrentJobs,
     }
 
     /**
-     * Bundled ffmpeg, {@code max(1, cores / 2)} concurrent jobs, NVENC limited to 3 sessions per encoder, 60 s stall
+     * Bundled ffmpeg, {@code max(1, cores / 2)} concurrent jobs, NVENC limited to 3 sessions per encoder, 120 s stall
      * timeout, 5 s cancel grace, 30 s probe timeout, progress every 0.5 s, the built-in presets.
      */
     public static TranscoderConfig defaults() {
         return new TranscoderConfig(null, null, Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                Map.of("h264_nvenc", 3, "hevc_nvenc", 3, "av1_nvenc", 3), Duration.ofSeconds(60),
+                Map.of("h264_nvenc", 3, "hevc_nvenc", 3, "av1_nvenc", 3), Duration.ofSeconds(120),
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(500), PresetCatalog.builtIn(), false);
     }
 
