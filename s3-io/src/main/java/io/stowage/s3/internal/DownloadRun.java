@@ -363,8 +363,9 @@ public final class DownloadRun {
                     + " bytes); left alone, overwriting is off (--force overwrites)", null);
         }
         String name = target.getFileName().toString();
-        if (name.length() > 180) {
-            name = name.substring(0, 180);   // the temporary name must stay under the 255-byte file name limit
+        if (name.length() > 50) {
+            // the temporary name must stay under the 255-byte file name limit (50 chars are at most 200 UTF-8 bytes)
+            name = name.substring(0, Character.isHighSurrogate(name.charAt(49)) ? 49 : 50);
         }
         Path temp = dir.resolve("." + name + TEMP_MARKER + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         boolean moved = false;
