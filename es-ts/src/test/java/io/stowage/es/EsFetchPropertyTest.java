@@ -36,8 +36,8 @@ class EsFetchPropertyTest {
             for (int n = 1 + rnd.nextInt(4); n > 0; n--) {
                 String key = keys.get(rnd.nextInt(keys.size()));
                 Path f = src.resolve(key);
-                if (!Files.exists(f)) {
-                    continue;
+                if (!Files.exists(f) || damaged.contains(key)) {
+                    continue; // one damage per segment: offsets below are those of the original file
                 }
                 damaged.add(key);
                 byte[] b = Files.readAllBytes(f);
