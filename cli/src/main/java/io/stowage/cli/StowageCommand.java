@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             UploadCommand.class,
+            SyncCommand.class,
             DownloadCommand.class,
             S3Command.class,
             DemoCommand.class,

@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
             "errors are retried with backoff; failed files are listed with the reason (exit code 3)."},
         footer = {"", "Examples:",
             "  stowage upload ./photos s3://bucket/day1 --endpoint http://127.0.0.1:9000",
-            "  stowage upload /mnt/cam s3://media/cam1 --workers 32 --ext mp4 --exclude '**/.tmp/**' --json"})
+            "  stowage upload /mnt/cam s3://media/cam1 --workers 32 --ext mp4 --exclude '**/.tmp/**' --json",
+            "  stowage upload ./photos s3://media/day1 --state stowage.db --project photos   (ledgered, resumable)"})
 final class UploadCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -79,6 +80,9 @@ final class UploadCommand implements Callable<Integer> {
     @CommandLine.Mixin
     S3Cli.EndpointOption endpoint;
 
+    @CommandLine.Mixin
+    SyncUploadSupport.Options ledger;
+
     @Option(names = "--json", description = "Print the report as one JSON document.")
     boolean json;
 
@@ -97,6 +101,9 @@ final class UploadCommand implements Callable<Integer> {
                             UploadOptions.defaults().maxBackoff());
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
+        }
+        if (ledger.active()) {
+            return SyncUploadSupport.upload(spec, ledger, dir, loc, options, endpoint, json, force, checksum);
         }
         if (force && checksum) {
             throw CliException.usage("--force and --checksum contradict each other: --force uploads everything");

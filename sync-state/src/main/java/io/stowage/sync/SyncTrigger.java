@@ -116,7 +116,8 @@ public final class SyncTrigger {
                 lastError = "no answer within " + timeout.toMillis() + " ms";
             } catch (IOException e) {
                 lastStatus = null;
-                lastError = "cannot reach " + url + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+                lastError = "cannot reach " + url + ": " + (e.getMessage() == null
+                        ? e.getClass().getSimpleName() + " (nothing listening there, or unreachable)" : e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 lastError = "interrupted";

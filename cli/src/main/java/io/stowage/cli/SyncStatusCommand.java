@@ -1,0 +1,102 @@
+package io.stowage.cli;
+
+import io.stowage.sync.FailedFile;
+import io.stowage.sync.ProjectStatus;
+import io.stowage.sync.SessionInfo;
+import io.stowage.sync.SyncConfig;
+import io.stowage.sync.SyncException;
+import io.stowage.sync.SyncLedger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code stowage sync status}: counts by state, failed files with reasons, recent sessions. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show a project's files by state (uploaded, pending, uploading, failed), the failed files",
+            "with their last error, and its recent sessions. An unknown project is an error (exit 1)."},
+        footer = {"", "Examples:",
+            "  stowage sync status --project photos --state stowage.db",
+            "  stowage sync status --project photos --state jdbc:postgresql://db/stowage?user=up --json"})
+final class SyncStatusCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    SyncCommand.LedgerOptions ledgerOptions;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
+            description = "Failed files to list at most (default 1000).")
+    int limit;
+
+    @Option(names = "--sessions", paramLabel = "N", defaultValue = "5",
+            description = "Recent sessions to show (default 5).")
+    int sessions;
+
+    @Option(names = "--json", description = "Print one JSON document.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (limit < 0 || sessions < 0) {
+            throw CliException.usage("--limit and --sessions must be 0 or more");
+        }
+        SyncConfig c = ledgerOptions.require(Map.of());
+        try (SyncLedger ledger = SyncUploadSupport.open(c.state(), 2)) {
+            ProjectStatus st = ledger.status(c.project(), limit);
+            List<SessionInfo> recent = ledger.sessions(c.project(), sessions);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("project", st.project());
+                m.put("target", "s3://" + st.bucket() + "/" + st.prefix());
+                m.put("state", ledger.where());
+                m.put("uploaded", st.uploaded());
+                m.put("pending", st.pending());
+                m.put("uploading", st.uploading());
+                m.put("failed", st.failed());
+                List<Map<String, Object>> failures = new ArrayList<>();
+                for (FailedFile f : st.failures()) {
+                    Map<String, Object> fm = new LinkedHashMap<>();
+                    fm.put("path", f.path());
+                    fm.put("reason", f.reason());
+                    fm.put("attempts", f.attempts());
+                    fm.put("session_id", f.sessionId());
+                    failures.add(fm);
+                }
+                m.put("failures", failures);
+                List<Map<String, Object>> ss = new ArrayList<>();
+                recent.forEach(s -> ss.add(SyncCommand.session(s)));
+                m.put("sessions", ss);
+                Output.printJson(out, m);
+            } else {
+                out.printf("project %s -> s3://%s/%s in %s%n", st.project(), st.bucket(), st.prefix(), ledger.where());
+                out.printf("uploaded %d, pending %d, uploading %d, failed %d%n", st.uploaded(), st.pending(),
+                        st.uploading(), st.failed());
+                for (FailedFile f : st.failures()) {
+                    out.printf("failed: %s: %s (attempts %d, session %d)%n", f.path(), f.reason(), f.attempts(),
+                            f.sessionId());
+                }
+                if (st.failed() > st.failures().size()) {
+                    out.printf("... and %d more failed files (raise --limit)%n", st.failed() - st.failures().size());
+                }
+                for (SessionInfo s : recent) {
+                    out.printf("session %d %s %s: started %s, %d files, %d uploaded, %d skipped, %d failed%s%n",
+                            s.id(), s.kind(), s.status(), s.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                            s.totalFiles(), s.filesUploaded(), s.filesSkipped(), s.filesFailed(),
+                            s.trigger() == null ? "" : ", trigger " + s.trigger().status());
+                }
+                out.flush();
+            }
+            return ExitCodes.OK;
+        } catch (SyncException e) {
+            throw SyncUploadSupport.translate(e);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.stowage.cli;
+
+import io.stowage.s3.S3IoException;
+import io.stowage.s3.S3Location;
+import io.stowage.s3.S3Settings;
+import io.stowage.s3.TransferReport;
+import io.stowage.s3.UploadOptions;
+import io.stowage.sync.LedgerBusyException;
+import io.stowage.sync.LedgerSchemaException;
+import io.stowage.sync.LedgerUnavailableException;
+import io.stowage.sync.ProjectNotFoundException;
+import io.stowage.sync.SessionNotFoundException;
+import io.stowage.sync.SyncConfig;
+import io.stowage.sync.SyncConfigException;
+import io.stowage.sync.SyncException;
+import io.stowage.sync.SyncLedger;
+import io.stowage.sync.SyncReport;
+import io.stowage.sync.SyncUploader;
+import io.stowage.sync.TriggerOutcome;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The ledger side of {@code stowage upload} ({@code --state}, {@code --project}, ...) and what the sync commands share. */
+final class SyncUploadSupport {
+    private SyncUploadSupport() {}
+
+    /** The ledger options of {@code stowage upload}, mixed into {@link UploadCommand}. */
+    static final class Options {
+        @Option(names = "--state", paramLabel = "URL",
+                description = "Ledger: a file path or jdbc:sqlite:PATH (SQLite, one process at a time) or "
+                        + "jdbc:postgresql://HOST:PORT/DB?user=NAME (many workers). Records every file and session; "
+                        + "a re-run skips what the ledger has as uploaded without S3 requests and resumes after a "
+                        + "crash. Default: $STOWAGE_SYNC_STATE.")
+        String state;
+
+        @Option(names = "--project", paramLabel = "NAME",
+                description = "Ledger project (created on first use; needs --state). Default: $STOWAGE_SYNC_PROJECT.")
+        String project;
+
+        @Option(names = "--verify-checksums",
+                description = "With --state: also compare each file's MD5 with the ledger before skipping it "
+                        + "(reads every file).")
+        boolean verifyChecksums;
+
+        @Option(names = "--check-remote",
+                description = "With --state: list the prefix and upload again what the store lacks although the "
+                        + "ledger has it.")
+        boolean checkRemote;
+
+        @Option(names = "--sync-config", paramLabel = "FILE",
+                description = "With --state: a JSON file of ledger settings (project, state, workers, "
+                        + "trigger_url, claim_timeout_s, ...); environment STOWAGE_SYNC_* and options override it.")
+        Path configFile;
+
+        @Option(names = "--trigger-url", paramLabel = "URL",
+                description = "With --state: POST the session summary (JSON) to URL at the end, with retries.")
+        String triggerUrl;
+
+        @Option(names = "--claim-timeout", paramLabel = "DURATION", converter = S3Cli.DurationConverter.class,
+                description = "With a PostgreSQL --state: a worker's claim not renewed for this long returns to "
+                        + "the others (default 60s).")
+        Duration claimTimeout;
+
+        /** Whether this upload uses the ledger: any ledger option, or STOWAGE_SYNC_STATE/PROJECT set. */
+        boolean active() {
+            return state != null || project != null || verifyChecksums || checkRemote || configFile != null
+                    || triggerUrl != null || claimTimeout != null
+                    || System.getenv(SyncConfig.ENV_PREFIX + "STATE") != null
+                    || System.getenv(SyncConfig.ENV_PREFIX + "PROJECT") != null;
+        }
+    }
+
+    /** The ledgered upload: config merged and checked first (exit 2), then ledger, bucket, upload. */
+    static int upload(CommandLine.Model.CommandSpec spec, Options o, Path dir, S3Location loc, UploadOptions options,
+                      S3Cli.EndpointOption endpoint, boolean json, boolean force, boolean checksum) {
+        if (force) {
+            throw CliException.usage("--force cannot be combined with the ledger (--state/--project): the ledger "
+                    + "decides what is uploaded; use --check-remote to re-check the store, or upload without --state");
+        }
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        Map<String, Object> opts = new LinkedHashMap<>();
+        opts.put("state", o.state);
+        opts.put("project", o.project);
+        opts.put("source", dir.toString());
+        opts.put("bucket", loc.bucket());
+        opts.put("prefix", loc.prefix());
+        opts.put("endpoint", endpoint.endpoint);
+        opts.put("region", endpoint.region);
+        opts.put("workers", pr.hasMatchedOption("--workers") ? options.workers() : null);
+        opts.put("verify_checksums", o.verifyChecksums || checksum ? Boolean.TRUE : null);
+        opts.put("check_remote", o.checkRemote ? Boolean.TRUE : null);
+        opts.put("trigger_url", o.triggerUrl);
+        opts.put("claim_timeout_s", o.claimTimeout == null ? null : o.claimTimeout.toNanos() / 1e9);
+        SyncConfig config;
+        try {
+            config = SyncConfig.load(o.configFile, System.getenv(), opts).requireUploadable();
+        } catch (SyncConfigException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        S3Settings settings;
+        try {
+            settings = S3Settings.fromEndpointOrEnvironment(config.endpoint());
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("endpoint: " + e.getMessage());
+        }
+        if (config.region() != null) {
+            settings = settings.withRegion(config.region());
+        }
+        settings = settings.withMaxConnections(Math.max(8, config.workers() * 2 + 4));
+        S3Location target = S3Location.of(config.bucket(), config.prefix());
+        try (SyncLedger ledger = open(config.state(), config.workers());
+             S3Client s3 = settings.newClient();
+             S3ProgressBar bar = S3ProgressBar.start("upload", json)) {
+            S3Cli.checkBucket(s3, target, settings);
+            SyncUploader uploader = SyncUploader.builder(ledger, s3).uploadOptions(options).listener(bar).build();
+            SyncReport r = S3Cli.withInterrupt(uploader::cancel, () -> uploader.upload(config), rep -> {
+                bar.close();
+                PrintWriter out = spec.commandLine().getOut();
+                if (json) {
+                    Output.printJson(out, json(rep, config, ledger));
+                } else {
+                    printHuman(out, rep, config, ledger);
+                }
+            });
+            return r.isComplete() ? ExitCodes.OK : ExitCodes.PARTIAL;
+        } catch (SyncException e) {
+            throw translate(e);
+        } catch (S3IoException e) {
+            throw CliException.failed("S3Error", e.getMessage());
+        }
+    }
+
+    static SyncLedger open(String state, int pool) {
+        try {
+            return SyncLedger.open(state, Math.max(4, Math.min(pool, 16)));
+        } catch (SyncException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Ledger errors in the CLI contract: configuration problems are usage errors (2), the rest failures (1). */
+    static CliException translate(SyncException e) {
+        if (e instanceof SyncConfigException) {
+            return CliException.usage(e.getMessage());
+        }
+        String type = e instanceof ProjectNotFoundException ? "ProjectNotFound"
+                : e instanceof SessionNotFoundException ? "SessionNotFound"
+                : e instanceof LedgerBusyException ? "LedgerBusy"
+                : e instanceof LedgerSchemaException ? "LedgerSchema"
+                : e instanceof LedgerUnavailableException ? "LedgerUnavailable" : "SyncError";
+        return CliException.failed(type, e.getMessage());
+    }
+
+    static Map<String, Object> json(SyncReport r, SyncConfig c, SyncLedger ledger) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", c.source() == null ? null : c.source().toAbsolutePath().normalize().toString());
+        m.put("target", S3Location.of(c.bucket(), c.prefix()).toString());
+        m.put("project", r.project());
+        m.put("state", ledger.where());
+        m.put("session_id", r.sessionId());
+        m.put("kind", r.kind());
+        m.put("status", r.status());
+        m.put("total_files", r.totalFiles());
+        m.put("uploaded", r.uploaded());
+        m.put("skipped", r.skipped());
+        m.put("failed", r.failed());
+        m.put("unchanged", r.unchanged());
+        m.put("new_files", r.newFiles());
+        m.put("changed", r.changed());
+        m.put("found_in_store", r.foundInStore());
+        m.put("bytes_uploaded", r.bytesUploaded());
+        m.put("bytes_skipped", r.bytesSkipped());
+        m.put("list_requests", r.listRequests());
+        m.put("head_requests", r.headRequests());
+        m.put("rounds", r.rounds());
+        m.put("ledger_rows", r.ledgerRows());
+        m.put("started_at", r.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
+        double secs = r.duration().toNanos() / 1e9;
+        m.put("duration_s", Math.round(secs * 1000) / 1000.0);
+        m.put("files_per_s", Math.round(r.totalFiles() / Math.max(secs, 1e-3) * 10) / 10.0);
+        m.put("ledger_rows_per_s", Math.round(r.ledgerRows() / Math.max(secs, 1e-3) * 10) / 10.0);
+        m.put("cancelled", r.cancelled());
+        m.put("failures", failures(r.failures()));
+        m.put("trigger", trigger(r.trigger()));
+        return m;
+    }
+
+    static List<Map<String, Object>> failures(List<TransferReport.Failure> list) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TransferReport.Failure f : list) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", f.path());
+            m.put("reason", f.reason());
+            out.add(m);
+        }
+        return out;
+    }
+
+    static Map<String, Object> trigger(TriggerOutcome t) {
+        if (t == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("url", t.url());
+        m.put("status", t.status());
+        m.put("attempts", t.attempts());
+        m.put("http_status", t.httpStatus());
+        m.put("error", t.error());
+        m.put("at", t.at().toString());
+        return m;
+    }
+
+    static void printHuman(PrintWriter out, SyncReport r, SyncConfig c, SyncLedger ledger) {
+        double secs = Math.max(r.duration().toNanos() / 1e9, 1e-3);
+        out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%d unchanged in the ledger, %d already in the store),"
+                        + " failed %d of %d in %.1f s (%.0f files/s)%n",
+                r.kind().equals("retry") ? "retried: uploaded" : "uploaded", r.uploaded(),
+                S3Cli.bytes(r.bytesUploaded()), r.skipped(), r.unchanged(), r.skipped() - r.unchanged(), r.failed(),
+                r.totalFiles(), secs, r.totalFiles() / secs);
+        out.println("session " + r.sessionId() + " of project " + r.project() + " (" + r.status() + ") in "
+                + ledger.where() + "; target " + S3Location.of(c.bucket(), c.prefix()));
+        if (r.cancelled()) {
+            out.println("cancelled: run the same command again to finish");
+        }
+        int shown = 0;
+        for (TransferReport.Failure f : r.failures()) {
+            if (shown++ == 20) {
+                out.println("... and " + (r.failures().size() - 20) + " more (stowage sync status --project "
+                        + r.project() + " --state ... lists them)");
+                break;
+            }
+            out.println("failed: " + f.path() + ": " + f.reason());
+        }
+        if (r.failed() > 0) {
+            out.println("retry them with: stowage sync retry --project " + r.project() + " --state "
+                    + ledger.where() + " --session " + r.sessionId());
+        }
+        if (r.trigger() != null) {
+            out.println("trigger " + r.trigger().url() + ": " + r.trigger().status() + " after "
+                    + r.trigger().attempts() + " attempt(s)"
+                    + (r.trigger().error() == null ? "" : " (" + r.trigger().error() + ")"));
+        }
+        out.flush();
+    }
+}
