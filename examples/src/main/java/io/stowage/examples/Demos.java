@@ -14,6 +14,7 @@ public final class Demos {
     public static List<DemoPipeline> all() {
         return List.of(
                 new DesDemo(),
+                new DesS3Demo(),
                 new S3Demo(),
                 new EsTsDemo(),
                 new TranscodeDemo()
