@@ -190,7 +190,7 @@ public final class S3DesReader implements DesArchive {
         }
 
         /**
-         * Bytes of the first, suffix-range GET (default {@value #DEFAULT_FIRST_RANGE}; 4 KiB to 64 MiB). An index that
+         * Bytes of the first, suffix-range GET (default {@value S3DesReader#DEFAULT_FIRST_RANGE}; 4 KiB to 64 MiB). An index that
          * fits costs one request; a bigger one costs one more.
          */
         public Builder firstRange(int bytes) {

@@ -66,6 +66,7 @@ public final class S3ExternalStore implements ExternalStore {
                 throw new IOException("source of s3://" + bucket + "/" + key + " ended after " + b.length + " of "
                         + length + " bytes");
             }
+            checkEnd(data, key, length);
             try {
                 s3.putObject(r -> r.bucket(bucket).key(key).contentLength(length), RequestBody.fromBytes(b));
             } catch (SdkException e) {
@@ -87,12 +88,21 @@ public final class S3ExternalStore implements ExternalStore {
                 up.write(java.nio.ByteBuffer.wrap(buf, 0, n));
                 left -= n;
             }
+            checkEnd(data, key, length);
             up.complete();
             ok = true;
         } finally {
             if (!ok) {
                 up.abort();
             }
+        }
+    }
+
+    /** A source with more than {@code length} bytes changed while it was stored: refuse it. */
+    private void checkEnd(InputStream data, String key, long length) throws IOException {
+        if (data.read() != -1) {
+            throw new IOException("source of s3://" + bucket + "/" + key + " has more than " + length
+                    + " bytes: it changed while it was stored");
         }
     }
 

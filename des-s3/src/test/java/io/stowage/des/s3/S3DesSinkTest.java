@@ -106,6 +106,8 @@ class S3DesSinkTest {
         }
         assertThatThrownBy(() -> store.put("_bigFiles/short", new ByteArrayInputStream(big), big.length + 10L))
                 .isInstanceOf(IOException.class).hasMessageContaining("ended after");
+        assertThatThrownBy(() -> store.put("_bigFiles/long", new ByteArrayInputStream(big), 1000))
+                .isInstanceOf(IOException.class).hasMessageContaining("more than 1000 bytes");
         assertThat(keys()).containsExactly("_bigFiles/huge");
         assertThat(openUploads()).isZero();
         store.delete("_bigFiles/huge");
