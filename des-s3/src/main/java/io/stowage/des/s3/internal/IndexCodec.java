@@ -75,6 +75,9 @@ public final class IndexCodec {
                 }
             }
             int flags = b.get() & 0xff;
+            if ((flags & ~1) != 0) {
+                throw new BadValueException("unknown flags 0x" + Integer.toHexString(flags), null);
+            }
             int etagLen = b.getShort() & 0xffff;
             byte[] etag = new byte[etagLen];
             b.get(etag);
@@ -138,7 +141,7 @@ public final class IndexCodec {
                 }
                 n += k;
             }
-            if (n != expected || !inf.finished()) {
+            if (n != expected || !inf.finished() || inf.getRemaining() != 0) {
                 throw new BadValueException("deflated suffix gives " + n + " bytes (or more), header says " + expected,
                         null);
             }
