@@ -225,6 +225,28 @@ class FaultInjectionTest {
     }
 
     @Test
+    void cancelInterruptsAListingBlockedOnASlowStore(@TempDir Path src) throws Exception {
+        write(src, "a.txt", bytes(1, 10));
+        String bucket = S3TestFiles.newBucket(server, "slowlist");
+        var stub = proxy.stubFor(get(urlPathEqualTo("/" + bucket)).withQueryParam("list-type", equalTo("2"))
+                .atPriority(1).willReturn(aResponse().proxiedFrom(server.endpoint().toString())
+                        .withFixedDelay(15_000)));
+        try (ParallelUploader uploader = ParallelUploader.builder(viaProxy).build()) {
+            TransferReport[] result = new TransferReport[1];
+            Thread t = new Thread(() -> result[0] = uploader.upload(src, S3Location.parse("s3://" + bucket + "/x")));
+            t.start();
+            Thread.sleep(500);   // the listing request is now waiting on the proxy
+            uploader.cancel();
+            t.join(8_000);       // well before the client's 10 s read timeout: the blocked request was interrupted
+            assertThat(t.isAlive()).isFalse();
+            assertThat(result[0].cancelled()).isTrue();
+            assertThat(result[0].transferred()).isZero();
+        } finally {
+            proxy.removeStub(stub);
+        }
+    }
+
+    @Test
     void unsafeKeysInARealListingAreRefused(@TempDir Path dst) {
         String bucket = S3TestFiles.newBucket(server, "evil");
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 public final class Cancellation {
     private volatile boolean cancelled;
     private final Object lock = new Object();
+    private Thread blocking;
 
     public boolean isCancelled() {
         return cancelled;
@@ -15,6 +16,27 @@ public final class Cancellation {
         cancelled = true;
         synchronized (lock) {
             lock.notifyAll();
+            if (blocking != null) {
+                blocking.interrupt();   // a listing request blocked on a slow store: the SDK aborts on interrupt
+            }
+        }
+    }
+
+    /** Runs a blocking call that {@link #cancel()} may interrupt (the listing calls of the producing thread). */
+    public <T> T interruptible(Retrier.Call<T> call) throws Exception {
+        synchronized (lock) {
+            check();
+            blocking = Thread.currentThread();
+        }
+        try {
+            return call.call();
+        } finally {
+            synchronized (lock) {
+                blocking = null;
+                if (cancelled) {
+                    Thread.interrupted();   // the interrupt was ours: clear it, the caller sees the cancellation
+                }
+            }
         }
     }
 

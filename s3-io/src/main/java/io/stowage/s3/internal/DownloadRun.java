@@ -109,7 +109,7 @@ public final class DownloadRun {
                 }
                 ListObjectsV2Response resp;
                 try {
-                    resp = retrier.run(() -> s3.listObjectsV2(req.build())).value();
+                    resp = retrier.run(() -> cancellation.interruptible(() -> s3.listObjectsV2(req.build()))).value();
                 } catch (CancelledException e) {
                     throw e;
                 } catch (Exception e) {

@@ -27,6 +27,7 @@ public final class RemoteIndex {
     private final S3Location location;
     private final AtomicLong listRequests;
     private final Retrier retrier;
+    private final Cancellation cancellation;
     private final Deque<RemoteObject> page = new ArrayDeque<>();
     private String continuation;
     private boolean exhausted;
@@ -36,8 +37,9 @@ public final class RemoteIndex {
     private Map<String, RemoteObject> map;
 
     public RemoteIndex(S3Client s3, S3Location location, AtomicLong listRequests, Retrier retrier,
-                       boolean sortedQueries) {
+                       Cancellation cancellation, boolean sortedQueries) {
         this.s3 = s3;
+        this.cancellation = cancellation;
         this.location = location;
         this.listRequests = listRequests;
         this.retrier = retrier;
@@ -89,7 +91,7 @@ public final class RemoteIndex {
         if (continuation != null) {
             req.continuationToken(continuation);
         }
-        ListObjectsV2Response resp = retrier.run(() -> s3.listObjectsV2(req.build())).value();
+        ListObjectsV2Response resp = retrier.run(() -> cancellation.interruptible(() -> s3.listObjectsV2(req.build()))).value();
         listRequests.incrementAndGet();
         for (S3Object o : resp.contents()) {
             if (lastRemote != null && Utf8Order.compare(o.key(), lastRemote) <= 0) {
@@ -116,7 +118,7 @@ public final class RemoteIndex {
             if (token != null) {
                 req.continuationToken(token);
             }
-            ListObjectsV2Response resp = retrier.run(() -> s3.listObjectsV2(req.build())).value();
+            ListObjectsV2Response resp = retrier.run(() -> cancellation.interruptible(() -> s3.listObjectsV2(req.build()))).value();
             listRequests.incrementAndGet();
             for (S3Object o : resp.contents()) {
                 map.put(o.key(), toRemote(o));
