@@ -4,6 +4,7 @@ module io.stowage.examples {
     requires io.stowage.transcode;
     requires io.stowage.es;
     requires io.stowage.s3;
+    requires io.stowage.sync;
     requires io.stowage.des.s3;
     requires org.slf4j;
     exports io.stowage.examples;

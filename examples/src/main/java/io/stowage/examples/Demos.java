@@ -16,6 +16,7 @@ public final class Demos {
                 new DesDemo(),
                 new DesS3Demo(),
                 new S3Demo(),
+                new SyncDemo(),
                 new EsTsDemo(),
                 new TranscodeDemo()
         );
