@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 5)
+@Warmup(iterations = 3, time = 10)
 @Measurement(iterations = 3, time = 5)
 @Fork(1)
 @Threads(16)
