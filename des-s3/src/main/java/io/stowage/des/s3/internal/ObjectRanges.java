@@ -77,7 +77,8 @@ public final class ObjectRanges {
     }
 
     /** {@code [start, start+length)} of the object as it was at {@code etag}; {@code length} at least 1. */
-    public Range range(long start, int length, String etag, String what) {
+    public Range range(long start, int length, String etagOrEmpty, String what) {
+        String etag = known(etagOrEmpty);
         GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key)
                 .range("bytes=" + start + "-" + (start + length - 1)).ifMatch(etag).build();
         ResponseBytes<GetObjectResponse> r = get(req, etag, what);
@@ -104,7 +105,8 @@ public final class ObjectRanges {
     }
 
     /** A stream of {@code [start, start+length)} at {@code etag}; 412 or a changed ETag fail before any byte. */
-    public InputStream stream(long start, long length, String etag, String what) {
+    public InputStream stream(long start, long length, String etagOrEmpty, String what) {
+        String etag = known(etagOrEmpty);
         GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key)
                 .range("bytes=" + start + "-" + (start + length - 1)).ifMatch(etag).build();
         requests.increment();
@@ -120,6 +122,11 @@ public final class ObjectRanges {
             throw new ChangedException(name + " changed: ETag " + got + " instead of " + etag);
         }
         return in;
+    }
+
+    /** {@code null} for an unknown ETag (a store that sends none): no If-Match, no comparison. */
+    private static String known(String etag) {
+        return etag == null || etag.isEmpty() ? null : etag;
     }
 
     private ResponseBytes<GetObjectResponse> get(GetObjectRequest req, String etag, String what) {
