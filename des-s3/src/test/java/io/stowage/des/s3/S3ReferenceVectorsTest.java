@@ -53,15 +53,6 @@ class S3ReferenceVectorsTest {
                     assertThat(e.name()).isEqualTo(name);
                     assertThat(e.size()).isEqualTo(m.get("size").asLong());
                     assertThat(Fixtures.sha256(r.read(name))).as(a + "/" + name).isEqualTo(sha);
-                    byte[] into = new byte[(int) e.size() + 5];
-                    assertThat(r.read(name, into, 5)).isEqualTo(e.size());
-                    assertThat(Fixtures.sha256(ByteBuffer.wrap(into, 5, (int) e.size()))).isEqualTo(sha);
-                    try (InputStream in = r.openStream(name)) {
-                        assertThat(Fixtures.sha256(ByteBuffer.wrap(in.readAllBytes()))).isEqualTo(sha);
-                    }
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    assertThat(r.transferTo(name, Channels.newChannel(out))).isEqualTo(e.size());
-                    assertThat(Fixtures.sha256(ByteBuffer.wrap(out.toByteArray()))).isEqualTo(sha);
                     // META: the manifest's plus size (and the external keys, which the manifest also lists)
                     Map<String, Object> stored = r.meta(name);
                     JsonNode want = m.get("meta");
@@ -71,6 +62,18 @@ class S3ReferenceVectorsTest {
                         assertThat(Fixtures.JSON.writeValueAsString(stored)).as(a + "/" + name).isEqualTo(want.toString());
                     }
                     assertThat(stored.get("size")).isEqualTo(m.get("size").asLong());
+                    if (expected.size() > 20 && i % 10 != 3) {
+                        continue;   // many.des: every entry by read() and readAll, the other paths on a tenth
+                    }
+                    byte[] into = new byte[(int) e.size() + 5];
+                    assertThat(r.read(name, into, 5)).isEqualTo(e.size());
+                    assertThat(Fixtures.sha256(ByteBuffer.wrap(into, 5, (int) e.size()))).isEqualTo(sha);
+                    try (InputStream in = r.openStream(name)) {
+                        assertThat(Fixtures.sha256(ByteBuffer.wrap(in.readAllBytes()))).isEqualTo(sha);
+                    }
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    assertThat(r.transferTo(name, Channels.newChannel(out))).isEqualTo(e.size());
+                    assertThat(Fixtures.sha256(ByteBuffer.wrap(out.toByteArray()))).isEqualTo(sha);
                 }
                 Map<String, ByteBuffer> all = r.readAll(names);
                 for (int i = 0; i < expected.size(); i++) {
