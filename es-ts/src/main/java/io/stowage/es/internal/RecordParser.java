@@ -14,6 +14,13 @@ import java.time.Instant;
  * 188-byte packet of the payload starting with 0x47. A record is delivered only when all of it is valid; otherwise the
  * parser scans forward byte by byte for the next valid record and reports the skipped range with the first reason.
  *
+ * <p>A record whose sync bytes line up but which is followed by bytes that are neither a header nor a damaged header
+ * (header length 27 or a plausible utc_ns) had bytes inserted into or lost from its payload: it is held, and dropped
+ * (reported with the bytes after it) if a valid record follows in the segment; if only garbage follows to the end, it
+ * is kept (appended garbage) unless TS packets follow it (displaced data of damaged records). Bytes changed in place
+ * inside a payload cannot be detected (the format has no checksum), nor can bytes lost from the second-to-last record
+ * when not one whole packet of the last record survives (that looks like appended garbage).
+ *
  * <p>After {@link #parse} returns or throws, the parser holds no state of that segment and can parse the next one.
  * An {@link IOException} from the channel or the sink propagates; the segment is then only partly delivered.
  * Not thread-safe: one parser per thread.
@@ -71,6 +78,7 @@ public final class RecordParser {
         eof = false;
         long skipStart = -1;
         String skipReason = null;
+        held = false;
         while (fill(ch, 1)) {
             long off = base + lo;
             String bad;
@@ -87,10 +95,12 @@ public final class RecordParser {
             long payloadSize = i64(lo + 19);
             bad = checkHeader(off, size, utcMinNs, utcMaxNs, payloadSize);
             if (bad == null && payloadSize == 0) {
-                if (skipStart >= 0) {
+                if (held) {
+                    dropHeld(off, skipReason, sink);
+                } else if (skipStart >= 0) {
                     sink.skipped(skipStart, off - skipStart, skipReason);
-                    skipStart = -1;
                 }
+                skipStart = -1;
                 sink.empty(off);
                 lo += HEADER;
                 continue;
@@ -105,14 +115,36 @@ public final class RecordParser {
                 }
             }
             if (bad == null) {
-                if (skipStart >= 0) {
+                if (held) {
+                    dropHeld(off, skipReason, sink);
+                } else if (skipStart >= 0) {
                     sink.skipped(skipStart, off - skipStart, skipReason);
-                    skipStart = -1;
+                }
+                skipStart = -1;
+                // Look at what follows: a record whose sync bytes line up can still hold inserted or lost bytes;
+                // then what follows it is displaced payload, not a header. Hold such a record until the rest of
+                // the segment shows whether a valid record follows (drop it) or only trailing garbage (keep it).
+                String after = null;
+                if (fill(ch, HEADER + n + HEADER)) {
+                    int save = lo;
+                    lo += HEADER + n;
+                    after = checkHeader(base + lo, size, utcMinNs, utcMaxNs, i64(lo + 19));
+                    if (after != null && looksLikeHeader(utcMinNs, utcMaxNs)) {
+                        after = null; // a damaged header of the next record, not displaced payload
+                    }
+                    lo = save;
                 }
                 long utc = i64(lo + 3);
                 long pcr = i64(lo + 11);
                 int pos = lo + HEADER;
                 lo += HEADER + n;
+                if (after != null) {
+                    hold(off, utc, pcr, pos, n);
+                    heldPacketsAfter = packetsFollow(ch);
+                    skipStart = base + lo;
+                    skipReason = after;
+                    continue;
+                }
                 sink.record(off, utc, pcr, a, pos, n);
                 continue;
             }
@@ -123,9 +155,78 @@ public final class RecordParser {
             lo++;
             scanToCandidate(ch);
         }
+        if (held) {
+            held = false;
+            if (heldPacketsAfter) {
+                // TS packets follow it: they are displaced data of damaged records, so it cannot be trusted
+                long heldEnd = heldOffset + HEADER + heldLength;
+                sink.skipped(heldOffset, heldEnd - heldOffset, "record at " + heldOffset + " is followed by TS"
+                        + " packets without a valid record header: bytes were inserted into or lost from it, so its"
+                        + " payload cannot be trusted");
+            } else {
+                // only garbage follows it to the end (appended junk): keep it
+                sink.record(heldOffset, heldUtc, heldPcr, heldPayload, 0, heldLength);
+            }
+        }
         if (skipStart >= 0) {
             sink.skipped(skipStart, base + hi - skipStart, skipReason);
         }
+    }
+
+    private boolean held;
+    private boolean heldPacketsAfter;
+    private byte[] heldPayload = new byte[0];
+    private int heldLength;
+    private long heldOffset;
+    private long heldUtc;
+    private long heldPcr;
+
+    private void hold(long off, long utc, long pcr, int pos, int n) {
+        if (heldPayload.length < n) {
+            heldPayload = new byte[n];
+        }
+        System.arraycopy(a, pos, heldPayload, 0, n);
+        heldLength = n;
+        heldOffset = off;
+        heldUtc = utc;
+        heldPcr = pcr;
+        held = true;
+    }
+
+    private void dropHeld(long nextValid, String skipReason, Sink sink) throws IOException {
+        held = false;
+        long heldEnd = heldOffset + HEADER + heldLength;
+        sink.skipped(heldOffset, nextValid - heldOffset, "record at " + heldOffset + " is followed by "
+                + (nextValid - heldEnd) + " bytes that are not a record (" + skipReason + ") before the next valid"
+                + " record: bytes were inserted into or lost from it, so its payload cannot be trusted");
+    }
+
+    /**
+     * Whether TS packets (0x47 at 188-byte steps, three in a row or up to the end) start within 400 bytes of
+     * {@code lo}: the signature of displaced record data rather than appended garbage.
+     */
+    private boolean packetsFollow(ReadableByteChannel ch) throws IOException {
+        fill(ch, 400 + 3 * 188);
+        int end = hi;
+        for (int i = lo; i < Math.min(end, lo + 400); i++) {
+            if (a[i] != 0x47 || i + 188 > end) {
+                continue;
+            }
+            if (i + 188 == end && eof) {
+                return true; // one whole packet up to the end of the segment
+            }
+            if (i + 188 < end && a[i + 188] == 0x47 && (i + 376 >= end || a[i + 376] == 0x47)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the bytes at {@code lo} look like a (damaged) record header: header length 27 or a plausible utc. */
+    private boolean looksLikeHeader(long utcMin, long utcMax) {
+        boolean length27 = a[lo + 1] == HEADER && a[lo + 2] == 0;
+        long utc = i64(lo + 3);
+        return length27 || (utc >= utcMin && utc <= utcMax);
     }
 
     private String checkHeader(long off, long size, long utcMin, long utcMax, long payloadSize) {

@@ -183,6 +183,48 @@ class RecordParserTest {
         assertThat(c.skips.get(0).reason()).contains("exceeds the limit");
     }
 
+    /** Regression: bytes lost inside a record's last packet kept every sync byte in place and were delivered. */
+    @Test
+    void bytesLostInsideTheLastPacketAreNotDeliveredAsPayload() throws IOException {
+        List<Rec> recs = randomRecords(new Random(11), 6);
+        byte[] data = serialise(recs);
+        Rec victim = recs.get(2);
+        int at = (int) victim.offset() + 27 + victim.payload().length - 100; // inside its last packet
+        byte[] cut = new byte[data.length - 40];
+        System.arraycopy(data, 0, cut, 0, at);
+        System.arraycopy(data, at + 40, cut, at, data.length - at - 40);
+        Collect c = parse(cut, 4096);
+        for (Rec got : c.recs) {
+            assertThat(recs.stream().anyMatch(o -> Arrays.equals(o.payload(), got.payload()))).isTrue();
+        }
+        assertThat(c.recs).extracting(Rec::offset).doesNotContain(victim.offset());
+        assertThat(c.skips.get(0).offset()).isEqualTo(victim.offset());
+        assertThat(c.skips.get(0).reason()).contains("inserted into or lost from it");
+        assertThat(c.recs).hasSize(4); // the victim and the neighbour whose header it swallowed are lost
+    }
+
+    /** Regression: garbage inserted inside a record's last packet was delivered as its payload. */
+    @Test
+    void garbageInsideTheLastPacketIsNotDeliveredAsPayload() throws IOException {
+        List<Rec> recs = randomRecords(new Random(12), 6);
+        byte[] data = serialise(recs);
+        Rec victim = recs.get(3);
+        int at = (int) victim.offset() + 27 + victim.payload().length - 50;
+        byte[] junk = new byte[231];
+        new Random(5).nextBytes(junk);
+        byte[] d = new byte[data.length + junk.length];
+        System.arraycopy(data, 0, d, 0, at);
+        System.arraycopy(junk, 0, d, at, junk.length);
+        System.arraycopy(data, at, d, at + junk.length, data.length - at);
+        Collect c = parse(d, 4096);
+        assertThat(c.recs).hasSize(5);
+        for (Rec got : c.recs) {
+            assertThat(recs.stream().anyMatch(o -> Arrays.equals(o.payload(), got.payload()))).isTrue();
+        }
+        assertThat(c.skips).containsExactly(new Skip(victim.offset(), 27 + victim.payload().length + 231,
+                c.skips.get(0).reason()));
+    }
+
     @Test
     void startCodeIsCheckedWhenConfigured() throws IOException {
         List<Rec> recs = randomRecords(new Random(3), 3);
@@ -233,7 +275,8 @@ class RecordParserTest {
         List<Rec> recs = randomRecords(rnd, 2 + rnd.nextInt(30));
         byte[] data = serialise(recs);
         boolean[] touched = new boolean[recs.size()];
-        int kind = rnd.nextInt(4);
+        boolean[] mayDrop = new boolean[recs.size()];
+        int kind = rnd.nextInt(6);
         switch (kind) {
             case 0 -> { // corrupt 1..4 header or sync bytes
                 for (int k = 1 + rnd.nextInt(4); k > 0; k--) {
@@ -257,8 +300,43 @@ class RecordParserTest {
                     touched[r] = recs.get(r).offset() + 27 + recs.get(r).payload().length > cut;
                 }
             }
+            case 4, 5 -> { // insert or delete bytes inside the payload of a record that is not the last
+                // (deletion: a whole record must follow the damaged neighbour, see RecordParser's limits)
+                int r = kind == 4 ? rnd.nextInt(recs.size() - 1) : rnd.nextInt(Math.max(1, recs.size() - 2));
+                if (kind == 5 && recs.size() < 3) {
+                    break;
+                }
+                Rec rec = recs.get(r);
+                int at = (int) rec.offset() + 27 + 1 + rnd.nextInt(rec.payload().length - 1);
+                byte[] d;
+                if (kind == 4) {
+                    byte[] junk = new byte[1 + rnd.nextInt(400)];
+                    rnd.nextBytes(junk);
+                    d = new byte[data.length + junk.length];
+                    System.arraycopy(data, 0, d, 0, at);
+                    System.arraycopy(junk, 0, d, at, junk.length);
+                    System.arraycopy(data, at, d, at + junk.length, data.length - at);
+                } else {
+                    int del = 1 + rnd.nextInt(Math.min(100, (int) rec.offset() + 27 + rec.payload().length - at));
+                    d = new byte[data.length - del];
+                    System.arraycopy(data, 0, d, 0, at);
+                    System.arraycopy(data, at + del, d, at, data.length - at - del);
+                    touched[r + 1] = true; // the next header may be eaten by the shifted record
+                }
+                touched[r] = true;
+                data = d;
+            }
             default -> { // insert garbage at a record boundary, or append it
                 int r = kind == 2 ? rnd.nextInt(recs.size()) : recs.size();
+                if (r == recs.size()) {
+                    // appended garbage that happens to look like TS packets makes the last record untrusted
+                    mayDrop[recs.size() - 1] = true;
+                }
+                if (r > 0 && r < recs.size()) {
+                    // garbage between records looks like bytes inserted into the previous record: that record
+                    // may be dropped (reported), never delivered with wrong bytes
+                    mayDrop[r - 1] = true;
+                }
                 int at = r == recs.size() ? data.length : (int) recs.get(r).offset();
                 byte[] junk = new byte[1 + rnd.nextInt(400)];
                 rnd.nextBytes(junk);
@@ -283,12 +361,14 @@ class RecordParserTest {
         // every untouched record is delivered
         List<byte[]> delivered = c.recs.stream().map(Rec::payload).toList();
         for (int r = 0; r < recs.size(); r++) {
-            if (!touched[r] && kind == 0) {
-                // a corrupted neighbour's utc/pcr bytes do not hide this record
+            boolean nextTouched = r + 1 < recs.size() && touched[r + 1] || mayDrop[r];
+            if (!touched[r] && !nextTouched && kind == 0) {
+                // a corrupted neighbour's utc/pcr bytes do not hide this record (a successor whose header is
+                // damaged beyond recognition may make it be held and dropped: never wrong bytes)
                 byte[] p = recs.get(r).payload();
                 assertThat(delivered.stream().anyMatch(d -> Arrays.equals(d, p))).as("record %d", r).isTrue();
             }
-            if (!touched[r] && kind != 0) {
+            if (!touched[r] && !nextTouched && kind != 0) {
                 byte[] p = recs.get(r).payload();
                 assertThat(delivered.stream().anyMatch(d -> Arrays.equals(d, p))).as("record %d", r).isTrue();
             }
