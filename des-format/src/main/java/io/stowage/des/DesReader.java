@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /**
  * Reads a DES v1 archive from a local file or any {@link SeekableByteChannel}: footer, then META+INDEX once, then
@@ -212,20 +211,8 @@ public final class DesReader implements DesArchive {
             return n;
         }
         copyInternal(e.dataOffset(), dst, offset, n);
-        if (options.verifyChecksums() && e.hasCrc32c()) {
-            CRC32C crc = new CRC32C();
-            crc.update(dst, offset, n);
-            checkCrc(e, (int) crc.getValue());
-        }
+        DesPayloads.checkCrc(name, e, dst, offset, n, options.verifyChecksums());
         return n;
-    }
-
-    private void checkCrc(DesEntry e, int actual) {
-        if (actual != e.crc32c()) {
-            throw new DesChecksumException(name, "index[" + e.indexPosition() + "].meta.crc32c", e.dataOffset(),
-                    String.format("payload of '%s' at offset %d has CRC-32C %08x but META says %08x; the bytes were"
-                            + " altered after they were written", e.name(), e.dataOffset(), actual, e.crc32c()));
-        }
     }
 
     /** Copies [pos, pos+n) of the file into dst; pos lies inside DATA (validated by the index). */
@@ -362,11 +349,7 @@ public final class DesReader implements DesArchive {
             for (int k = i; k < j; k++) {
                 DesEntry e = internal.get(k);
                 int rel = (int) (e.dataOffset() - start);
-                if (options.verifyChecksums() && e.hasCrc32c()) {
-                    CRC32C crc = new CRC32C();
-                    crc.update(block, rel, (int) e.size());
-                    checkCrc(e, (int) crc.getValue());
-                }
+                DesPayloads.checkCrc(name, e, block, rel, (int) e.size(), options.verifyChecksums());
                 got.put(e.name(), ByteBuffer.wrap(block, rel, (int) e.size()).slice().asReadOnlyBuffer());
             }
             i = j;

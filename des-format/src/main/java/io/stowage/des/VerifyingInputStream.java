@@ -69,10 +69,7 @@ final class VerifyingInputStream extends InputStream {
                     + count + " of " + entry.size() + " bytes; it is truncated");
         }
         if (verifyCrc && (int) crc.getValue() != entry.crc32c()) {
-            throw new DesChecksumException(archive, "index[" + entry.indexPosition() + "].meta.crc32c",
-                    entry.metaOffset(), String.format("payload of '%s' (%s) has CRC-32C %08x but META says %08x; the"
-                            + " bytes were altered after they were written", entry.name(), where,
-                    (int) crc.getValue(), entry.crc32c()));
+            throw DesPayloads.mismatch(archive, entry, where, (int) crc.getValue());
         }
         checked = true;
     }

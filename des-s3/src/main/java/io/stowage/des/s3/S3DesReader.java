@@ -7,12 +7,12 @@ import io.stowage.des.DesException;
 import io.stowage.des.DesFooter;
 import io.stowage.des.DesIndex;
 import io.stowage.des.DesIoException;
+import io.stowage.des.DesPayloads;
 import io.stowage.des.DesReadOptions;
 import io.stowage.des.DesUnsupportedException;
 import io.stowage.des.DesVerifyReport;
 import io.stowage.des.ExternalStore;
 import io.stowage.des.s3.internal.ObjectRanges;
-import io.stowage.des.s3.internal.VerifyingStream;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -409,14 +409,14 @@ public final class S3DesReader implements DesArchive {
             return;
         }
         ranges.rangeInto(e.dataOffset(), n, c.etag(), dst, off, "payload of '" + e.name() + "'");
-        VerifyingStream.Checksums.check(name, e, dst, off, n, options.verifyChecksums());
+        DesPayloads.checkCrc(name, e, dst, off, n, options.verifyChecksums());
     }
 
     private InputStream openExternal(DesEntry e) {
         ExternalStore store = options.externalStore();
         String k = options.externalKeyOf(e);
         try {
-            return new VerifyingStream(store.open(k), name, e, "external object " + k + " in " + store.describe(),
+            return DesPayloads.verifying(store.open(k), name, e, "external object " + k + " in " + store.describe(),
                     options.verifyChecksums());
         } catch (NoSuchFileException ex) {
             throw new DesIoException(name + ": external object '" + k + "' of entry '" + e.name()
@@ -435,7 +435,7 @@ public final class S3DesReader implements DesArchive {
             }
             InputStream raw = e.size() == 0 ? InputStream.nullInputStream()
                     : ranges.stream(e.dataOffset(), e.size(), c.etag(), "payload of '" + e.name() + "'");
-            return new VerifyingStream(raw, name, e, "payload at offset " + e.dataOffset(), options.verifyChecksums());
+            return DesPayloads.verifying(raw, name, e, "payload at offset " + e.dataOffset(), options.verifyChecksums());
         });
     }
 
@@ -550,7 +550,7 @@ public final class S3DesReader implements DesArchive {
         Map<String, ByteBuffer> out = new HashMap<>();
         for (DesEntry e : g.entries()) {
             int rel = (int) (e.dataOffset() - g.start());
-            VerifyingStream.Checksums.check(name, e, block, rel, (int) e.size(), options.verifyChecksums());
+            DesPayloads.checkCrc(name, e, block, rel, (int) e.size(), options.verifyChecksums());
             out.put(e.name(), ByteBuffer.wrap(block, rel, (int) e.size()).slice().asReadOnlyBuffer());
         }
         return out;
@@ -651,7 +651,7 @@ public final class S3DesReader implements DesArchive {
             for (DesEntry e : g.entries()) {
                 int rel = (int) (e.dataOffset() - g.start());
                 try {
-                    VerifyingStream.Checksums.check(name, e, block, rel, (int) e.size(), options.verifyChecksums());
+                    DesPayloads.checkCrc(name, e, block, rel, (int) e.size(), options.verifyChecksums());
                     bytes += e.size();
                 } catch (DesException ex) {
                     byEntry.put(e, DesVerifyReport.Problem.of(e.name(), ex));
@@ -669,7 +669,7 @@ public final class S3DesReader implements DesArchive {
     }
 
     private InputStream openStreamAt(CachedIndex c, DesEntry e) {
-        return new VerifyingStream(ranges.stream(e.dataOffset(), e.size(), c.etag(), "payload of '" + e.name() + "'"),
+        return DesPayloads.verifying(ranges.stream(e.dataOffset(), e.size(), c.etag(), "payload of '" + e.name() + "'"),
                 name, e, "payload at offset " + e.dataOffset(), options.verifyChecksums());
     }
 
