@@ -6,7 +6,7 @@
  */
 module io.stowage.sync {
     requires transitive io.stowage.s3;
-    requires transitive java.sql;
+    requires java.sql;
     requires org.jdbi.v3.core;
     requires com.zaxxer.hikari;
     requires com.fasterxml.jackson.databind;

@@ -27,7 +27,12 @@ import java.util.Set;
 public final class TreeWalker {
     /** Receives what the walk finds. */
     public interface Visitor {
-        void file(Path file, String relativePath, long size, long mtimeNs);
+        /**
+         * A selected regular file.
+         *
+         * @param renamed whether {@code relativePath} (NFC) differs from the name on disk (an NFD name)
+         */
+        void file(Path file, String relativePath, boolean renamed, long size, long mtimeNs);
 
         void problem(String relativePath, String reason);
     }
@@ -73,6 +78,9 @@ public final class TreeWalker {
     }
 
     private boolean selected(String rel) {
+        if (include.isEmpty() && exclude.isEmpty() && extensions.isEmpty()) {
+            return true;
+        }
         Path p = Path.of(rel);
         if (!include.isEmpty() && include.stream().noneMatch(m -> m.matches(p))) {
             return false;
@@ -99,9 +107,10 @@ public final class TreeWalker {
                         if (!attrs.isRegularFile()) {
                             return FileVisitResult.CONTINUE;   // links not followed, special files: as the uploader
                         }
-                        String rel = relative(file);
+                        String raw = root.relativize(file).toString().replace('\\', '/');
+                        String rel = nfc(raw);
                         if (selected(rel)) {
-                            visitor.file(file, rel, attrs.size(), mtimeNs(attrs));
+                            visitor.file(file, rel, !rel.equals(raw), attrs.size(), mtimeNs(attrs));
                         }
                         return FileVisitResult.CONTINUE;
                     }
