@@ -35,6 +35,7 @@ import java.util.stream.Collectors;
  * @param changedRetries     how often a file that changed during its upload is tried again later, default 3
  * @param changedRetryDelay  how long to wait before trying a changed file again, default 2 s
  * @param progressInterval   how often the listener gets {@link TransferListener#onProgress}, default 500 ms
+ * @param listing            how the skip check lists the prefix, default {@link Listing#BY_FOLDER}
  */
 public record UploadOptions(
         int workers,
@@ -49,7 +50,17 @@ public record UploadOptions(
         Duration maxBackoff,
         int changedRetries,
         Duration changedRetryDelay,
-        Duration progressInterval) {
+        Duration progressInterval,
+        Listing listing) {
+
+    /**
+     * How the skip check lists what is already stored. Both send listing requests only, never one request per file.
+     * {@code BY_FOLDER} (rclone's default) lists each local folder's key prefix with a {@code /} delimiter as the walk
+     * enters it: one request per folder (per 1,000 keys); far cheaper on stores whose listing cost grows with the whole
+     * prefix (S3Proxy's filesystem backend walks the entire prefix for every 1,000-key page). {@code FLAT} (rclone's
+     * {@code --fast-list}) pages through the whole prefix once: fewest requests on AWS when folders are small.
+     */
+    public enum Listing { BY_FOLDER, FLAT }
 
     /** 5 MiB: S3's smallest multipart part (except the last). */
     public static final long MIN_PART_SIZE = 5L << 20;
@@ -89,57 +100,64 @@ public record UploadOptions(
         if (progressInterval.isZero()) {
             throw new IllegalArgumentException("progressInterval must be positive");
         }
+        Objects.requireNonNull(listing, "listing");
     }
 
     /** 16 workers, everything, no links, 16 MiB multipart threshold and parts, 5 attempts. */
     public static UploadOptions defaults() {
         return new UploadOptions(16, List.of(), List.of(), Set.of(), false, 16L << 20, 16L << 20, 5,
-                Duration.ofMillis(100), Duration.ofSeconds(10), 3, Duration.ofSeconds(2), Duration.ofMillis(500));
+                Duration.ofMillis(100), Duration.ofSeconds(10), 3, Duration.ofSeconds(2), Duration.ofMillis(500),
+                Listing.BY_FOLDER);
     }
 
     public UploadOptions withWorkers(int workers) {
         return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
-                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
     }
 
     public UploadOptions withInclude(List<String> include) {
         return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
-                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
     }
 
     public UploadOptions withExclude(List<String> exclude) {
         return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
-                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
     }
 
     public UploadOptions withExtensions(Set<String> extensions) {
         return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
-                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
     }
 
     public UploadOptions withFollowLinks(boolean followLinks) {
         return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
-                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
     }
 
     public UploadOptions withMultipart(long multipartThreshold, long partSize) {
         return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
-                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
     }
 
     public UploadOptions withRetries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
         return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
-                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
     }
 
     public UploadOptions withChangedRetries(int changedRetries, Duration changedRetryDelay) {
         return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
-                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
     }
 
     public UploadOptions withProgressInterval(Duration progressInterval) {
         return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
-                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval);
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
+    }
+
+    public UploadOptions withListing(Listing listing) {
+        return new UploadOptions(workers, include, exclude, extensions, followLinks, multipartThreshold, partSize,
+                maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
     }
 
     /**

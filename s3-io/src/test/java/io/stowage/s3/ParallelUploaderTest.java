@@ -151,28 +151,32 @@ class ParallelUploaderTest {
         assertThat(stored).hasSize(names.size());
     }
 
-    @Test
-    void secondRunSkipsEverythingUsingListingPagesOnly(@TempDir Path dir) throws IOException {
-        tree(dir, 2500, 10);
-        String bucket = S3TestFiles.newBucket(server, "skip");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(UploadOptions.Listing.class)
+    void secondRunSkipsEverythingUsingListingRequestsOnly(UploadOptions.Listing listing, @TempDir Path dir)
+            throws IOException {
+        tree(dir, 1500, 10);
+        String bucket = S3TestFiles.newBucket(server, "skip-" + listing.name().toLowerCase().replace('_', '-'));
         S3Location target = S3Location.parse("s3://" + bucket + "/p");
-        try (ParallelUploader up = ParallelUploader.builder(s3).options(small().withWorkers(16)).build()) {
+        UploadOptions o = small().withWorkers(16).withListing(listing);
+        try (ParallelUploader up = ParallelUploader.builder(s3).options(o).build()) {
             TransferReport first = up.upload(dir, target);
-            assertThat(first.transferred()).isEqualTo(2500);
-            // a neighbour prefix that sorts between must not confuse the merge
+            assertThat(first.transferred()).isEqualTo(1500);
+            // a neighbour key that sorts between folders must not confuse the merge
             s3.putObject(b -> b.bucket(bucket).key("p/d0-extra"), RequestBody.fromString("x"));
             TransferReport second = up.upload(dir, target);
             assertThat(second.transferred()).isZero();
-            assertThat(second.skipped()).isEqualTo(2500);
+            assertThat(second.skipped()).isEqualTo(1500);
             assertThat(second.failed()).isZero();
-            assertThat(second.listRequests()).isEqualTo(3);   // 2501 keys: three pages of 1000
+            // FLAT: 1501 keys = two pages of 1000; BY_FOLDER: one listing per folder holding files (7 x 3)
+            assertThat(second.listRequests()).isEqualTo(listing == UploadOptions.Listing.FLAT ? 2 : 21);
         }
         // a changed size is uploaded again, nothing else
         Files.write(dir.resolve("d0/sub0/f0.bin"), bytes(99, 12));
-        try (ParallelUploader up = ParallelUploader.builder(s3).options(small()).build()) {
+        try (ParallelUploader up = ParallelUploader.builder(s3).options(small().withListing(listing)).build()) {
             TransferReport third = up.upload(dir, target);
             assertThat(third.transferred()).isEqualTo(1);
-            assertThat(third.skipped()).isEqualTo(2499);
+            assertThat(third.skipped()).isEqualTo(1499);
         }
     }
 

@@ -35,11 +35,17 @@ public final class RemoteIndex {
     private String lastRemote;
     private String lastAsked;
     private Map<String, RemoteObject> map;
+    private final boolean byFolder;
+    /** By-folder mode: the listed folders on the walk's current path, innermost first. */
+    private final Deque<Folder> folders = new ArrayDeque<>();
+
+    private record Folder(String prefix, Map<String, RemoteObject> objects) {}
 
     public RemoteIndex(S3Client s3, S3Location location, AtomicLong listRequests, Retrier retrier,
-                       Cancellation cancellation, boolean sortedQueries) {
+                       Cancellation cancellation, boolean sortedQueries, boolean byFolder) {
         this.s3 = s3;
         this.cancellation = cancellation;
+        this.byFolder = byFolder && sortedQueries;
         this.location = location;
         this.listRequests = listRequests;
         this.retrier = retrier;
@@ -50,6 +56,9 @@ public final class RemoteIndex {
 
     /** The listed object with this key, or null. */
     public RemoteObject find(String key) throws Exception {
+        if (byFolder) {
+            return findInFolder(key);
+        }
         if (map == null && lastAsked != null && Utf8Order.compare(key, lastAsked) <= 0) {
             LOG.warn("keys were not asked in S3 order ('{}' after '{}'); loading the whole listing of {} instead",
                     key, lastAsked, location);
@@ -82,6 +91,41 @@ public final class RemoteIndex {
                 return map.get(key);
             }
         }
+    }
+
+    /**
+     * By-folder: keys come in depth-first key order, so the folders that can still be asked about are exactly the
+     * ones on the current path; each is listed once (delimiter '/': only the objects directly in it) when first needed.
+     */
+    private RemoteObject findInFolder(String key) throws Exception {
+        String dir = key.substring(0, key.lastIndexOf('/') + 1);
+        while (!folders.isEmpty() && !dir.startsWith(folders.peekFirst().prefix())) {
+            folders.pollFirst();
+        }
+        if (folders.isEmpty() || !folders.peekFirst().prefix().equals(dir)) {
+            folders.addFirst(new Folder(dir, listFolder(dir)));
+        }
+        return folders.peekFirst().objects().get(key);
+    }
+
+    private Map<String, RemoteObject> listFolder(String dir) throws Exception {
+        Map<String, RemoteObject> objects = new HashMap<>();
+        String token = null;
+        do {
+            ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(location.bucket())
+                    .prefix(dir).delimiter("/").maxKeys(1000);
+            if (token != null) {
+                req.continuationToken(token);
+            }
+            ListObjectsV2Response resp = retrier.run(() -> cancellation.interruptible(
+                    () -> s3.listObjectsV2(req.build()))).value();
+            listRequests.incrementAndGet();
+            for (S3Object o : resp.contents()) {
+                objects.put(o.key(), toRemote(o));
+            }
+            token = resp.isTruncated() != null && resp.isTruncated() ? resp.nextContinuationToken() : null;
+        } while (token != null);
+        return objects;
     }
 
     private void fetchPage() throws Exception {
