@@ -3,7 +3,6 @@ package io.stowage.es;
 import io.stowage.es.internal.FetchRun;
 
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,7 +106,31 @@ public final class EsToTsParser {
      */
     public EsFetchReport fetch(Instant from, Instant to, OutputStream out) {
         checkRange(from, to);
-        WritableByteChannel ch = Channels.newChannel(out);
+        // not Channels.newChannel: that copies through an 8 KiB array; heap buffers go to the stream in one call
+        WritableByteChannel ch = new WritableByteChannel() {
+            @Override
+            public int write(java.nio.ByteBuffer src) throws java.io.IOException {
+                int n = src.remaining();
+                if (src.hasArray()) {
+                    out.write(src.array(), src.arrayOffset() + src.position(), n);
+                    src.position(src.limit());
+                } else {
+                    byte[] tmp = new byte[n];
+                    src.get(tmp);
+                    out.write(tmp);
+                }
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
         EsFetchReport r = new FetchRun(store, options, listener).toStream(from, to, ch, "-");
         try {
             out.flush();
