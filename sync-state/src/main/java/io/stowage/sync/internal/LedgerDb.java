@@ -178,6 +178,31 @@ public final class LedgerDb implements AutoCloseable {
         return dialect.sql(s);
     }
 
+    /**
+     * SQLite has one writer at a time and makes others wait by sleeping and polling (up to 100 ms a turn); within
+     * this process the writers (claims, the outcome writer, heartbeats) queue on this lock instead, so none sleeps.
+     */
+    private final java.util.concurrent.locks.ReentrantLock sqliteWriter = new java.util.concurrent.locks.ReentrantLock(true);
+
+    private <T> T write(java.util.function.Supplier<T> work) {
+        if (dialect != Dialect.SQLITE) {
+            return work.get();
+        }
+        sqliteWriter.lock();
+        try {
+            return work.get();
+        } finally {
+            sqliteWriter.unlock();
+        }
+    }
+
+    private void writeVoid(Runnable work) {
+        write(() -> {
+            work.run();
+            return null;
+        });
+    }
+
     // ---------------------------------------------------------------- projects
 
     /** A project row. */
@@ -197,38 +222,46 @@ public final class LedgerDb implements AutoCloseable {
 
     /** Creates the project if it does not exist (concurrent creators agree), then returns it. */
     public Project createProject(String name, String bucket, String prefix) {
-        jdbi.useHandle(h -> h.execute(sql("INSERT INTO projects (name, bucket, prefix, created_at) "
-                + "VALUES (?, ?, ?, NOW_MS) ON CONFLICT (name) DO NOTHING"), name, bucket, prefix));
-        return findProject(name).orElseThrow(() -> new SyncException("project " + name + " vanished from "
-                + where + " right after it was created"));
+        return write(() -> {
+            jdbi.useHandle(h -> h.execute(sql("INSERT INTO projects (name, bucket, prefix, created_at) "
+                    + "VALUES (?, ?, ?, NOW_MS) ON CONFLICT (name) DO NOTHING"), name, bucket, prefix));
+            return findProject(name).orElseThrow(() -> new SyncException("project " + name + " vanished from "
+                    + where + " right after it was created"));
+        });
     }
 
     // ---------------------------------------------------------------- sessions
 
     /** Marks running sessions of the project without a heartbeat for {@code staleAfterMs} as interrupted. */
     public void markInterrupted(long projectId, long staleAfterMs) {
-        jdbi.useHandle(h -> h.execute(sql("UPDATE sync_sessions SET status = 'interrupted', ended_at = heartbeat_at, "
-                + "error = 'no heartbeat: the process ended without closing the session' "
-                + "WHERE project_id = ? AND status = 'running' AND heartbeat_at < NOW_MS - ?"), projectId,
-                staleAfterMs));
+        writeVoid(() -> {
+            jdbi.useHandle(h -> h.execute(sql("UPDATE sync_sessions SET status = 'interrupted', ended_at = heartbeat_at, "
+                    + "error = 'no heartbeat: the process ended without closing the session' "
+                    + "WHERE project_id = ? AND status = 'running' AND heartbeat_at < NOW_MS - ?"), projectId,
+                    staleAfterMs));
+        });
     }
 
     public long startSession(long projectId, String kind, String worker, String source, String configJson,
                              long staleAfterMs) {
-        markInterrupted(projectId, staleAfterMs);
-        return jdbi.inTransaction(h -> {
-            return h.createUpdate(sql("INSERT INTO sync_sessions (project_id, kind, worker, source, status, "
-                            + "started_at, heartbeat_at, config) VALUES (?, ?, ?, ?, 'running', NOW_MS, NOW_MS, ?)"))
-                    .bind(0, projectId).bind(1, kind).bind(2, worker).bind(3, source).bind(4, configJson)
-                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+        return write(() -> {
+            markInterrupted(projectId, staleAfterMs);
+            return jdbi.inTransaction(h -> {
+                return h.createUpdate(sql("INSERT INTO sync_sessions (project_id, kind, worker, source, status, "
+                                + "started_at, heartbeat_at, config) VALUES (?, ?, ?, ?, 'running', NOW_MS, NOW_MS, ?)"))
+                        .bind(0, projectId).bind(1, kind).bind(2, worker).bind(3, source).bind(4, configJson)
+                        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+        });
         });
     }
 
     public void heartbeat(long sessionId, String worker) {
-        jdbi.useTransaction(h -> {
-            h.execute(sql("UPDATE sync_sessions SET heartbeat_at = NOW_MS WHERE id = ?"), sessionId);
-            h.execute(sql("UPDATE file_uploads SET claimed_at = NOW_MS WHERE claimed_by = ? AND status = 'uploading'"),
-                    worker);
+        writeVoid(() -> {
+            jdbi.useTransaction(h -> {
+                h.execute(sql("UPDATE sync_sessions SET heartbeat_at = NOW_MS WHERE id = ?"), sessionId);
+                h.execute(sql("UPDATE file_uploads SET claimed_at = NOW_MS WHERE claimed_by = ? AND status = 'uploading'"),
+                        worker);
+        });
         });
     }
 
@@ -237,17 +270,21 @@ public final class LedgerDb implements AutoCloseable {
                          long bytesSkipped) {}
 
     public void endSession(long sessionId, String status, Totals t, String error) {
-        jdbi.useHandle(h -> h.execute(sql("UPDATE sync_sessions SET status = ?, ended_at = NOW_MS, "
-                        + "heartbeat_at = NOW_MS, total_files = ?, files_uploaded = ?, files_skipped = ?, "
-                        + "files_failed = ?, bytes_uploaded = ?, bytes_skipped = ?, error = ? WHERE id = ?"),
-                status, t.totalFiles(), t.uploaded(), t.skipped(), t.failed(), t.bytesUploaded(), t.bytesSkipped(),
-                error, sessionId));
+        writeVoid(() -> {
+            jdbi.useHandle(h -> h.execute(sql("UPDATE sync_sessions SET status = ?, ended_at = NOW_MS, "
+                            + "heartbeat_at = NOW_MS, total_files = ?, files_uploaded = ?, files_skipped = ?, "
+                            + "files_failed = ?, bytes_uploaded = ?, bytes_skipped = ?, error = ? WHERE id = ?"),
+                    status, t.totalFiles(), t.uploaded(), t.skipped(), t.failed(), t.bytesUploaded(), t.bytesSkipped(),
+                    error, sessionId));
+        });
     }
 
     public void recordTrigger(long sessionId, TriggerOutcome o) {
-        jdbi.useHandle(h -> h.execute("UPDATE sync_sessions SET trigger_url = ?, trigger_status = ?, "
-                        + "trigger_attempts = ?, trigger_http_status = ?, trigger_error = ?, trigger_at = ? WHERE id = ?",
-                o.url(), o.status(), o.attempts(), o.httpStatus(), o.error(), o.at().toEpochMilli(), sessionId));
+        writeVoid(() -> {
+            jdbi.useHandle(h -> h.execute("UPDATE sync_sessions SET trigger_url = ?, trigger_status = ?, "
+                            + "trigger_attempts = ?, trigger_http_status = ?, trigger_error = ?, trigger_at = ? WHERE id = ?",
+                    o.url(), o.status(), o.attempts(), o.httpStatus(), o.error(), o.at().toEpochMilli(), sessionId));
+        });
     }
 
     private static final String SESSION_COLUMNS = "s.id, p.name, p.bucket, p.prefix, s.kind, s.worker, s.source, "
@@ -326,9 +363,11 @@ public final class LedgerDb implements AutoCloseable {
     }
 
     public void addConfig(long projectId, long sessionId, String configJson, List<String> changedKeys) {
-        jdbi.useHandle(h -> h.execute(sql("INSERT INTO config_history (project_id, session_id, created_at, config, "
-                + "changed_keys) VALUES (?, ?, NOW_MS, ?, ?)"), projectId, sessionId, configJson,
-                String.join(",", changedKeys)));
+        writeVoid(() -> {
+            jdbi.useHandle(h -> h.execute(sql("INSERT INTO config_history (project_id, session_id, created_at, config, "
+                    + "changed_keys) VALUES (?, ?, NOW_MS, ?, ?)"), projectId, sessionId, configJson,
+                    String.join(",", changedKeys)));
+        });
     }
 
     public List<ConfigChange> configHistory(long projectId, int limit) {
@@ -386,21 +425,23 @@ public final class LedgerDb implements AutoCloseable {
 
     /** Inserts unknown files ({@code ON CONFLICT DO NOTHING}: another worker may have inserted them). */
     public void insertFiles(long projectId, long sessionId, List<NewFile> files) {
-        if (files.isEmpty()) {
-            return;
-        }
-        jdbi.useTransaction(h -> {
-            PreparedBatch b = h.prepareBatch(sql("INSERT INTO file_uploads (project_id, path, size, mtime_ns, s3_key, "
-                    + "status, checksum, recheck, attempts, session_id, created_at, updated_at, uploaded_at) VALUES "
-                    + "(:p, :path, :size, :mtime, :key, :status, :checksum, :recheck, 0, :s, NOW_MS, NOW_MS, "
-                    + "CASE WHEN :status = 'uploaded' THEN NOW_MS ELSE NULL END) "
-                    + "ON CONFLICT (project_id, path) DO NOTHING"));
-            for (NewFile f : files) {
-                b.bind("p", projectId).bind("path", f.path()).bind("size", f.size()).bind("mtime", f.mtimeNs())
-                        .bind("key", f.key()).bind("status", f.status()).bind("checksum", f.checksum())
-                        .bind("recheck", f.recheck()).bind("s", sessionId).add();
+        writeVoid(() -> {
+            if (files.isEmpty()) {
+                return;
             }
-            b.execute();
+            jdbi.useTransaction(h -> {
+                PreparedBatch b = h.prepareBatch(sql("INSERT INTO file_uploads (project_id, path, size, mtime_ns, s3_key, "
+                        + "status, checksum, recheck, attempts, session_id, created_at, updated_at, uploaded_at) VALUES "
+                        + "(:p, :path, :size, :mtime, :key, :status, :checksum, :recheck, 0, :s, NOW_MS, NOW_MS, "
+                        + "CASE WHEN :status = 'uploaded' THEN NOW_MS ELSE NULL END) "
+                        + "ON CONFLICT (project_id, path) DO NOTHING"));
+                for (NewFile f : files) {
+                    b.bind("p", projectId).bind("path", f.path()).bind("size", f.size()).bind("mtime", f.mtimeNs())
+                            .bind("key", f.key()).bind("status", f.status()).bind("checksum", f.checksum())
+                            .bind("recheck", f.recheck()).bind("s", sessionId).add();
+                }
+                b.execute();
+        });
         });
     }
 
@@ -409,26 +450,30 @@ public final class LedgerDb implements AutoCloseable {
 
     /** Sets files back to pending with their current size and mtime, unless a worker is uploading them right now. */
     public void requeue(long sessionId, List<Requeue> files) {
-        if (files.isEmpty()) {
-            return;
-        }
-        jdbi.useTransaction(h -> {
-            PreparedBatch b = h.prepareBatch(sql("UPDATE file_uploads SET status = 'pending', size = :size, "
-                    + "mtime_ns = :mtime, s3_key = :key, recheck = :recheck, checksum = NULL, session_id = :s, "
-                    + "claimed_by = NULL, claimed_at = NULL, updated_at = NOW_MS "
-                    + "WHERE id = :id AND status <> 'uploading'"));
-            for (Requeue r : files) {
-                b.bind("size", r.size()).bind("mtime", r.mtimeNs()).bind("key", r.key()).bind("recheck", r.recheck())
-                        .bind("s", sessionId).bind("id", r.id()).add();
+        writeVoid(() -> {
+            if (files.isEmpty()) {
+                return;
             }
-            b.execute();
+            jdbi.useTransaction(h -> {
+                PreparedBatch b = h.prepareBatch(sql("UPDATE file_uploads SET status = 'pending', size = :size, "
+                        + "mtime_ns = :mtime, s3_key = :key, recheck = :recheck, checksum = NULL, session_id = :s, "
+                        + "claimed_by = NULL, claimed_at = NULL, updated_at = NOW_MS "
+                        + "WHERE id = :id AND status <> 'uploading'"));
+                for (Requeue r : files) {
+                    b.bind("size", r.size()).bind("mtime", r.mtimeNs()).bind("key", r.key()).bind("recheck", r.recheck())
+                            .bind("s", sessionId).bind("id", r.id()).add();
+                }
+                b.execute();
+        });
         });
     }
 
     /** Makes every in-flight claim of the project claimable now (SQLite: no other process can hold one). */
     public int expireClaims(long projectId) {
-        return jdbi.withHandle(h -> h.execute("UPDATE file_uploads SET claimed_at = 0 WHERE project_id = ? "
-                + "AND status = 'uploading'", projectId));
+        return write(() -> {
+            return jdbi.withHandle(h -> h.execute("UPDATE file_uploads SET claimed_at = 0 WHERE project_id = ? "
+                    + "AND status = 'uploading'", projectId));
+        });
     }
 
     /** A claimed file: upload it, or check the store first when {@code recheck} is not 0. */
@@ -443,18 +488,20 @@ public final class LedgerDb implements AutoCloseable {
      */
     public List<Claimed> claim(long projectId, String worker, long sessionId, int n, long timeoutMs,
                                List<Long> sessions) {
-        String filter = sessions == null ? "" : " AND session_id IN (" + ids(sessions) + ")";
-        return jdbi.inTransaction(h -> h.createQuery(sql("UPDATE file_uploads SET "
-                        + "recheck = CASE WHEN status = 'uploading' THEN 1 ELSE recheck END, "
-                        + "status = 'uploading', claimed_by = :w, claimed_at = NOW_MS, attempts = attempts + 1, "
-                        + "session_id = :s, updated_at = NOW_MS WHERE id IN (SELECT id FROM file_uploads "
-                        + "WHERE project_id = :p AND (status = 'pending' OR (status = 'uploading' "
-                        + "AND claimed_at < NOW_MS - :t))" + filter + " ORDER BY id LIMIT :n SKIP_LOCKED) "
-                        + "RETURNING id, path, size, mtime_ns, recheck"))
-                .bind("w", worker).bind("s", sessionId).bind("p", projectId).bind("t", timeoutMs).bind("n", n)
-                .map((rs, ctx) -> new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                        rs.getInt(5)))
-                .list());
+        return write(() -> {
+            String filter = sessions == null ? "" : " AND session_id IN (" + ids(sessions) + ")";
+            return jdbi.inTransaction(h -> h.createQuery(sql("UPDATE file_uploads SET "
+                            + "recheck = CASE WHEN status = 'uploading' THEN 1 ELSE recheck END, "
+                            + "status = 'uploading', claimed_by = :w, claimed_at = NOW_MS, attempts = attempts + 1, "
+                            + "session_id = :s, updated_at = NOW_MS WHERE id IN (SELECT id FROM file_uploads "
+                            + "WHERE project_id = :p AND (status = 'pending' OR (status = 'uploading' "
+                            + "AND claimed_at < NOW_MS - :t))" + filter + " ORDER BY id LIMIT :n SKIP_LOCKED) "
+                            + "RETURNING id, path, size, mtime_ns, recheck"))
+                    .bind("w", worker).bind("s", sessionId).bind("p", projectId).bind("t", timeoutMs).bind("n", n)
+                    .map((rs, ctx) -> new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            rs.getInt(5)))
+                    .list());
+        });
     }
 
     private static String ids(List<Long> ids) {
@@ -484,57 +531,63 @@ public final class LedgerDb implements AutoCloseable {
      * overwritten). Returns how many rows were not held any more.
      */
     public int record(String worker, long sessionId, List<Outcome> outcomes) {
-        if (outcomes.isEmpty()) {
-            return 0;
-        }
-        return jdbi.inTransaction(h -> {
-            PreparedBatch up = h.prepareBatch(sql("UPDATE file_uploads SET status = 'uploaded', size = :size, "
-                    + "mtime_ns = :mtime, checksum = :checksum, last_error = NULL, recheck = 0, claimed_by = NULL, "
-                    + "claimed_at = NULL, session_id = :s, uploaded_at = NOW_MS, updated_at = NOW_MS "
-                    + "WHERE id = :id AND claimed_by = :w AND status = 'uploading'"));
-            PreparedBatch fail = h.prepareBatch(sql("UPDATE file_uploads SET status = 'failed', last_error = :error, "
-                    + "recheck = 0, claimed_by = NULL, claimed_at = NULL, session_id = :s, updated_at = NOW_MS "
-                    + "WHERE id = :id AND claimed_by = :w AND status = 'uploading'"));
-            int nUp = 0;
-            int nFail = 0;
-            for (Outcome o : outcomes) {
-                if ("uploaded".equals(o.status())) {
-                    up.bind("size", o.size()).bind("mtime", o.mtimeNs()).bind("checksum", o.checksum())
-                            .bind("s", sessionId).bind("id", o.id()).bind("w", worker).add();
-                    nUp++;
-                } else {
-                    fail.bind("error", o.error()).bind("s", sessionId).bind("id", o.id()).bind("w", worker).add();
-                    nFail++;
-                }
+        return write(() -> {
+            if (outcomes.isEmpty()) {
+                return 0;
             }
-            int lost = 0;
-            if (nUp > 0) {
-                for (int c : up.execute()) {
-                    lost += c == 0 ? 1 : 0;
+            return jdbi.inTransaction(h -> {
+                PreparedBatch up = h.prepareBatch(sql("UPDATE file_uploads SET status = 'uploaded', size = :size, "
+                        + "mtime_ns = :mtime, checksum = :checksum, last_error = NULL, recheck = 0, claimed_by = NULL, "
+                        + "claimed_at = NULL, session_id = :s, uploaded_at = NOW_MS, updated_at = NOW_MS "
+                        + "WHERE id = :id AND claimed_by = :w AND status = 'uploading'"));
+                PreparedBatch fail = h.prepareBatch(sql("UPDATE file_uploads SET status = 'failed', last_error = :error, "
+                        + "recheck = 0, claimed_by = NULL, claimed_at = NULL, session_id = :s, updated_at = NOW_MS "
+                        + "WHERE id = :id AND claimed_by = :w AND status = 'uploading'"));
+                int nUp = 0;
+                int nFail = 0;
+                for (Outcome o : outcomes) {
+                    if ("uploaded".equals(o.status())) {
+                        up.bind("size", o.size()).bind("mtime", o.mtimeNs()).bind("checksum", o.checksum())
+                                .bind("s", sessionId).bind("id", o.id()).bind("w", worker).add();
+                        nUp++;
+                    } else {
+                        fail.bind("error", o.error()).bind("s", sessionId).bind("id", o.id()).bind("w", worker).add();
+                        nFail++;
+                    }
                 }
-            }
-            if (nFail > 0) {
-                for (int c : fail.execute()) {
-                    lost += c == 0 ? 1 : 0;
+                int lost = 0;
+                if (nUp > 0) {
+                    for (int c : up.execute()) {
+                        lost += c == 0 ? 1 : 0;
+                    }
                 }
-            }
-            return lost;
+                if (nFail > 0) {
+                    for (int c : fail.execute()) {
+                        lost += c == 0 ? 1 : 0;
+                    }
+                }
+                return lost;
+        });
         });
     }
 
     /** Puts this worker's unfinished claims back (cancel): pending, to be checked against the store first. */
     public int release(String worker) {
-        return jdbi.withHandle(h -> h.execute(sql("UPDATE file_uploads SET status = 'pending', recheck = 1, "
-                + "claimed_by = NULL, claimed_at = NULL, updated_at = NOW_MS WHERE claimed_by = ? "
-                + "AND status = 'uploading'"), worker));
+        return write(() -> {
+            return jdbi.withHandle(h -> h.execute(sql("UPDATE file_uploads SET status = 'pending', recheck = 1, "
+                    + "claimed_by = NULL, claimed_at = NULL, updated_at = NOW_MS WHERE claimed_by = ? "
+                    + "AND status = 'uploading'"), worker));
+        });
     }
 
     /** Sets failed files with attempts left back to pending for a retry round; returns how many. */
     public int requeueFailed(long projectId, int maxAttempts, List<Long> sessions) {
-        String filter = sessions == null ? "" : " AND session_id IN (" + ids(sessions) + ")";
-        return jdbi.withHandle(h -> h.execute(sql("UPDATE file_uploads SET status = 'pending', recheck = 1, "
-                + "updated_at = NOW_MS WHERE project_id = ? AND status = 'failed' AND attempts < ?" + filter),
-                projectId, maxAttempts));
+        return write(() -> {
+            String filter = sessions == null ? "" : " AND session_id IN (" + ids(sessions) + ")";
+            return jdbi.withHandle(h -> h.execute(sql("UPDATE file_uploads SET status = 'pending', recheck = 1, "
+                    + "updated_at = NOW_MS WHERE project_id = ? AND status = 'failed' AND attempts < ?" + filter),
+                    projectId, maxAttempts));
+        });
     }
 
     /** Counts of files by status. */
