@@ -48,6 +48,10 @@ final class DownloadCommand implements Callable<Integer> {
             description = "Range size for big objects (default 16MiB); objects from twice this size use ranges.")
     long partSize;
 
+    @Option(names = "--flat-list", description = "List the whole prefix in 1000-key pages instead of folder by folder "
+            + "(default; far faster on stores such as S3Proxy whose listing cost grows with the whole prefix).")
+    boolean flatList;
+
     @Option(names = "--retries", paramLabel = "N", defaultValue = "5",
             description = "Attempts per request for transient errors (default 5).")
     int attempts;
@@ -70,6 +74,8 @@ final class DownloadCommand implements Callable<Integer> {
                     .withSkip(force ? DownloadOptions.Skip.NEVER : checksum
                             ? DownloadOptions.Skip.SAME_SIZE_AND_CHECKSUM : DownloadOptions.Skip.SAME_SIZE)
                     .withOverwrite(force)
+                    .withListing(flatList ? io.stowage.s3.UploadOptions.Listing.FLAT
+                            : io.stowage.s3.UploadOptions.Listing.BY_FOLDER)
                     .withRetries(attempts, DownloadOptions.defaults().initialBackoff(),
                             DownloadOptions.defaults().maxBackoff());
         } catch (IllegalArgumentException e) {

@@ -19,10 +19,12 @@ import java.time.Duration;
  * @param progressInterval how often the listener gets {@link TransferListener#onProgress}
  * @param overwrite        replace an existing local file that is not skipped; default off: such a file fails with
  *                         "exists and differs" and is left alone
+ * @param listing          list folder by folder (default, delimiter listings) or the whole prefix in pages; see
+ *                         {@link UploadOptions.Listing}
  */
 public record DownloadOptions(int workers, long rangedThreshold, long partSize, Skip skip, int maxAttempts,
                               Duration initialBackoff, Duration maxBackoff, Duration progressInterval,
-                              boolean overwrite) {
+                              boolean overwrite, UploadOptions.Listing listing) {
 
     /** When an existing local file is left alone. */
     public enum Skip {
@@ -56,41 +58,49 @@ public record DownloadOptions(int workers, long rangedThreshold, long partSize, 
         if (progressInterval.isZero()) {
             throw new IllegalArgumentException("progressInterval must be positive");
         }
+        if (listing == null) {
+            throw new IllegalArgumentException("listing must not be null");
+        }
     }
 
     /** 16 workers, 32 MiB ranged threshold, 16 MiB ranges, skip same size, 5 attempts, no overwriting. */
     public static DownloadOptions defaults() {
         return new DownloadOptions(16, 32L << 20, 16L << 20, Skip.SAME_SIZE, 5, Duration.ofMillis(100),
-                Duration.ofSeconds(10), Duration.ofMillis(500), false);
+                Duration.ofSeconds(10), Duration.ofMillis(500), false, UploadOptions.Listing.BY_FOLDER);
     }
 
     public DownloadOptions withWorkers(int workers) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite);
+                progressInterval, overwrite, listing);
     }
 
     public DownloadOptions withRanges(long rangedThreshold, long partSize) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite);
+                progressInterval, overwrite, listing);
     }
 
     public DownloadOptions withSkip(Skip skip) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite);
+                progressInterval, overwrite, listing);
     }
 
     public DownloadOptions withRetries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite);
+                progressInterval, overwrite, listing);
     }
 
     public DownloadOptions withOverwrite(boolean overwrite) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite);
+                progressInterval, overwrite, listing);
+    }
+
+    public DownloadOptions withListing(UploadOptions.Listing listing) {
+        return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
+                progressInterval, overwrite, listing);
     }
 
     public DownloadOptions withProgressInterval(Duration progressInterval) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite);
+                progressInterval, overwrite, listing);
     }
 }

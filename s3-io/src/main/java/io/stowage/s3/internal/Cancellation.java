@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 public final class Cancellation {
     private volatile boolean cancelled;
     private final Object lock = new Object();
-    private Thread blocking;
 
     public boolean isCancelled() {
         return cancelled;
@@ -16,26 +15,38 @@ public final class Cancellation {
         cancelled = true;
         synchronized (lock) {
             lock.notifyAll();
-            if (blocking != null) {
-                blocking.interrupt();   // a listing request blocked on a slow store: the SDK aborts on interrupt
-            }
         }
     }
 
-    /** Runs a blocking call that {@link #cancel()} may interrupt (the listing calls of the producing thread). */
+    /**
+     * Runs a blocking call (a listing request on the producing thread) so that {@link #cancel()} ends the wait at once:
+     * the call runs on a helper thread and is abandoned (interrupted) on cancel. A classic socket read cannot be
+     * interrupted, so waiting for it would keep a cancelled run alive until the store answers or the read times out.
+     */
     public <T> T interruptible(Retrier.Call<T> call) throws Exception {
-        synchronized (lock) {
-            check();
-            blocking = Thread.currentThread();
-        }
-        try {
-            return call.call();
-        } finally {
-            synchronized (lock) {
-                blocking = null;
+        check();
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(call::call);
+        Thread t = new Thread(task, "stowage-listing");
+        t.setDaemon(true);
+        t.start();
+        while (true) {
+            try {
+                return task.get(100, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
                 if (cancelled) {
-                    Thread.interrupted();   // the interrupt was ours: clear it, the caller sees the cancellation
+                    task.cancel(true);
+                    throw new CancelledException();
                 }
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof Exception ex) {
+                    throw ex;
+                }
+                throw new IllegalStateException(c);
+            } catch (InterruptedException e) {
+                task.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new CancelledException();
             }
         }
     }

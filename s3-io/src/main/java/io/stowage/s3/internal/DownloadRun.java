@@ -96,31 +96,49 @@ public final class DownloadRun {
         this.timer = Executors.newSingleThreadScheduledExecutor(UploadRun.threads("stowage-download-timer"));
     }
 
-    /** Downloads every object under the prefix. */
+    /** Downloads every object under the prefix: folder by folder (delimiter listings) or in flat pages. */
     public TransferReport runPrefix() {
+        boolean byFolder = opts.listing() == io.stowage.s3.UploadOptions.Listing.BY_FOLDER;
         return run(() -> {
-            String token = null;
-            do {
-                cancellation.check();
-                ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(source.bucket())
-                        .prefix(source.prefix()).maxKeys(1000);
-                if (token != null) {
-                    req.continuationToken(token);
+            java.util.Deque<String> pending = new java.util.ArrayDeque<>();
+            pending.push(source.prefix());
+            while (!pending.isEmpty()) {
+                String prefix = pending.pop();
+                List<String> subfolders = new ArrayList<>();
+                String token = null;
+                do {
+                    cancellation.check();
+                    ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(source.bucket())
+                            .prefix(prefix).maxKeys(1000);
+                    if (byFolder) {
+                        req.delimiter("/");
+                    }
+                    if (token != null) {
+                        req.continuationToken(token);
+                    }
+                    ListObjectsV2Response resp;
+                    try {
+                        resp = retrier.run(() -> cancellation.interruptible(() -> s3.listObjectsV2(req.build())))
+                                .value();
+                    } catch (CancelledException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new UploadRun.ListingFailedException("cannot list " + source + ": "
+                                + Retrier.describe(e), e);
+                    }
+                    listRequests.incrementAndGet();
+                    for (S3Object o : resp.contents()) {
+                        offer(RemoteIndex.toRemote(o));
+                    }
+                    for (software.amazon.awssdk.services.s3.model.CommonPrefix cp : resp.commonPrefixes()) {
+                        subfolders.add(cp.prefix());
+                    }
+                    token = resp.isTruncated() != null && resp.isTruncated() ? resp.nextContinuationToken() : null;
+                } while (token != null);
+                for (int i = subfolders.size() - 1; i >= 0; i--) {
+                    pending.push(subfolders.get(i));   // depth first, in key order
                 }
-                ListObjectsV2Response resp;
-                try {
-                    resp = retrier.run(() -> cancellation.interruptible(() -> s3.listObjectsV2(req.build()))).value();
-                } catch (CancelledException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new UploadRun.ListingFailedException("cannot list " + source + ": " + Retrier.describe(e), e);
-                }
-                listRequests.incrementAndGet();
-                for (S3Object o : resp.contents()) {
-                    offer(RemoteIndex.toRemote(o));
-                }
-                token = resp.isTruncated() != null && resp.isTruncated() ? resp.nextContinuationToken() : null;
-            } while (token != null);
+            }
         });
     }
 
