@@ -103,7 +103,9 @@ public final class UploadCompare {
                 t0 = System.nanoTime();
                 CompletedDirectoryUpload tmUp = tm.uploadDirectory(b -> b.source(src).bucket("cmp")
                         .s3Prefix(r + "/tm")).completionFuture().join();
-                check(tmUp.failedTransfers().isEmpty(), "TM upload failed: " + tmUp.failedTransfers().size());
+                check(tmUp.failedTransfers().isEmpty(), "TM upload failed: " + tmUp.failedTransfers().size()
+                        + (tmUp.failedTransfers().isEmpty() ? "" : ", first: "
+                        + tmUp.failedTransfers().get(0).exception()));
                 results.add(new Result("tm", "upload", secs(t0), files, bytes));
 
                 if (rclone) {
