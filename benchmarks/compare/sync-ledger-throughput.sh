@@ -14,8 +14,10 @@ PORT="${PORT:-19311}"
 PG_BASE="${STOWAGE_TEST_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}"
 SCHEMA="bench_tp_$$"
 mkdir -p "$WORK"
-[[ -f "$ROOT/cli/target/stowage.jar" ]] || "$ROOT/bin/stowage" --version >/dev/null
-JAR="$WORK/stowage.jar"; cp "$ROOT/cli/target/stowage.jar" "$JAR"
+JAR="$WORK/stowage.jar"
+if [[ -n "${STOWAGE_JAR:-}" ]]; then cp "$STOWAGE_JAR" "$JAR"; else
+  [[ -f "$ROOT/cli/target/stowage.jar" ]] || "$ROOT/bin/stowage" --version >/dev/null
+  cp "$ROOT/cli/target/stowage.jar" "$JAR"; fi   # a copy: a rebuild must not swap it mid-run
 command -v psql >/dev/null || { echo "psql is needed to create the PostgreSQL schema (apt-get install postgresql-client)" >&2; exit 2; }
 PSQL=(psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres test)
 
@@ -35,7 +37,7 @@ for i in range(n):
 PY
   touch "$SRC/.complete"
 fi
-mkdir -p "$WORK/store/bench"
+rm -rf "$WORK/store"; mkdir -p "$WORK/store/bench"   # every run starts from an empty store
 java -jar "$JAR" s3 serve --dir "$WORK/store" --port "$PORT" > "$WORK/serve.log" 2>&1 &
 SERVE=$!
 "${PSQL[@]}" -c "CREATE SCHEMA $SCHEMA"

@@ -99,6 +99,79 @@ public final class TreeWalker {
         return true;
     }
 
+    /**
+     * Walks with {@code threads} threads, one task per folder (links are not followed, as in {@link #walk}); the
+     * visitor is called under its own monitor, one folder's files at a time, in no particular order. With
+     * {@code followLinks} (loop detection) or one thread it is {@link #walk}.
+     */
+    public void walkParallel(Visitor visitor, int threads) throws IOException {
+        if (followLinks || threads <= 1) {
+            walk(visitor);
+            return;
+        }
+        BasicFileAttributes ra = Files.readAttributes(root, BasicFileAttributes.class);
+        if (!ra.isDirectory()) {
+            throw new java.nio.file.NotDirectoryException(root.toString());
+        }
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+        try {
+            pool.invoke(new FolderTask(root, visitor));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private final class FolderTask extends java.util.concurrent.RecursiveAction {
+        private static final long serialVersionUID = 1L;
+        private final transient Path dir;
+        private final transient Visitor visitor;
+
+        FolderTask(Path dir, Visitor visitor) {
+            this.dir = dir;
+            this.visitor = visitor;
+        }
+
+        @Override
+        protected void compute() {
+            List<FolderTask> subs = new ArrayList<>();
+            List<Object[]> found = new ArrayList<>();
+            try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path p : ds) {
+                    BasicFileAttributes a;
+                    try {
+                        a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e) {
+                        synchronized (visitor) {
+                            visitor.problem(relative(p), "cannot read: " + e);
+                        }
+                        continue;
+                    }
+                    if (a.isDirectory()) {
+                        subs.add(new FolderTask(p, visitor));
+                    } else if (a.isRegularFile()) {
+                        String raw = root.relativize(p).toString().replace('\\', '/');
+                        String rel = nfc(raw);
+                        if (selected(rel)) {
+                            found.add(new Object[] {p, rel, !rel.equals(raw), a.size(), mtimeNs(a)});
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                synchronized (visitor) {
+                    visitor.problem(dir.equals(root) ? "" : relative(dir), "cannot read: " + e);
+                }
+            }
+            if (!found.isEmpty()) {
+                synchronized (visitor) {
+                    for (Object[] f : found) {
+                        visitor.file((Path) f[0], (String) f[1], (Boolean) f[2], (Long) f[3], (Long) f[4]);
+                    }
+                }
+            }
+            invokeAll(subs);
+        }
+    }
+
     public void walk(Visitor visitor) throws IOException {
         Files.walkFileTree(root, followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS)
                 : EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
