@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * <p>Stateless and thread-safe.
  */
 public final class S3Demo implements DemoPipeline {
-    static final int FILES = 250;
+    static final int FILES = 150;
 
     @Override
     public String name() {
@@ -57,7 +57,7 @@ public final class S3Demo implements DemoPipeline {
             rnd.nextBytes(b);
             write(photos, rel, b, expected);
         }
-        byte[] video = new byte[(11 << 20) + 4321];
+        byte[] video = new byte[(6 << 20) + 4321];
         rnd.nextBytes(video);
         write(photos, "video/clip #1.mp4", video, expected);
         long bytes = expected.keySet().stream().mapToLong(k -> photos.resolve(k).toFile().length()).sum();
