@@ -1,11 +1,8 @@
 package io.stowage.des;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,26 +10,67 @@ import java.util.Map;
 final class Archives {
     private Archives() {}
 
-    /** Writes the entries (name → bytes) to a temp file and returns the archive's bytes. */
+    /** Writes the entries (name → bytes) into memory (no disk, no fsync: property tests build thousands). */
     static byte[] build(Map<String, byte[]> entries, boolean checksums) {
-        try {
-            Path dir = Files.createTempDirectory("des-test");
-            Path out = dir.resolve("a.des");
-            try (DesWriter w = DesWriter.builder(out).checksums(checksums).build()) {
-                int i = 0;
-                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                    Map<String, Object> meta = new LinkedHashMap<>();
-                    meta.put("i", i++);
-                    w.add(e.getKey(), e.getValue(), meta);
-                }
-                w.finish();
+        MemorySink sink = new MemorySink();
+        try (DesWriter w = DesWriter.builder(sink).checksums(checksums).build()) {
+            int i = 0;
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                Map<String, Object> meta = new LinkedHashMap<>();
+                meta.put("i", i++);
+                w.add(e.getKey(), e.getValue(), meta);
             }
-            byte[] bytes = Files.readAllBytes(out);
-            Files.delete(out);
-            Files.delete(dir);
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            w.finish();
+        }
+        return sink.committed();
+    }
+
+    /** A {@link DesSink} into a byte array; the bytes are visible only after commit. */
+    static final class MemorySink implements DesSink {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private byte[] committed;
+        private boolean open = true;
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = src.remaining();
+            byte[] b = new byte[n];
+            src.get(b);
+            out.write(b, 0, n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() {
+            abort();
+        }
+
+        @Override
+        public void commit() {
+            committed = out.toByteArray();
+            open = false;
+        }
+
+        @Override
+        public void abort() {
+            open = false;
+        }
+
+        @Override
+        public String describe() {
+            return "memory";
+        }
+
+        byte[] committed() {
+            if (committed == null) {
+                throw new IllegalStateException("not committed");
+            }
+            return committed;
         }
     }
 
