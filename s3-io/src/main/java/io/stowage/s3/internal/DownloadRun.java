@@ -42,7 +42,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,9 +73,7 @@ public final class DownloadRun {
     private final AtomicLong bytesSkipped = new AtomicLong();
     private final ConcurrentLinkedQueue<TransferReport.Failure> failures = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<TransferReport.Failure> ignored = new ConcurrentLinkedQueue<>();
-    private final Semaphore slots;
-    private final Object pendingLock = new Object();
-    private long pending;
+    private final InFlight inFlight;
     private final ExecutorService workers;
     private final ExecutorService parts;
     private final ScheduledExecutorService timer;
@@ -90,7 +87,7 @@ public final class DownloadRun {
         this.root = root.toAbsolutePath().normalize();
         this.cancellation = cancellation;
         this.retrier = new Retrier(opts.maxAttempts(), opts.initialBackoff(), opts.maxBackoff(), retries, cancellation);
-        this.slots = new Semaphore(opts.workers() * 2);
+        this.inFlight = new InFlight(opts.workers() * 2, cancellation);
         this.workers = Executors.newFixedThreadPool(opts.workers(), UploadRun.threads("stowage-download"));
         this.parts = Executors.newFixedThreadPool(opts.workers(), UploadRun.threads("stowage-download-part"));
         this.timer = Executors.newSingleThreadScheduledExecutor(UploadRun.threads("stowage-download-timer"));
@@ -186,7 +183,7 @@ public final class DownloadRun {
         try {
             producer.produce();
             tracker.scanComplete();
-            awaitPending();
+            inFlight.awaitAll();
         } catch (CancelledException e) {
             LOG.info("download from {} cancelled", source);
         } finally {
@@ -233,54 +230,21 @@ public final class DownloadRun {
             fail(rel, o.key(), o.size(), e.getMessage());
             return;
         }
-        try {
-            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                cancellation.check();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancelledException();
-        }
-        synchronized (pendingLock) {
-            pending++;
-        }
+        inFlight.acquireSlot();
+        inFlight.begin();
         try {
             workers.execute(() -> {
                 try {
                     process(o, rel, target);
                 } finally {
-                    slots.release();
-                    done();
+                    inFlight.releaseSlot();
+                    inFlight.done();
                 }
             });
         } catch (RuntimeException e) {
-            slots.release();
-            done();
+            inFlight.releaseSlot();
+            inFlight.done();
             throw e;
-        }
-    }
-
-    private void done() {
-        synchronized (pendingLock) {
-            pending--;
-            pendingLock.notifyAll();
-        }
-    }
-
-    private void awaitPending() throws CancelledException {
-        synchronized (pendingLock) {
-            while (pending > 0) {
-                if (cancellation.isCancelled()) {
-                    throw new CancelledException();
-                }
-                try {
-                    pendingLock.wait(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    cancellation.cancel();
-                    throw new CancelledException();
-                }
-            }
         }
     }
 

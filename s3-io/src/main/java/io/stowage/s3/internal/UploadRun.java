@@ -40,7 +40,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,9 +73,7 @@ public final class UploadRun {
     private final ConcurrentLinkedQueue<TransferReport.Failure> failures = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<TransferReport.Failure> ignored = new ConcurrentLinkedQueue<>();
     private final Map<String, String> openMultipart = new ConcurrentHashMap<>();
-    private final Semaphore slots;
-    private final Object pendingLock = new Object();
-    private long pending;
+    private final InFlight inFlight;
     private final ExecutorService workers;
     private final ExecutorService parts;
     private final ScheduledExecutorService timer;
@@ -90,7 +87,7 @@ public final class UploadRun {
         this.target = target;
         this.cancellation = cancellation;
         this.retrier = new Retrier(opts.maxAttempts(), opts.initialBackoff(), opts.maxBackoff(), retries, cancellation);
-        this.slots = new Semaphore(opts.workers() * 2);
+        this.inFlight = new InFlight(opts.workers() * 2, cancellation);
         this.workers = Executors.newFixedThreadPool(opts.workers(), threads("stowage-upload"));
         this.parts = Executors.newFixedThreadPool(opts.workers(), threads("stowage-upload-part"));
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("stowage-upload-timer"));
@@ -180,7 +177,7 @@ public final class UploadRun {
                 }
             });
             tracker.scanComplete();
-            awaitPending();
+            inFlight.awaitAll();
         } catch (CancelledException e) {
             LOG.info("upload to {} cancelled", target);
         } finally {
@@ -224,54 +221,21 @@ public final class UploadRun {
     }
 
     private void submit(LocalFile file, RemoteObject remote) throws CancelledException {
-        try {
-            while (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                cancellation.check();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancelledException();
-        }
+        inFlight.acquireSlot();
         cancellation.check();
-        synchronized (pendingLock) {
-            pending++;
-        }
+        inFlight.begin();
         try {
             workers.execute(() -> {
                 try {
                     process(file, remote, 0);
                 } finally {
-                    slots.release();
+                    inFlight.releaseSlot();
                 }
             });
         } catch (RuntimeException e) {
-            slots.release();
-            done();
+            inFlight.releaseSlot();
+            inFlight.done();
             throw e;
-        }
-    }
-
-    private void done() {
-        synchronized (pendingLock) {
-            pending--;
-            pendingLock.notifyAll();
-        }
-    }
-
-    private void awaitPending() throws CancelledException {
-        synchronized (pendingLock) {
-            while (pending > 0) {
-                if (cancellation.isCancelled()) {
-                    throw new CancelledException();
-                }
-                try {
-                    pendingLock.wait(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    cancellation.cancel();
-                    throw new CancelledException();
-                }
-            }
         }
     }
 
@@ -316,7 +280,7 @@ public final class UploadRun {
                         try {
                             workers.execute(() -> process(file, remote, changedTry + 1));
                         } catch (RuntimeException rejected) {
-                            done();   // shutting down (cancelled)
+                            inFlight.done();   // shutting down (cancelled)
                         }
                     }, opts.changedRetryDelay().toMillis(), TimeUnit.MILLISECONDS);
                 } else {
@@ -339,7 +303,7 @@ public final class UploadRun {
             fail(file.relativePath(), file.key(), file.size(), 0, "unexpected: " + e);
         } finally {
             if (!rescheduled) {
-                done();
+                inFlight.done();
             }
         }
     }
