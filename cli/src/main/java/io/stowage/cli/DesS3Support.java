@@ -71,15 +71,7 @@ final class DesS3Support {
         }
         String bucket = rest.substring(0, slash);
         String key = rest.substring(slash + 1);
-        S3Settings settings;
-        try {
-            settings = S3Settings.fromEndpointOrEnvironment(o.endpoint);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("--endpoint: " + e.getMessage());
-        }
-        if (o.region != null) {
-            settings = settings.withRegion(o.region);
-        }
+        S3Settings settings = S3Cli.settings("--endpoint", o.endpoint, o.region);
         IndexCache cache = IndexCache.caffeine(CAFFEINE_BYTES);
         if (o.indexCache != null) {
             try {

@@ -36,17 +36,22 @@ final class S3Cli {
         String region;
 
         S3Settings settings(int connections) {
-            S3Settings s;
-            try {
-                s = S3Settings.fromEndpointOrEnvironment(endpoint);
-            } catch (IllegalArgumentException e) {
-                throw CliException.usage("--endpoint: " + e.getMessage());
-            }
-            if (region != null) {
-                s = s.withRegion(region);
-            }
-            return s.withMaxConnections(Math.max(8, connections));
+            return S3Cli.settings("--endpoint", endpoint, region).withMaxConnections(Math.max(8, connections));
         }
+    }
+
+    /**
+     * Client settings for {@code endpoint} ({@code null}: {@code $STOWAGE_S3_ENDPOINT}, then AWS) and an optional
+     * signing region; a bad endpoint is a usage error prefixed with {@code what} (the option or key it came from).
+     */
+    static S3Settings settings(String what, String endpoint, String region) {
+        S3Settings s;
+        try {
+            s = S3Settings.fromEndpointOrEnvironment(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(what + ": " + e.getMessage());
+        }
+        return region == null ? s : s.withRegion(region);
     }
 
     static S3Location location(String text, String argument) {

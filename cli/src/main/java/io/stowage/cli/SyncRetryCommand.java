@@ -83,16 +83,7 @@ final class SyncRetryCommand implements Callable<Integer> {
                     config = SyncConfig.load(null, Map.of(), merge(config, "endpoint", ep));
                 }
             }
-            S3Settings settings;
-            try {
-                settings = S3Settings.fromEndpointOrEnvironment(config.endpoint());
-            } catch (IllegalArgumentException e) {
-                throw CliException.usage("endpoint: " + e.getMessage());
-            }
-            if (config.region() != null) {
-                settings = settings.withRegion(config.region());
-            }
-            settings = settings.withMaxConnections(Math.max(8, config.workers() * 2 + 4));
+            S3Settings settings = SyncUploadSupport.settings(config);
             SyncConfig effective = config;
             try (S3Client s3 = settings.newClient();
                  S3ProgressBar bar = S3ProgressBar.start("retry", json)) {

@@ -108,16 +108,7 @@ final class SyncUploadSupport {
         } catch (SyncConfigException e) {
             throw CliException.usage(e.getMessage());
         }
-        S3Settings settings;
-        try {
-            settings = S3Settings.fromEndpointOrEnvironment(config.endpoint());
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("endpoint: " + e.getMessage());
-        }
-        if (config.region() != null) {
-            settings = settings.withRegion(config.region());
-        }
-        settings = settings.withMaxConnections(Math.max(8, config.workers() * 2 + 4));
+        S3Settings settings = settings(config);
         S3Location target = S3Location.of(config.bucket(), config.prefix());
         try (SyncLedger ledger = open(config.state(), config.workers());
              S3Client s3 = settings.newClient();
@@ -139,6 +130,12 @@ final class SyncUploadSupport {
         } catch (S3IoException e) {
             throw CliException.failed("S3Error", e.getMessage());
         }
+    }
+
+    /** The S3 client settings a sync configuration names: endpoint (or the environment), region, a pool for its workers. */
+    static S3Settings settings(SyncConfig config) {
+        return S3Cli.settings("endpoint", config.endpoint(), config.region())
+                .withMaxConnections(Math.max(8, config.workers() * 2 + 4));
     }
 
     static SyncLedger open(String state, int pool) {
