@@ -1,10 +1,10 @@
 package io.stowage.cli;
 
+import io.stowage.testing.TestVectors;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Runs the command line in-process with captured stdout/stderr. */
@@ -20,17 +20,6 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     static Path vectors() {
-        String prop = System.getProperty("stowage.root");
-        if (prop != null && Files.isDirectory(Path.of(prop, "test-vectors"))) {
-            return Path.of(prop, "test-vectors");
-        }
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve("test-vectors"))) {
-            p = p.getParent();
-        }
-        if (p == null) {
-            throw new IllegalStateException("test-vectors/ not found");
-        }
-        return p.resolve("test-vectors");
+        return TestVectors.root();
     }
 }

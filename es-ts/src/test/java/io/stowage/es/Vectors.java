@@ -1,5 +1,6 @@
 package io.stowage.es;
 
+import io.stowage.testing.TestVectors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,19 +32,7 @@ public final class Vectors {
     }
 
     public static Path root() {
-        String prop = System.getProperty("stowage.root");
-        if (prop != null && Files.isDirectory(Path.of(prop, "test-vectors"))) {
-            return Path.of(prop, "test-vectors", "es-segments");
-        }
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null) {
-            if (Files.isDirectory(p.resolve("test-vectors"))) {
-                return p.resolve("test-vectors").resolve("es-segments");
-            }
-            p = p.getParent();
-        }
-        throw new IllegalStateException("test-vectors/ not found from " + Path.of("").toAbsolutePath()
-                + "; set -Dstowage.root to the repository root");
+        return TestVectors.root().resolve("es-segments");
     }
 
     public static Path segments() {

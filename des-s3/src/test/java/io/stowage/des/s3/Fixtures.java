@@ -2,6 +2,7 @@ package io.stowage.des.s3;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stowage.testing.TestVectors;
 import io.stowage.des.DesWriter;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -25,18 +26,7 @@ final class Fixtures {
     }
 
     static Path vectors() {
-        String prop = System.getProperty("stowage.root");
-        if (prop != null && Files.isDirectory(Path.of(prop, "test-vectors"))) {
-            return Path.of(prop, "test-vectors");
-        }
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null) {
-            if (Files.isDirectory(p.resolve("test-vectors"))) {
-                return p.resolve("test-vectors");
-            }
-            p = p.getParent();
-        }
-        throw new IllegalStateException("test-vectors/ not found above " + Path.of("").toAbsolutePath());
+        return TestVectors.root();
     }
 
     static JsonNode manifest() {
