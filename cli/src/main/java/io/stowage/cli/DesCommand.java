@@ -249,22 +249,12 @@ final class DesCommand implements Runnable {
             DesWriteResult res;
             try (DesWriter w = pack.apply(DesWriter.builder(out)).build();
                  Progress progress = Progress.start("pack", totalBytes, "MiB", 1 << 20, json)) {
-                // small files are read ahead in parallel, in batches so the progress bar moves
-                int readers = Math.max(2, Runtime.getRuntime().availableProcessors());
-                Map<String, Path> batch = new LinkedHashMap<>();
-                long batchBytes = 0;
+                // small files are read ahead in parallel while the archive is written
+                Map<String, Path> named = new LinkedHashMap<>();
                 for (Input in : files) {
-                    batch.put(in.name(), in.path());
-                    batchBytes += in.size();
-                    if (batch.size() == 4096) {
-                        w.addFiles(batch, null, readers);
-                        progress.step(batchBytes);
-                        batch.clear();
-                        batchBytes = 0;
-                    }
+                    named.put(in.name(), in.path());
                 }
-                w.addFiles(batch, null, readers);
-                progress.step(batchBytes);
+                w.addFiles(named, null, Math.max(2, Runtime.getRuntime().availableProcessors()), progress::step);
                 res = w.finish();
             }
             double s = (System.nanoTime() - t0) / 1e9;

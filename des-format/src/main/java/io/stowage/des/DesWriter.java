@@ -270,6 +270,15 @@ public final class DesWriter implements AutoCloseable {
      */
     public DesWriter addFiles(Map<String, Path> files, java.util.function.Function<String, Map<String, ?>> metaFor,
                               int readers) {
+        return addFiles(files, metaFor, readers, null);
+    }
+
+    /**
+     * {@link #addFiles(Map, java.util.function.Function, int)}, calling {@code onAdded} with each entry's size once it
+     * is in the archive (for progress; called on the caller's thread).
+     */
+    public DesWriter addFiles(Map<String, Path> files, java.util.function.Function<String, Map<String, ?>> metaFor,
+                              int readers, java.util.function.LongConsumer onAdded) {
         if (readers < 1) {
             throw new IllegalArgumentException("readers " + readers + " must be at least 1");
         }
@@ -305,10 +314,14 @@ public final class DesWriter implements AutoCloseable {
                     throw de;
                 }
                 Map<String, ?> meta = metaFor == null ? null : metaFor.apply(e.getKey());
+                long before = dataBytes + externalBytes;
                 if (data == null) {
                     add(e.getKey(), e.getValue(), meta);
                 } else {
                     add(e.getKey(), data, meta);
+                }
+                if (onAdded != null) {
+                    onAdded.accept(dataBytes + externalBytes - before);
                 }
             }
         } finally {
