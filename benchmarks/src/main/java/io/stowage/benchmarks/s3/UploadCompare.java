@@ -21,14 +21,19 @@ import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryDownload;
 import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryUpload;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -47,12 +52,55 @@ public final class UploadCompare {
     private UploadCompare() {
     }
 
-    record Result(String tool, String what, double seconds, long files, long bytes) {
+    /**
+     * One timed run. {@code serverCpu}: CPU seconds of S3Proxy's threads (this JVM) during the run; {@code clientCpu}:
+     * the rest of this JVM (the Java tools, their GC and JIT) or rclone's own CPU (its process).
+     */
+    record Result(String tool, String what, double seconds, long files, long bytes, double serverCpu,
+                  double clientCpu) {
         String line(Result base) {
-            return String.format(Locale.ROOT, "%-9s %-9s %8.2f s %9.0f files/s %8.1f MB/s%s", what, tool, seconds,
-                    files / seconds, bytes / seconds / 1e6,
+            return String.format(Locale.ROOT, "%-9s %-9s %8.2f s %9.0f files/s %8.1f MB/s   cpu: server %6.2f s "
+                            + "client %6.2f s (%.2f + %.2f ms/file)%s", what, tool, seconds, files / seconds,
+                    bytes / seconds / 1e6, serverCpu, clientCpu, serverCpu * 1e3 / files, clientCpu * 1e3 / files,
                     base == null || base == this ? "" : String.format(Locale.ROOT, "   stowage/%s = %.2fx",
                             tool, seconds / base.seconds));
+        }
+    }
+
+    /** CPU time of this JVM, split into S3Proxy's threads and everything else, plus rclone's children. */
+    static final class Cpu {
+        static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        static final AtomicLong CHILD_NANOS = new AtomicLong();
+        final Map<Long, Long> server = new HashMap<>();
+        final long process;
+        final long child;
+        final long t0 = System.nanoTime();
+
+        Cpu() {
+            for (ThreadInfo ti : THREADS.dumpAllThreads(false, false)) {
+                if (ti.getThreadName().startsWith("S3Proxy")) {
+                    server.put(ti.getThreadId(), Math.max(0, THREADS.getThreadCpuTime(ti.getThreadId())));
+                }
+            }
+            process = OS.getProcessCpuTime();
+            child = CHILD_NANOS.get();
+        }
+
+        Result result(String tool, String what, long files, long bytes) {
+            double secs = (System.nanoTime() - t0) / 1e9;
+            long serverNanos = 0;
+            for (ThreadInfo ti : THREADS.dumpAllThreads(false, false)) {
+                if (ti.getThreadName().startsWith("S3Proxy")) {
+                    long now = THREADS.getThreadCpuTime(ti.getThreadId());
+                    serverNanos += Math.max(0, now - server.getOrDefault(ti.getThreadId(), 0L));
+                }
+            }
+            long proc = OS.getProcessCpuTime() - process;
+            long childNanos = CHILD_NANOS.get() - child;
+            double client = tool.equals("rclone") ? childNanos / 1e9 : (proc - serverNanos) / 1e9;
+            return new Result(tool, what, secs, files, bytes, serverNanos / 1e9, client);
         }
     }
 
@@ -67,7 +115,22 @@ public final class UploadCompare {
         long bytes = (long) files * size;
         System.out.printf(Locale.ROOT, "tree: %d files x %d bytes = %.1f MB, %d workers, %d round(s)%n", files, size,
                 bytes / 1e6, workers, rounds);
-        boolean rclone = onPath("rclone");
+        List<String> tools = List.of(System.getProperty("compare.tools", "stowage,tm,rclone").split(","));
+        boolean rclone = tools.contains("rclone") && onPath("rclone");
+        List<String> order = new ArrayList<>();
+        for (String t : List.of("stowage", "tm", "rclone")) {
+            if (tools.contains(t) && (!t.equals("rclone") || rclone)) {
+                order.add(t);
+            }
+        }
+        boolean skipCheck = !Boolean.getBoolean("compare.noSkip");
+        // warm-up: every tool uploads and downloads a smaller tree of the same file size first, untimed, so no tool
+        // pays the JIT warm-up of the server (same JVM) or of the SDK for the others
+        int warmFiles = Integer.getInteger("compare.warmFiles", Math.max(2, Math.min(files, files / 5)));
+        Path warm = work.resolve("warm");
+        if (warmFiles > 0) {
+            generate(warm, warmFiles, size);
+        }
         List<Result> results = new ArrayList<>();
         try (EmbeddedS3 server = EmbeddedS3.builder().directory(work.resolve("store")).bucket("cmp").start();
              S3Client s3 = server.settings().withMaxConnections(2 * workers + 8).newClient();
@@ -88,88 +151,72 @@ public final class UploadCompare {
                      .build();
              S3TransferManager tmGet = S3TransferManager.builder().s3Client(asyncGet).build()) {
             System.out.println("server: EmbeddedS3 (S3Proxy 4.1, filesystem) in this JVM at " + server.endpoint());
+            Tools t = new Tools(server, s3, tm, tmGet, workers);
+            if (warmFiles > 0) {
+                long w0 = System.nanoTime();
+                for (String tool : order) {
+                    t.upload(tool, warm, "warm/" + tool);
+                    Path d = work.resolve("warm-down-" + tool);
+                    t.download(tool, "warm/" + tool, d);
+                    deleteTree(d);
+                }
+                System.out.printf(Locale.ROOT, "warm-up: every tool uploaded and downloaded %d files (%.1f s, "
+                        + "untimed)%n", warmFiles, secs(w0));
+            }
             for (int round = 1; round <= rounds; round++) {
                 String r = "r" + round;
-                // uploads, each to its own prefix
-                long t0 = System.nanoTime();
-                TransferReport up;
-                try (ParallelUploader u = ParallelUploader.builder(s3).options(UploadOptions.defaults()
-                        .withWorkers(workers)).skipPolicy(SkipPolicy.never()).build()) {
-                    up = u.upload(src, S3Location.parse("s3://cmp/" + r + "/stowage"));
+                // uploads, each to its own prefix; the order rotates per round
+                List<String> rot = new ArrayList<>(order);
+                java.util.Collections.rotate(rot, -(round - 1));
+                for (String tool : rot) {
+                    Cpu cpu = new Cpu();
+                    t.upload(tool, src, r + "/" + tool);
+                    results.add(cpu.result(tool, "upload", files, bytes));
                 }
-                check(up.transferred() == files && up.failed() == 0, "stowage upload " + up);
-                results.add(new Result("stowage", "upload", secs(t0), files, bytes));
-
-                t0 = System.nanoTime();
-                CompletedDirectoryUpload tmUp = tm.uploadDirectory(b -> b.source(src).bucket("cmp")
-                        .s3Prefix(r + "/tm")).completionFuture().join();
-                check(tmUp.failedTransfers().isEmpty(), "TM upload failed: " + tmUp.failedTransfers().size()
-                        + (tmUp.failedTransfers().isEmpty() ? "" : ", first: "
-                        + tmUp.failedTransfers().get(0).exception()));
-                results.add(new Result("tm", "upload", secs(t0), files, bytes));
-
-                if (rclone) {
-                    t0 = System.nanoTime();
-                    rclone(server, workers, "copy", src.toString(), "stowage:cmp/" + r + "/rclone");
-                    results.add(new Result("rclone", "upload", secs(t0), files, bytes));
-                }
-                for (String tool : rclone ? List.of("stowage", "tm", "rclone") : List.of("stowage", "tm")) {
+                for (String tool : order) {
                     long n = count(s3, "cmp", r + "/" + tool + "/");
                     check(n == files, tool + " stored " + n + " of " + files);
                 }
-
-                // downloads of the same prefix
-                Path d1 = work.resolve(r + "-down-stowage");
-                t0 = System.nanoTime();
-                TransferReport down;
-                try (ParallelDownloader d = ParallelDownloader.builder(s3).options(DownloadOptions.defaults()
-                        .withWorkers(workers)).build()) {
-                    down = d.download(S3Location.parse("s3://cmp/" + r + "/stowage"), d1);
-                }
-                check(down.transferred() == files && down.failed() == 0, "stowage download " + down);
-                results.add(new Result("stowage", "download", secs(t0), files, bytes));
-
-                Path d2 = work.resolve(r + "-down-tm");
-                t0 = System.nanoTime();
-                CompletedDirectoryDownload tmDown = tmGet.downloadDirectory(b -> b.destination(d2).bucket("cmp")
-                        .listObjectsV2RequestTransformer(l -> l.prefix(r + "/stowage/"))).completionFuture().join();
-                check(tmDown.failedTransfers().isEmpty(), "TM download failed: " + tmDown.failedTransfers().size()
-                        + (tmDown.failedTransfers().isEmpty() ? "" : ", first: "
-                        + tmDown.failedTransfers().get(0).exception()));
-                results.add(new Result("tm", "download", secs(t0), files, bytes));
-
-                if (rclone) {
-                    Path d3 = work.resolve(r + "-down-rclone");
-                    t0 = System.nanoTime();
-                    rclone(server, workers, "copy", "stowage:cmp/" + r + "/stowage", d3.toString());
-                    results.add(new Result("rclone", "download", secs(t0), files, bytes));
-                }
-                for (Path d : List.of(d1, d2)) {
+                // downloads of the same prefix (stowage's upload, or the first tool's)
+                String from = r + "/" + order.get(0);
+                for (String tool : rot) {
+                    Path d = work.resolve(r + "-down-" + tool);
+                    Cpu cpu = new Cpu();
+                    t.download(tool, from, d);
+                    results.add(cpu.result(tool, "download", files, bytes));
+                    long n;
+                    try (Stream<Path> st = Files.walk(d)) {
+                        n = st.filter(Files::isRegularFile).count();
+                    }
+                    check(n == files, tool + " downloaded " + n + " of " + files);
                     deleteTree(d);
                 }
-                deleteTree(work.resolve(r + "-down-rclone"));
-
+                if (!skipCheck) {
+                    continue;
+                }
                 // the skip check: everything is there already
-                t0 = System.nanoTime();
-                TransferReport skip;
-                try (ParallelUploader u = ParallelUploader.builder(s3).options(UploadOptions.defaults()
-                        .withWorkers(workers)).build()) {
-                    skip = u.upload(src, S3Location.parse("s3://cmp/" + r + "/stowage"));
+                if (tools.contains("stowage")) {
+                    Cpu cpu = new Cpu();
+                    TransferReport skip;
+                    try (ParallelUploader u = ParallelUploader.builder(s3).options(UploadOptions.defaults()
+                            .withWorkers(workers)).build()) {
+                        skip = u.upload(src, S3Location.parse("s3://cmp/" + r + "/stowage"));
+                    }
+                    check(skip.skipped() == files && skip.transferred() == 0, "skip " + skip);
+                    results.add(cpu.result("stowage", "skip", files, 0));
+                    System.out.printf(Locale.ROOT, "stowage skip check: %d listing requests, no other request%n",
+                            skip.listRequests());
                 }
-                check(skip.skipped() == files && skip.transferred() == 0, "skip " + skip);
-                results.add(new Result("stowage", "skip", secs(t0), files, 0));
-                System.out.printf(Locale.ROOT, "stowage skip check: %d listing requests, no other request%n",
-                        skip.listRequests());
                 if (rclone) {
-                    t0 = System.nanoTime();
+                    Cpu cpu = new Cpu();
                     rclone(server, workers, "copy", "--size-only", src.toString(), "stowage:cmp/" + r + "/rclone");
-                    results.add(new Result("rclone", "skip", secs(t0), files, 0));
+                    results.add(cpu.result("rclone", "skip", files, 0));
                 }
-                t0 = System.nanoTime();
-                long listed = count(s3, "cmp", r + "/stowage/");
+                long t0 = System.nanoTime();
+                long listed = count(s3, "cmp", from + "/");
                 double listing = secs(t0);
-                System.out.printf(Locale.ROOT, "bare listing of the prefix (%d keys, %d pages): %.2f s = the "
-                        + "server's share of the skip check%n", listed, (listed + 999) / 1000, listing);
+                System.out.printf(Locale.ROOT, "bare flat listing of the prefix (%d keys, %d pages, one thread): "
+                        + "%.2f s%n", listed, (listed + 999) / 1000, listing);
             }
         } finally {
             deleteTree(work);
@@ -186,6 +233,53 @@ public final class UploadCompare {
         }
         System.out.println("(ratio = other tool's time / stowage's time: above 1 means stowage is faster; best of "
                 + rounds + " round(s); client and server share this machine's cores)");
+    }
+
+    /** Each tool's upload and download, so the warm-up and the timed runs do exactly the same thing. */
+    private record Tools(EmbeddedS3 server, S3Client s3, S3TransferManager tm, S3TransferManager tmGet, int workers) {
+        void upload(String tool, Path src, String prefix) throws Exception {
+            switch (tool) {
+                case "stowage" -> {
+                    TransferReport up;
+                    try (ParallelUploader u = ParallelUploader.builder(s3).options(UploadOptions.defaults()
+                            .withWorkers(workers)).skipPolicy(SkipPolicy.never()).build()) {
+                        up = u.upload(src, S3Location.parse("s3://cmp/" + prefix));
+                    }
+                    check(up.failed() == 0, "stowage upload " + up);
+                }
+                case "tm" -> {
+                    CompletedDirectoryUpload tmUp = tm.uploadDirectory(b -> b.source(src).bucket("cmp")
+                            .s3Prefix(prefix)).completionFuture().join();
+                    check(tmUp.failedTransfers().isEmpty(), "TM upload failed: " + tmUp.failedTransfers().size()
+                            + (tmUp.failedTransfers().isEmpty() ? "" : ", first: "
+                            + tmUp.failedTransfers().get(0).exception()));
+                }
+                case "rclone" -> rclone(server, workers, "copy", src.toString(), "stowage:cmp/" + prefix);
+                default -> throw new IllegalArgumentException(tool);
+            }
+        }
+
+        void download(String tool, String prefix, Path dst) throws Exception {
+            switch (tool) {
+                case "stowage" -> {
+                    TransferReport down;
+                    try (ParallelDownloader d = ParallelDownloader.builder(s3).options(DownloadOptions.defaults()
+                            .withWorkers(workers)).build()) {
+                        down = d.download(S3Location.parse("s3://cmp/" + prefix), dst);
+                    }
+                    check(down.failed() == 0, "stowage download " + down);
+                }
+                case "tm" -> {
+                    CompletedDirectoryDownload tmDown = tmGet.downloadDirectory(b -> b.destination(dst).bucket("cmp")
+                            .listObjectsV2RequestTransformer(l -> l.prefix(prefix + "/"))).completionFuture().join();
+                    check(tmDown.failedTransfers().isEmpty(), "TM download failed: "
+                            + tmDown.failedTransfers().size() + (tmDown.failedTransfers().isEmpty() ? ""
+                            : ", first: " + tmDown.failedTransfers().get(0).exception()));
+                }
+                case "rclone" -> rclone(server, workers, "copy", "stowage:cmp/" + prefix, dst.toString());
+                default -> throw new IllegalArgumentException(tool);
+            }
+        }
     }
 
     private static Result best(List<Result> rs, String tool, String what) {
@@ -216,7 +310,8 @@ public final class UploadCompare {
     }
 
     private static void rclone(EmbeddedS3 server, int workers, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("rclone"));
+        // through bash, whose `times` prints the CPU rclone used (children's user and system time) on the last line
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "rclone \"$@\"; rc=$?; times; exit $rc", "rclone"));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--transfers", String.valueOf(workers), "--checkers", String.valueOf(workers)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -233,6 +328,14 @@ public final class UploadCompare {
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IllegalStateException("rclone " + String.join(" ", args) + " failed: " + out);
+        }
+        String[] lines = out.strip().split("\n");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s\\s+(\\d+)m([\\d.]+)s")
+                .matcher(lines[lines.length - 1]);
+        if (m.find()) {
+            double cpu = Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                    + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
+            Cpu.CHILD_NANOS.addAndGet((long) (cpu * 1e9));
         }
     }
 

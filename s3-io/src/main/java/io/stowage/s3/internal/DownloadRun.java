@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -77,6 +78,8 @@ public final class DownloadRun {
     private final ExecutorService workers;
     private final ExecutorService parts;
     private final ScheduledExecutorService timer;
+    /** The lean data path for S3-compatible endpoints, or null: the SDK client sends everything. */
+    private final DirectS3 direct;
 
     public DownloadRun(S3Client s3, DownloadOptions opts, TransferListener listener, S3Location source, Path root,
                        Cancellation cancellation) {
@@ -91,6 +94,7 @@ public final class DownloadRun {
         this.workers = Executors.newFixedThreadPool(opts.workers(), UploadRun.threads("stowage-download"));
         this.parts = Executors.newFixedThreadPool(opts.workers(), UploadRun.threads("stowage-download-part"));
         this.timer = Executors.newSingleThreadScheduledExecutor(UploadRun.threads("stowage-download-timer"));
+        this.direct = DirectS3.forClient(s3, opts.workers() * 2).orElse(null);
     }
 
     /** Downloads every object under the prefix: folder by folder (delimiter listings) or in flat pages. */
@@ -200,6 +204,9 @@ public final class DownloadRun {
             }
             progress.cancel(false);
             timer.shutdownNow();
+            if (direct != null) {
+                direct.close();
+            }
         }
         safe(() -> listener.onProgress(tracker.snapshot()));
         return new TransferReport(transferred.get(), skipped.get(), failed.get(), bytesTransferred.get(),
@@ -353,7 +360,7 @@ public final class DownloadRun {
         boolean moved = false;
         try {
             Retrier.Result<String> r;
-            GetObjectResponse[] head = new GetObjectResponse[1];
+            Head[] head = new Head[1];
             if (o.size() >= opts.rangedThreshold()) {
                 r = ranged(o, temp, head);
             } else {
@@ -380,9 +387,55 @@ public final class DownloadRun {
         }
     }
 
-    private static void setMtime(Path temp, GetObjectResponse resp, RemoteObject o) {
+    /** What a GET answered besides the bytes. */
+    private record Head(Long contentLength, String eTag, String mtimeMetadata, Instant lastModified) {}
+
+    /** An open GET: its headers and its body, from the direct path or the SDK. */
+    private record Opened(Head head, InputStream body) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            body.close();
+        }
+    }
+
+    private Opened get(String key, String range, String ifMatch) {
+        if (direct != null) {
+            DirectS3.Got got = direct.get(source.bucket(), key, range, ifMatch);
+            return new Opened(new Head(got.contentLength() < 0 ? null : got.contentLength(), got.eTag(),
+                    got.mtimeMetadata(), got.lastModified()), new NetworkStream(got.body()));
+        }
+        ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(source.bucket()).key(key).range(range)
+                .ifMatch(ifMatch));
+        GetObjectResponse r = in.response();
+        return new Opened(new Head(r.contentLength(), r.eTag(),
+                r.metadata() == null ? null : r.metadata().get(UploadRun.MTIME_METADATA), r.lastModified()), in);
+    }
+
+    /** A response body whose read failures are network failures (retried), as the SDK reports them. */
+    private static final class NetworkStream extends java.io.FilterInputStream {
+        NetworkStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                throw software.amazon.awssdk.core.exception.SdkClientException.create("reading the object failed: "
+                        + e, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    private static void setMtime(Path temp, Head resp, RemoteObject o) {
         Instant t = null;
-        String m = resp == null || resp.metadata() == null ? null : resp.metadata().get(UploadRun.MTIME_METADATA);
+        String m = resp == null ? null : resp.mtimeMetadata();
         if (m != null) {
             try {
                 t = Instant.parse(m);
@@ -412,15 +465,16 @@ public final class DownloadRun {
     }
 
     /** GET the whole object into temp, hashing as it streams; verify size and MD5. */
-    private String whole(RemoteObject o, Path temp, GetObjectResponse[] head) throws Exception {
+    private String whole(RemoteObject o, Path temp, Head[] head) throws Exception {
         MessageDigest md = Md5s.newDigest();
         long written = 0;
         String eTag;
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(source.bucket()).key(o.key()));
+        try (Opened got = get(o.key(), null, null);
              FileChannel ch = openTemp(temp)) {
-            head[0] = in.response();
-            eTag = Md5s.unquote(in.response().eTag());
-            byte[] buf = new byte[64 * 1024];
+            head[0] = got.head();
+            eTag = Md5s.unquote(got.head().eTag());
+            InputStream in = got.body();
+            byte[] buf = BUFFERS.get();
             int n;
             while ((n = in.read(buf)) >= 0) {
                 if (cancellation.isCancelled()) {
@@ -464,10 +518,13 @@ public final class DownloadRun {
     }
 
     /** Parallel ranged GETs (If-Match the listed ETag, so a replaced object fails instead of mixing versions). */
-    private Retrier.Result<String> ranged(RemoteObject o, Path temp, GetObjectResponse[] head) throws Exception {
+    private Retrier.Result<String> ranged(RemoteObject o, Path temp, Head[] head) throws Exception {
         long size = o.size();
         long part = opts.partSize();
         int n = (int) ((size + part - 1) / part);
+        // when the ranges are the object's multipart parts, each range's MD5 is its part's: verified as it streams
+        boolean partMd5s = o.multipartCount() == n && multipartPartSize(o) == part;
+        byte[][] md5s = partMd5s ? new byte[n][] : null;
         AtomicInteger attempts = new AtomicInteger(1);
         List<Future<?>> futures = new ArrayList<>(n);
         try (FileChannel ch = openTemp(temp)) {
@@ -475,15 +532,17 @@ public final class DownloadRun {
                 long off = i * part;
                 long len = Math.min(part, size - off);
                 boolean first = i == 0;
+                int index = i;
                 futures.add(parts.submit(() -> {
                     Retrier.Result<Void> r = retrier.run(() -> {
-                        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(source.bucket())
-                                .key(o.key()).range("bytes=" + off + "-" + (off + len - 1))
-                                .ifMatch(o.eTag() == null ? null : "\"" + o.eTag() + "\""))) {
+                        try (Opened got = get(o.key(), "bytes=" + off + "-" + (off + len - 1),
+                                o.eTag() == null ? null : "\"" + o.eTag() + "\"")) {
                             if (first) {
-                                head[0] = in.response();
+                                head[0] = got.head();
                             }
-                            byte[] buf = new byte[64 * 1024];
+                            InputStream in = got.body();
+                            MessageDigest md = partMd5s ? Md5s.newDigest() : null;
+                            byte[] buf = BUFFERS.get();
                             long pos = off;
                             int k;
                             while ((k = in.read(buf)) >= 0) {
@@ -493,6 +552,9 @@ public final class DownloadRun {
                                 if (pos + k > off + len) {
                                     throw new ChecksumMismatchException("range of " + o.key() + " returned more than "
                                             + len + " bytes");
+                                }
+                                if (md != null) {
+                                    md.update(buf, 0, k);
                                 }
                                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, k);
                                 while (bb.hasRemaining()) {
@@ -506,6 +568,9 @@ public final class DownloadRun {
                             if (pos != off + len) {
                                 throw new ChecksumMismatchException("range " + off + "-" + (off + len - 1) + " of "
                                         + o.key() + " returned " + (pos - off) + " bytes");
+                            }
+                            if (md != null) {
+                                md5s[index] = md.digest();
                             }
                         }
                         return null;
@@ -533,8 +598,29 @@ public final class DownloadRun {
             }
             throw e;
         }
-        verifyRanged(o, temp);
+        if (partMd5s) {
+            String etag = Md5s.multipartETag(md5s);
+            if (!etag.equalsIgnoreCase(o.eTag())) {
+                LOG.debug("{}: multipart ETag not reproducible with {} byte parts (another uploader's part size); "
+                        + "size verified only", o.key(), part);
+            }
+        } else {
+            verifyRanged(o, temp);
+        }
         return new Retrier.Result<>(o.eTag(), attempts.get());
+    }
+
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
+
+    /** The part size a multipart ETag's part count makes evident (size / parts rounded up to whole MiB), or 0. */
+    private static long multipartPartSize(RemoteObject o) {
+        int parts = o.multipartCount();
+        if (parts <= 0) {
+            return 0;
+        }
+        long mib = 1L << 20;
+        long guess = ((o.size() + parts - 1) / parts + mib - 1) / mib * mib;
+        return (o.size() + guess - 1) / guess == parts ? guess : 0;
     }
 
     /** After ranges: a single-part ETag is the file's MD5; a multipart one is checked when its part size is evident. */
@@ -546,10 +632,8 @@ public final class DownloadRun {
                         + " differs from its ETag " + o.eTag());
             }
         } else if (o.multipartCount() > 0) {
-            int parts = o.multipartCount();
-            long mib = 1L << 20;
-            long guess = ((o.size() + parts - 1) / parts + mib - 1) / mib * mib;
-            if ((o.size() + guess - 1) / guess == parts) {
+            long guess = multipartPartSize(o);
+            if (guess > 0) {
                 String etag = Md5s.multipartETag(temp, o.size(), guess);
                 if (!etag.equalsIgnoreCase(o.eTag())) {
                     LOG.debug("{}: multipart ETag not reproducible with {} byte parts (another uploader's part size); "

@@ -15,8 +15,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,6 +75,8 @@ public final class UploadRun {
     private final ExecutorService workers;
     private final ExecutorService parts;
     private final ScheduledExecutorService timer;
+    /** The lean data path for S3-compatible endpoints, or null: the SDK client sends everything. */
+    private final DirectS3 direct;
 
     public UploadRun(S3Client s3, UploadOptions opts, SkipPolicy policy, TransferListener listener, S3Location target,
                      Cancellation cancellation) {
@@ -91,6 +91,7 @@ public final class UploadRun {
         this.workers = Executors.newFixedThreadPool(opts.workers(), threads("stowage-upload"));
         this.parts = Executors.newFixedThreadPool(opts.workers(), threads("stowage-upload-part"));
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("stowage-upload-timer"));
+        this.direct = DirectS3.forClient(s3, opts.workers() * 2).orElse(null);
     }
 
     static ThreadFactory threads(String name) {
@@ -195,6 +196,9 @@ public final class UploadRun {
             abortOpenMultipart();
             progress.cancel(false);
             timer.shutdownNow();
+            if (direct != null) {
+                direct.close();
+            }
         }
         safe(() -> listener.onProgress(tracker.snapshot()));
         return new TransferReport(transferred.get(), skipped.get(), failed.get(), bytesTransferred.get(),
@@ -386,24 +390,74 @@ public final class UploadRun {
             throws Exception {
         byte[] md5;
         RequestBody body;
+        byte[] bytes = null;
         if (size <= IN_MEMORY_LIMIT) {
-            byte[] bytes = readExactly(file.path(), size);
+            bytes = readExactly(file.path(), size);
             md5 = Md5s.newDigest().digest(bytes);
-            body = RequestBody.fromBytes(bytes);
+            body = direct != null ? null : RequestBody.fromBytes(bytes);
         } else {
             md5 = localMd5(file.path(), 0, size);
-            body = RequestBody.fromContentProvider(() -> open(file.path(), 0, size), size, contentType);
+            body = direct != null ? null
+                    : RequestBody.fromContentProvider(() -> open(file.path(), 0, size), size, contentType);
         }
         checkUnchanged(file.path(), size, m0);
-        PutObjectResponse resp = s3.putObject(b -> b.bucket(target.bucket()).key(file.key()).contentLength(size)
-                .contentMD5(Md5s.base64(md5)).contentType(contentType).metadata(meta), body);
-        String eTag = Md5s.unquote(resp.eTag());
+        String rawETag;
+        if (direct != null) {
+            byte[] inMemory = bytes;
+            DirectS3.Body b = inMemory != null ? out -> out.write(inMemory)
+                    : out -> copyRange(file.path(), 0, size, out);
+            try {
+                rawETag = direct.putObject(target.bucket(), file.key(), size, Md5s.base64(md5), contentType, meta, b);
+            } catch (DirectS3.BodyReadException e) {
+                throw local(e);
+            }
+        } else {
+            rawETag = s3.putObject(b -> b.bucket(target.bucket()).key(file.key()).contentLength(size)
+                    .contentMD5(Md5s.base64(md5)).contentType(contentType).metadata(meta), body).eTag();
+        }
+        String eTag = Md5s.unquote(rawETag);
         String expected = Md5s.hex(md5);
         if (Md5s.isPlainMd5(eTag) && !eTag.equalsIgnoreCase(expected)) {
             throw new ChecksumMismatchException("the store's ETag " + eTag + " differs from the local MD5 "
                     + expected + " of " + file.relativePath());
         }
         return eTag;
+    }
+
+    private static final ThreadLocal<byte[]> COPY_BUFFERS = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
+
+    /** Writes exactly {@code length} bytes of the file from {@code offset}; read errors as BodyReadException. */
+    private static void copyRange(Path p, long offset, long length, java.io.OutputStream out) throws IOException {
+        byte[] buf = COPY_BUFFERS.get();
+        RangeInputStream opened;
+        try {
+            opened = new RangeInputStream(p, offset, length);
+        } catch (IOException e) {
+            throw new DirectS3.BodyReadException(e);
+        }
+        try (RangeInputStream in = opened) {
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf, 0, buf.length);
+                } catch (IOException e) {
+                    throw new DirectS3.BodyReadException(e);
+                }
+                if (n < 0) {
+                    return;
+                }
+                out.write(buf, 0, n);
+            }
+        }
+    }
+
+    /** The local cause of a failed request body: a changed file (tried again later) or a local read failure. */
+    private static Exception local(DirectS3.BodyReadException e) {
+        IOException c = e.getCause();
+        if (c instanceof ChangedDuringTransferException changed) {
+            return changed;
+        }
+        return new LocalFileException(describeLocal(c), c);
     }
 
     private static InputStream open(Path p, long offset, long length) {
@@ -459,17 +513,31 @@ public final class UploadRun {
                 futures.add(parts.submit(() -> {
                     Retrier.Result<String> pr = retrier.run(() -> {
                         byte[] md5 = localMd5(file.path(), off, len);
-                        UploadPartResponse resp = s3.uploadPart(b -> b.bucket(target.bucket()).key(file.key())
-                                        .uploadId(uploadId).partNumber(partNumber).contentLength(len)
-                                        .contentMD5(Md5s.base64(md5)),
-                                RequestBody.fromContentProvider(() -> open(file.path(), off, len), len, contentType));
-                        String eTag = Md5s.unquote(resp.eTag());
+                        String rawETag;
+                        if (direct != null) {
+                            try {
+                                rawETag = direct.uploadPart(target.bucket(), file.key(), uploadId, partNumber, len,
+                                        Md5s.base64(md5), out -> copyRange(file.path(), off, len, out));
+                            } catch (DirectS3.BodyReadException e) {
+                                throw local(e);
+                            }
+                        } else {
+                            rawETag = s3.uploadPart(b -> b.bucket(target.bucket()).key(file.key())
+                                            .uploadId(uploadId).partNumber(partNumber).contentLength(len)
+                                            .contentMD5(Md5s.base64(md5)),
+                                    RequestBody.fromContentProvider(() -> open(file.path(), off, len), len,
+                                            contentType)).eTag();
+                        }
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new CancelledException();   // as the SDK does after an interrupted request
+                        }
+                        String eTag = Md5s.unquote(rawETag);
                         if (Md5s.isPlainMd5(eTag) && !eTag.equalsIgnoreCase(Md5s.hex(md5))) {
                             throw new ChecksumMismatchException("part " + partNumber + " ETag " + eTag
                                     + " differs from the local MD5 " + Md5s.hex(md5));
                         }
                         md5s[partNumber - 1] = md5;
-                        return resp.eTag();
+                        return rawETag;
                     });
                     eTags[partNumber - 1] = pr.value();
                     attempts.addAndGet(pr.attempts() - 1);
