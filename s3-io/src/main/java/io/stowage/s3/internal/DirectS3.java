@@ -1,5 +1,6 @@
 package io.stowage.s3.internal;
 
+import io.stowage.s3.RemoteObject;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -33,7 +34,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -217,6 +220,152 @@ public final class DirectS3 implements AutoCloseable {
                 lastModified, r.body());
     }
 
+    /** One ListObjectsV2 page: the objects, the common prefixes (with a delimiter) and the next token or null. */
+    public record Listing(List<RemoteObject> objects, List<String> prefixes, String nextToken) {}
+
+    /**
+     * One ListObjectsV2 page ({@code encoding-type=url}, as the SDK asks, so any key survives the XML), parsed here:
+     * the SDK's XML unmarshalling cost more client CPU than the listing request itself.
+     */
+    public Listing list(String bucket, String prefix, String delimiter, String token, int maxKeys) {
+        TreeMap<String, String> q = new TreeMap<>();
+        q.put("list-type", "2");
+        q.put("encoding-type", "url");
+        q.put("max-keys", String.valueOf(maxKeys));
+        q.put("prefix", prefix);
+        if (delimiter != null) {
+            q.put("delimiter", delimiter);
+        }
+        if (token != null) {
+            q.put("continuation-token", token);
+        }
+        StringBuilder query = new StringBuilder();
+        for (Map.Entry<String, String> e : q.entrySet()) {
+            if (query.length() > 0) {
+                query.append('&');
+            }
+            query.append(encode(e.getKey(), false)).append('=').append(encode(e.getValue(), false));
+        }
+        String xml;
+        try (Response r = execute("GET", bucket, null, query.toString(), new TreeMap<>(), null, 0)) {
+            xml = r.text();
+        } catch (BodyReadException e) {
+            throw new IllegalStateException("a GET has no body", e);
+        }
+        return parseListing(xml);
+    }
+
+    static Listing parseListing(String xml) {
+        List<RemoteObject> objects = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
+        // keys are URL-encoded only when the store says so (as the SDK decides); a store that ignores the parameter
+        // sends them plain, and decoding those would turn a '+' into a space
+        String encoding = element(xml, "EncodingType", 0, xml.length());
+        boolean url = encoding != null && encoding.trim().equalsIgnoreCase("url");
+        int i = 0;
+        while ((i = xml.indexOf("<Contents>", i)) >= 0) {
+            int end = xml.indexOf("</Contents>", i);
+            if (end < 0) {
+                throw SdkClientException.create("a truncated listing: <Contents> without its end");
+            }
+            String key = unescape(element(xml, "Key", i, end));
+            key = url ? urlDecode(key) : key;
+            String size = element(xml, "Size", i, end);
+            String eTag = element(xml, "ETag", i, end);
+            String lm = element(xml, "LastModified", i, end);
+            Instant modified = null;
+            if (lm != null) {
+                try {
+                    modified = Instant.parse(lm.trim());
+                } catch (DateTimeParseException e) {
+                    modified = null;
+                }
+            }
+            if (key == null) {
+                throw SdkClientException.create("a listing entry without a <Key>");
+            }
+            objects.add(new RemoteObject(key, size == null ? -1 : Long.parseLong(size.trim()),
+                    Md5s.unquote(unescape(eTag)), modified));
+            i = end;
+        }
+        i = 0;
+        while ((i = xml.indexOf("<CommonPrefixes>", i)) >= 0) {
+            int end = xml.indexOf("</CommonPrefixes>", i);
+            if (end < 0) {
+                throw SdkClientException.create("a truncated listing: <CommonPrefixes> without its end");
+            }
+            String p = element(xml, "Prefix", i, end);
+            if (p != null) {
+                prefixes.add(url ? urlDecode(unescape(p)) : unescape(p));
+            }
+            i = end;
+        }
+        String truncated = element(xml, "IsTruncated", 0, xml.length());
+        String next = null;
+        if (truncated != null && truncated.trim().equals("true")) {
+            next = unescape(element(xml, "NextContinuationToken", 0, xml.length()));
+            if (next == null) {
+                throw SdkClientException.create("a truncated listing without a NextContinuationToken");
+            }
+        }
+        return new Listing(objects, prefixes, next);
+    }
+
+    private static String element(String xml, String name, int from, int to) {
+        String open = "<" + name + ">";
+        int a = xml.indexOf(open, from);
+        if (a < 0 || a >= to) {
+            return null;
+        }
+        int b = xml.indexOf("</" + name + ">", a);
+        if (b < 0 || b > to) {
+            return null;
+        }
+        return xml.substring(a + open.length(), b);
+    }
+
+    /** XML character references and the five predefined entities. */
+    static String unescape(String s) {
+        if (s == null || s.indexOf('&') < 0) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int semi;
+            if (c != '&' || (semi = s.indexOf(';', i)) < 0) {
+                sb.append(c);
+                continue;
+            }
+            String ent = s.substring(i + 1, semi);
+            switch (ent) {
+                case "amp" -> sb.append('&');
+                case "lt" -> sb.append('<');
+                case "gt" -> sb.append('>');
+                case "quot" -> sb.append('"');
+                case "apos" -> sb.append('\'');
+                default -> {
+                    if (ent.startsWith("#x") || ent.startsWith("#X")) {
+                        sb.appendCodePoint(Integer.parseInt(ent.substring(2), 16));
+                    } else if (ent.startsWith("#")) {
+                        sb.appendCodePoint(Integer.parseInt(ent.substring(1)));
+                    } else {
+                        sb.append('&').append(ent).append(';');
+                    }
+                }
+            }
+            i = semi;
+        }
+        return sb.toString();
+    }
+
+    private static String urlDecode(String s) {
+        if (s == null || (s.indexOf('%') < 0 && s.indexOf('+') < 0)) {
+            return s;
+        }
+        return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -230,7 +379,7 @@ public final class DirectS3 implements AutoCloseable {
 
     private Response execute(String method, String bucket, String key, String query, Map<String, String> headers,
                              Body body, long length) throws BodyReadException {
-        String path = basePath + "/" + encode(bucket, false) + "/" + encode(key, true);
+        String path = basePath + "/" + encode(bucket, false) + (key == null ? "" : "/" + encode(key, true));
         Map<String, String> h = new TreeMap<>(headers);
         h.put("host", hostHeader);
         h.put("x-amz-content-sha256", UNSIGNED_PAYLOAD);
@@ -512,6 +661,14 @@ public final class DirectS3 implements AutoCloseable {
 
         InputStream body() {
             return body;
+        }
+
+        String text() {
+            try (InputStream in = body) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw SdkClientException.create("reading the answer failed: " + e, e);
+            }
         }
 
         void drain() {

@@ -78,6 +78,7 @@ public final class DownloadRun {
     private final ExecutorService workers;
     private final ExecutorService parts;
     private final ScheduledExecutorService timer;
+    private final java.util.Set<Path> madeFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The lean data path for S3-compatible endpoints, or null: the SDK client sends everything. */
     private final DirectS3 direct;
 
@@ -109,18 +110,11 @@ public final class DownloadRun {
                 String token = null;
                 do {
                     cancellation.check();
-                    ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(source.bucket())
-                            .prefix(prefix).maxKeys(1000);
-                    if (byFolder) {
-                        req.delimiter("/");
-                    }
-                    if (token != null) {
-                        req.continuationToken(token);
-                    }
-                    ListObjectsV2Response resp;
+                    String t = token;
+                    DirectS3.Listing resp;
                     try {
-                        resp = retrier.run(() -> cancellation.interruptible(() -> s3.listObjectsV2(req.build())))
-                                .value();
+                        resp = retrier.run(() -> cancellation.interruptible(() -> RemoteIndex.list(s3, direct,
+                                source.bucket(), prefix, byFolder ? "/" : null, t))).value();
                     } catch (CancelledException e) {
                         throw e;
                     } catch (Exception e) {
@@ -128,13 +122,11 @@ public final class DownloadRun {
                                 + Retrier.describe(e), e);
                     }
                     listRequests.incrementAndGet();
-                    for (S3Object o : resp.contents()) {
-                        offer(RemoteIndex.toRemote(o));
+                    for (RemoteObject o : resp.objects()) {
+                        offer(o);
                     }
-                    for (software.amazon.awssdk.services.s3.model.CommonPrefix cp : resp.commonPrefixes()) {
-                        subfolders.add(cp.prefix());
-                    }
-                    token = resp.isTruncated() != null && resp.isTruncated() ? resp.nextContinuationToken() : null;
+                    subfolders.addAll(resp.prefixes());
+                    token = resp.nextToken();
                 } while (token != null);
                 for (int i = subfolders.size() - 1; i >= 0; i--) {
                     pending.push(subfolders.get(i));   // depth first, in key order
@@ -260,7 +252,8 @@ public final class DownloadRun {
             return;
         }
         try {
-            if (alreadyThere(o, target)) {
+            BasicFileAttributes existing = attributesOrNull(target);
+            if (alreadyThere(o, target, existing)) {
                 skipped.incrementAndGet();
                 bytesSkipped.addAndGet(o.size());
                 tracker.accounted(o.size());
@@ -269,7 +262,7 @@ public final class DownloadRun {
                         o.eTag(), "already present (" + opts.skip() + ")")));
                 return;
             }
-            Retrier.Result<String> r = download(o, rel, target);
+            Retrier.Result<String> r = download(o, rel, target, existing);
             transferred.incrementAndGet();
             bytesTransferred.addAndGet(o.size());
             tracker.fileDone(false);
@@ -285,17 +278,18 @@ public final class DownloadRun {
         }
     }
 
-    private boolean alreadyThere(RemoteObject o, Path target) throws LocalFileException {
-        if (opts.skip() == DownloadOptions.Skip.NEVER) {
-            return false;
-        }
-        BasicFileAttributes a;
+    /** The target's attributes (not following links), or null when there is nothing there (or it is unreadable). */
+    private static BasicFileAttributes attributesOrNull(Path target) {
         try {
-            a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return false;
+            return Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            return false;   // unreadable here: the download will say what is wrong
+            return null;   // missing, or unreadable here: the download will say what is wrong
+        }
+    }
+
+    private boolean alreadyThere(RemoteObject o, Path target, BasicFileAttributes a) throws LocalFileException {
+        if (opts.skip() == DownloadOptions.Skip.NEVER || a == null) {
+            return false;
         }
         if (!a.isRegularFile() || a.size() != o.size()) {
             return false;
@@ -326,9 +320,13 @@ public final class DownloadRun {
         }
     }
 
-    private static void createFolders(Path dir) throws LocalFileException {
+    private void createFolders(Path dir) throws LocalFileException {
+        if (madeFolders.contains(dir)) {
+            return;   // one mkdir per folder and run, not one per file
+        }
         try {
             Files.createDirectories(dir);
+            madeFolders.add(dir);
         } catch (IOException e) {
             Path p = dir;
             while (p != null && !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -341,13 +339,14 @@ public final class DownloadRun {
         }
     }
 
-    private Retrier.Result<String> download(RemoteObject o, String rel, Path target) throws Exception {
+    private Retrier.Result<String> download(RemoteObject o, String rel, Path target, BasicFileAttributes existing)
+            throws Exception {
         Path dir = target.getParent();
         createFolders(dir);
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (existing != null && existing.isDirectory()) {
             throw new LocalFileException("cannot write " + target + ": a folder is in the way", null);
         }
-        if (!opts.overwrite() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (!opts.overwrite() && existing != null) {
             throw new LocalFileException(target + " exists and differs from the object (" + o.size()
                     + " bytes); left alone, overwriting is off (--force overwrites)", null);
         }

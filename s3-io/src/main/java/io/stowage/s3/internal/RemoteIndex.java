@@ -7,7 +7,11 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,6 +28,7 @@ public final class RemoteIndex {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RemoteIndex.class);
 
     private final S3Client s3;
+    private final DirectS3 direct;
     private final S3Location location;
     private final AtomicLong listRequests;
     private final Retrier retrier;
@@ -41,9 +46,10 @@ public final class RemoteIndex {
 
     private record Folder(String prefix, Map<String, RemoteObject> objects) {}
 
-    public RemoteIndex(S3Client s3, S3Location location, AtomicLong listRequests, Retrier retrier,
+    public RemoteIndex(S3Client s3, DirectS3 direct, S3Location location, AtomicLong listRequests, Retrier retrier,
                        Cancellation cancellation, boolean sortedQueries, boolean byFolder) {
         this.s3 = s3;
+        this.direct = direct;
         this.cancellation = cancellation;
         this.byFolder = byFolder && sortedQueries;
         this.location = location;
@@ -112,32 +118,25 @@ public final class RemoteIndex {
         Map<String, RemoteObject> objects = new HashMap<>();
         String token = null;
         do {
-            ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(location.bucket())
-                    .prefix(dir).delimiter("/").maxKeys(1000);
-            if (token != null) {
-                req.continuationToken(token);
-            }
-            ListObjectsV2Response resp = retrier.run(() -> cancellation.interruptible(
-                    () -> s3.listObjectsV2(req.build()))).value();
+            String t = token;
+            DirectS3.Listing resp = retrier.run(() -> cancellation.interruptible(
+                    () -> list(s3, direct, location.bucket(), dir, "/", t))).value();
             listRequests.incrementAndGet();
-            for (S3Object o : resp.contents()) {
-                objects.put(o.key(), toRemote(o));
+            for (RemoteObject o : resp.objects()) {
+                objects.put(o.key(), o);
             }
-            token = resp.isTruncated() != null && resp.isTruncated() ? resp.nextContinuationToken() : null;
+            token = resp.nextToken();
         } while (token != null);
         return objects;
     }
 
     private void fetchPage() throws Exception {
         started = true;
-        ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(location.bucket())
-                .prefix(location.prefix()).maxKeys(1000);
-        if (continuation != null) {
-            req.continuationToken(continuation);
-        }
-        ListObjectsV2Response resp = retrier.run(() -> cancellation.interruptible(() -> s3.listObjectsV2(req.build()))).value();
+        String t = continuation;
+        DirectS3.Listing resp = retrier.run(() -> cancellation.interruptible(
+                () -> list(s3, direct, location.bucket(), location.prefix(), null, t))).value();
         listRequests.incrementAndGet();
-        for (S3Object o : resp.contents()) {
+        for (RemoteObject o : resp.objects()) {
             if (lastRemote != null && Utf8Order.compare(o.key(), lastRemote) <= 0) {
                 LOG.warn("the store listed '{}' after '{}' (not in S3 order); loading the whole listing of {}",
                         o.key(), lastRemote, location);
@@ -145,9 +144,9 @@ public final class RemoteIndex {
                 return;
             }
             lastRemote = o.key();
-            page.addLast(toRemote(o));
+            page.addLast(o);
         }
-        continuation = resp.isTruncated() != null && resp.isTruncated() ? resp.nextContinuationToken() : null;
+        continuation = resp.nextToken();
         exhausted = continuation == null;
     }
 
@@ -157,19 +156,42 @@ public final class RemoteIndex {
         page.clear();
         String token = null;
         do {
-            ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(location.bucket())
-                    .prefix(location.prefix()).maxKeys(1000);
-            if (token != null) {
-                req.continuationToken(token);
-            }
-            ListObjectsV2Response resp = retrier.run(() -> cancellation.interruptible(() -> s3.listObjectsV2(req.build()))).value();
+            String t = token;
+            DirectS3.Listing resp = retrier.run(() -> cancellation.interruptible(
+                    () -> list(s3, direct, location.bucket(), location.prefix(), null, t))).value();
             listRequests.incrementAndGet();
-            for (S3Object o : resp.contents()) {
-                map.put(o.key(), toRemote(o));
+            for (RemoteObject o : resp.objects()) {
+                map.put(o.key(), o);
             }
-            token = resp.isTruncated() != null && resp.isTruncated() ? resp.nextContinuationToken() : null;
+            token = resp.nextToken();
         } while (token != null);
         exhausted = true;
+    }
+
+    /** One listing page of up to 1,000 keys, through the direct path when there is one, else the SDK. */
+    public static DirectS3.Listing list(S3Client s3, DirectS3 direct, String bucket, String prefix, String delimiter,
+                                        String token) {
+        if (direct != null) {
+            return direct.list(bucket, prefix, delimiter, token, 1000);
+        }
+        ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).maxKeys(1000);
+        if (delimiter != null) {
+            req.delimiter(delimiter);
+        }
+        if (token != null) {
+            req.continuationToken(token);
+        }
+        ListObjectsV2Response resp = s3.listObjectsV2(req.build());
+        List<RemoteObject> objects = new ArrayList<>(resp.contents().size());
+        for (S3Object o : resp.contents()) {
+            objects.add(toRemote(o));
+        }
+        List<String> prefixes = new ArrayList<>();
+        for (CommonPrefix cp : resp.commonPrefixes()) {
+            prefixes.add(cp.prefix());
+        }
+        return new DirectS3.Listing(objects, prefixes,
+                resp.isTruncated() != null && resp.isTruncated() ? resp.nextContinuationToken() : null);
     }
 
     public static RemoteObject toRemote(S3Object o) {

@@ -147,7 +147,7 @@ public final class UploadRun {
         Future<?> progress = timer.scheduleAtFixedRate(() -> safe(() -> listener.onProgress(tracker.snapshot())),
                 opts.progressInterval().toMillis(), opts.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
         RemoteIndex index = policy.needsListing()
-                ? new RemoteIndex(s3, target, listRequests, retrier, cancellation, sorted,
+                ? new RemoteIndex(s3, direct, target, listRequests, retrier, cancellation, sorted,
                         opts.listing() == UploadOptions.Listing.BY_FOLDER) : null;
         try {
             source.produce(new DirectoryScanner.Sink() {
