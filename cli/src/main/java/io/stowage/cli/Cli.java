@@ -8,8 +8,31 @@ import java.io.PrintWriter;
 final class Cli {
     private Cli() {}
 
+    /** The whole command tree. */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command tree for running {@code args}: when the first argument names a subcommand, only that one is
+     * registered (start-up time), otherwise all of them (top-level help, errors, {@code help CMD}).
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new StowageCommand());
+        Class<?> only = null;
+        if (args.length > 0) {
+            for (Class<?> c : StowageCommand.SUBCOMMANDS) {
+                if (c != CommandLine.HelpCommand.class
+                        && c.getAnnotation(CommandLine.Command.class).name().equals(args[0])) {
+                    only = c;
+                }
+            }
+        }
+        for (Class<?> c : StowageCommand.SUBCOMMANDS) {
+            if (only == null || c == only) {
+                cl.addSubcommand(c);
+            }
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Cli::handleExecutionException);
         cl.setParameterExceptionHandler(Cli::handleParameterException);

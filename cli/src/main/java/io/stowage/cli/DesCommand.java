@@ -24,10 +24,7 @@ import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
-import java.nio.file.FileVisitResult;
 import java.nio.file.LinkOption;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -240,21 +237,21 @@ final class DesCommand implements Runnable {
             if (Files.exists(out) && !pack.force) {
                 throw CliException.usage(out + " already exists; choose another name or add --force");
             }
-            List<Input> files = collect(inputs);
-            long totalBytes = 0;
-            for (Input i : files) {
-                totalBytes += i.size();
+            for (Path input : inputs) {
+                if (!Files.exists(input, LinkOption.NOFOLLOW_LINKS)) {
+                    throw CliException.usage("input " + input + " does not exist");
+                }
+                if (!Files.isDirectory(input) && !Files.isRegularFile(input)) {
+                    throw CliException.usage("input " + input + " is not a regular file or folder");
+                }
             }
             long t0 = System.nanoTime();
             DesWriteResult res;
             try (DesWriter w = pack.apply(DesWriter.builder(out)).build();
-                 Progress progress = Progress.start("pack", totalBytes, "MiB", 1 << 20, json)) {
-                // small files are read ahead in parallel while the archive is written
-                Map<String, Path> named = new LinkedHashMap<>();
-                for (Input in : files) {
-                    named.put(in.name(), in.path());
-                }
-                w.addFiles(named, null, Math.max(2, Runtime.getRuntime().availableProcessors()), progress::step);
+                 Progress progress = Progress.start("pack", -1, "MiB", 1 << 20, json);
+                 PackInputs files = new PackInputs(inputs, progress::total)) {
+                // the walk runs in its own thread; small files are read ahead in parallel while the archive is written
+                w.addFiles(files, null, Math.max(2, Runtime.getRuntime().availableProcessors()), progress::step);
                 res = w.finish();
             }
             double s = (System.nanoTime() - t0) / 1e9;
@@ -264,57 +261,6 @@ final class DesCommand implements Runnable {
                 printWriteSummary(out(spec), res, s);
             }
             return ExitCodes.OK;
-        }
-
-        /** One file to pack, with its entry name and the size seen when the inputs were listed. */
-        record Input(String name, Path path, long size) {
-        }
-
-        /** Inputs sorted by entry name; duplicate and unusable names are usage errors naming the paths. */
-        static List<Input> collect(List<Path> inputs) throws IOException {
-            List<Input> all = new ArrayList<>();
-            for (Path input : inputs) {
-                if (!Files.exists(input, LinkOption.NOFOLLOW_LINKS)) {
-                    throw CliException.usage("input " + input + " does not exist");
-                }
-                if (Files.isDirectory(input)) {
-                    // one lstat per file: type and size together (symbolic links are not followed)
-                    Files.walkFileTree(input, new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                            if (attrs.isRegularFile()) {
-                                all.add(input(file, attrs.size()));
-                            }
-                            return FileVisitResult.CONTINUE;
-                        }
-                    });
-                } else if (Files.isRegularFile(input)) {
-                    all.add(input(input, Files.size(input)));
-                } else {
-                    throw CliException.usage("input " + input + " is not a regular file or folder");
-                }
-            }
-            all.sort(java.util.Comparator.comparing(Input::name));
-            for (int i = 1; i < all.size(); i++) {
-                Input a = all.get(i - 1);
-                Input b = all.get(i);
-                if (a.name().equals(b.name())) {
-                    throw CliException.usage("two inputs are both named '" + a.name() + "': " + a.path() + " and "
-                            + b.path() + "; entries are named by file name, so rename one or pack them into"
-                            + " separate archives");
-                }
-            }
-            return all;
-        }
-
-        private static Input input(Path p, long size) {
-            String name = p.getFileName().toString();
-            try {
-                EntryNames.check(name);
-            } catch (DesException e) {
-                throw CliException.usage(p + ": " + e.getMessage());
-            }
-            return new Input(name, p, size);
         }
     }
 

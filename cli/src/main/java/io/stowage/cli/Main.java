@@ -12,6 +12,6 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (used by tests, which must not call {@code System.exit}). */
     public static int run(String... args) {
-        return Cli.commandLine().execute(args);
+        return Cli.commandLine(args).execute(args);
     }
 }

@@ -28,6 +28,13 @@ final class Progress implements AutoCloseable {
         return new Progress(bar);
     }
 
+    /** Sets the total once it is known (for a bar started with an unknown total); any thread. */
+    void total(long total) {
+        if (bar != null) {
+            bar.maxHint(total);
+        }
+    }
+
     void step(long n) {
         if (bar != null) {
             bar.stepBy(n);

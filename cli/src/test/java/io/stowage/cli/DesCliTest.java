@@ -76,6 +76,55 @@ class DesCliTest {
     }
 
     @Test
+    void packWalksInputsInOrderFoldersByNameDepthFirstAndSkipsLinksAndSpecialFiles() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Files.createDirectories(in.resolve("a/deeper"));
+        Files.writeString(in.resolve("a/z.txt"), "z");
+        Files.writeString(in.resolve("a/deeper/m.txt"), "m");
+        Files.writeString(in.resolve("b.txt"), "b");
+        Files.writeString(in.resolve("c.txt"), "c");
+        Files.createSymbolicLink(in.resolve("link"), in.resolve("c.txt"));
+        Files.createSymbolicLink(in.resolve("dirlink"), in.resolve("a"));
+        Process mkfifo = new ProcessBuilder("mkfifo", in.resolve("fifo").toString()).start();
+        assertThat(mkfifo.waitFor()).isZero(); // a reader opening it would block: it must never be opened
+        Path first = tmp.resolve("first.txt");
+        Files.writeString(first, "1");
+        Path out = tmp.resolve("o.des");
+        CliRun pack = CliRun.of("des", "pack", out.toString(), first.toString(), in.toString(), "--json");
+        assertThat(pack.exitCode()).as(pack.err()).isZero();
+        JsonNode ls = JSON.readTree(CliRun.of("des", "ls", out.toString(), "--json").out());
+        java.util.List<String> names = new java.util.ArrayList<>();
+        ls.forEach(e -> names.add(e.get("name").asText()));
+        // a/ sorts before b.txt; inside a/, deeper/ sorts before z.txt
+        assertThat(names).containsExactly("first.txt", "m.txt", "z.txt", "b.txt", "c.txt");
+    }
+
+    @Test
+    void packOfManyFilesKeepsEveryOneInOrder() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("many"));
+        java.util.Random rnd = new java.util.Random(3);
+        java.util.TreeMap<String, byte[]> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < 2500; i++) { // several walk chunks and read-ahead batches
+            byte[] b = new byte[rnd.nextInt(3000)];
+            rnd.nextBytes(b);
+            String name = "f" + i;
+            Files.write(in.resolve(name), b);
+            expected.put(name, b);
+        }
+        Path out = tmp.resolve("many.des");
+        assertThat(CliRun.of("des", "pack", out.toString(), in.toString()).exitCode()).isZero();
+        try (io.stowage.des.DesReader r = io.stowage.des.DesReader.open(out)) {
+            assertThat(r.list()).extracting(io.stowage.des.DesEntry::name).containsExactlyElementsOf(expected.keySet());
+            for (var e : expected.entrySet()) {
+                java.nio.ByteBuffer got = r.read(e.getKey());
+                byte[] a = new byte[got.remaining()];
+                got.get(a);
+                assertThat(a).as(e.getKey()).isEqualTo(e.getValue());
+            }
+        }
+    }
+
+    @Test
     void unpackNeverWritesOutsideTarget() throws Exception {
         // an archive written elsewhere may carry names our writer refuses: build one by patching a name
         Path p = tmp.resolve("evil.des");

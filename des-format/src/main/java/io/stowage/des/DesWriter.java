@@ -254,15 +254,19 @@ public final class DesWriter implements AutoCloseable {
     }
 
     /** Files up to this size are read ahead whole by {@link #addFiles}; larger ones stream in order. */
-    static final int READ_AHEAD_MAX_FILE = 1 << 20;
-    /** How many files {@link #addFiles} reads ahead of the writer (bounds memory to 64 x 1 MiB). */
-    static final int READ_AHEAD_WINDOW = 64;
+    static final int READ_AHEAD_MAX_FILE = 256 << 10;
+    /** Files per read-ahead batch: one hand-over between a reader thread and the writer per batch, not per file. */
+    static final int BATCH_FILES = 32;
+    /** Initial capacity of a pooled batch buffer (grows when a batch holds more). */
+    private static final int BATCH_BUFFER = 1 << 20;
 
     /**
      * Adds many files, in the map's order, reading small files ahead on {@code readers} threads while the archive
      * is written (opening and reading many small files is the cost of packing; this overlaps it with writing).
-     * Files over 1 MiB stream in order as {@link #add(String, Path, Map)} does. The result is identical to adding the
-     * files one by one; a failure stops at the first failing file, like {@code add}.
+     * Readers take consecutive batches of {@value #BATCH_FILES} files, read them back to back into one pooled buffer
+     * and compute their CRC-32C, so the writer only copies bytes and records entries. Files over 256 KiB, and files
+     * that go to the external store, stream in order as {@link #add(String, Path, Map)} does. The result is identical
+     * to adding the files one by one; a failure stops at the first failing file, like {@code add}.
      *
      * @param files   entry name → file
      * @param metaFor user META per entry name (may return {@code null}); {@code null} for none
@@ -279,6 +283,18 @@ public final class DesWriter implements AutoCloseable {
      */
     public DesWriter addFiles(Map<String, Path> files, java.util.function.Function<String, Map<String, ?>> metaFor,
                               int readers, java.util.function.LongConsumer onAdded) {
+        return addFiles(files.entrySet().iterator(), metaFor, readers, onAdded);
+    }
+
+    /**
+     * {@link #addFiles(Map, java.util.function.Function, int, java.util.function.LongConsumer)} over entries (name →
+     * file) that may still be being found, for example by a directory walk running in another thread: the iterator
+     * is advanced on the caller's thread, a few batches ahead of the writing. An exception from the iterator fails
+     * the writer like any other (nothing is committed) and propagates.
+     */
+    public DesWriter addFiles(java.util.Iterator<? extends Map.Entry<String, Path>> files,
+                              java.util.function.Function<String, Map<String, ?>> metaFor, int readers,
+                              java.util.function.LongConsumer onAdded) {
         if (readers < 1) {
             throw new IllegalArgumentException("readers " + readers + " must be at least 1");
         }
@@ -288,40 +304,47 @@ public final class DesWriter implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> buffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        long deferAt = externalStore != null ? Math.min(externalThreshold, READ_AHEAD_MAX_FILE + 1L)
+                : READ_AHEAD_MAX_FILE + 1L;
+        boolean crcs = checksums;
         try {
-            java.util.ArrayDeque<java.util.concurrent.Future<ByteBuffer>> window = new java.util.ArrayDeque<>();
-            java.util.Iterator<Map.Entry<String, Path>> submit = files.entrySet().iterator();
-            java.util.Iterator<Map.Entry<String, Path>> consume = files.entrySet().iterator();
-            while (consume.hasNext()) {
-                while (submit.hasNext() && window.size() < READ_AHEAD_WINDOW) {
-                    Path p = submit.next().getValue();
-                    window.add(pool.submit(() -> readSmall(p)));
-                }
-                Map.Entry<String, Path> e = consume.next();
-                ByteBuffer data;
+            java.util.ArrayDeque<java.util.concurrent.Future<Batch>> window = new java.util.ArrayDeque<>();
+            int maxWindow = 2 * readers + 2;
+            while (true) {
                 try {
-                    data = window.poll().get();
+                    while (window.size() < maxWindow && files.hasNext()) {
+                        List<Map.Entry<String, Path>> part = new ArrayList<>(BATCH_FILES);
+                        while (part.size() < BATCH_FILES && files.hasNext()) {
+                            part.add(files.next());
+                        }
+                        window.add(pool.submit(() -> Batch.read(part, deferAt, crcs, buffers)));
+                    }
+                } catch (RuntimeException e) {
+                    failure = e;
+                    throw e;
+                }
+                java.util.concurrent.Future<Batch> next = window.poll();
+                if (next == null) {
+                    break;
+                }
+                Batch b;
+                try {
+                    b = next.get();
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                     failure = ex;
-                    throw new DesException("interrupted while adding '" + e.getKey() + "'", ex);
+                    throw new DesException("interrupted while adding files to " + sink.describe(), ex);
                 } catch (java.util.concurrent.ExecutionException ex) {
                     Throwable c = ex.getCause();
-                    DesException de = c instanceof IOException io
-                            ? new DesIoException("cannot read " + e.getValue() + " for entry '" + e.getKey() + "'", io)
-                            : new DesException("cannot read " + e.getValue() + ": " + c, c);
-                    failure = de;
-                    throw de;
+                    failure = c;
+                    throw c instanceof RuntimeException re ? re : new DesException("cannot read files: " + c, c);
                 }
-                Map<String, ?> meta = metaFor == null ? null : metaFor.apply(e.getKey());
-                long before = dataBytes + externalBytes;
-                if (data == null) {
-                    add(e.getKey(), e.getValue(), meta);
-                } else {
-                    add(e.getKey(), data, meta);
-                }
-                if (onAdded != null) {
-                    onAdded.accept(dataBytes + externalBytes - before);
+                try {
+                    addBatch(b, metaFor, onAdded);
+                } finally {
+                    b.data.clear();
+                    buffers.add(b.data);
                 }
             }
         } finally {
@@ -330,28 +353,121 @@ public final class DesWriter implements AutoCloseable {
         return this;
     }
 
-    /** The whole file if it is at most 1 MiB (proving its end was reached), else {@code null}: stream it. */
-    private static ByteBuffer readSmall(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size > READ_AHEAD_MAX_FILE) {
-                return null;
+    private void addBatch(Batch b, java.util.function.Function<String, Map<String, ?>> metaFor,
+                          java.util.function.LongConsumer onAdded) {
+        ByteBuffer data = b.data.flip();
+        for (int i = 0; i < b.files.size(); i++) {
+            Map.Entry<String, Path> e = b.files.get(i);
+            String name = e.getKey();
+            if (i == b.failedAt) {
+                DesIoException de = new DesIoException("cannot read " + e.getValue() + " for entry '" + name + "'",
+                        b.failure);
+                failure = de;
+                throw de;
             }
-            // ask for one byte more than the size: getting it means the file grew; for a file a short read is its end
-            ByteBuffer bb = ByteBuffer.allocate((int) size + 1);
-            while (bb.hasRemaining()) {
-                int want = bb.remaining();
-                int n = ch.read(bb);
-                if (n < want) {
+            Map<String, ?> meta = metaFor == null ? null : metaFor.apply(name);
+            long before = dataBytes + externalBytes;
+            if (b.sizes[i] < 0) {
+                add(name, e.getValue(), meta);
+            } else {
+                int size = (int) b.sizes[i];
+                Integer known = b.crcs == null ? null : b.crcs[i];
+                ByteBuffer payload = data.duplicate();
+                payload.limit(payload.position() + size);
+                data.position(payload.limit());
+                addEntry(name, size, meta, new Source() {
+                    @Override
+                    public long copyInto(DesWriter w, CRC32C c) throws IOException {
+                        w.putBytes(payload, null); // the reader computed the checksum
+                        return size;
+                    }
+
+                    @Override
+                    public InputStream stream() {
+                        throw new IllegalStateException("read-ahead entries are never external");
+                    }
+
+                    @Override
+                    public Integer crc32c() {
+                        return known;
+                    }
+                });
+            }
+            if (onAdded != null) {
+                onAdded.accept(dataBytes + externalBytes - before);
+            }
+        }
+    }
+
+    /** Consecutive files read back to back into one buffer by a reader thread. */
+    private static final class Batch {
+        final List<Map.Entry<String, Path>> files;
+        /** Bytes read per file, or -1: stream it on the writer's thread (big, or external). */
+        final long[] sizes;
+        final int[] crcs;
+        ByteBuffer data;
+        int failedAt = -1;
+        IOException failure;
+
+        private Batch(List<Map.Entry<String, Path>> files, boolean crcs) {
+            this.files = files;
+            this.sizes = new long[files.size()];
+            this.crcs = crcs ? new int[files.size()] : null;
+        }
+
+        static Batch read(List<Map.Entry<String, Path>> files, long deferAt, boolean checksums,
+                          java.util.Queue<ByteBuffer> buffers) {
+            Batch b = new Batch(files, checksums);
+            ByteBuffer buf = buffers.poll();
+            b.data = buf != null ? buf : ByteBuffer.allocateDirect(BATCH_BUFFER);
+            CRC32C crc = checksums ? new CRC32C() : null;
+            for (int i = 0; i < files.size(); i++) {
+                Path p = files.get(i).getValue();
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                    long size = ch.size();
+                    if (size >= deferAt) {
+                        b.sizes[i] = -1;
+                        continue;
+                    }
+                    // room for one byte more than the size: getting it means the file grew
+                    if (b.data.remaining() < size + 1) {
+                        ByteBuffer bigger = ByteBuffer.allocateDirect(
+                                (int) Math.max(2L * b.data.capacity(), b.data.position() + size + 1));
+                        b.data.flip();
+                        bigger.put(b.data);
+                        b.data = bigger;
+                    }
+                    int start = b.data.position();
+                    ByteBuffer view = b.data.duplicate();
+                    view.limit(start + (int) size + 1);
+                    while (view.hasRemaining()) {
+                        int want = view.remaining();
+                        int n = ch.read(view);
+                        if (n < want) {
+                            break; // a short read from a file is its end
+                        }
+                    }
+                    int got = view.position() - start;
+                    if (got != size) {
+                        throw new IOException(p + " has " + (got > size ? "more than " + size : got)
+                                + " bytes but " + size + " when it was opened: it changed during packing; pack it"
+                                + " again once it is complete");
+                    }
+                    if (crc != null) {
+                        crc.reset();
+                        view.flip().position(start);
+                        crc.update(view);
+                        b.crcs[i] = (int) crc.getValue();
+                    }
+                    b.data.position(start + (int) size);
+                    b.sizes[i] = size;
+                } catch (IOException e) {
+                    b.failedAt = i;
+                    b.failure = e;
                     break;
                 }
             }
-            if (bb.position() != size) {
-                throw new IOException(p + " has " + (bb.position() > size ? "more than " + size : bb.position())
-                        + " bytes but " + size + " when it was opened: it changed during packing; pack it again"
-                        + " once it is complete");
-            }
-            return bb.flip();
+            return b;
         }
     }
 
@@ -359,19 +475,22 @@ public final class DesWriter implements AutoCloseable {
         long copyInto(DesWriter w, CRC32C crc) throws IOException;
 
         InputStream stream() throws IOException;
+
+        /** The payload's CRC-32C when the source computed it already (then {@link #copyInto} skips it). */
+        default Integer crc32c() {
+            return null;
+        }
     }
 
     private DesWriter addEntry(String name, long size, Map<String, ?> userMeta, Source source) {
         checkOpen();
         EntryNames.check(name);
-        if (!allowDuplicateNames && names.contains(name)) {
+        if (!names.add(name) && !allowDuplicateNames) {
             throw new DesNameException(name, "entry name '" + name + "' was already added to " + sink.describe()
                     + "; names must be unique within an archive");
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (userMeta != null) {
-            m.putAll(userMeta);
-        }
+        boolean plainMeta = userMeta == null || userMeta.isEmpty();
+        Map<String, Object> m = plainMeta ? null : new LinkedHashMap<>(userMeta);
         try {
             boolean external = externalStore != null && size >= externalThreshold;
             long dataOffset;
@@ -380,8 +499,11 @@ public final class DesWriter implements AutoCloseable {
             if (c != null) {
                 c.reset();
             }
-            m.put("size", size);
             if (external) {
+                if (m == null) {
+                    m = new LinkedHashMap<>();
+                }
+                m.put("size", size);
                 String key = (externalPrefix.isEmpty() ? "" : externalPrefix + "/") + "_bigFiles/" + name;
                 storedExternalKeys.add(key);
                 CountingCrcStream s = new CountingCrcStream(source.stream(), c);
@@ -405,10 +527,23 @@ public final class DesWriter implements AutoCloseable {
                 }
                 dataBytes += size;
             }
+            String crcHex = null;
             if (c != null) {
-                m.put("crc32c", hex8((int) c.getValue()));
+                Integer known = source.crc32c();
+                crcHex = hex8(known != null ? known : (int) c.getValue());
             }
-            byte[] metaBytes = MetaJson.encode(m);
+            byte[] metaBytes;
+            if (m == null) {
+                metaBytes = plainMeta(size, crcHex);
+            } else {
+                if (!external) {
+                    m.put("size", size);
+                }
+                if (crcHex != null) {
+                    m.put("crc32c", crcHex);
+                }
+                metaBytes = MetaJson.encode(m);
+            }
             if (metaBytes.length > DesIndex.MAX_META_BYTES) {
                 throw new DesException("META of entry '" + name + "' is " + metaBytes.length
                         + " bytes, over the limit of " + DesIndex.MAX_META_BYTES + "; store less metadata");
@@ -421,7 +556,6 @@ public final class DesWriter implements AutoCloseable {
                     .putLong(metaOffsetRel) // made absolute in finish()
                     .putLong(metaBytes.length).putInt(flags);
             index.write(rec.array());
-            names.add(name);
             count++;
             return this;
         } catch (IOException e) {
@@ -434,6 +568,32 @@ public final class DesWriter implements AutoCloseable {
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] META_SIZE = "{\"size\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] META_CRC = ",\"crc32c\":\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * META of an entry without user metadata, stored inside: the bytes {@link MetaJson#encode} gives for
+     * {@code {"size": size[, "crc32c": crc]}}, without building a map (the per-entry hot path of packing).
+     */
+    static byte[] plainMeta(long size, String crcHex) {
+        byte[] digits = Long.toString(size).getBytes(StandardCharsets.US_ASCII);
+        int n = META_SIZE.length + digits.length + (crcHex == null ? 0 : META_CRC.length + 9) + 1;
+        byte[] out = new byte[n];
+        System.arraycopy(META_SIZE, 0, out, 0, META_SIZE.length);
+        int p = META_SIZE.length;
+        System.arraycopy(digits, 0, out, p, digits.length);
+        p += digits.length;
+        if (crcHex != null) {
+            System.arraycopy(META_CRC, 0, out, p, META_CRC.length);
+            p += META_CRC.length;
+            for (int i = 0; i < 8; i++) {
+                out[p++] = (byte) crcHex.charAt(i);
+            }
+            out[p++] = '"';
+        }
+        out[p] = '}';
+        return out;
+    }
 
     /** 8 lower-case hex digits (String.format is measurably slow on the per-entry path). */
     static String hex8(int v) {

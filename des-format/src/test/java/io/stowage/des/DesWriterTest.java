@@ -198,29 +198,103 @@ class DesWriterTest {
         }
     }
 
-    @Test
-    void addFilesReadsAheadButWritesTheSameArchiveAsAddingOneByOne() throws Exception {
+    /** Ways of writing the same files: checksums on/off, user META or none, an external store or none. */
+    static Stream<org.junit.jupiter.params.provider.Arguments> addFilesModes() {
+        return Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(true, true, false),
+                org.junit.jupiter.params.provider.Arguments.of(true, false, false),
+                org.junit.jupiter.params.provider.Arguments.of(false, false, false),
+                org.junit.jupiter.params.provider.Arguments.of(false, true, true),
+                org.junit.jupiter.params.provider.Arguments.of(true, false, true));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "checksums={0} meta={1} external={2}")
+    @org.junit.jupiter.params.provider.MethodSource("addFilesModes")
+    void addFilesReadsAheadButWritesTheSameArchiveAsAddingOneByOne(boolean checksums, boolean withMeta,
+                                                                   boolean external) throws Exception {
         Path in = Files.createDirectories(tmp.resolve("in"));
         Random rnd = new Random(5);
         Map<String, Path> files = new java.util.LinkedHashMap<>();
         for (int i = 0; i < 300; i++) {
-            byte[] b = new byte[i == 7 ? 2_000_000 : rnd.nextInt(9000)]; // one file above the read-ahead limit
+            int size = switch (i) {
+                case 7 -> 2_000_000; // streams (above the read-ahead limit)
+                case 40 -> 262_144; // exactly the read-ahead limit: read ahead
+                case 41 -> 262_145; // one byte more: streams
+                case 70, 71 -> 0; // empty files
+                case 100, 101, 102 -> 150_000; // external when a store is set (threshold below)
+                default -> rnd.nextInt(9000);
+            };
+            byte[] b = new byte[size];
             rnd.nextBytes(b);
             Path f = in.resolve("f" + i);
             Files.write(f, b);
             files.put("f" + i, f);
         }
-        Path one = tmp.resolve("one.des");
-        Path many = tmp.resolve("many.des");
-        try (DesWriter w = DesWriter.builder(one).build()) {
-            files.forEach((n, f) -> w.add(n, f, Map.of("n", n)));
+        java.util.function.Function<String, Map<String, ?>> meta = withMeta ? n -> Map.of("n", n) : null;
+        java.util.function.Function<String, DesWriter.Builder> builder = name -> {
+            DesWriter.Builder bld = DesWriter.builder(tmp.resolve(name + ".des")).checksums(checksums);
+            if (external) {
+                bld.externalThreshold(100_000).externalStore(ExternalStore.directory(tmp.resolve(name + "-ext")),
+                        "day");
+            }
+            return bld;
+        };
+        try (DesWriter w = builder.apply("one").build()) {
+            files.forEach((n, f) -> w.add(n, f, meta == null ? null : meta.apply(n)));
             w.finish();
         }
-        try (DesWriter w = DesWriter.builder(many).build()) {
-            w.addFiles(files, n -> Map.of("n", n), 3);
+        java.util.List<Long> added = new java.util.ArrayList<>();
+        try (DesWriter w = builder.apply("many").build()) {
+            w.addFiles(files, meta, 3, added::add);
             w.finish();
         }
-        assertThat(Files.readAllBytes(many)).isEqualTo(Files.readAllBytes(one));
+        assertThat(Files.readAllBytes(tmp.resolve("many.des"))).isEqualTo(Files.readAllBytes(tmp.resolve("one.des")));
+        assertThat(added).hasSize(files.size());
+        assertThat(added.stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(files.values().stream().mapToLong(f -> f.toFile().length()).sum());
+        if (external) {
+            assertThat(Files.readAllBytes(tmp.resolve("many-ext/day/_bigFiles/f101")))
+                    .isEqualTo(Files.readAllBytes(files.get("f101")));
+        }
+        try (DesReader r = DesReader.open(tmp.resolve("many.des"),
+                DesReadOptions.defaults().withExternalStore(ExternalStore.directory(tmp.resolve("many-ext"))))) {
+            for (String n : java.util.List.of("f0", "f7", "f40", "f41", "f70", "f101", "f299")) {
+                assertThat(DesWriterTest.bytes(r.read(n))).as(n).isEqualTo(Files.readAllBytes(files.get(n)));
+            }
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
+    }
+
+    @Test
+    void addFilesFromAnIteratorThatFailsCommitsNothing() throws Exception {
+        Files.writeString(tmp.resolve("a"), "a");
+        java.util.Iterator<Map.Entry<String, Path>> it = new java.util.Iterator<>() {
+            int n;
+
+            @Override
+            public boolean hasNext() {
+                if (n == 40) {
+                    throw new IllegalStateException("walk failed");
+                }
+                return true;
+            }
+
+            @Override
+            public Map.Entry<String, Path> next() {
+                return Map.entry("e" + n++, tmp.resolve("a"));
+            }
+        };
+        Path out = tmp.resolve("x.des");
+        try (DesWriter w = DesWriter.builder(out).build()) {
+            assertThatThrownBy(() -> w.addFiles(it, null, 2, null)).hasMessage("walk failed");
+            assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class).hasMessageContaining("failed");
+        }
+        assertThat(out).doesNotExist();
     }
 
     @Test

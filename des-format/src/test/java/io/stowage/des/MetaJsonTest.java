@@ -20,6 +20,18 @@ class MetaJsonTest {
         return new String(MetaJson.encode(m), StandardCharsets.US_ASCII);
     }
 
+    @Property
+    void theWritersShortcutForPlainMetaGivesTheEncodersBytes(@ForAll @net.jqwik.api.constraints.LongRange(min = 0)
+                                                             long size, @ForAll int crc, @ForAll boolean withCrc) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("size", size);
+        String hex = String.format("%08x", crc);
+        if (withCrc) {
+            m.put("crc32c", hex);
+        }
+        assertThat(DesWriter.plainMeta(size, withCrc ? hex : null)).isEqualTo(MetaJson.encode(m));
+    }
+
     @Test
     void encodesLikePython() {
         Map<String, Object> m = new LinkedHashMap<>();
