@@ -216,6 +216,7 @@ final class DesCommand implements Runnable {
     @Command(name = "pack", mixinStandardHelpOptions = true,
             description = {"Pack files and folders into a new archive.",
                 "Files are named by their file name; folders add their files recursively, also by file name.",
+                "Order: inputs as given; inside a folder, files and subfolders by name, depth first.",
                 "Two inputs with the same name are an error naming both paths. Symbolic links are not followed."},
             footer = {"", "Examples:", "  stowage des pack day.des ./photos notes.txt",
                 "  stowage des pack day.des ./cams --big-threshold 100MiB --external-dir ./bucket"

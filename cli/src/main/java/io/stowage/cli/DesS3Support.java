@@ -138,6 +138,11 @@ final class DesS3Support {
         }
 
         @Override
+        public InputStream openStream(DesEntry entry) {
+            return r.openStream(entry);
+        }
+
+        @Override
         public long transferTo(String name, WritableByteChannel target) {
             return r.transferTo(name, target);
         }

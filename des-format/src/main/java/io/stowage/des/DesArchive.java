@@ -64,6 +64,15 @@ public interface DesArchive extends Closeable {
     /** Streams the payload; a checksum mismatch is thrown before the stream reports its end. */
     InputStream openStream(String name);
 
+    /**
+     * Streams the payload of one index record, as listed by {@link #list()}: for archives that hold a name more than
+     * once, where {@link #openStream(String)} opens the last record of that name ({@link #verify()} reads every
+     * record this way).
+     *
+     * @throws IllegalArgumentException when {@code entry} is not a record of this archive's index
+     */
+    InputStream openStream(DesEntry entry);
+
     /** Writes the payload to {@code target} and returns the byte count; checksum verified before returning. */
     long transferTo(String name, WritableByteChannel target);
 
@@ -74,8 +83,9 @@ public interface DesArchive extends Closeable {
     Map<String, ByteBuffer> readAll(Collection<String> names);
 
     /**
-     * Reads every entry to its end, checking lengths, external objects and checksums (when present). Structural
-     * damage is already refused when the archive is opened; this finds damaged payloads and missing externals.
+     * Reads every index record to its end (each record of a duplicated name too), checking lengths, external objects
+     * and checksums (when present). Structural damage is already refused when the archive is opened; this finds
+     * damaged payloads and missing externals.
      */
     default DesVerifyReport verify() {
         List<DesVerifyReport.Problem> problems = new java.util.ArrayList<>();
@@ -86,7 +96,7 @@ public interface DesArchive extends Closeable {
             if (e.hasCrc32c()) {
                 checksummed++;
             }
-            try (InputStream in = openStream(e.name())) {
+            try (InputStream in = openStream(e)) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     bytes += n;

@@ -257,6 +257,23 @@ public final class DesIndex {
     }
 
     /** The entry of that name (the last record of a duplicated name), or {@code null}. */
+    /**
+     * This index's record for an entry taken from {@link #entries()} (of this index, or of an earlier read of the same
+     * archive): the same position, name, offset, size and flags; otherwise {@link IllegalArgumentException}.
+     */
+    public DesEntry record(DesEntry e) {
+        int p = e.indexPosition();
+        if (p >= 0 && p < entries.size()) {
+            DesEntry r = entries.get(p);
+            if (r == e || (r.name().equals(e.name()) && r.dataOffset() == e.dataOffset() && r.size() == e.size()
+                    && r.flags() == e.flags())) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException(archive + ": entry '" + e.name() + "' (record " + p + ") is not a record"
+                + " of this archive's index; take entries from list() of the same archive");
+    }
+
     public DesEntry find(String name) {
         return byName.get(name);
     }

@@ -199,7 +199,7 @@ public final class DesReader implements DesArchive {
         }
         int n = (int) size;
         if (e.isExternal()) {
-            try (InputStream in = openStream(e)) {
+            try (InputStream in = openRecord(e)) {
                 int got = in.readNBytes(dst, offset, n);
                 if (got != n || in.read() != -1) { // the read past the end runs the verifying stream's final check
                     throw new DesCorruptException(name, "external", -1, "external object of '" + e.name()
@@ -238,10 +238,19 @@ public final class DesReader implements DesArchive {
 
     @Override
     public InputStream openStream(String entryName) {
-        return openStream(readable(entryName));
+        return openRecord(readable(entryName));
     }
 
-    private InputStream openStream(DesEntry e) {
+    @Override
+    public InputStream openStream(DesEntry entry) {
+        DesEntry e = index.record(entry);
+        if (!e.isSupported()) {
+            throw new DesUnsupportedException(name, e.name(), e.flags());
+        }
+        return openRecord(e);
+    }
+
+    private InputStream openRecord(DesEntry e) {
         if (e.isExternal()) {
             ExternalStore store = options.externalStore();
             String key = options.externalKeyOf(e);
@@ -296,7 +305,7 @@ public final class DesReader implements DesArchive {
         DesEntry e = readable(entryName);
         byte[] buf = new byte[(int) Math.min(Math.max(e.size(), 1), 1 << 20)];
         long total = 0;
-        try (InputStream in = openStream(e)) {
+        try (InputStream in = openRecord(e)) {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);

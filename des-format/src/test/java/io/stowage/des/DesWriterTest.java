@@ -130,6 +130,41 @@ class DesWriterTest {
     }
 
     @Test
+    void everyRecordOfADuplicatedNameCanBeOpenedAndIsVerified() throws Exception {
+        Path out = tmp.resolve("dup.des");
+        try (DesWriter w = DesWriter.builder(out).allowDuplicateNames(true).build()) {
+            w.add("a", "first".getBytes(), null);
+            w.add("a", "second".getBytes(), null);
+            w.finish();
+        }
+        try (DesReader r = DesReader.open(out)) {
+            assertThat(r.openStream(r.list().get(0)).readAllBytes()).isEqualTo("first".getBytes());
+            assertThat(r.openStream(r.list().get(1)).readAllBytes()).isEqualTo("second".getBytes());
+            assertThat(r.verify().ok()).isTrue();
+        }
+        byte[] b = Files.readAllBytes(out);
+        b[DesFooter.HEADER_SIZE] ^= 0x20; // inside the first record's payload, which reading by name never reaches
+        Files.write(out, b);
+        try (DesReader r = DesReader.open(out)) {
+            assertThat(r.read("a")).isEqualTo(ByteBuffer.wrap("second".getBytes()));
+            DesVerifyReport rep = r.verify();
+            assertThat(rep.problems()).hasSize(1);
+            assertThat(rep.problems().get(0).type()).isEqualTo("DesChecksumException");
+            assertThat(rep.problems().get(0).field()).isEqualTo("index[0].meta.crc32c");
+            try (DesReader other = DesReader.open(tmp.resolve("dup.des"))) {
+                // a record listed by another reader of the same archive is the same record
+                assertThat(r.openStream(other.list().get(1)).readAllBytes()).isEqualTo("second".getBytes());
+            }
+            DesEntry foreign;
+            try (DesReader v = DesReader.open(Vectors.des("small.des"))) {
+                foreign = v.list().get(0);
+            }
+            assertThatThrownBy(() -> r.openStream(foreign)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not a record");
+        }
+    }
+
+    @Test
     void allFourSourcesWriteTheSameBytesAndBigPathsStream() throws Exception {
         byte[] data = new byte[3 * 1024 * 1024 + 7]; // larger than the writer's 1 MiB buffer
         new Random(1).nextBytes(data);

@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@link DesSink} to a local file: temporary sibling, fsync, atomic rename.
  *
- * <p>While the archive grows, every {@value #WRITEBACK_EVERY} bytes a background thread asks the kernel to write the
- * data so far to disk ({@code fdatasync}), so the disk works while packing goes on and the final fsync in
- * {@link #commit()} has little left to do. Not thread-safe: one writer thread.
+ * <p>While the archive grows, every {@value #WRITEBACK_EVERY} bytes a background thread (one per sink, started at the
+ * first hint) asks the kernel to write the data so far to disk ({@code fdatasync}), so the disk works while packing
+ * goes on and the final fsync in {@link #commit()} has little left to do. Not thread-safe: one writer thread.
  */
 public final class FileSink implements DesSink {
     static final long WRITEBACK_EVERY = 32L << 20;
@@ -28,6 +28,8 @@ public final class FileSink implements DesSink {
     private boolean done;
     private long sinceWriteback;
     private CompletableFuture<Void> writeback = CompletableFuture.completedFuture(null);
+    /** One thread for the writeback hints, started at the first one. */
+    private java.util.concurrent.ExecutorService writer;
 
     public FileSink(Path target, boolean overwrite) throws IOException {
         this.target = target;
@@ -46,17 +48,20 @@ public final class FileSink implements DesSink {
         sinceWriteback += n;
         if (sinceWriteback >= WRITEBACK_EVERY && writeback.isDone()) {
             sinceWriteback = 0;
+            if (writer == null) {
+                writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "des-writeback");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
             writeback = CompletableFuture.runAsync(() -> {
                 try {
                     ch.force(false);
                 } catch (IOException ignored) {
                     // only a hint; commit() fsyncs and reports errors
                 }
-            }, r -> {
-                Thread t = new Thread(r, "des-writeback");
-                t.setDaemon(true);
-                t.start();
-            });
+            }, writer);
         }
         return n;
     }
@@ -77,6 +82,7 @@ public final class FileSink implements DesSink {
             throw new IllegalStateException("sink for " + target + " already committed or aborted");
         }
         writeback.join();
+        stopWriter();
         ch.force(true);
         ch.close();
         AtomicFiles.commit(tmp, target, overwrite);
@@ -94,6 +100,7 @@ public final class FileSink implements DesSink {
         } catch (RuntimeException ignored) {
             // discarding anyway
         }
+        stopWriter();
         try {
             ch.close();
         } catch (IOException ignored) {
@@ -103,6 +110,12 @@ public final class FileSink implements DesSink {
             Files.deleteIfExists(tmp);
         } catch (IOException ignored) {
             // a leftover hidden .tmp file is harmless and never under the final name
+        }
+    }
+
+    private void stopWriter() {
+        if (writer != null) {
+            writer.shutdown();
         }
     }
 

@@ -428,15 +428,28 @@ public final class S3DesReader implements DesArchive {
 
     @Override
     public InputStream openStream(String entryName) {
+        return withIndex(c -> openRecord(c, readable(c, entryName)));
+    }
+
+    /** The record of {@code entry} in the current index (after a reload too, as long as the record is the same). */
+    @Override
+    public InputStream openStream(DesEntry entry) {
         return withIndex(c -> {
-            DesEntry e = readable(c, entryName);
-            if (e.isExternal()) {
-                return openExternal(e);
+            DesEntry e = c.index().record(entry);
+            if (!e.isSupported()) {
+                throw new DesUnsupportedException(name, e.name(), e.flags());
             }
-            InputStream raw = e.size() == 0 ? InputStream.nullInputStream()
-                    : ranges.stream(e.dataOffset(), e.size(), c.etag(), "payload of '" + e.name() + "'");
-            return DesPayloads.verifying(raw, name, e, "payload at offset " + e.dataOffset(), options.verifyChecksums());
+            return openRecord(c, e);
         });
+    }
+
+    private InputStream openRecord(CachedIndex c, DesEntry e) {
+        if (e.isExternal()) {
+            return openExternal(e);
+        }
+        InputStream raw = e.size() == 0 ? InputStream.nullInputStream()
+                : ranges.stream(e.dataOffset(), e.size(), c.etag(), "payload of '" + e.name() + "'");
+        return DesPayloads.verifying(raw, name, e, "payload at offset " + e.dataOffset(), options.verifyChecksums());
     }
 
     @Override

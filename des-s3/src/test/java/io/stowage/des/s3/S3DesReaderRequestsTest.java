@@ -63,6 +63,27 @@ class S3DesReaderRequestsTest {
     }
 
     @Test
+    void eachRecordOfADuplicatedNameOpensWithOneRangedGet() throws Exception {
+        Path local = tmp.resolve("dup.des");
+        try (io.stowage.des.DesWriter w = io.stowage.des.DesWriter.builder(local).allowDuplicateNames(true)
+                .overwrite(true).build()) {
+            w.add("a", "first".getBytes(), null);
+            w.add("a", "second".getBytes(), null);
+            w.finish();
+        }
+        Fixtures.put(S3.client(), S3.bucket(), "day/dup.des", java.nio.file.Files.readAllBytes(local));
+        try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "day/dup.des").open()) {
+            proxy.reset();
+            try (java.io.InputStream in = r.openStream(r.list().get(0))) {
+                assertThat(in.readAllBytes()).isEqualTo("first".getBytes());
+            }
+            assertThat(requests()).hasSize(1).allMatch(CountingProxy.Request::isGet);
+            assertThat(Fixtures.bytes(r.read("a"))).isEqualTo("second".getBytes()); // by name: the last one
+            assertThat(r.verify().ok()).isTrue();
+        }
+    }
+
+    @Test
     void coldReadIsTwoGetsAndWarmReadIsOne() {
         upload("day/a.des", ENTRIES);
         try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "day/a.des").open()) {
