@@ -136,9 +136,13 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
                 w.flush();
                 onWalked.accept(w.bytes);
                 queue.put(END);
-            } catch (IOException e) {
+            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                IOException io = e instanceof IOException x ? x : ((java.nio.file.DirectoryIteratorException) e).getCause();
                 w.flush();
-                queue.put(new UncheckedIOException("cannot list the inputs to pack: " + e.getMessage(), e));
+                queue.put(new UncheckedIOException("cannot list the inputs to pack: " + io.getMessage(), io));
+            } catch (RuntimeException e) {
+                w.flush();
+                queue.put(e); // never leave the packing thread waiting for a walker that died
             }
         } catch (InterruptedException e) {
             // closed, or ended by an error already queued

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * Pack throughput in-process: files on disk → one DES archive on disk (checksums on, as by default), fsync and rename
- * included. One op = one archive; files/s = files / (s/op), MB/s = files × size / (s/op).
+ * included. One op = one archive; files/s = files / (s/op), MB/s = files × size / (s/op). {@code pack} adds the files
+ * one by one on one thread; {@code packReadAhead} is the CLI's path ({@code addFiles}, two reader threads).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar DesPackBenchmark}
  */
@@ -75,6 +76,19 @@ public class DesPackBenchmark {
             for (Path f : files) {
                 w.add(f.getFileName().toString(), f, null);
             }
+            bh.consume(w.finish());
+        }
+    }
+
+    /** What {@code stowage des pack} does: {@link DesWriter#addFiles} with two reader threads reading ahead. */
+    @Benchmark
+    public void packReadAhead(Blackhole bh) throws IOException {
+        java.util.Map<String, Path> named = new java.util.LinkedHashMap<>();
+        for (Path f : files) {
+            named.put(f.getFileName().toString(), f);
+        }
+        try (DesWriter w = DesWriter.builder(out).overwrite(true).checksums(checksums).build()) {
+            w.addFiles(named, null, 2);
             bh.consume(w.finish());
         }
     }
