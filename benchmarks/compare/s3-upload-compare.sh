@@ -2,8 +2,13 @@
 # stowage upload/download vs the AWS SDK's S3TransferManager (upload/downloadDirectory) vs rclone (--transfers =
 # workers), same trees, same EmbeddedS3, one run; prints files/s, MB/s and ratios, then the skip check of an uploaded
 # tree and the server's (S3Proxy's) share of it.
-# Usage: s3-upload-compare.sh [small|big|skip|all] [WORKERS]
-#   small: 10,000 files x 16 KiB    big: 20 files x 64 MiB    skip: 100,000 files x 1 KiB (upload, then skip check)
+# Usage: s3-upload-compare.sh [small|big|skip|all] [WORKERS] [ROUNDS]   (ROUNDS > 1: best of each)
+#   small: 10,000 files x 16 KiB    big: 20 files x 64 MiB
+#   skip: 100,000 files x 1 KiB in 1,000 folders: stowage and rclone upload it, then each re-runs over it (the skip
+#         check); no downloads, no TransferManager (it has no skip check)
+# Every tool first uploads and downloads a smaller tree untimed (the server runs in the same JVM: no tool pays the
+# JIT warm-up for the others); the order of the tools rotates per round. Each line prints the CPU seconds of the
+# server's threads and of the client (the rest of the JVM, or rclone's own process) during that run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="$root/benchmarks/target/benchmarks.jar"
@@ -15,11 +20,14 @@ if ! command -v rclone >/dev/null; then
 fi
 what="${1:-all}"
 workers="${2:-16}"
-run() { java -Xmx2g -cp "$jar" io.stowage.benchmarks.s3.UploadCompare "$@"; }
+rounds="${3:-1}"
+run() { java -Xmx2g $JAVA_PROPS -cp "$jar" io.stowage.benchmarks.s3.UploadCompare "$@"; }
+JAVA_PROPS="${JAVA_PROPS:-}"
 case "$what" in
-  small) run 10000 16384 "$workers" 1 ;;
-  big) run 20 67108864 "$workers" 1 ;;
-  skip) run 100000 1024 "$workers" 1 ;;
-  all) run 10000 16384 "$workers" 1; run 20 67108864 "$workers" 1 ;;
-  *) echo "usage: $0 [small|big|skip|all] [WORKERS]" >&2; exit 2 ;;
+  small) run 10000 16384 "$workers" "$rounds" ;;
+  big) run 20 67108864 "$workers" "$rounds" ;;
+  skip) JAVA_PROPS="$JAVA_PROPS -Dcompare.tools=stowage,rclone -Dcompare.noDownload=true -Dcompare.warmFiles=2000"
+        run 100000 1024 "$workers" 1 ;;
+  all) run 10000 16384 "$workers" "$rounds"; run 20 67108864 "$workers" "$rounds" ;;
+  *) echo "usage: $0 [small|big|skip|all] [WORKERS] [ROUNDS]" >&2; exit 2 ;;
 esac

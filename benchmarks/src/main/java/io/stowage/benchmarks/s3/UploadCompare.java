@@ -15,7 +15,6 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryDownload;
 import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryUpload;
@@ -124,6 +123,7 @@ public final class UploadCompare {
             }
         }
         boolean skipCheck = !Boolean.getBoolean("compare.noSkip");
+        boolean downloads = !Boolean.getBoolean("compare.noDownload");
         // warm-up: every tool uploads and downloads a smaller tree of the same file size first, untimed, so no tool
         // pays the JIT warm-up of the server (same JVM) or of the SDK for the others
         int warmFiles = Integer.getInteger("compare.warmFiles", Math.max(2, Math.min(files, files / 5)));
@@ -169,6 +169,7 @@ public final class UploadCompare {
                 List<String> rot = new ArrayList<>(order);
                 java.util.Collections.rotate(rot, -(round - 1));
                 for (String tool : rot) {
+                    syncDisks();
                     Cpu cpu = new Cpu();
                     t.upload(tool, src, r + "/" + tool);
                     results.add(cpu.result(tool, "upload", files, bytes));
@@ -179,8 +180,9 @@ public final class UploadCompare {
                 }
                 // downloads of the same prefix (stowage's upload, or the first tool's)
                 String from = r + "/" + order.get(0);
-                for (String tool : rot) {
+                for (String tool : downloads ? rot : List.<String>of()) {
                     Path d = work.resolve(r + "-down-" + tool);
+                    syncDisks();
                     Cpu cpu = new Cpu();
                     t.download(tool, from, d);
                     results.add(cpu.result(tool, "download", files, bytes));
@@ -212,11 +214,12 @@ public final class UploadCompare {
                     rclone(server, workers, "copy", "--size-only", src.toString(), "stowage:cmp/" + r + "/rclone");
                     results.add(cpu.result("rclone", "skip", files, 0));
                 }
-                long t0 = System.nanoTime();
+                Cpu cpu = new Cpu();
                 long listed = count(s3, "cmp", from + "/");
-                double listing = secs(t0);
-                System.out.printf(Locale.ROOT, "bare flat listing of the prefix (%d keys, %d pages, one thread): "
-                        + "%.2f s%n", listed, (listed + 999) / 1000, listing);
+                Result bare = cpu.result("sdk", "listing", listed, 0);
+                System.out.printf(Locale.ROOT, "bare by-folder listing of the prefix with the SDK (%d keys, the "
+                        + "requests the skip check sends, one thread): %.2f s, S3Proxy CPU %.2f s%n", listed,
+                        bare.seconds(), bare.serverCpu());
             }
         } finally {
             deleteTree(work);
@@ -301,10 +304,16 @@ public final class UploadCompare {
         }
     }
 
+    /** Keys under the prefix, listed folder by folder (S3Proxy's flat listing costs O(prefix) per page). */
     private static long count(S3Client s3, String bucket, String prefix) {
         long n = 0;
-        for (S3Object ignored : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
-            n++;
+        java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>(List.of(prefix));
+        while (!pending.isEmpty()) {
+            String p = pending.pop();
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(p).delimiter("/"))) {
+                n += page.contents().size();
+                page.commonPrefixes().forEach(cp -> pending.push(cp.prefix()));
+            }
         }
         return n;
     }
@@ -337,6 +346,15 @@ public final class UploadCompare {
                     + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
             Cpu.CHILD_NANOS.addAndGet((long) (cpu * 1e9));
         }
+    }
+
+    /**
+     * Writes out dirty pages before each timed run (untimed): on ext4 (data=ordered) an fsync commits the journal with
+     * all dirty data, so a tool that fsyncs (stowage's downloads) would otherwise also pay for what the run before
+     * it (the store's files, another tool's unsynced downloads) left in the page cache.
+     */
+    private static void syncDisks() throws Exception {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
     }
 
     private static boolean onPath(String exe) {
