@@ -60,7 +60,8 @@ import java.util.regex.Pattern;
  *
  * <p>Credentials, region and endpoint are read from the SDK client, each request resolves the credentials again
  * (session credentials refresh as in the SDK). Off with {@code -Dstowage.s3.direct=false}; never used for AWS itself
- * (no endpoint override) or when a JVM-wide HTTP proxy is configured.
+ * (no endpoint override), for a client with the caller's own execution interceptors or metric publishers, or when a
+ * JVM-wide HTTP proxy is configured.
  *
  * <p>Thread-safe; {@link #close()} closes idle connections, and connections in use when they are released.
  */
@@ -136,7 +137,8 @@ public final class DirectS3 implements AutoCloseable {
     }
 
     /**
-     * The direct path for this SDK client, or empty: when it has no endpoint override (AWS itself), when
+     * The direct path for this SDK client, or empty: when it has no endpoint override (AWS itself), when it was built
+     * with execution interceptors or metric publishers of the caller's (they must see every request), when
      * {@code -Dstowage.s3.direct=false}, or when a JVM-wide HTTP proxy is configured (the SDK handles those).
      */
     public static Optional<DirectS3> forClient(S3Client s3, int connections) {
@@ -150,6 +152,12 @@ public final class DirectS3 implements AutoCloseable {
             if (endpoint.isEmpty() || endpoint.get().getHost() == null || config.region() == null
                     || config.credentialsProvider() == null) {
                 return Optional.empty();
+            }
+            var override = config.overrideConfiguration();
+            if (override != null && (override.executionInterceptors().stream()
+                    .anyMatch(i -> !i.getClass().getName().startsWith("software.amazon.awssdk."))
+                    || !override.metricPublishers().isEmpty())) {
+                return Optional.empty();   // the caller watches or changes requests: every request goes through the SDK
             }
             String scheme = endpoint.get().getScheme();
             if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
