@@ -139,12 +139,19 @@ public final class DirectS3 implements AutoCloseable {
     /**
      * The direct path for this SDK client, or empty: when it has no endpoint override (AWS itself), when it was built
      * with execution interceptors or metric publishers of the caller's (they must see every request), when
-     * {@code -Dstowage.s3.direct=false}, or when a JVM-wide HTTP proxy is configured (the SDK handles those).
+     * {@code -Dstowage.s3.direct=false}, or when an HTTP proxy is configured (system properties or the
+     * {@code HTTP(S)_PROXY} environment variables: the SDK handles those).
      */
     public static Optional<DirectS3> forClient(S3Client s3, int connections) {
         if ("false".equalsIgnoreCase(System.getProperty("stowage.s3.direct", "true"))
                 || System.getProperty("http.proxyHost") != null || System.getProperty("https.proxyHost") != null) {
             return Optional.empty();
+        }
+        for (String v : new String[] {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"}) {
+            String proxy = System.getenv(v);
+            if (proxy != null && !proxy.isBlank()) {
+                return Optional.empty();   // the SDK's HTTP client reads these; a proxy may be the only way out
+            }
         }
         try {
             var config = s3.serviceClientConfiguration();
@@ -458,7 +465,8 @@ public final class DirectS3 implements AutoCloseable {
                 if (reused && !answered) {
                     continue;
                 }
-                throw SdkClientException.create(method + " " + bucket + "/" + key + " failed: " + e, e);
+                throw SdkClientException.create(method + " " + bucket + "/" + (key == null ? "" : key) + " failed: "
+                        + e, e);
             } catch (RuntimeException e) {
                 if (!answered) {
                     c.closeQuietly();
@@ -712,7 +720,7 @@ public final class DirectS3 implements AutoCloseable {
                 };
             }
             if (message == null) {
-                message = method + " " + bucket + "/" + key + " answered HTTP " + status;
+                message = method + " " + bucket + "/" + (key == null ? "" : key) + " answered HTTP " + status;
             }
             return (S3Exception) S3Exception.builder().statusCode(status)
                     .message(message + " (Service: S3, Status Code: " + status + ")")
