@@ -15,6 +15,9 @@ module io.stowage.s3 {
     requires software.amazon.awssdk.retries.api;
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.apache;
+    requires software.amazon.awssdk.http.auth.aws;
+    requires software.amazon.awssdk.http.auth.spi;
+    requires java.xml;
     requires software.amazon.awssdk.http.nio.netty;
     requires org.slf4j;
 

@@ -3,110 +3,82 @@ package io.stowage.s3.internal;
 import io.stowage.s3.RemoteObject;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.io.StringReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The data requests of a transfer (PutObject, UploadPart, GetObject) sent straight over pooled HTTP/1.1 connections,
- * for an S3-compatible endpoint (the client has an endpoint override; path-style addressing). Everything else (listing,
- * multipart create/complete/abort, HEAD, DELETE) stays on the SDK client.
+ * The data requests of a transfer (PutObject, UploadPart, GetObject, ListObjectsV2) sent without the SDK's request
+ * pipeline, for an S3-compatible endpoint (the client has an endpoint override; path-style addressing). Everything
+ * else (multipart create/complete/abort, HEAD, DELETE) stays on the SDK client.
  *
- * <p>Why: on a small machine the SDK's per-request CPU (interceptors, endpoint rules, auth scheme resolution, SigV4
- * with a SHA-256 of every body on http, the CRC32 trailer in aws-chunked encoding, marshalling) was most of the
- * client's time for small files (measured with JFR, see docs/s3-io.md). Requests here are signed with AWS SigV4
- * ({@code UNSIGNED-PAYLOAD}: the body is covered by {@code Content-MD5}, which the store checks and answers with
- * {@code BadDigest}, and by the ETag check of the caller). Errors become the SDK's {@link S3Exception} (status, error
- * code, message) and I/O failures {@link SdkClientException}, so the retry rules are the same on both paths.
+ * <p>Why: on a small machine the SDK's per-request CPU (interceptors, endpoint rules, auth scheme resolution, the
+ * CRC32 trailer in aws-chunked encoding, marshalling and unmarshalling) was most of the client's time for small files
+ * (measured with JFR, see docs/s3-io.md). The parts that are not ours stay libraries: the SDK's Apache HTTP client
+ * (pooled connections, the same one the SDK client uses), the SDK's SigV4 signer ({@link AwsV4HttpSigner}; the payload
+ * is unsigned on https, where the body is covered by {@code Content-MD5}, which the store checks and answers with
+ * {@code BadDigest}, and by the ETag check of the caller; on plain http the signer signs the payload too) and the JDK's
+ * StAX parser for listings and error answers. Errors become the SDK's {@link S3Exception} (status, error code,
+ * message) and I/O failures {@link SdkClientException}, so the retry rules are the same on both paths.
  *
- * <p>Credentials, region and endpoint are read from the SDK client, each request resolves the credentials again
+ * <p>Credentials, region and endpoint are read from the SDK client; each request resolves the credentials again
  * (session credentials refresh as in the SDK). Off with {@code -Dstowage.s3.direct=false}; never used for AWS itself
- * (no endpoint override), for a client with the caller's own execution interceptors or metric publishers, or when a
- * JVM-wide HTTP proxy is configured.
+ * (no endpoint override), for a client with the caller's own execution interceptors or metric publishers, or when an
+ * HTTP proxy is configured.
  *
- * <p>Thread-safe; {@link #close()} closes idle connections, and connections in use when they are released.
+ * <p>Thread-safe; {@link #close()} closes the connection pool.
  */
 public final class DirectS3 implements AutoCloseable {
-    static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
-    private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
-    private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
-    private static final Pattern REQUEST_ID = Pattern.compile("<RequestId>([^<]*)</RequestId>");
     private static final int MAX_ERROR_BODY = 64 * 1024;
-    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
-        try {
-            return Mac.getInstance("HmacSHA256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no HmacSHA256", e);
-        }
-    });
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    });
+    private static final XMLInputFactory XML = xmlFactory();
 
-    private final boolean https;
+    private final String protocol;
     private final String host;
     private final int port;
-    private final String hostHeader;
     private final String basePath;
     private final String region;
     private final IdentityProvider<? extends AwsCredentialsIdentity> credentials;
-    private final int connectTimeoutMillis;
-    private final int socketTimeoutMillis;
-    private final int maxIdle;
-    private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger idleCount = new AtomicInteger();
-    private volatile SigningKey signingKey;
+    private final SdkHttpClient http;
+    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
     private volatile boolean closed;
 
-    /** A request body of known length, written once per attempt. */
+    /** A request body of known length: a fresh stream of exactly that many bytes at each call. */
     @FunctionalInterface
     public interface Body {
-        void writeTo(OutputStream out) throws IOException;
+        InputStream open() throws IOException;
     }
 
     /** The answer to a GET: the headers that matter and the body stream (close it: that frees the connection). */
@@ -118,22 +90,21 @@ public final class DirectS3 implements AutoCloseable {
         }
     }
 
-    private record SigningKey(String secret, String date, byte[] key) {}
-
     DirectS3(URI endpoint, String region, IdentityProvider<? extends AwsCredentialsIdentity> credentials,
-             int connectTimeoutMillis, int socketTimeoutMillis, int maxIdle) {
-        this.https = endpoint.getScheme().equalsIgnoreCase("https");
+             int connectTimeoutMillis, int socketTimeoutMillis, int connections) {
+        this.protocol = endpoint.getScheme().toLowerCase(Locale.ROOT);
         this.host = endpoint.getHost();
-        int defaultPort = https ? 443 : 80;
-        this.port = endpoint.getPort() < 0 ? defaultPort : endpoint.getPort();
-        this.hostHeader = port == defaultPort ? host : host + ":" + port;
+        this.port = endpoint.getPort() < 0 ? (protocol.equals("https") ? 443 : 80) : endpoint.getPort();
         String p = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
         this.basePath = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         this.region = region;
         this.credentials = credentials;
-        this.connectTimeoutMillis = connectTimeoutMillis;
-        this.socketTimeoutMillis = socketTimeoutMillis;
-        this.maxIdle = maxIdle;
+        this.http = ApacheHttpClient.builder()
+                .maxConnections(Math.max(1, connections))
+                .connectionTimeout(Duration.ofMillis(connectTimeoutMillis))
+                .socketTimeout(Duration.ofMillis(socketTimeoutMillis))
+                .expectContinueEnabled(false)
+                .build();
     }
 
     /**
@@ -180,50 +151,43 @@ public final class DirectS3 implements AutoCloseable {
     /** PUT one object; returns the ETag header as the store sent it. */
     public String putObject(String bucket, String key, long length, String contentMd5, String contentType,
                             Map<String, String> metadata, Body body) throws BodyReadException {
-        Map<String, String> h = new TreeMap<>();
-        h.put("content-md5", contentMd5);
+        SdkHttpFullRequest.Builder b = request(SdkHttpMethod.PUT, bucket, key).putHeader("Content-MD5", contentMd5);
         if (contentType != null) {
-            h.put("content-type", contentType);
+            b.putHeader("Content-Type", contentType);
         }
         for (Map.Entry<String, String> m : metadata.entrySet()) {
-            h.put("x-amz-meta-" + m.getKey().toLowerCase(Locale.ROOT), m.getValue());
+            b.putHeader("x-amz-meta-" + m.getKey().toLowerCase(Locale.ROOT), m.getValue());
         }
-        try (Response r = execute("PUT", bucket, key, "", h, body, length)) {
+        try (Response r = execute(b, body, length)) {
             r.drain();
-            return r.header("etag");
+            return r.header("ETag");
         }
     }
 
     /** Upload one part of a multipart upload; returns its ETag header. */
     public String uploadPart(String bucket, String key, String uploadId, int partNumber, long length,
                              String contentMd5, Body body) throws BodyReadException {
-        Map<String, String> h = new TreeMap<>();
-        h.put("content-md5", contentMd5);
-        String query = "partNumber=" + partNumber + "&uploadId=" + encode(uploadId, false);
-        try (Response r = execute("PUT", bucket, key, query, h, body, length)) {
+        SdkHttpFullRequest.Builder b = request(SdkHttpMethod.PUT, bucket, key).putHeader("Content-MD5", contentMd5)
+                .putRawQueryParameter("partNumber", String.valueOf(partNumber))
+                .putRawQueryParameter("uploadId", uploadId);
+        try (Response r = execute(b, body, length)) {
             r.drain();
-            return r.header("etag");
+            return r.header("ETag");
         }
     }
 
     /** GET an object, or a byte range of it ({@code range} like {@code bytes=0-99}) if its ETag still matches. */
     public Got get(String bucket, String key, String range, String ifMatch) {
-        Map<String, String> h = new TreeMap<>();
+        SdkHttpFullRequest.Builder b = request(SdkHttpMethod.GET, bucket, key);
         if (range != null) {
-            h.put("range", range);
+            b.putHeader("Range", range);
         }
         if (ifMatch != null) {
-            h.put("if-match", ifMatch);
+            b.putHeader("If-Match", ifMatch);
         }
-        Response r;
-        try {
-            r = execute("GET", bucket, key, "", h, null, 0);
-        } catch (BodyReadException e) {
-            throw new IllegalStateException("a GET has no body", e);
-        }
-        long length = r.contentLength;
+        Response r = executeWithoutBody(b);
         Instant lastModified = null;
-        String lm = r.header("last-modified");
+        String lm = r.header("Last-Modified");
         if (lm != null) {
             try {
                 lastModified = ZonedDateTime.parse(lm, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
@@ -231,147 +195,126 @@ public final class DirectS3 implements AutoCloseable {
                 lastModified = null;
             }
         }
-        return new Got(r.status, length, r.header("etag"), r.header("x-amz-meta-" + UploadRun.MTIME_METADATA),
-                lastModified, r.body());
+        return new Got(r.status, r.contentLength(), r.header("ETag"),
+                r.header("x-amz-meta-" + UploadRun.MTIME_METADATA), lastModified, r.body);
     }
 
     /** One ListObjectsV2 page: the objects, the common prefixes (with a delimiter) and the next token or null. */
     public record Listing(List<RemoteObject> objects, List<String> prefixes, String nextToken) {}
 
     /**
-     * One ListObjectsV2 page ({@code encoding-type=url}, as the SDK asks, so any key survives the XML), parsed here:
-     * the SDK's XML unmarshalling cost more client CPU than the listing request itself.
+     * One ListObjectsV2 page ({@code encoding-type=url}, as the SDK asks, so any key survives the XML), parsed with
+     * StAX: the SDK's unmarshalling cost more client CPU than the listing request itself.
      */
     public Listing list(String bucket, String prefix, String delimiter, String token, int maxKeys) {
-        TreeMap<String, String> q = new TreeMap<>();
-        q.put("list-type", "2");
-        q.put("encoding-type", "url");
-        q.put("max-keys", String.valueOf(maxKeys));
-        q.put("prefix", prefix);
+        SdkHttpFullRequest.Builder b = request(SdkHttpMethod.GET, bucket, null)
+                .putRawQueryParameter("list-type", "2")
+                .putRawQueryParameter("encoding-type", "url")
+                .putRawQueryParameter("max-keys", String.valueOf(maxKeys))
+                .putRawQueryParameter("prefix", prefix);
         if (delimiter != null) {
-            q.put("delimiter", delimiter);
+            b.putRawQueryParameter("delimiter", delimiter);
         }
         if (token != null) {
-            q.put("continuation-token", token);
-        }
-        StringBuilder query = new StringBuilder();
-        for (Map.Entry<String, String> e : q.entrySet()) {
-            if (query.length() > 0) {
-                query.append('&');
-            }
-            query.append(encode(e.getKey(), false)).append('=').append(encode(e.getValue(), false));
+            b.putRawQueryParameter("continuation-token", token);
         }
         String xml;
-        try (Response r = execute("GET", bucket, null, query.toString(), new TreeMap<>(), null, 0)) {
+        try (Response r = executeWithoutBody(b)) {
             xml = r.text();
-        } catch (BodyReadException e) {
-            throw new IllegalStateException("a GET has no body", e);
         }
         return parseListing(xml);
     }
 
+    /** A ListObjectsV2 answer; keys are URL-decoded only when the store says it encoded them (as the SDK decides). */
     static Listing parseListing(String xml) {
         List<RemoteObject> objects = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
-        // keys are URL-encoded only when the store says so (as the SDK decides); a store that ignores the parameter
-        // sends them plain, and decoding those would turn a '+' into a space
-        String encoding = element(xml, "EncodingType", 0, xml.length());
-        boolean url = encoding != null && encoding.trim().equalsIgnoreCase("url");
-        int i = 0;
-        while ((i = xml.indexOf("<Contents>", i)) >= 0) {
-            int end = xml.indexOf("</Contents>", i);
-            if (end < 0) {
-                throw SdkClientException.create("a truncated listing: <Contents> without its end");
+        List<String[]> rawObjects = new ArrayList<>();
+        List<String> rawPrefixes = new ArrayList<>();
+        String encoding = null;
+        String truncated = null;
+        String next = null;
+        try {
+            XMLStreamReader r = XML.createXMLStreamReader(new StringReader(xml));
+            try {
+                String[] current = null; // key, size, etag, last-modified of the <Contents> being read
+                boolean inPrefixes = false;
+                while (r.hasNext()) {
+                    int event = r.next();
+                    if (event == XMLStreamConstants.START_ELEMENT) {
+                        switch (r.getLocalName()) {
+                            case "Contents" -> current = new String[4];
+                            case "CommonPrefixes" -> inPrefixes = true;
+                            case "Key" -> set(current, 0, r.getElementText());
+                            case "Size" -> set(current, 1, r.getElementText());
+                            case "ETag" -> set(current, 2, r.getElementText());
+                            case "LastModified" -> set(current, 3, r.getElementText());
+                            case "Prefix" -> {
+                                String v = r.getElementText();
+                                if (inPrefixes) {
+                                    rawPrefixes.add(v);
+                                }
+                            }
+                            case "EncodingType" -> encoding = r.getElementText();
+                            case "IsTruncated" -> truncated = r.getElementText();
+                            case "NextContinuationToken" -> next = r.getElementText();
+                            default -> {
+                                // other fields are not used
+                            }
+                        }
+                    } else if (event == XMLStreamConstants.END_ELEMENT) {
+                        if (r.getLocalName().equals("Contents") && current != null) {
+                            if (current[0] == null) {
+                                throw SdkClientException.create("a listing entry without a <Key>");
+                            }
+                            rawObjects.add(current);
+                            current = null;
+                        } else if (r.getLocalName().equals("CommonPrefixes")) {
+                            inPrefixes = false;
+                        }
+                    }
+                }
+            } finally {
+                r.close();
             }
-            String key = unescape(element(xml, "Key", i, end));
-            key = url ? urlDecode(key) : key;
-            String size = element(xml, "Size", i, end);
-            String eTag = element(xml, "ETag", i, end);
-            String lm = element(xml, "LastModified", i, end);
+        } catch (XMLStreamException e) {
+            throw SdkClientException.create("the store's listing is not well-formed XML: " + e.getMessage(), e);
+        }
+        boolean url = encoding != null && encoding.trim().equalsIgnoreCase("url");
+        for (String[] o : rawObjects) {
             Instant modified = null;
-            if (lm != null) {
+            if (o[3] != null) {
                 try {
-                    modified = Instant.parse(lm.trim());
+                    modified = Instant.parse(o[3].trim());
                 } catch (DateTimeParseException e) {
                     modified = null;
                 }
             }
-            if (key == null) {
-                throw SdkClientException.create("a listing entry without a <Key>");
+            long size;
+            try {
+                size = o[1] == null ? -1 : Long.parseLong(o[1].trim());
+            } catch (NumberFormatException e) {
+                throw SdkClientException.create("a listing entry with a bad <Size>: " + o[1]);
             }
-            objects.add(new RemoteObject(key, size == null ? -1 : Long.parseLong(size.trim()),
-                    Md5s.unquote(unescape(eTag)), modified));
-            i = end;
+            objects.add(new RemoteObject(url ? urlDecode(o[0]) : o[0], size, Md5s.unquote(o[2]), modified));
         }
-        i = 0;
-        while ((i = xml.indexOf("<CommonPrefixes>", i)) >= 0) {
-            int end = xml.indexOf("</CommonPrefixes>", i);
-            if (end < 0) {
-                throw SdkClientException.create("a truncated listing: <CommonPrefixes> without its end");
-            }
-            String p = element(xml, "Prefix", i, end);
-            if (p != null) {
-                prefixes.add(url ? urlDecode(unescape(p)) : unescape(p));
-            }
-            i = end;
+        for (String p : rawPrefixes) {
+            prefixes.add(url ? urlDecode(p) : p);
         }
-        String truncated = element(xml, "IsTruncated", 0, xml.length());
-        String next = null;
         if (truncated != null && truncated.trim().equals("true")) {
-            next = unescape(element(xml, "NextContinuationToken", 0, xml.length()));
             if (next == null) {
                 throw SdkClientException.create("a truncated listing without a NextContinuationToken");
             }
+        } else {
+            next = null;
         }
         return new Listing(objects, prefixes, next);
     }
 
-    private static String element(String xml, String name, int from, int to) {
-        String open = "<" + name + ">";
-        int a = xml.indexOf(open, from);
-        if (a < 0 || a >= to) {
-            return null;
+    private static void set(String[] current, int field, String value) {
+        if (current != null) {
+            current[field] = value;
         }
-        int b = xml.indexOf("</" + name + ">", a);
-        if (b < 0 || b > to) {
-            return null;
-        }
-        return xml.substring(a + open.length(), b);
-    }
-
-    /** XML character references and the five predefined entities. */
-    static String unescape(String s) {
-        if (s == null || s.indexOf('&') < 0) {
-            return s;
-        }
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            int semi;
-            if (c != '&' || (semi = s.indexOf(';', i)) < 0) {
-                sb.append(c);
-                continue;
-            }
-            String ent = s.substring(i + 1, semi);
-            switch (ent) {
-                case "amp" -> sb.append('&');
-                case "lt" -> sb.append('<');
-                case "gt" -> sb.append('>');
-                case "quot" -> sb.append('"');
-                case "apos" -> sb.append('\'');
-                default -> {
-                    if (ent.startsWith("#x") || ent.startsWith("#X")) {
-                        sb.appendCodePoint(Integer.parseInt(ent.substring(2), 16));
-                    } else if (ent.startsWith("#")) {
-                        sb.appendCodePoint(Integer.parseInt(ent.substring(1)));
-                    } else {
-                        sb.append('&').append(ent).append(';');
-                    }
-                }
-            }
-            i = semi;
-        }
-        return sb.toString();
     }
 
     private static String urlDecode(String s) {
@@ -384,101 +327,74 @@ public final class DirectS3 implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Conn c;
-        while ((c = idle.poll()) != null) {
-            c.closeQuietly();
-        }
+        http.close();
     }
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private Response execute(String method, String bucket, String key, String query, Map<String, String> headers,
-                             Body body, long length) throws BodyReadException {
+    private SdkHttpFullRequest.Builder request(SdkHttpMethod method, String bucket, String key) {
         String path = basePath + "/" + encode(bucket, false) + (key == null ? "" : "/" + encode(key, true));
-        Map<String, String> h = new TreeMap<>(headers);
-        h.put("host", hostHeader);
-        h.put("x-amz-content-sha256", UNSIGNED_PAYLOAD);
-        AwsCredentialsIdentity id = credentials.resolveIdentity().join();
-        String authorization = null;
-        if (id != null && id.accessKeyId() != null && !id.accessKeyId().isEmpty()) {
-            String amzDate = AMZ_DATE.format(Instant.now());
-            h.put("x-amz-date", amzDate);
-            if (id instanceof AwsSessionCredentialsIdentity s) {
-                h.put("x-amz-security-token", s.sessionToken());
-            }
-            authorization = sign(method, path, query, h, amzDate, id);
+        return SdkHttpFullRequest.builder().method(method).protocol(protocol).host(host).port(port).encodedPath(path);
+    }
+
+    private Response executeWithoutBody(SdkHttpFullRequest.Builder b) {
+        try {
+            return execute(b, null, 0);
+        } catch (BodyReadException e) {
+            throw new IllegalStateException("a request without a body failed reading one", e);
         }
-        StringBuilder head = new StringBuilder(512);
-        head.append(method).append(' ').append(path);
-        if (!query.isEmpty()) {
-            head.append('?').append(query);
+    }
+
+    private Response execute(SdkHttpFullRequest.Builder b, Body body, long length) throws BodyReadException {
+        if (closed) {
+            throw SdkClientException.create("the transfer was closed");
         }
-        head.append(" HTTP/1.1\r\n");
-        for (Map.Entry<String, String> e : h.entrySet()) {
-            head.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
-        }
-        if (authorization != null) {
-            head.append("authorization: ").append(authorization).append("\r\n");
-        }
+        LocalFailure local = new LocalFailure();
+        ContentStreamProvider content = null;
         if (body != null) {
-            head.append("content-length: ").append(length).append("\r\n");
+            b.putHeader("Content-Length", String.valueOf(length));
+            content = () -> {
+                try {
+                    return local.watch(body.open(), length);
+                } catch (IOException e) {
+                    local.failed(e);
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
         }
-        head.append("\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
-        // a pooled connection the server has closed meanwhile fails before any answer: once more on a new one
-        for (int attempt = 0; ; attempt++) {
-            if (closed) {
-                throw SdkClientException.create("the transfer was closed");
+        SdkHttpFullRequest unsigned = b.build();
+        software.amazon.awssdk.http.SdkHttpRequest req = unsigned;
+        AwsCredentialsIdentity id = credentials.resolveIdentity().join();
+        try {
+            if (id != null && id.accessKeyId() != null && !id.accessKeyId().isEmpty()) {
+                ContentStreamProvider payload = content;
+                req = signer.sign(s -> s.identity(id).request(unsigned).payload(payload)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)).request();
             }
-            Conn c = attempt == 0 ? pooled() : null;
-            boolean reused = c != null;
-            try {
-                if (c == null) {
-                    c = connect();
-                }
-            } catch (IOException e) {
-                throw SdkClientException.create("cannot connect to " + hostHeader + ": " + e, e);
+            HttpExecuteResponse resp = http.prepareRequest(HttpExecuteRequest.builder().request(req)
+                    .contentStreamProvider(content).build()).call();
+            Response r = new Response(resp);
+            if (r.status >= 300 && r.status != 304) {
+                throw r.error(unsigned.method().name(), unsigned.encodedPath());
             }
-            boolean answered = false;
-            try {
-                c.out.write(headBytes);
-                if (body != null) {
-                    CountingOutputStream counted = new CountingOutputStream(c.out);
-                    body.writeTo(counted);
-                    if (counted.count != length) {
-                        throw new IllegalStateException("the body wrote " + counted.count + " bytes, not "
-                                + length);
-                    }
-                }
-                c.out.flush();
-                Response r = readResponse(c, method);
-                answered = true;
-                if (r.status >= 300 && !(r.status == 304)) {
-                    throw r.error(method, bucket, key);
-                }
-                return r;
-            } catch (BodyReadException e) {
-                c.closeQuietly();
-                throw e;
-            } catch (IOException e) {
-                c.closeQuietly();
-                if (reused && !answered) {
-                    continue;
-                }
-                throw SdkClientException.create(method + " " + bucket + "/" + (key == null ? "" : key) + " failed: "
-                        + e, e);
-            } catch (RuntimeException e) {
-                if (!answered) {
-                    c.closeQuietly();
-                }
-                throw e;
-            }
+            return r;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            local.rethrow();
+            IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
+            throw SdkClientException.create(unsigned.method() + " " + unsigned.encodedPath() + " failed: " + io, io);
+        } catch (RuntimeException e) {
+            local.rethrow();
+            throw e;
         }
     }
 
     /**
-     * A failure reading the request body from its source (a local file); {@link Body} implementations wrap their read
-     * errors in it, so they are told apart from network errors (never retried here, the cause says what happened).
+     * A failure reading the request body from its source (a local file), told apart from network errors (never
+     * retried here; the cause says what happened).
      */
     public static final class BodyReadException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -493,150 +409,54 @@ public final class DirectS3 implements AutoCloseable {
         }
     }
 
-    private Conn pooled() {
-        Conn c;
-        while ((c = idle.pollFirst()) != null) {
-            idleCount.decrementAndGet();
-            if (!c.socket.isClosed()) {
-                return c;
+    /** Remembers a read failure of the request body's source, so it is not mistaken for a network error. */
+    private static final class LocalFailure {
+        private volatile IOException failure;
+
+        void failed(IOException e) {
+            failure = e;
+        }
+
+        void rethrow() throws BodyReadException {
+            IOException f = failure;
+            if (f != null) {
+                throw new BodyReadException(f);
             }
         }
-        return null;
-    }
 
-    private void release(Conn c) {
-        if (closed || idleCount.incrementAndGet() > maxIdle) {
-            idleCount.decrementAndGet();
-            c.closeQuietly();
-            return;
-        }
-        idle.offerFirst(c);
-    }
+        /** The body stream, recording its read errors and checking that it has exactly {@code length} bytes. */
+        InputStream watch(InputStream in, long length) {
+            return new FilterInputStream(in) {
+                private long count;
 
-    private Conn connect() throws IOException {
-        Socket s = new Socket();
-        try {
-            s.setTcpNoDelay(true);
-            s.setKeepAlive(true);
-            s.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-            s.setSoTimeout(socketTimeoutMillis);
-            if (https) {
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                        .createSocket(s, host, port, true);
-                SSLParameters params = ssl.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                ssl.setSSLParameters(params);
-                ssl.startHandshake();
-                s = ssl;
-            }
-            return new Conn(s);
-        } catch (IOException | RuntimeException e) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
-            throw e;
-        }
-    }
-
-    private Response readResponse(Conn c, String method) throws IOException {
-        while (true) {
-            String status = c.readLine();
-            if (status == null) {
-                throw new EOFException("the connection closed before an answer");
-            }
-            if (!status.startsWith("HTTP/1.") || status.length() < 12) {
-                throw new IOException("not an HTTP/1.x answer: " + status);
-            }
-            int code;
-            try {
-                code = Integer.parseInt(status.substring(9, 12));
-            } catch (NumberFormatException e) {
-                throw new IOException("bad HTTP status line: " + status, e);
-            }
-            Map<String, String> headers = new HashMap<>();
-            String line;
-            while ((line = c.readLine()) != null && !line.isEmpty()) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                            line.substring(colon + 1).trim());
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
                 }
-            }
-            if (line == null) {
-                throw new EOFException("the connection closed in the answer's headers");
-            }
-            if (code >= 100 && code < 200) {
-                continue;   // 100 Continue and friends
-            }
-            boolean keepAlive = !"close".equalsIgnoreCase(headers.get("connection"));
-            long length = -1;
-            InputStream body;
-            String te = headers.get("transfer-encoding");
-            if (method.equals("HEAD") || code == 204 || code == 304) {
-                body = new FixedLengthBody(c, 0, keepAlive);
-                length = 0;
-            } else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-                body = new ChunkedBody(c, keepAlive);
-            } else if (headers.containsKey("content-length")) {
-                try {
-                    length = Long.parseLong(headers.get("content-length"));
-                } catch (NumberFormatException e) {
-                    throw new IOException("bad Content-Length: " + headers.get("content-length"), e);
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n;
+                    try {
+                        n = in.read(b, off, len);
+                    } catch (IOException e) {
+                        failed(e);
+                        throw e;
+                    }
+                    if (n > 0) {
+                        count += n;
+                    }
+                    if (n < 0 && count != length || count > length) {
+                        IOException e = new IOException("the request body has " + (count > length ? "more than "
+                                : "only ") + count + " of its " + length + " bytes");
+                        failed(e);
+                        throw e;
+                    }
+                    return n;
                 }
-                body = new FixedLengthBody(c, length, keepAlive);
-            } else {
-                body = new FixedLengthBody(c, Long.MAX_VALUE, false);   // until the server closes
-            }
-            return new Response(code, headers, length, body);
+            };
         }
-    }
-
-    private String sign(String method, String path, String query, Map<String, String> sortedHeaders, String amzDate,
-                        AwsCredentialsIdentity id) {
-        String date = amzDate.substring(0, 8);
-        StringBuilder canonical = new StringBuilder(512);
-        canonical.append(method).append('\n').append(path).append('\n').append(query).append('\n');
-        StringBuilder signed = new StringBuilder(128);
-        for (Map.Entry<String, String> e : sortedHeaders.entrySet()) {
-            canonical.append(e.getKey()).append(':').append(e.getValue().trim()).append('\n');
-            if (signed.length() > 0) {
-                signed.append(';');
-            }
-            signed.append(e.getKey());
-        }
-        canonical.append('\n').append(signed).append('\n').append(UNSIGNED_PAYLOAD);
-        String scope = date + "/" + region + "/s3/aws4_request";
-        String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
-                + HexFormat.of().formatHex(SHA256.get().digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-        byte[] key = signingKey(id.secretAccessKey(), date);
-        String signature = HexFormat.of().formatHex(hmac(key, toSign));
-        return "AWS4-HMAC-SHA256 Credential=" + id.accessKeyId() + "/" + scope + ", SignedHeaders=" + signed
-                + ", Signature=" + signature;
-    }
-
-    private byte[] signingKey(String secret, String date) {
-        SigningKey k = signingKey;
-        if (k != null && k.date().equals(date) && k.secret().equals(secret)) {
-            return k.key();
-        }
-        byte[] kDate = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
-        byte[] kRegion = hmac(kDate, region);
-        byte[] kService = hmac(kRegion, "s3");
-        byte[] key = hmac(kService, "aws4_request");
-        signingKey = new SigningKey(secret, date, key);
-        return key;
-    }
-
-    private static byte[] hmac(byte[] key, String data) {
-        Mac mac = HMAC.get();
-        try {
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
     }
 
     /** SigV4's URI encoding: every byte but A-Z a-z 0-9 - _ . ~ (and {@code /} in paths) as %XX of its UTF-8. */
@@ -656,27 +476,40 @@ public final class DirectS3 implements AutoCloseable {
         return sb.toString();
     }
 
+    private static XMLInputFactory xmlFactory() {
+        XMLInputFactory f = XMLInputFactory.newFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false); // no DTDs, no external entities
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_COALESCING, true);
+        return f;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
-    private final class Response implements AutoCloseable {
+    /** An answer: status, headers (case-insensitive) and the body; closing before its end drops the connection. */
+    private static final class Response implements AutoCloseable {
         final int status;
-        final Map<String, String> headers;
-        final long contentLength;
-        private final InputStream body;
+        private final SdkHttpResponse head;
+        final InputStream body;
 
-        Response(int status, Map<String, String> headers, long contentLength, InputStream body) {
-            this.status = status;
-            this.headers = headers;
-            this.contentLength = contentLength;
-            this.body = body;
+        Response(HttpExecuteResponse resp) {
+            this.head = resp.httpResponse();
+            this.status = head.statusCode();
+            AbortableInputStream raw = resp.responseBody().orElse(null);
+            this.body = raw == null ? InputStream.nullInputStream() : new AbortOnEarlyClose(raw);
         }
 
         String header(String name) {
-            return headers.get(name);
+            return head.firstMatchingHeader(name).orElse(null);
         }
 
-        InputStream body() {
-            return body;
+        long contentLength() {
+            String v = header("Content-Length");
+            try {
+                return v == null ? -1 : Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
         }
 
         String text() {
@@ -688,29 +521,44 @@ public final class DirectS3 implements AutoCloseable {
         }
 
         void drain() {
-            try {
-                body.transferTo(OutputStream.nullOutputStream());
-                body.close();
+            try (InputStream in = body) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
             } catch (IOException e) {
                 throw SdkClientException.create("reading the answer failed: " + e, e);
             }
         }
 
-        S3Exception error(String method, String bucket, String key) {
+        S3Exception error(String method, String path) {
             String text;
             try (InputStream in = body) {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                byte[] b = new byte[8192];
-                int n;
-                while (buf.size() < MAX_ERROR_BODY && (n = in.read(b)) >= 0) {
-                    buf.write(b, 0, n);
-                }
-                text = buf.toString(StandardCharsets.UTF_8);
+                text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 text = "";
             }
-            String code = find(CODE, text);
-            String message = find(MESSAGE, text);
+            String code = null;
+            String message = null;
+            String requestId = null;
+            try {
+                XMLStreamReader r = XML.createXMLStreamReader(new StringReader(text));
+                try {
+                    while (r.hasNext()) {
+                        if (r.next() == XMLStreamConstants.START_ELEMENT) {
+                            switch (r.getLocalName()) {
+                                case "Code" -> code = r.getElementText();
+                                case "Message" -> message = r.getElementText();
+                                case "RequestId" -> requestId = r.getElementText();
+                                default -> {
+                                    // not used
+                                }
+                            }
+                        }
+                    }
+                } finally {
+                    r.close();
+                }
+            } catch (XMLStreamException e) {
+                // not XML (a proxy's page, an empty body): the status decides
+            }
             if (code == null) {
                 code = switch (status) {
                     case 404 -> "NoSuchKey";
@@ -720,11 +568,11 @@ public final class DirectS3 implements AutoCloseable {
                 };
             }
             if (message == null) {
-                message = method + " " + bucket + "/" + (key == null ? "" : key) + " answered HTTP " + status;
+                message = method + " " + path + " answered HTTP " + status;
             }
             return (S3Exception) S3Exception.builder().statusCode(status)
                     .message(message + " (Service: S3, Status Code: " + status + ")")
-                    .requestId(find(REQUEST_ID, text))
+                    .requestId(requestId)
                     .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message)
                             .serviceName("S3").build())
                     .build();
@@ -735,215 +583,41 @@ public final class DirectS3 implements AutoCloseable {
             try {
                 body.close();
             } catch (IOException e) {
-                // the connection is closed instead of pooled
-            }
-        }
-    }
-
-    private static String find(Pattern p, String text) {
-        Matcher m = p.matcher(text);
-        return m.find() ? m.group(1) : null;
-    }
-
-    private final class Conn {
-        final Socket socket;
-        final InputStream in;
-        final OutputStream out;
-
-        Conn(Socket socket) throws IOException {
-            this.socket = socket;
-            this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-            this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-        }
-
-        /** A CRLF-terminated header line (ISO-8859-1), or null at end of stream. */
-        String readLine() throws IOException {
-            StringBuilder sb = new StringBuilder(64);
-            int b;
-            while ((b = in.read()) >= 0) {
-                if (b == '\n') {
-                    int n = sb.length();
-                    if (n > 0 && sb.charAt(n - 1) == '\r') {
-                        sb.setLength(n - 1);
-                    }
-                    return sb.toString();
-                }
-                if (sb.length() > 64 * 1024) {
-                    throw new IOException("an HTTP header line longer than 64 KiB");
-                }
-                sb.append((char) b);
-            }
-            return sb.length() == 0 ? null : sb.toString();
-        }
-
-        void closeQuietly() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
-    }
-
-    /** A body of known length; at its end the connection goes back to the pool, closed early it is closed. */
-    private final class FixedLengthBody extends InputStream {
-        private final Conn c;
-        private long left;
-        private final boolean keepAlive;
-        private boolean done;
-
-        FixedLengthBody(Conn c, long length, boolean keepAlive) {
-            this.c = c;
-            this.left = length;
-            this.keepAlive = keepAlive;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (done) {
-                return -1;
-            }
-            if (left == 0) {
-                finish(true);
-                return -1;
-            }
-            int n;
-            try {
-                n = c.in.read(b, off, (int) Math.min(len, left));
-            } catch (IOException e) {
-                finish(false);
-                throw e;
-            }
-            if (n < 0) {
-                finish(false);
-                if (left != Long.MAX_VALUE) {
-                    throw new EOFException("the connection closed with " + left + " bytes of the body missing");
-                }
-                return -1;
-            }
-            if (left != Long.MAX_VALUE) {
-                left -= n;
-            }
-            return n;
-        }
-
-        private void finish(boolean complete) {
-            if (!done) {
-                done = true;
-                if (complete && keepAlive) {
-                    release(c);
-                } else {
-                    c.closeQuietly();
-                }
+                // the connection is dropped instead of pooled
             }
         }
 
-        @Override
-        public void close() {
-            finish(left == 0);
-        }
-    }
+        /** Closing before the end aborts (drops the connection) instead of reading the rest to reuse it. */
+        private static final class AbortOnEarlyClose extends FilterInputStream {
+            private final AbortableInputStream raw;
+            private boolean ended;
 
-    /** A chunked body (error answers of some stores); the trailer is skipped. */
-    private final class ChunkedBody extends InputStream {
-        private final Conn c;
-        private final boolean keepAlive;
-        private long chunkLeft;
-        private boolean eof;
-        private boolean done;
-
-        ChunkedBody(Conn c, boolean keepAlive) {
-            this.c = c;
-            this.keepAlive = keepAlive;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (eof || done) {
-                return -1;
+            AbortOnEarlyClose(AbortableInputStream raw) {
+                super(raw);
+                this.raw = raw;
             }
-            try {
-                if (chunkLeft == 0) {
-                    String size = c.readLine();
-                    if (size == null) {
-                        throw new EOFException("the connection closed in a chunked body");
-                    }
-                    int semi = size.indexOf(';');
-                    chunkLeft = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
-                    if (chunkLeft == 0) {
-                        String t;
-                        while ((t = c.readLine()) != null && !t.isEmpty()) {
-                            // trailer fields: not used
-                        }
-                        eof = true;
-                        finish(t != null);
-                        return -1;
-                    }
-                }
-                int n = c.in.read(b, off, (int) Math.min(len, chunkLeft));
-                if (n < 0) {
-                    throw new EOFException("the connection closed in a chunk");
-                }
-                chunkLeft -= n;
-                if (chunkLeft == 0) {
-                    c.readLine();   // the CRLF after the chunk
-                }
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                ended |= b < 0;
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                ended |= n < 0;
                 return n;
-            } catch (IOException | NumberFormatException e) {
-                finish(false);
-                throw e instanceof IOException io ? io : new IOException("bad chunk size", e);
             }
-        }
 
-        private void finish(boolean complete) {
-            if (!done) {
-                done = true;
-                if (complete && keepAlive) {
-                    release(c);
-                } else {
-                    c.closeQuietly();
+            @Override
+            public void close() throws IOException {
+                if (!ended) {
+                    raw.abort();
                 }
+                super.close();
             }
-        }
-
-        @Override
-        public void close() {
-            finish(eof);
-        }
-    }
-
-    private static final class CountingOutputStream extends OutputStream {
-        private final OutputStream out;
-        long count;
-
-        CountingOutputStream(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
         }
     }
 }

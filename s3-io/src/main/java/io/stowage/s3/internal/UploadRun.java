@@ -404,8 +404,8 @@ public final class UploadRun {
         String rawETag;
         if (direct != null) {
             byte[] inMemory = bytes;
-            DirectS3.Body b = inMemory != null ? out -> out.write(inMemory)
-                    : out -> copyRange(file.path(), 0, size, out);
+            DirectS3.Body b = inMemory != null ? () -> new java.io.ByteArrayInputStream(inMemory)
+                    : () -> new RangeInputStream(file.path(), 0, size);
             try {
                 rawETag = direct.putObject(target.bucket(), file.key(), size, Md5s.base64(md5), contentType, meta, b);
             } catch (DirectS3.BodyReadException e) {
@@ -422,33 +422,6 @@ public final class UploadRun {
                     + expected + " of " + file.relativePath());
         }
         return eTag;
-    }
-
-    private static final ThreadLocal<byte[]> COPY_BUFFERS = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
-
-    /** Writes exactly {@code length} bytes of the file from {@code offset}; read errors as BodyReadException. */
-    private static void copyRange(Path p, long offset, long length, java.io.OutputStream out) throws IOException {
-        byte[] buf = COPY_BUFFERS.get();
-        RangeInputStream opened;
-        try {
-            opened = new RangeInputStream(p, offset, length);
-        } catch (IOException e) {
-            throw new DirectS3.BodyReadException(e);
-        }
-        try (RangeInputStream in = opened) {
-            while (true) {
-                int n;
-                try {
-                    n = in.read(buf, 0, buf.length);
-                } catch (IOException e) {
-                    throw new DirectS3.BodyReadException(e);
-                }
-                if (n < 0) {
-                    return;
-                }
-                out.write(buf, 0, n);
-            }
-        }
     }
 
     /** The local cause of a failed request body: a changed file (tried again later) or a local read failure. */
@@ -517,7 +490,7 @@ public final class UploadRun {
                         if (direct != null) {
                             try {
                                 rawETag = direct.uploadPart(target.bucket(), file.key(), uploadId, partNumber, len,
-                                        Md5s.base64(md5), out -> copyRange(file.path(), off, len, out));
+                                        Md5s.base64(md5), () -> new RangeInputStream(file.path(), off, len));
                             } catch (DirectS3.BodyReadException e) {
                                 throw local(e);
                             }
