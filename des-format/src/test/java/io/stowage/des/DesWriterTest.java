@@ -115,14 +115,20 @@ class DesWriterTest {
         }
     }
 
-    @Test
-    void duplicatesWhenAllowedReadAsLastWins() {
+    /** An archive holding the name "a" twice: "first", then "second". */
+    private Path firstAndSecondNamedA() {
         Path out = tmp.resolve("dup.des");
         try (DesWriter w = DesWriter.builder(out).allowDuplicateNames(true).build()) {
             w.add("a", "first".getBytes(), null);
             w.add("a", "second".getBytes(), null);
             w.finish();
         }
+        return out;
+    }
+
+    @Test
+    void duplicatesWhenAllowedReadAsLastWins() {
+        Path out = firstAndSecondNamedA();
         try (DesReader r = DesReader.open(out)) {
             assertThat(r.list()).hasSize(2);
             assertThat(r.read("a")).isEqualTo(ByteBuffer.wrap("second".getBytes()));
@@ -131,12 +137,7 @@ class DesWriterTest {
 
     @Test
     void everyRecordOfADuplicatedNameCanBeOpenedAndIsVerified() throws Exception {
-        Path out = tmp.resolve("dup.des");
-        try (DesWriter w = DesWriter.builder(out).allowDuplicateNames(true).build()) {
-            w.add("a", "first".getBytes(), null);
-            w.add("a", "second".getBytes(), null);
-            w.finish();
-        }
+        Path out = firstAndSecondNamedA();
         try (DesReader r = DesReader.open(out)) {
             assertThat(r.openStream(r.list().get(0)).readAllBytes()).isEqualTo("first".getBytes());
             assertThat(r.openStream(r.list().get(1)).readAllBytes()).isEqualTo("second".getBytes());
