@@ -48,10 +48,10 @@ import java.util.Optional;
  * <p>Why: on a small machine the SDK's per-request CPU (interceptors, endpoint rules, auth scheme resolution, the
  * CRC32 trailer in aws-chunked encoding, marshalling and unmarshalling) was most of the client's time for small files
  * (measured with JFR, see docs/s3-io.md). The parts that are not ours stay libraries: the SDK's Apache HTTP client
- * (pooled connections, the same one the SDK client uses), the SDK's SigV4 signer ({@link AwsV4HttpSigner}; the payload
- * is unsigned on https, where the body is covered by {@code Content-MD5}, which the store checks and answers with
- * {@code BadDigest}, and by the ETag check of the caller; on plain http the signer signs the payload too) and the JDK's
- * StAX parser for listings and error answers. Errors become the SDK's {@link S3Exception} (status, error code,
+ * (pooled connections, the same one the SDK client uses), the SDK's SigV4 signer ({@link AwsV4HttpSigner}, given
+ * no payload, so it signs {@code UNSIGNED-PAYLOAD}: the body is covered by {@code Content-MD5}, a signed header the
+ * store checks and answers with {@code BadDigest}, and by the ETag check of the caller) and the JDK's StAX parser for
+ * listings and error answers. Errors become the SDK's {@link S3Exception} (status, error code,
  * message) and I/O failures {@link SdkClientException}, so the retry rules are the same on both paths.
  *
  * <p>Credentials, region and endpoint are read from the SDK client; each request resolves the credentials again
@@ -367,8 +367,9 @@ public final class DirectS3 implements AutoCloseable {
         AwsCredentialsIdentity id = credentials.resolveIdentity().join();
         try {
             if (id != null && id.accessKeyId() != null && !id.accessKeyId().isEmpty()) {
-                ContentStreamProvider payload = content;
-                req = signer.sign(s -> s.identity(id).request(unsigned).payload(payload)
+                // the payload is not handed to the signer: it signs UNSIGNED-PAYLOAD (on http too, where it would
+                // otherwise hash every body and read it twice); the body is covered by the signed Content-MD5
+                req = signer.sign(s -> s.identity(id).request(unsigned)
                         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
                         .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                         .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
