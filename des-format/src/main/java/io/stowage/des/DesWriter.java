@@ -266,7 +266,8 @@ public final class DesWriter implements AutoCloseable {
      * Readers take consecutive batches of {@value #BATCH_FILES} files, read them back to back into one pooled buffer
      * and compute their CRC-32C, so the writer only copies bytes and records entries. Files over 256 KiB, and files
      * that go to the external store, stream in order as {@link #add(String, Path, Map)} does. The result is identical
-     * to adding the files one by one; a failure stops at the first failing file, like {@code add}.
+     * to adding the files one by one. A failure stops at the first failing file and, unlike a refused name in
+     * {@code add}, fails the writer (some files were added, others not): nothing is committed.
      *
      * @param files   entry name → file
      * @param metaFor user META per entry name (may return {@code null}); {@code null} for none
@@ -342,6 +343,12 @@ public final class DesWriter implements AutoCloseable {
                 }
                 try {
                     addBatch(b, metaFor, onAdded);
+                } catch (RuntimeException e) {
+                    // the caller cannot tell which files of the batch went in: nothing may be committed now
+                    if (failure == null) {
+                        failure = e;
+                    }
+                    throw e;
                 } finally {
                     b.data.clear();
                     buffers.add(b.data);

@@ -307,6 +307,23 @@ class DesWriterTest {
     }
 
     @Test
+    void aDuplicateNameInAddFilesFailsTheWriter() throws Exception {
+        Files.writeString(tmp.resolve("a"), "a");
+        Path out = tmp.resolve("x.des");
+        try (DesWriter w = DesWriter.builder(out).build()) {
+            w.add("e5", "already here".getBytes(), null);
+            Map<String, Path> files = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < 10; i++) {
+                files.put("e" + i, tmp.resolve("a"));
+            }
+            assertThatThrownBy(() -> w.addFiles(files, null, 2)).isInstanceOf(DesNameException.class)
+                    .hasMessageContaining("e5");
+            assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class).hasMessageContaining("failed");
+        }
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void addFilesFromAnIteratorThatFailsCommitsNothing() throws Exception {
         Files.writeString(tmp.resolve("a"), "a");
         java.util.Iterator<Map.Entry<String, Path>> it = new java.util.Iterator<>() {
