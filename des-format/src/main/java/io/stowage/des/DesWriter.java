@@ -313,17 +313,12 @@ public final class DesWriter implements AutoCloseable {
             java.util.ArrayDeque<java.util.concurrent.Future<Batch>> window = new java.util.ArrayDeque<>();
             int maxWindow = 2 * readers + 2;
             while (true) {
-                try {
-                    while (window.size() < maxWindow && files.hasNext()) {
-                        List<Map.Entry<String, Path>> part = new ArrayList<>(BATCH_FILES);
-                        while (part.size() < BATCH_FILES && files.hasNext()) {
-                            part.add(files.next());
-                        }
-                        window.add(pool.submit(() -> Batch.read(part, deferAt, crcs, buffers)));
+                while (window.size() < maxWindow && files.hasNext()) {
+                    List<Map.Entry<String, Path>> part = new ArrayList<>(BATCH_FILES);
+                    while (part.size() < BATCH_FILES && files.hasNext()) {
+                        part.add(files.next());
                     }
-                } catch (RuntimeException e) {
-                    failure = e;
-                    throw e;
+                    window.add(pool.submit(() -> Batch.read(part, deferAt, crcs, buffers)));
                 }
                 java.util.concurrent.Future<Batch> next = window.poll();
                 if (next == null) {
@@ -334,26 +329,25 @@ public final class DesWriter implements AutoCloseable {
                     b = next.get();
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
-                    failure = ex;
                     throw new DesException("interrupted while adding files to " + sink.describe(), ex);
                 } catch (java.util.concurrent.ExecutionException ex) {
                     Throwable c = ex.getCause();
-                    failure = c;
                     throw c instanceof RuntimeException re ? re : new DesException("cannot read files: " + c, c);
                 }
                 try {
                     addBatch(b, metaFor, onAdded);
-                } catch (RuntimeException e) {
-                    // the caller cannot tell which files of the batch went in: nothing may be committed now
-                    if (failure == null) {
-                        failure = e;
-                    }
-                    throw e;
                 } finally {
                     b.data.clear();
                     buffers.add(b.data);
                 }
             }
+        } catch (RuntimeException e) {
+            // from the iterator, a reader or a file of a batch: the caller cannot tell which files went in, so
+            // nothing may be committed now
+            if (failure == null) {
+                failure = e;
+            }
+            throw e;
         } finally {
             pool.shutdownNow();
         }
@@ -367,10 +361,7 @@ public final class DesWriter implements AutoCloseable {
             Map.Entry<String, Path> e = b.files.get(i);
             String name = e.getKey();
             if (i == b.failedAt) {
-                DesIoException de = new DesIoException("cannot read " + e.getValue() + " for entry '" + name + "'",
-                        b.failure);
-                failure = de;
-                throw de;
+                throw new DesIoException("cannot read " + e.getValue() + " for entry '" + name + "'", b.failure);
             }
             Map<String, ?> meta = metaFor == null ? null : metaFor.apply(name);
             long before = dataBytes + externalBytes;
@@ -496,10 +487,14 @@ public final class DesWriter implements AutoCloseable {
             throw new DesNameException(name, "entry name '" + name + "' was already added to " + sink.describe()
                     + "; names must be unique within an archive");
         }
-        boolean plainMeta = userMeta == null || userMeta.isEmpty();
-        Map<String, Object> m = plainMeta ? null : new LinkedHashMap<>(userMeta);
+        boolean external = externalStore != null && size >= externalThreshold;
+        // entries without user META stored inside get their META bytes without a map (the packing hot path)
+        Map<String, Object> m = (userMeta == null || userMeta.isEmpty()) && !external ? null
+                : new LinkedHashMap<>(userMeta == null ? Map.of() : userMeta);
+        if (m != null) {
+            m.put("size", size);
+        }
         try {
-            boolean external = externalStore != null && size >= externalThreshold;
             long dataOffset;
             int flags = 0;
             CRC32C c = checksums ? crc : null;
@@ -507,10 +502,6 @@ public final class DesWriter implements AutoCloseable {
                 c.reset();
             }
             if (external) {
-                if (m == null) {
-                    m = new LinkedHashMap<>();
-                }
-                m.put("size", size);
                 String key = (externalPrefix.isEmpty() ? "" : externalPrefix + "/") + "_bigFiles/" + name;
                 storedExternalKeys.add(key);
                 CountingCrcStream s = new CountingCrcStream(source.stream(), c);
@@ -543,9 +534,6 @@ public final class DesWriter implements AutoCloseable {
             if (m == null) {
                 metaBytes = plainMeta(size, crcHex);
             } else {
-                if (!external) {
-                    m.put("size", size);
-                }
                 if (crcHex != null) {
                     m.put("crc32c", crcHex);
                 }
