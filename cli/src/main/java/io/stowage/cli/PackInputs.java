@@ -25,9 +25,10 @@ import java.util.function.LongConsumer;
  * The files {@code des pack} adds, found by a walker thread while packing goes on, so walking a large tree overlaps
  * with reading and writing instead of preceding them.
  *
- * <p>Order: inputs in command-line order (inputs named on the command line are followed when they are links); a folder's files and subfolders together in name order (UTF-16 order of
- * the file names), depth first. For one flat folder that is its files sorted by name. Symbolic links and special
- * files are not followed or packed. Each file is named by its file name; the second file with a name already seen
+ * <p>Order: inputs in command-line order (an input named on the command line is followed when it is a link); a
+ * folder's files and subfolders together in name order (UTF-16 order of the file names), depth first. For one flat
+ * folder that is its files sorted by name. Symbolic links and special files inside folders are not followed or
+ * packed. Each file is named by its file name; the second file with a name already seen
  * is a usage error naming both paths, raised in order by {@link #next()} (the writer then commits nothing).
  *
  * <p>Iterate on one thread; {@link #close()} stops the walker.

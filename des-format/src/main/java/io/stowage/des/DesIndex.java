@@ -256,7 +256,6 @@ public final class DesIndex {
         return entries;
     }
 
-    /** The entry of that name (the last record of a duplicated name), or {@code null}. */
     /**
      * This index's record for an entry taken from {@link #entries()} (of this index, or of an earlier read of the same
      * archive): the same position, name, offset, size and flags; otherwise {@link IllegalArgumentException}.
@@ -274,6 +273,7 @@ public final class DesIndex {
                 + " of this archive's index; take entries from list() of the same archive");
     }
 
+    /** The entry of that name (the last record of a duplicated name), or {@code null}. */
     public DesEntry find(String name) {
         return byName.get(name);
     }
