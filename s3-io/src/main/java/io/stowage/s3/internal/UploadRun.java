@@ -388,23 +388,13 @@ public final class UploadRun {
 
     private String putSingle(LocalFile file, long size, FileTime m0, String contentType, Map<String, String> meta)
             throws Exception {
-        byte[] md5;
-        RequestBody body;
-        byte[] bytes = null;
-        if (size <= IN_MEMORY_LIMIT) {
-            bytes = readExactly(file.path(), size);
-            md5 = Md5s.newDigest().digest(bytes);
-            body = direct != null ? null : RequestBody.fromBytes(bytes);
-        } else {
-            md5 = localMd5(file.path(), 0, size);
-            body = direct != null ? null
-                    : RequestBody.fromContentProvider(() -> open(file.path(), 0, size), size, contentType);
-        }
+        // small files are read once, hashed and sent from memory; bigger ones are hashed, then streamed
+        byte[] bytes = size <= IN_MEMORY_LIMIT ? readExactly(file.path(), size) : null;
+        byte[] md5 = bytes != null ? Md5s.newDigest().digest(bytes) : localMd5(file.path(), 0, size);
         checkUnchanged(file.path(), size, m0);
         String rawETag;
         if (direct != null) {
-            byte[] inMemory = bytes;
-            DirectS3.Body b = inMemory != null ? () -> new java.io.ByteArrayInputStream(inMemory)
+            DirectS3.Body b = bytes != null ? () -> new java.io.ByteArrayInputStream(bytes)
                     : () -> new RangeInputStream(file.path(), 0, size);
             try {
                 rawETag = direct.putObject(target.bucket(), file.key(), size, Md5s.base64(md5), contentType, meta, b);
@@ -412,6 +402,8 @@ public final class UploadRun {
                 throw local(e);
             }
         } else {
+            RequestBody body = bytes != null ? RequestBody.fromBytes(bytes)
+                    : RequestBody.fromContentProvider(() -> open(file.path(), 0, size), size, contentType);
             rawETag = s3.putObject(b -> b.bucket(target.bucket()).key(file.key()).contentLength(size)
                     .contentMD5(Md5s.base64(md5)).contentType(contentType).metadata(meta), body).eTag();
         }
