@@ -65,8 +65,9 @@ final class UploadCommand implements Callable<Integer> {
     @Option(names = "--follow-links", description = "Follow symbolic links (loops are detected); default: skip them.")
     boolean followLinks;
 
-    @Option(names = "--multipart-threshold", paramLabel = "SIZE", defaultValue = "16MiB",
-            converter = SizeConverter.class, description = "Multipart from this size (default 16MiB).")
+    @Option(names = "--multipart-threshold", paramLabel = "SIZE", defaultValue = "100MiB",
+            converter = SizeConverter.class, description = "Multipart (parallel parts) from this size; smaller files "
+            + "go in one PUT (default 100MiB).")
     long multipartThreshold;
 
     @Option(names = "--part-size", paramLabel = "SIZE", defaultValue = "16MiB", converter = SizeConverter.class,
