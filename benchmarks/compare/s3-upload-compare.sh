@@ -9,6 +9,8 @@
 # Every tool first uploads and downloads a smaller tree untimed (the server runs in the same JVM: no tool pays the
 # JIT warm-up for the others); the order of the tools rotates per round. Each line prints the CPU seconds of the
 # server's threads and of the client (the rest of the JVM, or rclone's own process) during that run.
+# Downloads also print TOOL+sync for the TransferManager and rclone: that download followed by a `sync`, the same
+# durability stowage's downloads give (each file fsynced before its rename; neither other tool fsyncs).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="$root/benchmarks/target/benchmarks.jar"

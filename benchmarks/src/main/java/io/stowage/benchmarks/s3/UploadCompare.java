@@ -57,8 +57,13 @@ public final class UploadCompare {
      */
     record Result(String tool, String what, double seconds, long files, long bytes, double serverCpu,
                   double clientCpu) {
+        /** This run followed by a {@code sync} that took {@code syncSeconds} (its CPU is the kernel's, not counted). */
+        Result synced(double syncSeconds) {
+            return new Result(tool + "+sync", what, seconds + syncSeconds, files, bytes, serverCpu, clientCpu);
+        }
+
         String line(Result base) {
-            return String.format(Locale.ROOT, "%-9s %-9s %8.2f s %9.0f files/s %8.1f MB/s   cpu: server %6.2f s "
+            return String.format(Locale.ROOT, "%-9s %-11s %8.2f s %9.0f files/s %8.1f MB/s   cpu: server %6.2f s "
                             + "client %6.2f s (%.2f + %.2f ms/file)%s", what, tool, seconds, files / seconds,
                     bytes / seconds / 1e6, serverCpu, clientCpu, serverCpu * 1e3 / files, clientCpu * 1e3 / files,
                     base == null || base == this ? "" : String.format(Locale.ROOT, "   stowage/%s = %.2fx",
@@ -185,7 +190,15 @@ public final class UploadCompare {
                     syncDisks();
                     Cpu cpu = new Cpu();
                     t.download(tool, from, d);
-                    results.add(cpu.result(tool, "download", files, bytes));
+                    Result down = cpu.result(tool, "download", files, bytes);
+                    results.add(down);
+                    if (!tool.equals("stowage")) {
+                        // stowage's durability (every file fsynced before its rename): the same download, then its
+                        // dirty pages written out; otherwise the next run's untimed sync pays for them
+                        long s0 = System.nanoTime();
+                        syncDisks();
+                        results.add(down.synced(secs(s0)));
+                    }
                     long n;
                     try (Stream<Path> st = Files.walk(d)) {
                         n = st.filter(Files::isRegularFile).count();
@@ -227,7 +240,7 @@ public final class UploadCompare {
         System.out.println();
         for (String what : List.of("upload", "download", "skip")) {
             Result base = best(results, "stowage", what);
-            for (String tool : List.of("stowage", "tm", "rclone")) {
+            for (String tool : List.of("stowage", "tm", "tm+sync", "rclone", "rclone+sync")) {
                 Result b = best(results, tool, what);
                 if (b != null) {
                     System.out.println(b.line(base));
@@ -235,7 +248,8 @@ public final class UploadCompare {
             }
         }
         System.out.println("(ratio = other tool's time / stowage's time: above 1 means stowage is faster; best of "
-                + rounds + " round(s); client and server share this machine's cores)");
+                + rounds + " round(s); client and server share this machine's cores; TOOL+sync: that tool's download "
+                + "followed by a sync, the durability stowage's downloads have: each file fsynced before its rename)");
     }
 
     /** Each tool's upload and download, so the warm-up and the timed runs do exactly the same thing. */
