@@ -54,6 +54,7 @@ class FaultInjectionTest {
         private final Random random = new Random(20260101);
         volatile double errorRate;
         volatile long slowPartMillis;
+        volatile long slowPutMillis;
         final AtomicInteger injected = new AtomicInteger();
 
         @Override
@@ -61,6 +62,9 @@ class FaultInjectionTest {
             ResponseDefinition def = event.getResponseDefinition();
             if (slowPartMillis > 0 && event.getRequest().queryParameter("partNumber").isPresent()) {
                 return ResponseDefinitionBuilder.like(def).withFixedDelay((int) slowPartMillis).build();
+            }
+            if (slowPutMillis > 0 && event.getRequest().getMethod().getName().equals("PUT")) {
+                return ResponseDefinitionBuilder.like(def).withFixedDelay((int) slowPutMillis).build();
             }
             double x;
             synchronized (random) {
@@ -118,6 +122,7 @@ class FaultInjectionTest {
     void calm() {
         FAULTS.errorRate = 0;
         FAULTS.slowPartMillis = 0;
+        FAULTS.slowPutMillis = 0;
     }
 
     @AfterAll
@@ -192,6 +197,43 @@ class FaultInjectionTest {
             }
         }
         assertThat(local).as("no temporary files left, every file right").isEqualTo(expected);
+    }
+
+    @Test
+    void aSinglePutCountsItsBytesAsTheyAreSentAndARetriedOneOnlyOnce(@TempDir Path src) throws IOException {
+        // one 3 MiB file in one PUT (below the 5 MiB multipart threshold); the store answers 400 ms after the body
+        int size = 3 << 20;
+        write(src, "clip.mp4", bytes(3, size));
+        String bucket = S3TestFiles.newBucket(server, "progress");
+        FAULTS.slowPutMillis = 400;
+        UploadOptions options = UploadOptions.defaults().withWorkers(2).withMultipart(5L << 20, 5L << 20)
+                .withRetries(8, Duration.ofMillis(5), Duration.ofMillis(20))
+                .withProgressInterval(Duration.ofMillis(10));
+        java.util.List<TransferProgress> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void onProgress(TransferProgress p) {
+                seen.add(p);
+            }
+        };
+        try (ParallelUploader up = ParallelUploader.builder(viaProxy).options(options).listener(listener).build()) {
+            assertThat(up.upload(src, S3Location.parse("s3://" + bucket + "/a")).transferred()).isEqualTo(1);
+        }
+        // while the store had the body but had not answered, the bytes were already counted
+        assertThat(seen).anyMatch(p -> p.filesDone() == 0 && p.bytesDone() == size);
+        // with failing attempts, every attempt's bytes are taken back: the total is counted once, never more
+        FAULTS.slowPutMillis = 0;
+        FAULTS.errorRate = 0.6;
+        seen.clear();
+        TransferReport r;
+        try (ParallelUploader up = ParallelUploader.builder(viaProxy).options(options).listener(listener).build()) {
+            r = up.upload(src, S3Location.parse("s3://" + bucket + "/b"));
+        }
+        assertThat(r.transferred()).isEqualTo(1);
+        assertThat(seen).allMatch(p -> p.bytesDone() <= size && p.bytesDone() >= 0);
+        assertThat(seen.get(seen.size() - 1).bytesDone()).isEqualTo(size);
+        assertThat(md5(direct.getObjectAsBytes(b -> b.bucket(bucket).key("b/clip.mp4")).asByteArray()))
+                .isEqualTo(md5(bytes(3, size)));
     }
 
     @Test

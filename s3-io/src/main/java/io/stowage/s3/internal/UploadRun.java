@@ -375,7 +375,9 @@ public final class UploadRun {
         } else {
             r = retrier.run(() -> putSingle(file, size, m0, contentType, meta));
             sent[0] = size;
-            tracker.transferred(size);
+            if (size <= IN_MEMORY_LIMIT) {
+                tracker.transferred(size);   // bigger files were counted as their bytes were sent (ProgressBody)
+            }
         }
         try {
             checkUnchanged(file.path(), size, m0);
@@ -393,19 +395,27 @@ public final class UploadRun {
         byte[] md5 = bytes != null ? Md5s.newDigest().digest(bytes) : localMd5(file.path(), 0, size);
         checkUnchanged(file.path(), size, m0);
         String rawETag;
-        if (direct != null) {
-            DirectS3.Body b = bytes != null ? () -> new java.io.ByteArrayInputStream(bytes)
-                    : () -> new RangeInputStream(file.path(), 0, size);
-            try {
-                rawETag = direct.putObject(target.bucket(), file.key(), size, Md5s.base64(md5), contentType, meta, b);
-            } catch (DirectS3.BodyReadException e) {
-                throw local(e);
+        ProgressBody progress = new ProgressBody();
+        try {
+            if (direct != null) {
+                DirectS3.Body b = bytes != null ? () -> new java.io.ByteArrayInputStream(bytes)
+                        : () -> progress.count(new RangeInputStream(file.path(), 0, size));
+                try {
+                    rawETag = direct.putObject(target.bucket(), file.key(), size, Md5s.base64(md5), contentType, meta,
+                            b);
+                } catch (DirectS3.BodyReadException e) {
+                    throw local(e);
+                }
+            } else {
+                RequestBody body = bytes != null ? RequestBody.fromBytes(bytes)
+                        : RequestBody.fromContentProvider(() -> progress.count(open(file.path(), 0, size)), size,
+                        contentType);
+                rawETag = s3.putObject(b -> b.bucket(target.bucket()).key(file.key()).contentLength(size)
+                        .contentMD5(Md5s.base64(md5)).contentType(contentType).metadata(meta), body).eTag();
             }
-        } else {
-            RequestBody body = bytes != null ? RequestBody.fromBytes(bytes)
-                    : RequestBody.fromContentProvider(() -> open(file.path(), 0, size), size, contentType);
-            rawETag = s3.putObject(b -> b.bucket(target.bucket()).key(file.key()).contentLength(size)
-                    .contentMD5(Md5s.base64(md5)).contentType(contentType).metadata(meta), body).eTag();
+        } catch (Exception e) {
+            progress.takeBack();   // this attempt failed: its bytes are sent again, or never count
+            throw e;
         }
         String eTag = Md5s.unquote(rawETag);
         String expected = Md5s.hex(md5);
@@ -414,6 +424,44 @@ public final class UploadRun {
                     + expected + " of " + file.relativePath());
         }
         return eTag;
+    }
+
+    /**
+     * Counts a streamed single-PUT body into the progress as its bytes are read for sending, so a 100 MiB file moves
+     * the progress bar while it uploads instead of at its end. A new stream of the same body (a resend) first takes
+     * back what the previous one counted; a failed attempt takes back everything it counted.
+     */
+    private final class ProgressBody {
+        private final AtomicLong counted = new AtomicLong();
+
+        InputStream count(InputStream in) {
+            takeBack();
+            return new java.io.FilterInputStream(in) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = in.read(b, off, len);
+                    if (n > 0) {
+                        counted.addAndGet(n);
+                        tracker.transferred(n);
+                    }
+                    return n;
+                }
+
+                @Override
+                public int read() throws IOException {
+                    int c = in.read();
+                    if (c >= 0) {
+                        counted.incrementAndGet();
+                        tracker.transferred(1);
+                    }
+                    return c;
+                }
+            };
+        }
+
+        void takeBack() {
+            tracker.takeBack(counted.getAndSet(0));
+        }
     }
 
     /** The local cause of a failed request body: a changed file (tried again later) or a local read failure. */
