@@ -3,6 +3,10 @@ package io.stowage.s3;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.extension.ResponseTransformerV2;
+import com.github.tomakehurst.wiremock.http.HttpHeader;
+import com.github.tomakehurst.wiremock.http.HttpHeaders;
+import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -47,6 +51,7 @@ class FaultInjectionTest {
     static S3Client direct;
     static WireMockServer proxy;
     static final Faults FAULTS = new Faults();
+    static final WrongETags WRONG_ETAGS = new WrongETags();
     static S3Client viaProxy;
 
     /** Decides per request: pass through to S3Proxy, or fail it. Seeded, so a run is repeatable. */
@@ -104,12 +109,38 @@ class FaultInjectionTest {
         }
     }
 
+    /** Gives the next {@code left} PUT answers an ETag that is the MD5 of other bytes, as if the body were mangled. */
+    static final class WrongETags implements ResponseTransformerV2 {
+        final AtomicInteger left = new AtomicInteger();
+
+        @Override
+        public Response transform(Response response, ServeEvent event) {
+            if (!event.getRequest().getMethod().getName().equals("PUT")
+                    || left.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
+                return response;
+            }
+            java.util.List<HttpHeader> headers = new java.util.ArrayList<>();
+            for (HttpHeader h : response.getHeaders().all()) {
+                if (!h.keyEquals("ETag")) {
+                    headers.add(h);
+                }
+            }
+            headers.add(new HttpHeader("ETag", "\"0123456789abcdef0123456789abcdef\""));
+            return Response.Builder.like(response).but().headers(new HttpHeaders(headers)).build();
+        }
+
+        @Override
+        public String getName() {
+            return "stowage-wrong-etags";
+        }
+    }
+
     @BeforeAll
     static void start() {
         server = EmbeddedS3.builder().start();
         direct = server.newClient();
         proxy = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal()
-                .extensions(FAULTS).containerThreads(64).jettyAcceptors(2));
+                .extensions(FAULTS, WRONG_ETAGS).containerThreads(64).jettyAcceptors(2));
         proxy.start();
         proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(server.endpoint().toString())));
         // the SDK must not hide the faults: one SDK attempt per request, our retries on top
@@ -123,6 +154,7 @@ class FaultInjectionTest {
         FAULTS.errorRate = 0;
         FAULTS.slowPartMillis = 0;
         FAULTS.slowPutMillis = 0;
+        WRONG_ETAGS.left.set(0);
     }
 
     @AfterAll
@@ -234,6 +266,17 @@ class FaultInjectionTest {
         assertThat(seen.get(seen.size() - 1).bytesDone()).isEqualTo(size);
         assertThat(md5(direct.getObjectAsBytes(b -> b.bucket(bucket).key("b/clip.mp4")).asByteArray()))
                 .isEqualTo(md5(bytes(3, size)));
+        // an attempt whose body was sent but whose ETag is wrong is retried: its bytes are taken back too
+        FAULTS.errorRate = 0;
+        WRONG_ETAGS.left.set(2);
+        seen.clear();
+        try (ParallelUploader up = ParallelUploader.builder(viaProxy).options(options).listener(listener).build()) {
+            r = up.upload(src, S3Location.parse("s3://" + bucket + "/c"));
+        }
+        assertThat(r.transferred()).isEqualTo(1);
+        assertThat(r.retries()).isGreaterThanOrEqualTo(2);
+        assertThat(seen).allMatch(p -> p.bytesDone() <= size);
+        assertThat(seen.get(seen.size() - 1).bytesDone()).isEqualTo(size);
     }
 
     @Test

@@ -375,9 +375,6 @@ public final class UploadRun {
         } else {
             r = retrier.run(() -> putSingle(file, size, m0, contentType, meta));
             sent[0] = size;
-            if (size <= IN_MEMORY_LIMIT) {
-                tracker.transferred(size);   // bigger files were counted as their bytes were sent (ProgressBody)
-            }
         }
         try {
             checkUnchanged(file.path(), size, m0);
@@ -394,36 +391,40 @@ public final class UploadRun {
         byte[] bytes = size <= IN_MEMORY_LIMIT ? readExactly(file.path(), size) : null;
         byte[] md5 = bytes != null ? Md5s.newDigest().digest(bytes) : localMd5(file.path(), 0, size);
         checkUnchanged(file.path(), size, m0);
-        String rawETag;
         ProgressBody progress = new ProgressBody();
         try {
-            if (direct != null) {
-                DirectS3.Body b = bytes != null ? () -> new java.io.ByteArrayInputStream(bytes)
-                        : () -> progress.count(new RangeInputStream(file.path(), 0, size));
-                try {
-                    rawETag = direct.putObject(target.bucket(), file.key(), size, Md5s.base64(md5), contentType, meta,
-                            b);
-                } catch (DirectS3.BodyReadException e) {
-                    throw local(e);
-                }
-            } else {
-                RequestBody body = bytes != null ? RequestBody.fromBytes(bytes)
-                        : RequestBody.fromContentProvider(() -> progress.count(open(file.path(), 0, size)), size,
-                        contentType);
-                rawETag = s3.putObject(b -> b.bucket(target.bucket()).key(file.key()).contentLength(size)
-                        .contentMD5(Md5s.base64(md5)).contentType(contentType).metadata(meta), body).eTag();
+            String eTag = Md5s.unquote(sendSingle(file, size, bytes, md5, contentType, meta, progress));
+            String expected = Md5s.hex(md5);
+            if (Md5s.isPlainMd5(eTag) && !eTag.equalsIgnoreCase(expected)) {
+                throw new ChecksumMismatchException("the store's ETag " + eTag + " differs from the local MD5 "
+                        + expected + " of " + file.relativePath());
             }
+            if (bytes != null) {
+                tracker.transferred(size);   // an in-memory body counts once stored; a streamed one as it is sent
+            }
+            return eTag;
         } catch (Exception e) {
-            progress.takeBack();   // this attempt failed: its bytes are sent again, or never count
+            progress.takeBack();   // this attempt failed (a wrong ETag too): its bytes are sent again or never count
             throw e;
         }
-        String eTag = Md5s.unquote(rawETag);
-        String expected = Md5s.hex(md5);
-        if (Md5s.isPlainMd5(eTag) && !eTag.equalsIgnoreCase(expected)) {
-            throw new ChecksumMismatchException("the store's ETag " + eTag + " differs from the local MD5 "
-                    + expected + " of " + file.relativePath());
+    }
+
+    /** One PUT of a whole file, from {@code bytes} or streamed from disk through {@code progress}; its raw ETag. */
+    private String sendSingle(LocalFile file, long size, byte[] bytes, byte[] md5, String contentType,
+                              Map<String, String> meta, ProgressBody progress) throws Exception {
+        if (direct != null) {
+            DirectS3.Body b = bytes != null ? () -> new java.io.ByteArrayInputStream(bytes)
+                    : () -> progress.count(new RangeInputStream(file.path(), 0, size));
+            try {
+                return direct.putObject(target.bucket(), file.key(), size, Md5s.base64(md5), contentType, meta, b);
+            } catch (DirectS3.BodyReadException e) {
+                throw local(e);
+            }
         }
-        return eTag;
+        RequestBody body = bytes != null ? RequestBody.fromBytes(bytes)
+                : RequestBody.fromContentProvider(() -> progress.count(open(file.path(), 0, size)), size, contentType);
+        return s3.putObject(b -> b.bucket(target.bucket()).key(file.key()).contentLength(size)
+                .contentMD5(Md5s.base64(md5)).contentType(contentType).metadata(meta), body).eTag();
     }
 
     /**
