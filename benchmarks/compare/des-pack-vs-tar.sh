@@ -8,6 +8,10 @@
 # `des pack` fsyncs its archive before renaming it into place and computes a CRC-32C per entry; tar does neither.
 # So two ratios are printed: against plain `tar -cf` (the issue's goal) and against `tar -cf` followed by an fsync
 # of the tar file (`sync FILE`), which is the same durability as des pack gives.
+# Every run starts with no output file: `tar -cf` truncates an existing archive and writes into the page-cache pages
+# it just freed, while `des pack` writes a temporary file and renames it over the old archive at the end, so with the
+# old file left in place DES alone would need fresh pages (on this VM that costs a host fault per page; it made
+# des/tar swing between 0.5 and 0.85 from run to run).
 # DES runs through bin/stowage, as users run it (the launcher's JVM options for `des` included).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -38,6 +42,7 @@ now() { date +%s.%N; }
 
 timed() { # command... ; prints wall seconds
   local t0 t1
+  rm -f "$WORK/out.tar" "$WORK/out.des" # every run writes a new file (see "Fairness" above)
   sync
   t0=$(now); "$@" >/dev/null; t1=$(now)
   echo "$t1 - $t0" | bc -l

@@ -185,4 +185,89 @@ class ParallelDownloaderTest {
         assertThat(Files.readString(dst.resolve("f3"), StandardCharsets.UTF_8)).isEqualTo("v3");
         assertThat(dst.resolve("folder")).doesNotExist();
     }
+
+    static String crc32c(byte[] data) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(data);
+        return String.format("%08x", c.getValue());
+    }
+
+    /** Flips one byte of an object where the store keeps it: bit rot at rest (same size, same ETag and metadata). */
+    static void rot(String bucket, String key, long at) throws IOException {
+        Path stored = server.directory().resolve(bucket).resolve(key);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(stored,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            ch.read(b, at);
+            b.put(0, (byte) (b.get(0) ^ 0x20)).rewind();
+            ch.write(b, at);
+        }
+    }
+
+    static List<Path> regularFiles(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void uploadsRecordACrc32cThatRangedAndWholeDownloadsCheck(@TempDir Path src, @TempDir Path dst)
+            throws IOException {
+        byte[] big = bytes(7, (2 << 20) + 777);   // one streamed PUT (over 1 MiB, under the multipart threshold)
+        byte[] small = bytes(8, 1000);            // sent from memory: its ETag (MD5) is its check
+        write(src, "big.bin", big);
+        write(src, "small.txt", small);
+        String bucket = S3TestFiles.newBucket(server, "crc");
+        try (ParallelUploader up = ParallelUploader.builder(s3).options(ParallelUploaderTest.small()).build()) {
+            assertThat(up.upload(src, S3Location.parse("s3://" + bucket + "/c")).failed()).isZero();
+        }
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("c/big.bin")).metadata())
+                .containsEntry("stowage-crc32c", crc32c(big));
+        assertThat(s3.headObject(b -> b.bucket(bucket).key("c/small.txt")).metadata())
+                .doesNotContainKey("stowage-crc32c");
+        // ranged (three 1 MiB ranges, combined CRCs) and whole (one GET) both restore the bytes
+        List<DownloadOptions> modes = List.of(small(), small().withRanges(64 << 20, 16 << 20));
+        for (int i = 0; i < modes.size(); i++) {
+            try (ParallelDownloader down = ParallelDownloader.builder(s3).options(modes.get(i)).build()) {
+                TransferReport r = down.download(S3Location.parse("s3://" + bucket + "/c"), dst.resolve("ok" + i));
+                assertThat(r.failures()).isEmpty();
+            }
+            assertThat(Files.readAllBytes(dst.resolve("ok" + i + "/big.bin"))).isEqualTo(big);
+        }
+        // one byte rots in the store: both ways fail that file on its CRC and leave nothing under any name
+        rot(bucket, "c/big.bin", (1 << 20) + 5);
+        for (int i = 0; i < modes.size(); i++) {
+            Path out = dst.resolve("rot" + i);
+            try (ParallelDownloader down = ParallelDownloader.builder(s3).options(modes.get(i)).build()) {
+                TransferReport r = down.download(S3Location.parse("s3://" + bucket + "/c"), out);
+                assertThat(r.transferred()).isEqualTo(1);
+                assertThat(r.failures()).singleElement().satisfies(f -> {
+                    assertThat(f.path()).isEqualTo("big.bin");
+                    assertThat(f.reason()).contains("CRC-32C").contains("stowage-crc32c");
+                });
+            }
+            assertThat(regularFiles(out)).containsExactly(out.resolve("small.txt"));
+        }
+    }
+
+    @Test
+    void objectsWithoutACrcAreCheckedAgainstTheirMd5ETagAfterRanges(@TempDir Path dst) throws IOException {
+        byte[] data = bytes(9, (2 << 20) + 99);
+        String bucket = S3TestFiles.newBucket(server, "md5");
+        s3.putObject(b -> b.bucket(bucket).key("m/other-tool.bin"), RequestBody.fromBytes(data));   // no CRC metadata
+        try (ParallelDownloader down = ParallelDownloader.builder(s3).options(small()).build()) {
+            assertThat(down.download(S3Location.parse("s3://" + bucket + "/m"), dst.resolve("ok")).failures())
+                    .isEmpty();
+        }
+        assertThat(Files.readAllBytes(dst.resolve("ok/other-tool.bin"))).isEqualTo(data);
+        rot(bucket, "m/other-tool.bin", 12345);
+        try (ParallelDownloader down = ParallelDownloader.builder(s3).options(small()).build()) {
+            TransferReport r = down.download(S3Location.parse("s3://" + bucket + "/m"), dst.resolve("rot"));
+            assertThat(r.failures()).singleElement().satisfies(f -> assertThat(f.reason()).contains("MD5"));
+        }
+        assertThat(regularFiles(dst.resolve("rot"))).isEmpty();
+    }
 }

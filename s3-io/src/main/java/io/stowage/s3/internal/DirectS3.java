@@ -81,8 +81,8 @@ public final class DirectS3 implements AutoCloseable {
     }
 
     /** The answer to a GET: the headers that matter and the body stream (close it: that frees the connection). */
-    public record Got(int status, long contentLength, String eTag, String mtimeMetadata, Instant lastModified,
-                      InputStream body) implements AutoCloseable {
+    public record Got(int status, long contentLength, String eTag, String mtimeMetadata, String crc32cMetadata,
+                      Instant lastModified, InputStream body) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             body.close();
@@ -195,7 +195,8 @@ public final class DirectS3 implements AutoCloseable {
             }
         }
         return new Got(r.status, r.contentLength(), r.header("ETag"),
-                r.header("x-amz-meta-" + UploadRun.MTIME_METADATA), lastModified, r.body);
+                r.header("x-amz-meta-" + UploadRun.MTIME_METADATA), r.header("x-amz-meta-" + Crc32cs.METADATA),
+                lastModified, r.body);
     }
 
     /** One ListObjectsV2 page: the objects, the common prefixes (with a delimiter) and the next token or null. */

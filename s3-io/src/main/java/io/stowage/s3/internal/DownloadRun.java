@@ -37,6 +37,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +48,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 
 /**
  * One download run: a listing producer (this thread), a bounded hand-off to {@code workers} threads, and a shared pool
@@ -386,8 +388,11 @@ public final class DownloadRun {
         }
     }
 
-    /** What a GET answered besides the bytes. */
-    private record Head(Long contentLength, String eTag, String mtimeMetadata, Instant lastModified) {}
+    /**
+     * What a GET answered besides the bytes. {@code crc32c}: the object's CRC-32C from its {@code stowage-crc32c}
+     * metadata (recorded by our uploads), or null.
+     */
+    private record Head(Long contentLength, String eTag, String mtimeMetadata, Integer crc32c, Instant lastModified) {}
 
     /** An open GET: its headers and its body, from the direct path or the SDK. */
     private record Opened(Head head, InputStream body) implements AutoCloseable {
@@ -401,13 +406,15 @@ public final class DownloadRun {
         if (direct != null) {
             DirectS3.Got got = direct.get(source.bucket(), key, range, ifMatch);
             return new Opened(new Head(got.contentLength() < 0 ? null : got.contentLength(), got.eTag(),
-                    got.mtimeMetadata(), got.lastModified()), new NetworkStream(got.body()));
+                    got.mtimeMetadata(), Crc32cs.parse(got.crc32cMetadata()), got.lastModified()),
+                    new NetworkStream(got.body()));
         }
         ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(source.bucket()).key(key).range(range)
                 .ifMatch(ifMatch));
         GetObjectResponse r = in.response();
-        return new Opened(new Head(r.contentLength(), r.eTag(),
-                r.metadata() == null ? null : r.metadata().get(UploadRun.MTIME_METADATA), r.lastModified()), in);
+        Map<String, String> meta = r.metadata() == null ? Map.of() : r.metadata();
+        return new Opened(new Head(r.contentLength(), r.eTag(), meta.get(UploadRun.MTIME_METADATA),
+                Crc32cs.parse(meta.get(Crc32cs.METADATA)), r.lastModified()), in);
     }
 
     /** A response body whose read failures are network failures (retried), as the SDK reports them. */
@@ -463,15 +470,24 @@ public final class DownloadRun {
         }
     }
 
-    /** GET the whole object into temp, hashing as it streams; verify size and MD5. */
+    /**
+     * GET the whole object into temp, checking as it streams; verify the size, and the CRC-32C our upload recorded
+     * or else the MD5 a single-part ETag is.
+     */
     private String whole(RemoteObject o, Path temp, Head[] head) throws Exception {
-        MessageDigest md = Md5s.newDigest();
+        MessageDigest md = null;
+        CRC32C crc = null;
         long written = 0;
         String eTag;
         try (Opened got = get(o.key(), null, null);
              FileChannel ch = openTemp(temp)) {
             head[0] = got.head();
             eTag = Md5s.unquote(got.head().eTag());
+            if (got.head().crc32c() != null) {
+                crc = new CRC32C();
+            } else if (Md5s.isPlainMd5(eTag)) {
+                md = Md5s.newDigest();
+            }
             InputStream in = got.body();
             byte[] buf = BUFFERS.get();
             int n;
@@ -479,7 +495,11 @@ public final class DownloadRun {
                 if (cancellation.isCancelled()) {
                     throw new CancelledException();
                 }
-                md.update(buf, 0, n);
+                if (crc != null) {
+                    crc.update(buf, 0, n);
+                } else if (md != null) {
+                    md.update(buf, 0, n);
+                }
                 writeFully(ch, ByteBuffer.wrap(buf, 0, n), temp);
                 written += n;
             }
@@ -490,7 +510,9 @@ public final class DownloadRun {
             throw new ChecksumMismatchException("received " + written + " bytes of " + o.key() + ", expected "
                     + expected);
         }
-        if (Md5s.isPlainMd5(eTag) && !Md5s.hex(md.digest()).equalsIgnoreCase(eTag)) {
+        if (crc != null) {
+            checkCrc(o, head[0].crc32c(), (int) crc.getValue());
+        } else if (md != null && !Md5s.hex(md.digest()).equalsIgnoreCase(eTag)) {
             throw new ChecksumMismatchException("MD5 of the received bytes of " + o.key() + " differs from ETag "
                     + eTag);
         }
@@ -524,6 +546,9 @@ public final class DownloadRun {
         // when the ranges are the object's multipart parts, each range's MD5 is its part's: verified as it streams
         boolean partMd5s = o.multipartCount() == n && multipartPartSize(o) == part;
         byte[][] md5s = partMd5s ? new byte[n][] : null;
+        // and each range's CRC-32C, combined into the object's to check against the CRC our upload recorded
+        int[] crcs = new int[n];
+        long[] lengths = new long[n];
         AtomicInteger attempts = new AtomicInteger(1);
         List<Future<?>> futures = new ArrayList<>(n);
         try (FileChannel ch = openTemp(temp)) {
@@ -541,6 +566,7 @@ public final class DownloadRun {
                             }
                             InputStream in = got.body();
                             MessageDigest md = partMd5s ? Md5s.newDigest() : null;
+                            CRC32C crc = new CRC32C();
                             byte[] buf = BUFFERS.get();
                             long pos = off;
                             int k;
@@ -555,6 +581,7 @@ public final class DownloadRun {
                                 if (md != null) {
                                     md.update(buf, 0, k);
                                 }
+                                crc.update(buf, 0, k);
                                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, k);
                                 while (bb.hasRemaining()) {
                                     try {
@@ -571,6 +598,8 @@ public final class DownloadRun {
                             if (md != null) {
                                 md5s[index] = md.digest();
                             }
+                            crcs[index] = (int) crc.getValue();
+                            lengths[index] = len;
                         }
                         return null;
                     });
@@ -597,7 +626,10 @@ public final class DownloadRun {
             }
             throw e;
         }
-        if (partMd5s) {
+        Integer recorded = head[0] == null ? null : head[0].crc32c();
+        if (recorded != null) {
+            checkCrc(o, recorded, Crc32cs.combineAll(crcs, lengths));   // no second pass over the file
+        } else if (partMd5s) {
             String etag = Md5s.multipartETag(md5s);
             if (!etag.equalsIgnoreCase(o.eTag())) {
                 LOG.debug("{}: multipart ETag not reproducible with {} byte parts (another uploader's part size); "
@@ -607,6 +639,14 @@ public final class DownloadRun {
             verifyRanged(o, temp);
         }
         return new Retrier.Result<>(o.eTag(), attempts.get());
+    }
+
+    private static void checkCrc(RemoteObject o, int recorded, int received) throws ChecksumMismatchException {
+        if (recorded != received) {
+            throw new ChecksumMismatchException("CRC-32C " + Crc32cs.hex(received) + " of the received bytes of "
+                    + o.key() + " differs from the " + Crc32cs.hex(recorded) + " recorded in its "
+                    + Crc32cs.METADATA + " metadata at upload");
+        }
     }
 
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[128 * 1024]);

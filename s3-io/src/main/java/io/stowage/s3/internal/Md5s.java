@@ -27,12 +27,23 @@ public final class Md5s {
 
     /** MD5 of {@code length} bytes at {@code offset}; fails if the file is shorter. */
     public static byte[] ofFile(Path file, long offset, long length) throws IOException {
+        return ofFile(file, offset, length, null);
+    }
+
+    /** MD5 of {@code length} bytes at {@code offset}, also fed to {@code alsoCrc} (when not null) in the same pass. */
+    public static byte[] ofFile(Path file, long offset, long length, java.util.zip.Checksum alsoCrc)
+            throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return ofChannel(ch, offset, length, file);
+            return ofChannel(ch, offset, length, file, alsoCrc);
         }
     }
 
     public static byte[] ofChannel(FileChannel ch, long offset, long length, Path file) throws IOException {
+        return ofChannel(ch, offset, length, file, null);
+    }
+
+    private static byte[] ofChannel(FileChannel ch, long offset, long length, Path file,
+                                    java.util.zip.Checksum alsoCrc) throws IOException {
         MessageDigest md = newDigest();
         ByteBuffer buf = BUFFERS.get();
         long pos = offset;
@@ -48,6 +59,9 @@ public final class Md5s {
                         + " were expected");
             }
             buf.flip();
+            if (alsoCrc != null) {
+                alsoCrc.update(buf.duplicate());
+            }
             md.update(buf);
             pos += n;
         }

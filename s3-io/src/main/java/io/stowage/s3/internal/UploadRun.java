@@ -42,6 +42,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 
 /**
  * One upload run: a scanning producer (this thread), a bounded hand-off to {@code workers} file threads, and a
@@ -387,13 +388,23 @@ public final class UploadRun {
 
     private String putSingle(LocalFile file, long size, FileTime m0, String contentType, Map<String, String> meta)
             throws Exception {
-        // small files are read once, hashed and sent from memory; bigger ones are hashed, then streamed
+        // small files are read once, hashed and sent from memory; bigger ones are hashed, then streamed, and carry
+        // their CRC-32C in metadata (same pass), so a ranged download verifies them as its ranges stream
         byte[] bytes = size <= IN_MEMORY_LIMIT ? readExactly(file.path(), size) : null;
-        byte[] md5 = bytes != null ? Md5s.newDigest().digest(bytes) : localMd5(file.path(), 0, size);
+        byte[] md5;
+        Map<String, String> metadata = meta;
+        if (bytes != null) {
+            md5 = Md5s.newDigest().digest(bytes);
+        } else {
+            CRC32C crc = new CRC32C();
+            md5 = localMd5(file.path(), 0, size, crc);
+            metadata = new java.util.HashMap<>(meta);
+            metadata.put(Crc32cs.METADATA, Crc32cs.hex((int) crc.getValue()));
+        }
         checkUnchanged(file.path(), size, m0);
         ProgressBody progress = new ProgressBody();
         try {
-            String eTag = Md5s.unquote(sendSingle(file, size, bytes, md5, contentType, meta, progress));
+            String eTag = Md5s.unquote(sendSingle(file, size, bytes, md5, contentType, metadata, progress));
             String expected = Md5s.hex(md5);
             if (Md5s.isPlainMd5(eTag) && !eTag.equalsIgnoreCase(expected)) {
                 throw new ChecksumMismatchException("the store's ETag " + eTag + " differs from the local MD5 "
@@ -498,8 +509,13 @@ public final class UploadRun {
 
     private static byte[] localMd5(Path p, long offset, long length) throws LocalFileException,
             ChangedDuringTransferException {
+        return localMd5(p, offset, length, null);
+    }
+
+    private static byte[] localMd5(Path p, long offset, long length, CRC32C alsoCrc) throws LocalFileException,
+            ChangedDuringTransferException {
         try {
-            return Md5s.ofFile(p, offset, length);
+            return Md5s.ofFile(p, offset, length, alsoCrc);
         } catch (ChangedDuringTransferException e) {
             throw e;
         } catch (IOException e) {
