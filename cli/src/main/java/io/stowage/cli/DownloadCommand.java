@@ -18,8 +18,10 @@ import java.util.concurrent.Callable;
 /** {@code stowage download s3://BUCKET/PREFIX DIR}: the parallel, verifying, atomic download. */
 @Command(name = "download", mixinStandardHelpOptions = true,
         description = {"Download everything under s3://BUCKET/PREFIX into a folder in parallel.",
-            "Big objects come as parallel ranges; each file is written to a temporary name, verified (size, MD5",
-            "of single-part objects), fsynced and renamed. Files already there with the same size are skipped;",
+            "Big objects come as parallel ranges when workers would otherwise idle (a few big files, the end of",
+            "a run). Each file is written to a temporary name, verified (size; the CRC-32C Stowage's upload",
+            "recorded, or the MD5 of single-part objects), fsynced and renamed. Files already there with the",
+            "same size are skipped;",
             "a different existing file is left alone and reported unless --force. Keys that would escape the",
             "folder ('..', absolute) are refused. Failed files are listed with the reason (exit code 3)."},
         footer = {"", "Examples:",
@@ -45,7 +47,7 @@ final class DownloadCommand implements Callable<Integer> {
     boolean checksum;
 
     @Option(names = "--part-size", paramLabel = "SIZE", defaultValue = "16MiB", converter = SizeConverter.class,
-            description = "Range size for big objects (default 16MiB); objects from twice this size use ranges.")
+            description = "Range size for big objects (default 16MiB); objects from twice this size may use ranges.")
     long partSize;
 
     @Option(names = "--flat-list", description = "List the whole prefix in 1000-key pages instead of folder by folder "

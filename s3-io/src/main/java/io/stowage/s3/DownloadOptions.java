@@ -10,7 +10,9 @@ import java.time.Duration;
  * <p>Immutable and thread-safe; {@code withX} return validated copies.
  *
  * @param workers          objects downloaded at once (1..1024), default 16; ranged parts share as many threads
- * @param rangedThreshold  objects of at least this size are fetched as parallel ranges (at least 1 MiB), default 32 MiB
+ * @param rangedThreshold  objects of at least this size are fetched as parallel ranges (at least 1 MiB), default 32 MiB,
+ *                         when fewer files are pending than there are workers (a few big files, the end of a run);
+ *                         while every worker has a file, each file comes in one GET
  * @param partSize         size of one range (at least 1 MiB), default 16 MiB
  * @param skip             when an existing local file counts as already downloaded
  * @param maxAttempts      attempts per request for transient errors (1..50), default 5

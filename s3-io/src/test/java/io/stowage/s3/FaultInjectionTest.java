@@ -135,12 +135,47 @@ class FaultInjectionTest {
         }
     }
 
+    /** Counts the object GETs under one bucket: those asking for a Range and whole-object ones. */
+    static final class Gets implements ResponseDefinitionTransformerV2 {
+        volatile String bucket = "";
+        final AtomicInteger ranged = new AtomicInteger();
+        final AtomicInteger whole = new AtomicInteger();
+
+        void watch(String bucketName) {
+            bucket = bucketName;
+            ranged.set(0);
+            whole.set(0);
+        }
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            var req = event.getRequest();
+            if (req.getMethod().getName().equals("GET") && req.getUrl().startsWith("/" + bucket + "/")
+                    && !req.queryParameter("list-type").isPresent()) {
+                (req.containsHeader("Range") ? ranged : whole).incrementAndGet();
+            }
+            return event.getResponseDefinition();
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return true;
+        }
+
+        @Override
+        public String getName() {
+            return "stowage-count-gets";
+        }
+    }
+
+    static final Gets GETS = new Gets();
+
     @BeforeAll
     static void start() {
         server = EmbeddedS3.builder().start();
         direct = server.newClient();
         proxy = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal()
-                .extensions(FAULTS, WRONG_ETAGS).containerThreads(64).jettyAcceptors(2));
+                .extensions(FAULTS, WRONG_ETAGS, GETS).containerThreads(64).jettyAcceptors(2));
         proxy.start();
         proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(server.endpoint().toString())));
         // the SDK must not hide the faults: one SDK attempt per request, our retries on top
@@ -354,5 +389,37 @@ class FaultInjectionTest {
         }
         assertThat(dst.resolve("escaped.txt")).doesNotExist();
         assertThat(dst.getParent().resolve("escaped.txt")).doesNotExist();
+    }
+
+    @Test
+    void bigObjectsComeAsRangesOnlyWhileWorkersWouldIdle(@TempDir Path dst) throws IOException {
+        String bucket = S3TestFiles.newBucket(server, "ranges");
+        Map<String, byte[]> objects = new TreeMap<>();
+        objects.put("one/big.bin", S3TestFiles.bytes(1, 3 << 20));
+        for (int i = 0; i < 12; i++) {
+            objects.put("many/f" + i, S3TestFiles.bytes(100 + i, (3 << 20) - i));
+        }
+        objects.forEach((k, v) -> direct.putObject(b -> b.bucket(bucket).key(k),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(v)));
+        DownloadOptions options = DownloadOptions.defaults().withWorkers(2).withRanges(1 << 20, 1 << 20);
+        try (ParallelDownloader down = ParallelDownloader.builder(viaProxy).options(options).build()) {
+            // one big object and idle workers: three 1 MiB ranges
+            GETS.watch(bucket);
+            assertThat(down.download(S3Location.parse("s3://" + bucket + "/one"), dst.resolve("one")).failures())
+                    .isEmpty();
+            assertThat(GETS.ranged.get()).isEqualTo(3);
+            assertThat(GETS.whole.get()).isZero();
+            // twelve: while both workers have a file (and more wait), each comes in one GET; only a file started
+            // before the listing had queued others may come in ranges
+            GETS.watch(bucket);
+            TransferReport r = down.download(S3Location.parse("s3://" + bucket + "/many"), dst.resolve("many"));
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.transferred()).isEqualTo(12);
+            assertThat(GETS.whole.get()).isGreaterThanOrEqualTo(10);
+            assertThat(GETS.ranged.get()).isEqualTo(3 * (12 - GETS.whole.get()));
+        }
+        for (Map.Entry<String, byte[]> e : objects.entrySet()) {
+            assertThat(Files.readAllBytes(dst.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        }
     }
 }

@@ -280,8 +280,11 @@ public final class UploadCompare {
             switch (tool) {
                 case "stowage" -> {
                     TransferReport down;
-                    try (ParallelDownloader d = ParallelDownloader.builder(s3).options(DownloadOptions.defaults()
-                            .withWorkers(workers)).build()) {
+                    DownloadOptions o = DownloadOptions.defaults().withWorkers(workers);
+                    // -Dcompare.rangedThreshold=BYTES: try another ranged threshold (ranges of the default size)
+                    long ranged = Long.getLong("compare.rangedThreshold", o.rangedThreshold());
+                    try (ParallelDownloader d = ParallelDownloader.builder(s3).options(o.withRanges(ranged,
+                            o.partSize())).build()) {
                         down = d.download(S3Location.parse("s3://cmp/" + prefix), dst);
                     }
                     check(down.failed() == 0, "stowage download " + down);

@@ -362,7 +362,7 @@ public final class DownloadRun {
         try {
             Retrier.Result<String> r;
             Head[] head = new Head[1];
-            if (o.size() >= opts.rangedThreshold()) {
+            if (rangesHelp(o)) {
                 r = ranged(o, temp, head);
             } else {
                 r = retrier.run(() -> whole(o, temp, head));
@@ -386,6 +386,16 @@ public final class DownloadRun {
                 }
             }
         }
+    }
+
+    /**
+     * Ranges add streams only where workers would otherwise idle: a big object while fewer files are pending than
+     * there are workers (one big file, the tail of a run). While every worker has a file, one GET per file costs less:
+     * one stream per file, no writers contending for one file's lock, the checksum taken as it streams (measured:
+     * 20 x 64 MiB with 16 workers, whole GETs used about 0.6 of the client CPU of four ranges each).
+     */
+    private boolean rangesHelp(RemoteObject o) {
+        return o.size() >= opts.rangedThreshold() && inFlight.pending() < opts.workers();
     }
 
     /**

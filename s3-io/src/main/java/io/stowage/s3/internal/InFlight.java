@@ -50,6 +50,13 @@ final class InFlight {
         }
     }
 
+    /** Files submitted and not finished yet (running or waiting for a worker). */
+    long pending() {
+        synchronized (lock) {
+            return pending;
+        }
+    }
+
     /** Waits until no file is pending; an interrupt cancels the run. */
     void awaitAll() throws CancelledException {
         synchronized (lock) {
