@@ -28,6 +28,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -464,7 +465,9 @@ public final class DownloadRun {
         }
         if (t != null) {
             try {
-                Files.setLastModifiedTime(temp, FileTime.from(t));
+                // access time too (as rclone does): given both, the JDK sets them without reading the file's first
+                FileTime ft = FileTime.from(t);
+                Files.getFileAttributeView(temp, BasicFileAttributeView.class).setTimes(ft, ft, null);
             } catch (IOException e) {
                 LOG.debug("cannot set the modification time of {}: {}", temp, e.toString());
             }
@@ -501,7 +504,7 @@ public final class DownloadRun {
             InputStream in = got.body();
             byte[] buf = BUFFERS.get();
             int n;
-            while ((n = in.read(buf)) >= 0) {
+            while ((n = fill(in, buf)) > 0) {   // whole buffers: one write per 128 KiB, not per socket read
                 if (cancellation.isCancelled()) {
                     throw new CancelledException();
                 }
@@ -528,6 +531,19 @@ public final class DownloadRun {
         }
         tracker.transferred(written);
         return eTag;
+    }
+
+    /** Reads until {@code buf} is full or the stream ends; the bytes read (0 at the end). */
+    private static int fill(InputStream in, byte[] buf) throws IOException {
+        int n = 0;
+        while (n < buf.length) {
+            int k = in.read(buf, n, buf.length - n);
+            if (k < 0) {
+                break;
+            }
+            n += k;
+        }
+        return n;
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b, Path temp) throws LocalFileException {
@@ -580,7 +596,7 @@ public final class DownloadRun {
                             byte[] buf = BUFFERS.get();
                             long pos = off;
                             int k;
-                            while ((k = in.read(buf)) >= 0) {
+                            while ((k = fill(in, buf)) > 0) {
                                 if (cancellation.isCancelled()) {
                                     throw new CancelledException();
                                 }
