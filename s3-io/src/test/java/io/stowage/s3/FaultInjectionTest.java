@@ -60,6 +60,8 @@ class FaultInjectionTest {
         volatile double errorRate;
         volatile long slowPartMillis;
         volatile long slowPutMillis;
+        /** Object GETs send their body in 16 pieces over this many milliseconds. */
+        volatile long dribbleGetMillis;
         final AtomicInteger injected = new AtomicInteger();
 
         @Override
@@ -67,6 +69,11 @@ class FaultInjectionTest {
             ResponseDefinition def = event.getResponseDefinition();
             if (slowPartMillis > 0 && event.getRequest().queryParameter("partNumber").isPresent()) {
                 return ResponseDefinitionBuilder.like(def).withFixedDelay((int) slowPartMillis).build();
+            }
+            if (dribbleGetMillis > 0 && event.getRequest().getMethod().getName().equals("GET")
+                    && !event.getRequest().queryParameter("list-type").isPresent()) {
+                return ResponseDefinitionBuilder.like(def).withChunkedDribbleDelay(16, (int) dribbleGetMillis)
+                        .build();
             }
             if (slowPutMillis > 0 && event.getRequest().getMethod().getName().equals("PUT")) {
                 return ResponseDefinitionBuilder.like(def).withFixedDelay((int) slowPutMillis).build();
@@ -170,12 +177,36 @@ class FaultInjectionTest {
 
     static final Gets GETS = new Gets();
 
+    /** Flips one byte in the body of the next {@code left} object GET answers (same length, same headers). */
+    static final class FlipGetBodies implements ResponseTransformerV2 {
+        final AtomicInteger left = new AtomicInteger();
+
+        @Override
+        public Response transform(Response response, ServeEvent event) {
+            if (!event.getRequest().getMethod().getName().equals("GET")
+                    || event.getRequest().queryParameter("list-type").isPresent()
+                    || response.getStatus() != 200 || left.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
+                return response;
+            }
+            byte[] body = response.getBody().clone();
+            body[body.length / 2] ^= 0x40;
+            return Response.Builder.like(response).but().body(body).build();
+        }
+
+        @Override
+        public String getName() {
+            return "stowage-flip-get-bodies";
+        }
+    }
+
+    static final FlipGetBodies FLIP_GETS = new FlipGetBodies();
+
     @BeforeAll
     static void start() {
         server = EmbeddedS3.builder().start();
         direct = server.newClient();
         proxy = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal()
-                .extensions(FAULTS, WRONG_ETAGS, GETS).containerThreads(64).jettyAcceptors(2));
+                .extensions(FAULTS, WRONG_ETAGS, GETS, FLIP_GETS).containerThreads(64).jettyAcceptors(2));
         proxy.start();
         proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(server.endpoint().toString())));
         // the SDK must not hide the faults: one SDK attempt per request, our retries on top
@@ -189,7 +220,9 @@ class FaultInjectionTest {
         FAULTS.errorRate = 0;
         FAULTS.slowPartMillis = 0;
         FAULTS.slowPutMillis = 0;
+        FAULTS.dribbleGetMillis = 0;
         WRONG_ETAGS.left.set(0);
+        FLIP_GETS.left.set(0);
     }
 
     @AfterAll
@@ -410,16 +443,60 @@ class FaultInjectionTest {
             assertThat(GETS.ranged.get()).isEqualTo(3);
             assertThat(GETS.whole.get()).isZero();
             // twelve: while both workers have a file (and more wait), each comes in one GET; only a file started
-            // before the listing had queued others may come in ranges
+            // before the listing had queued others, or at the very end, may come in ranges
             GETS.watch(bucket);
             TransferReport r = down.download(S3Location.parse("s3://" + bucket + "/many"), dst.resolve("many"));
             assertThat(r.failures()).isEmpty();
             assertThat(r.transferred()).isEqualTo(12);
-            assertThat(GETS.whole.get()).isGreaterThanOrEqualTo(10);
+            assertThat(GETS.whole.get()).isGreaterThanOrEqualTo(9);
             assertThat(GETS.ranged.get()).isEqualTo(3 * (12 - GETS.whole.get()));
         }
         for (Map.Entry<String, byte[]> e : objects.entrySet()) {
             assertThat(Files.readAllBytes(dst.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
         }
+    }
+
+    @Test
+    void aWholeGetCountsItsBytesAsTheyArriveAndAFailedAttemptTakesThemBack(@TempDir Path src, @TempDir Path dst)
+            throws IOException {
+        int size = 3 << 20;
+        write(src, "clip.mp4", bytes(4, size));
+        String bucket = S3TestFiles.newBucket(server, "downprogress");
+        try (ParallelUploader up = ParallelUploader.builder(direct).options(ParallelUploaderTest.small()).build()) {
+            assertThat(up.upload(src, S3Location.parse("s3://" + bucket + "/a")).transferred()).isEqualTo(1);
+        }
+        DownloadOptions whole = DownloadOptions.defaults().withWorkers(2).withRanges(64 << 20, 16 << 20)
+                .withRetries(6, Duration.ofMillis(5), Duration.ofMillis(20)).withProgressInterval(Duration.ofMillis(10));
+        java.util.List<TransferProgress> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void onProgress(TransferProgress p) {
+                seen.add(p);
+            }
+        };
+        // the body arrives over 600 ms: the progress moves before the file is done
+        FAULTS.dribbleGetMillis = 600;
+        try (ParallelDownloader down = ParallelDownloader.builder(viaProxy).options(whole).listener(listener)
+                .build()) {
+            assertThat(down.download(S3Location.parse("s3://" + bucket + "/a"), dst.resolve("slow")).transferred())
+                    .isEqualTo(1);
+        }
+        assertThat(seen).anyMatch(p -> p.filesDone() == 0 && p.bytesDone() > 0 && p.bytesDone() < size);
+        // two answers come with a flipped byte: those attempts fail their CRC after counting every byte, and take
+        // them back; the total is counted once, never more
+        FAULTS.dribbleGetMillis = 0;
+        FLIP_GETS.left.set(2);
+        seen.clear();
+        TransferReport r;
+        try (ParallelDownloader down = ParallelDownloader.builder(viaProxy).options(whole).listener(listener)
+                .build()) {
+            r = down.download(S3Location.parse("s3://" + bucket + "/a"), dst.resolve("flipped"));
+        }
+        assertThat(r.transferred()).isEqualTo(1);
+        assertThat(r.retries()).isEqualTo(2);
+        assertThat(FLIP_GETS.left.get()).isZero();
+        assertThat(seen).allMatch(p -> p.bytesDone() <= size && p.bytesDone() >= 0);
+        assertThat(seen.get(seen.size() - 1).bytesDone()).isEqualTo(size);
+        assertThat(Files.readAllBytes(dst.resolve("flipped/clip.mp4"))).isEqualTo(bytes(4, size));
     }
 }

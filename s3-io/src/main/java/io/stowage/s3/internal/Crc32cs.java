@@ -13,13 +13,18 @@ public final class Crc32cs {
 
     /** The CRC-32C polynomial, reflected. */
     private static final int POLY = 0x82F63B78;
-    /** X2N[k] = x^(2^k) mod P(x), reflected. */
-    private static final int[] X2N = new int[32];
+    /**
+     * x^(2^k) mod P(x) repeats with period 31 in k: P is (x + 1) times an irreducible polynomial of degree 31, so
+     * x^(2^31) = x mod P. (zlib's table for CRC-32 wraps at 32; for this polynomial that would be wrong from 512 MiB.)
+     */
+    private static final int PERIOD = 31;
+    /** X2N[k] = x^(2^k) mod P(x), reflected, for k < {@link #PERIOD}. */
+    private static final int[] X2N = new int[PERIOD];
 
     static {
         int p = 1 << 30;   // x^1
         X2N[0] = p;
-        for (int k = 1; k < 32; k++) {
+        for (int k = 1; k < PERIOD; k++) {
             p = multModP(p, p);
             X2N[k] = p;
         }
@@ -91,7 +96,7 @@ public final class Crc32cs {
         int k = 3;         // 8n = n * 2^3
         while (n != 0) {
             if ((n & 1) != 0) {
-                p = multModP(X2N[k & 31], p);
+                p = multModP(X2N[k % PERIOD], p);
             }
             n >>>= 1;
             k++;

@@ -396,8 +396,15 @@ public final class DownloadRun {
      * 20 x 64 MiB with 16 workers, whole GETs used about 0.6 of the client CPU of four ranges each).
      */
     private boolean rangesHelp(RemoteObject o) {
-        return o.size() >= opts.rangedThreshold() && inFlight.pending() < opts.workers();
+        return o.size() >= opts.rangedThreshold()
+                && (inFlight.pending() < opts.workers() || o.size() >= ALWAYS_RANGED_PARTS * opts.partSize());
     }
+
+    /**
+     * Objects of at least this many ranges always come as ranges: a failed request then costs one range again, not
+     * the whole object (128 MiB with the default 16 MiB ranges).
+     */
+    static final int ALWAYS_RANGED_PARTS = 8;
 
     /**
      * What a GET answered besides the bytes. {@code crc32c}: the object's CRC-32C from its {@code stowage-crc32c}
@@ -423,7 +430,11 @@ public final class DownloadRun {
         ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(source.bucket()).key(key).range(range)
                 .ifMatch(ifMatch));
         GetObjectResponse r = in.response();
-        Map<String, String> meta = r.metadata() == null ? Map.of() : r.metadata();
+        // user metadata keys as the store sent them: compared without case (S3 lowercases them, others may not)
+        Map<String, String> meta = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (r.metadata() != null) {
+            meta.putAll(r.metadata());
+        }
         return new Opened(new Head(r.contentLength(), r.eTag(), meta.get(UploadRun.MTIME_METADATA),
                 Crc32cs.parse(meta.get(Crc32cs.METADATA)), r.lastModified()), in);
     }
@@ -485,9 +496,20 @@ public final class DownloadRun {
 
     /**
      * GET the whole object into temp, checking as it streams; verify the size, and the CRC-32C our upload recorded
-     * or else the MD5 a single-part ETag is.
+     * or else the MD5 a single-part ETag is. Its bytes count into the progress as they arrive; a failed attempt takes
+     * them back (it is retried from the start, or the file fails).
      */
     private String whole(RemoteObject o, Path temp, Head[] head) throws Exception {
+        long[] counted = {0};
+        try {
+            return wholeAttempt(o, temp, head, counted);
+        } catch (Exception e) {
+            tracker.takeBack(counted[0]);
+            throw e;
+        }
+    }
+
+    private String wholeAttempt(RemoteObject o, Path temp, Head[] head, long[] counted) throws Exception {
         MessageDigest md = null;
         CRC32C crc = null;
         long written = 0;
@@ -515,6 +537,8 @@ public final class DownloadRun {
                 }
                 writeFully(ch, ByteBuffer.wrap(buf, 0, n), temp);
                 written += n;
+                tracker.transferred(n);
+                counted[0] += n;
             }
             force(ch, temp);
         }
@@ -524,12 +548,11 @@ public final class DownloadRun {
                     + expected);
         }
         if (crc != null) {
-            checkCrc(o, head[0].crc32c(), (int) crc.getValue());
+            checkCrc(o, eTag, head[0].crc32c(), (int) crc.getValue(), temp, written, "the received bytes");
         } else if (md != null && !Md5s.hex(md.digest()).equalsIgnoreCase(eTag)) {
             throw new ChecksumMismatchException("MD5 of the received bytes of " + o.key() + " differs from ETag "
                     + eTag);
         }
-        tracker.transferred(written);
         return eTag;
     }
 
@@ -654,7 +677,8 @@ public final class DownloadRun {
         }
         Integer recorded = head[0] == null ? null : head[0].crc32c();
         if (recorded != null) {
-            checkCrc(o, recorded, Crc32cs.combineAll(crcs, lengths));   // no second pass over the file
+            // no second pass over the file (unless the CRC disagrees: then the MD5 ETag has the last word)
+            checkCrc(o, o.eTag(), recorded, Crc32cs.combineAll(crcs, lengths), temp, size, "its " + n + " ranges");
         } else if (partMd5s) {
             String etag = Md5s.multipartETag(md5s);
             if (!etag.equalsIgnoreCase(o.eTag())) {
@@ -667,12 +691,26 @@ public final class DownloadRun {
         return new Retrier.Result<>(o.eTag(), attempts.get());
     }
 
-    private static void checkCrc(RemoteObject o, int recorded, int received) throws ChecksumMismatchException {
-        if (recorded != received) {
-            throw new ChecksumMismatchException("CRC-32C " + Crc32cs.hex(received) + " of the received bytes of "
-                    + o.key() + " differs from the " + Crc32cs.hex(recorded) + " recorded in its "
-                    + Crc32cs.METADATA + " metadata at upload");
+    /**
+     * The received CRC-32C against the one recorded at upload. When they differ and the ETag is a plain MD5, the
+     * file's MD5 decides (one pass): a tool that rewrote the object but kept its metadata leaves a stale CRC.
+     */
+    private static void checkCrc(RemoteObject o, String eTag, int recorded, int received, Path temp, long size,
+                                 String what) throws Exception {
+        if (recorded == received) {
+            return;
         }
+        if (eTag != null && Md5s.isPlainMd5(eTag)) {
+            if (Md5s.hex(Md5s.ofFile(temp, 0, size)).equalsIgnoreCase(eTag)) {
+                LOG.warn("{}: its {} metadata ({}) does not match its bytes but its MD5 ETag does (rewritten by a tool "
+                        + "that kept the metadata?); accepted on the MD5", o.key(), Crc32cs.METADATA,
+                        Crc32cs.hex(recorded));
+                return;
+            }
+        }
+        throw new ChecksumMismatchException("CRC-32C " + Crc32cs.hex(received) + " of " + what + " of " + o.key()
+                + " differs from the " + Crc32cs.hex(recorded) + " recorded in its " + Crc32cs.METADATA
+                + " metadata at upload" + (eTag != null && Md5s.isPlainMd5(eTag) ? ", and so does its MD5" : ""));
     }
 
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[128 * 1024]);

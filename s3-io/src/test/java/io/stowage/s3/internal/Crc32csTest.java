@@ -44,15 +44,32 @@ class Crc32csTest {
     }
 
     @Test
-    void combinesAcrossGigabyteLengthsAsZerosWouldShiftIt() {
-        // CRC(A || zeros(n)) computed directly for an n that exercises many bits of the length
+    void combinesPastHalfAGibibyteAsTheJdkComputesIt() {
+        // CRC(A || zeros(n)) computed directly, n over 512 MiB: the length's bit 29 makes 8n reach x^(2^32), where a
+        // table that wraps at 32 (zlib's, right only for CRC-32) gives a wrong CRC
         byte[] a = "stowage".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int n = (3 << 20) + 12345;
-        byte[] zeros = new byte[n];
+        long n = (1L << 29) + (3L << 20) + 12345;
+        byte[] zeros = new byte[1 << 20];
         CRC32C whole = new CRC32C();
         whole.update(a);
-        whole.update(zeros);
-        assertThat(Crc32cs.combine(crc(a, 0, a.length), crc(zeros, 0, n), n)).isEqualTo((int) whole.getValue());
+        CRC32C b = new CRC32C();
+        for (long left = n; left > 0; left -= zeros.length) {
+            int k = (int) Math.min(zeros.length, left);
+            whole.update(zeros, 0, k);
+            b.update(zeros, 0, k);
+        }
+        assertThat(Crc32cs.combine(crc(a, 0, a.length), (int) b.getValue(), n)).isEqualTo((int) whole.getValue());
+    }
+
+    @Property(tries = 200)
+    void combiningIsAssociativeForLengthsUpToATerabyte(@ForAll int a, @ForAll int b, @ForAll int c,
+                                                       @ForAll @net.jqwik.api.constraints.LongRange(max = 1L << 40)
+                                                       long m,
+                                                       @ForAll @net.jqwik.api.constraints.LongRange(max = 1L << 40)
+                                                       long n) {
+        // (A || B) || C == A || (B || C), for CRCs a, b, c of B with m bytes and C with n bytes
+        assertThat(Crc32cs.combine(Crc32cs.combine(a, b, m), c, n))
+                .isEqualTo(Crc32cs.combine(a, Crc32cs.combine(b, c, n), m + n));
     }
 
     @Test
