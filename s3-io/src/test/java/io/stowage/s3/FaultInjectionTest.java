@@ -201,12 +201,61 @@ class FaultInjectionTest {
 
     static final FlipGetBodies FLIP_GETS = new FlipGetBodies();
 
+    /**
+     * While engaged, holds each listing request until {@code want} listings are held at once (then lets them all go
+     * and records that), or for at most a second (then gives up: the listings came one at a time).
+     */
+    static final class ListingBarrier implements ResponseDefinitionTransformerV2 {
+        volatile boolean engaged;
+        volatile boolean reached;
+        int want;
+        private int held;
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            if (engaged && event.getRequest().queryParameter("list-type").isPresent()) {
+                synchronized (this) {
+                    held++;
+                    if (held >= want) {
+                        reached = true;
+                        engaged = false;
+                        notifyAll();
+                    }
+                    long until = System.currentTimeMillis() + 1000;
+                    while (engaged && System.currentTimeMillis() < until) {
+                        try {
+                            wait(50);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
+                    engaged = false;   // reached, or timed out: from now on nothing is held
+                    notifyAll();
+                }
+            }
+            return event.getResponseDefinition();
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return true;
+        }
+
+        @Override
+        public String getName() {
+            return "stowage-listing-barrier";
+        }
+    }
+
+    static final ListingBarrier LISTINGS = new ListingBarrier();
+
     @BeforeAll
     static void start() {
         server = EmbeddedS3.builder().start();
         direct = server.newClient();
         proxy = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal()
-                .extensions(FAULTS, WRONG_ETAGS, GETS, FLIP_GETS).containerThreads(64).jettyAcceptors(2));
+                .extensions(FAULTS, WRONG_ETAGS, GETS, FLIP_GETS, LISTINGS).containerThreads(64).jettyAcceptors(2));
         proxy.start();
         proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(server.endpoint().toString())));
         // the SDK must not hide the faults: one SDK attempt per request, our retries on top
@@ -223,6 +272,7 @@ class FaultInjectionTest {
         FAULTS.dribbleGetMillis = 0;
         WRONG_ETAGS.left.set(0);
         FLIP_GETS.left.set(0);
+        LISTINGS.engaged = false;
     }
 
     @AfterAll
@@ -498,5 +548,31 @@ class FaultInjectionTest {
         assertThat(seen).allMatch(p -> p.bytesDone() <= size && p.bytesDone() >= 0);
         assertThat(seen.get(seen.size() - 1).bytesDone()).isEqualTo(size);
         assertThat(Files.readAllBytes(dst.resolve("flipped/clip.mp4"))).isEqualTo(bytes(4, size));
+    }
+
+    @Test
+    void theSkipCheckListsFoldersAheadInParallelAndEachOnce(@TempDir Path src) throws IOException {
+        // 20 folders of 3 files, uploaded; the second run only lists each folder, once, several at once
+        for (int d = 0; d < 20; d++) {
+            for (int f = 0; f < 3; f++) {
+                write(src, String.format("d%02d/f%d.txt", d, f), bytes(d * 10L + f, 100 + f));
+            }
+        }
+        String bucket = S3TestFiles.newBucket(server, "ahead");
+        UploadOptions options = UploadOptions.defaults().withWorkers(4);
+        try (ParallelUploader up = ParallelUploader.builder(viaProxy).options(options).build()) {
+            assertThat(up.upload(src, S3Location.parse("s3://" + bucket + "/t")).transferred()).isEqualTo(60);
+        }
+        LISTINGS.want = 4;
+        LISTINGS.reached = false;
+        LISTINGS.engaged = true;
+        TransferReport again;
+        try (ParallelUploader up = ParallelUploader.builder(viaProxy).options(options).build()) {
+            again = up.upload(src, S3Location.parse("s3://" + bucket + "/t"));
+        }
+        assertThat(again.skipped()).isEqualTo(60);
+        assertThat(again.transferred()).isZero();
+        assertThat(again.listRequests()).as("each folder once (the root holds no file: not listed)").isEqualTo(20);
+        assertThat(LISTINGS.reached).as("4 folder listings were in flight at once").isTrue();
     }
 }

@@ -44,6 +44,12 @@ public final class DirectoryScanner {
 
         /** An entry that could not be read. */
         void failed(String relativePath, String reason);
+
+        /**
+         * The subfolders of a folder just listed, as key prefixes ending in '/', in the order the scan will enter
+         * them (before any of their files are given): a chance to look them up ahead.
+         */
+        default void foldersAhead(List<String> keyPrefixes) {}
     }
 
     private record Entry(Path path, String name, String sortKey, BasicFileAttributes attrs, boolean dir) {}
@@ -211,6 +217,16 @@ public final class DirectoryScanner {
             sink.failed(relPrefix.isEmpty() ? "." : relPrefix, "cannot list folder: " + e);
         }
         entries.sort((x, y) -> Utf8Order.compare(x.sortKey(), y.sortKey()));
+        List<String> folders = new ArrayList<>();
+        for (Entry e : entries) {
+            String rel = relPrefix + e.name();
+            if (e.dir() && !excluded(rel) && !excluded(rel + "/")) {
+                folders.add(target.key(rel + "/"));
+            }
+        }
+        if (!folders.isEmpty()) {
+            sink.foldersAhead(folders);
+        }
         return entries.iterator();
     }
 }

@@ -11,10 +11,16 @@ import software.amazon.awssdk.services.s3.model.CommonPrefix;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Not thread-safe: one caller thread.
  */
-public final class RemoteIndex {
+public final class RemoteIndex implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RemoteIndex.class);
 
     private final S3Client s3;
@@ -43,6 +49,16 @@ public final class RemoteIndex {
     private final boolean byFolder;
     /** By-folder mode: the listed folders on the walk's current path, innermost first. */
     private final Deque<Folder> folders = new ArrayDeque<>();
+    /**
+     * By-folder mode: folders the walk will enter, in its order, not being listed yet; and those being listed (or
+     * listed) ahead, at most {@link #AHEAD} at once. Touched by the walk's thread only; the listings run on
+     * {@link #aheadPool}.
+     */
+    private final Deque<String> hinted = new ArrayDeque<>();
+    private final Map<String, Future<Map<String, RemoteObject>>> ahead = new LinkedHashMap<>();
+    private ExecutorService aheadPool;
+    /** Folder listings in flight or waiting to be used, at most (the skip check's parallelism, as rclone's checkers). */
+    static final int AHEAD = 16;
 
     private record Folder(String prefix, Map<String, RemoteObject> objects) {}
 
@@ -109,9 +125,87 @@ public final class RemoteIndex {
             folders.pollFirst();
         }
         if (folders.isEmpty() || !folders.peekFirst().prefix().equals(dir)) {
-            folders.addFirst(new Folder(dir, listFolder(dir)));
+            dropPassed(dir);
+            Future<Map<String, RemoteObject>> f = ahead.remove(dir);
+            folders.addFirst(new Folder(dir, f != null ? await(f) : listFolder(dir)));
+            startAhead();
         }
         return folders.peekFirst().objects().get(key);
+    }
+
+    /**
+     * By-folder mode: the walk will enter these folders (key prefixes) next, in this order, before the ones it
+     * announced earlier (depth first); up to {@link #AHEAD} of them are listed ahead on other threads, so the skip
+     * check of a tree of many folders does not wait for one listing at a time.
+     */
+    public void foldersAhead(List<String> prefixes) {
+        if (!byFolder) {
+            return;
+        }
+        for (int i = prefixes.size() - 1; i >= 0; i--) {
+            hinted.addFirst(prefixes.get(i));
+        }
+        startAhead();
+    }
+
+    private void startAhead() {
+        while (ahead.size() < AHEAD && !hinted.isEmpty()) {
+            String p = hinted.pollFirst();
+            if (ahead.containsKey(p) || folders.stream().anyMatch(f -> f.prefix().equals(p))) {
+                continue;
+            }
+            if (aheadPool == null) {
+                aheadPool = Executors.newFixedThreadPool(AHEAD / 2, r -> {
+                    Thread t = new Thread(r, "stowage-listing-ahead");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            ahead.put(p, aheadPool.submit(() -> listFolder(p)));
+        }
+    }
+
+    /** Folders before {@code dir} in key order that are not above it: the walk has passed them for good. */
+    private void dropPassed(String dir) {
+        for (Iterator<Map.Entry<String, Future<Map<String, RemoteObject>>>> it = ahead.entrySet().iterator();
+             it.hasNext(); ) {
+            Map.Entry<String, Future<Map<String, RemoteObject>>> e = it.next();
+            if (passed(e.getKey(), dir)) {
+                e.getValue().cancel(true);
+                it.remove();
+            }
+        }
+        // the hints are in the walk's order (key order): the passed ones, and this one, are at the front
+        while (!hinted.isEmpty() && (passed(hinted.peekFirst(), dir) || hinted.peekFirst().equals(dir))) {
+            hinted.pollFirst();
+        }
+    }
+
+    private static boolean passed(String prefix, String dir) {
+        return Utf8Order.compare(prefix, dir) < 0 && !dir.startsWith(prefix);
+    }
+
+    private static Map<String, RemoteObject> await(Future<Map<String, RemoteObject>> f) throws Exception {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof Exception ex ? ex : new RuntimeException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException();
+        }
+    }
+
+    /** Stops the listings ahead that nobody will use. */
+    @Override
+    public void close() {
+        ahead.values().forEach(f -> f.cancel(true));
+        ahead.clear();
+        hinted.clear();
+        if (aheadPool != null) {
+            aheadPool.shutdownNow();
+        }
     }
 
     private Map<String, RemoteObject> listFolder(String dir) throws Exception {

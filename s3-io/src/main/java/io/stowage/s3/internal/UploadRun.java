@@ -177,6 +177,13 @@ public final class UploadRun {
                 public void failed(String relativePath, String reason) {
                     fail(relativePath, null, 0, 0, reason);
                 }
+
+                @Override
+                public void foldersAhead(List<String> keyPrefixes) {
+                    if (index != null) {
+                        index.foldersAhead(keyPrefixes);
+                    }
+                }
             });
             tracker.scanComplete();
             inFlight.awaitAll();
@@ -195,6 +202,9 @@ public final class UploadRun {
                 parts.shutdown();
             }
             abortOpenMultipart();
+            if (index != null) {
+                index.close();
+            }
             progress.cancel(false);
             timer.shutdownNow();
             if (direct != null) {
