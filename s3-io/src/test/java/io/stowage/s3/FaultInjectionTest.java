@@ -54,8 +54,31 @@ class FaultInjectionTest {
     static final WrongETags WRONG_ETAGS = new WrongETags();
     static S3Client viaProxy;
 
+    /** A transformer of every request, named. */
+    abstract static class Global implements ResponseDefinitionTransformerV2 {
+        private final String name;
+
+        Global(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return true;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+    }
+
     /** Decides per request: pass through to S3Proxy, or fail it. Seeded, so a run is repeatable. */
-    static final class Faults implements ResponseDefinitionTransformerV2 {
+    static final class Faults extends Global {
+        Faults() {
+            super("stowage-faults");
+        }
+
         private final Random random = new Random(20260101);
         volatile double errorRate;
         volatile long slowPartMillis;
@@ -104,16 +127,6 @@ class FaultInjectionTest {
             }
             return def;
         }
-
-        @Override
-        public boolean applyGlobally() {
-            return true;
-        }
-
-        @Override
-        public String getName() {
-            return "stowage-faults";
-        }
     }
 
     /** Gives the next {@code left} PUT answers an ETag that is the MD5 of other bytes, as if the body were mangled. */
@@ -143,7 +156,11 @@ class FaultInjectionTest {
     }
 
     /** Counts the object GETs under one bucket: those asking for a Range and whole-object ones. */
-    static final class Gets implements ResponseDefinitionTransformerV2 {
+    static final class Gets extends Global {
+        Gets() {
+            super("stowage-count-gets");
+        }
+
         volatile String bucket = "";
         final AtomicInteger ranged = new AtomicInteger();
         final AtomicInteger whole = new AtomicInteger();
@@ -162,16 +179,6 @@ class FaultInjectionTest {
                 (req.containsHeader("Range") ? ranged : whole).incrementAndGet();
             }
             return event.getResponseDefinition();
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return true;
-        }
-
-        @Override
-        public String getName() {
-            return "stowage-count-gets";
         }
     }
 
@@ -205,7 +212,11 @@ class FaultInjectionTest {
      * While engaged, holds each listing request until {@code want} listings are held at once (then lets them all go
      * and records that), or for at most a second (then gives up: the listings came one at a time).
      */
-    static final class ListingBarrier implements ResponseDefinitionTransformerV2 {
+    static final class ListingBarrier extends Global {
+        ListingBarrier() {
+            super("stowage-listing-barrier");
+        }
+
         volatile boolean engaged;
         volatile boolean reached;
         int want;
@@ -235,16 +246,6 @@ class FaultInjectionTest {
                 }
             }
             return event.getResponseDefinition();
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return true;
-        }
-
-        @Override
-        public String getName() {
-            return "stowage-listing-barrier";
         }
     }
 

@@ -17,7 +17,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -127,7 +126,7 @@ public final class RemoteIndex implements AutoCloseable {
         if (folders.isEmpty() || !folders.peekFirst().prefix().equals(dir)) {
             dropPassed(dir);
             Future<Map<String, RemoteObject>> f = ahead.remove(dir);
-            folders.addFirst(new Folder(dir, f != null ? await(f) : listFolder(dir)));
+            folders.addFirst(new Folder(dir, f != null ? Futures.await(f) : listFolder(dir)));
             startAhead();
         }
         return folders.peekFirst().objects().get(key);
@@ -183,18 +182,6 @@ public final class RemoteIndex implements AutoCloseable {
 
     private static boolean passed(String prefix, String dir) {
         return Utf8Order.compare(prefix, dir) < 0 && !dir.startsWith(prefix);
-    }
-
-    private static Map<String, RemoteObject> await(Future<Map<String, RemoteObject>> f) throws Exception {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            throw c instanceof Exception ex ? ex : new RuntimeException(c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancelledException();
-        }
     }
 
     /** Stops the listings ahead that nobody will use. */

@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -590,16 +589,12 @@ public final class UploadRun {
             }
             for (Future<?> f : futures) {
                 try {
-                    f.get();
-                } catch (ExecutionException e) {
+                    Futures.await(f);
+                } catch (Exception e) {
                     for (Future<?> other : futures) {
                         other.cancel(true);
                     }
-                    Throwable c = e.getCause();
-                    throw c instanceof Exception ex ? ex : new RuntimeException(c);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CancelledException();
+                    throw e;
                 }
             }
             checkUnchanged(file.path(), size, m0);
