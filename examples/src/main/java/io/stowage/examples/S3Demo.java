@@ -76,20 +76,18 @@ public final class S3Demo implements DemoPipeline {
                     bytes / 1048576.0, first.duration().toMillis() / 1000.0, first.retries());
 
             TransferReport again = uploader.upload(photos, target);
-            // every folder is listed once: those holding files, and those holding only folders (listed ahead, in
-            // parallel, before the walk knows); the top folder only when it holds files
-            java.util.Set<String> folderSet = new java.util.HashSet<>();
+            // each folder holding files is listed once; those holding only folders may be too (listed ahead, in
+            // parallel, before the walk knows), never twice
+            long folders = expected.keySet().stream().map(k -> k.substring(0, k.lastIndexOf('/'))).distinct().count();
+            java.util.Set<String> all = new java.util.HashSet<>();
             for (String k : expected.keySet()) {
                 for (int i = k.indexOf('/'); i >= 0; i = k.indexOf('/', i + 1)) {
-                    folderSet.add(k.substring(0, i));
-                }
-                if (k.indexOf('/') < 0) {
-                    folderSet.add("");
+                    all.add(k.substring(0, i));
                 }
             }
-            long folders = folderSet.size();
-            check(again.transferred() == 0 && again.skipped() == expected.size() && again.listRequests() == folders,
-                    "second upload should skip everything with one listing request per folder: " + again);
+            check(again.transferred() == 0 && again.skipped() == expected.size() && again.listRequests() >= folders
+                            && again.listRequests() <= all.size(),
+                    "second upload should skip everything with at most one listing request per folder: " + again);
             out.printf(Locale.ROOT, "  re-run:   %d skipped with %d listing requests (one per folder), %.2f s%n",
                     again.skipped(), again.listRequests(), again.duration().toMillis() / 1000.0);
 

@@ -219,8 +219,15 @@ class FaultInjectionTest {
 
         volatile boolean engaged;
         volatile boolean reached;
-        int want;
+        private int want;
         private int held;
+
+        synchronized void arm(int listings) {
+            want = listings;
+            held = 0;
+            reached = false;
+            engaged = true;
+        }
 
         @Override
         public ResponseDefinition transform(ServeEvent event) {
@@ -564,9 +571,7 @@ class FaultInjectionTest {
         try (ParallelUploader up = ParallelUploader.builder(viaProxy).options(options).build()) {
             assertThat(up.upload(src, S3Location.parse("s3://" + bucket + "/t")).transferred()).isEqualTo(60);
         }
-        LISTINGS.want = 4;
-        LISTINGS.reached = false;
-        LISTINGS.engaged = true;
+        LISTINGS.arm(4);
         TransferReport again;
         try (ParallelUploader up = ParallelUploader.builder(viaProxy).options(options).build()) {
             again = up.upload(src, S3Location.parse("s3://" + bucket + "/t"));
@@ -575,5 +580,40 @@ class FaultInjectionTest {
         assertThat(again.transferred()).isZero();
         assertThat(again.listRequests()).as("each folder once (the root holds no file: not listed)").isEqualTo(20);
         assertThat(LISTINGS.reached).as("4 folder listings were in flight at once").isTrue();
+    }
+
+    @Test
+    void listingsAheadInADeepTreeListEachFolderAtMostOnceAndSkipEverything(@TempDir Path src) throws IOException {
+        // 20 years holding only months (more than the 16 listings ahead), months holding days and a file, days
+        // holding files: a window full of folders without files, and folders entered past their listing ahead
+        int files = 0;
+        java.util.Set<String> withFiles = new java.util.HashSet<>();
+        for (int y = 0; y < 20; y++) {
+            for (int m = 0; m < 2; m++) {
+                String month = String.format("y%02d/m%d", y, m);
+                write(src, month + "/notes.txt", bytes(y * 100L + m, 50));
+                withFiles.add(month);
+                files++;
+                for (int d = 0; d < 2; d++) {
+                    write(src, month + String.format("/d%d/a.txt", d), bytes(y * 1000L + m * 10 + d, 60));
+                    write(src, month + String.format("/d%d-b/b.txt", d), bytes(y * 1000L + m * 10 + d + 5, 70));
+                    withFiles.add(month + "/d" + d);
+                    withFiles.add(month + "/d" + d + "-b");
+                    files += 2;
+                }
+            }
+        }
+        int allFolders = 20 + withFiles.size();
+        String bucket = S3TestFiles.newBucket(server, "deep");
+        UploadOptions options = UploadOptions.defaults().withWorkers(4);
+        try (ParallelUploader up = ParallelUploader.builder(viaProxy).options(options).build()) {
+            assertThat(up.upload(src, S3Location.parse("s3://" + bucket + "/t")).transferred()).isEqualTo(files);
+            TransferReport again = up.upload(src, S3Location.parse("s3://" + bucket + "/t"));
+            assertThat(again.skipped()).isEqualTo(files);
+            assertThat(again.transferred()).isZero();
+            assertThat(again.failed()).isZero();
+            assertThat(again.listRequests()).as("every folder with files once, no folder twice")
+                    .isBetween((long) withFiles.size(), (long) allFolders);
+        }
     }
 }

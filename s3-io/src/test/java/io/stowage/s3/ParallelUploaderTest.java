@@ -168,9 +168,13 @@ class ParallelUploaderTest {
             assertThat(second.transferred()).isZero();
             assertThat(second.skipped()).isEqualTo(1500);
             assertThat(second.failed()).isZero();
-            // FLAT: 1501 keys = two pages of 1000; BY_FOLDER: one listing per folder, each once: the 7 x 3 holding
-            // files and, listed ahead before the walk knows they hold none, the 7 holding only folders
-            assertThat(second.listRequests()).isEqualTo(listing == UploadOptions.Listing.FLAT ? 2 : 28);
+            // FLAT: 1501 keys = two pages of 1000; BY_FOLDER: each folder at most once: the 7 x 3 holding files and,
+            // when their listing ahead was done before the walk passed them, some of the 7 holding only folders
+            if (listing == UploadOptions.Listing.FLAT) {
+                assertThat(second.listRequests()).isEqualTo(2);
+            } else {
+                assertThat(second.listRequests()).isBetween(21L, 28L);
+            }
         }
         // a changed size is uploaded again, nothing else
         Files.write(dir.resolve("d0/sub0/f0.bin"), bytes(99, 12));

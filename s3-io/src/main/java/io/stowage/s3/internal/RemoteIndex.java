@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -49,12 +48,15 @@ public final class RemoteIndex implements AutoCloseable {
     /** By-folder mode: the listed folders on the walk's current path, innermost first. */
     private final Deque<Folder> folders = new ArrayDeque<>();
     /**
-     * By-folder mode: folders the walk will enter, in its order, not being listed yet; and those being listed (or
-     * listed) ahead, at most {@link #AHEAD} at once. Touched by the walk's thread only; the listings run on
-     * {@link #aheadPool}.
+     * By-folder mode: folders the walk announced and has not reached, not being listed yet; and those being listed
+     * (or listed) ahead. Both in key order, which is the walk's order. Touched by the walk's thread only; the listings
+     * run on {@link #aheadPool}.
      */
-    private final Deque<String> hinted = new ArrayDeque<>();
-    private final Map<String, Future<Map<String, RemoteObject>>> ahead = new LinkedHashMap<>();
+    private final java.util.TreeSet<String> hinted = new java.util.TreeSet<>(Utf8Order::compare);
+    private final java.util.TreeMap<String, Future<Map<String, RemoteObject>>> ahead =
+            new java.util.TreeMap<>(Utf8Order::compare);
+    /** The folder the walk asked about last: everything before it in key order is entered or passed. */
+    private String walkedTo = "";
     private ExecutorService aheadPool;
     /** Folder listings in flight or waiting to be used, at most (the skip check's parallelism, as rclone's checkers). */
     static final int AHEAD = 16;
@@ -124,8 +126,9 @@ public final class RemoteIndex implements AutoCloseable {
             folders.pollFirst();
         }
         if (folders.isEmpty() || !folders.peekFirst().prefix().equals(dir)) {
-            dropPassed(dir);
+            walkedTo = dir;
             Future<Map<String, RemoteObject>> f = ahead.remove(dir);
+            dropPassed(dir);
             folders.addFirst(new Folder(dir, f != null ? Futures.await(f) : listFolder(dir)));
             startAhead();
         }
@@ -133,26 +136,30 @@ public final class RemoteIndex implements AutoCloseable {
     }
 
     /**
-     * By-folder mode: the walk will enter these folders (key prefixes) next, in this order, before the ones it
-     * announced earlier (depth first); up to {@link #AHEAD} of them are listed ahead on other threads, so the skip
-     * check of a tree of many folders does not wait for one listing at a time.
+     * By-folder mode: the walk will enter these folders (key prefixes); the {@link #AHEAD} nearest ones ahead of the
+     * walk are listed on other threads, so the skip check of a tree of many folders does not wait for one listing
+     * at a time.
      */
     public void foldersAhead(List<String> prefixes) {
         if (!byFolder) {
             return;
         }
-        for (int i = prefixes.size() - 1; i >= 0; i--) {
-            hinted.addFirst(prefixes.get(i));
+        for (String p : prefixes) {
+            if (Utf8Order.compare(p, walkedTo) > 0 && !ahead.containsKey(p)) {
+                hinted.add(p);
+            }
         }
         startAhead();
     }
 
+    /**
+     * Starts the nearest hinted folders while fewer than {@link #AHEAD} listings are ahead of the walk (a folder the
+     * walk went into without asking for it, one holding only folders, no longer counts). A listing is never
+     * cancelled to make room: it may have been answered already, and listing that folder again would cost a request.
+     */
     private void startAhead() {
-        while (ahead.size() < AHEAD && !hinted.isEmpty()) {
-            String p = hinted.pollFirst();
-            if (ahead.containsKey(p) || folders.stream().anyMatch(f -> f.prefix().equals(p))) {
-                continue;
-            }
+        while (!hinted.isEmpty() && ahead.tailMap(walkedTo, false).size() < AHEAD) {
+            String next = hinted.pollFirst();
             if (aheadPool == null) {
                 aheadPool = Executors.newFixedThreadPool(AHEAD / 2, r -> {
                     Thread t = new Thread(r, "stowage-listing-ahead");
@@ -160,28 +167,21 @@ public final class RemoteIndex implements AutoCloseable {
                     return t;
                 });
             }
-            ahead.put(p, aheadPool.submit(() -> listFolder(p)));
+            ahead.put(next, aheadPool.submit(() -> listFolder(next)));
         }
     }
 
     /** Folders before {@code dir} in key order that are not above it: the walk has passed them for good. */
     private void dropPassed(String dir) {
-        for (Iterator<Map.Entry<String, Future<Map<String, RemoteObject>>>> it = ahead.entrySet().iterator();
-             it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, Future<Map<String, RemoteObject>>>> it = ahead.headMap(dir).entrySet()
+                .iterator(); it.hasNext(); ) {
             Map.Entry<String, Future<Map<String, RemoteObject>>> e = it.next();
-            if (passed(e.getKey(), dir)) {
+            if (!dir.startsWith(e.getKey())) {
                 e.getValue().cancel(true);
                 it.remove();
             }
         }
-        // the hints are in the walk's order (key order): the passed ones, and this one, are at the front
-        while (!hinted.isEmpty() && (passed(hinted.peekFirst(), dir) || hinted.peekFirst().equals(dir))) {
-            hinted.pollFirst();
-        }
-    }
-
-    private static boolean passed(String prefix, String dir) {
-        return Utf8Order.compare(prefix, dir) < 0 && !dir.startsWith(prefix);
+        hinted.headSet(dir, true).clear();   // entered, passed, or above the walk (its listing is no longer ahead)
     }
 
     /** Stops the listings ahead that nobody will use. */
