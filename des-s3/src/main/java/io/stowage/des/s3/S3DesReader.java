@@ -1,6 +1,7 @@
 package io.stowage.des.s3;
 
 import io.stowage.des.DesArchive;
+import io.stowage.des.DesChecksumException;
 import io.stowage.des.DesCorruptException;
 import io.stowage.des.DesEntry;
 import io.stowage.des.DesException;
@@ -310,8 +311,26 @@ public final class S3DesReader implements DesArchive {
                             + "); read it again once the writer is done");
                 }
                 c = reload(c);
+            } catch (DesChecksumException e) {
+                // a store that replaces objects non-atomically (S3Proxy's filesystem backend) can serve the new
+                // bytes under the old ETag for a moment, so If-Match passes: if the object has a new ETag now, that
+                // was a torn read, not corruption; read again from the new index
+                if (attempt >= MAX_ATTEMPTS || sameObject(c)) {
+                    throw e;
+                }
+                c = reload(c);
             }
         }
+    }
+
+    /** Whether the object still has the ETag {@code c} was read from (one HEAD). */
+    private boolean sameObject(CachedIndex c) {
+        String now = ranges.currentETag();
+        return now != null && unquote(now).equals(unquote(c.etag()));
+    }
+
+    private static String unquote(String etag) {
+        return etag == null ? "" : etag.replace("\"", "");
     }
 
     @Override

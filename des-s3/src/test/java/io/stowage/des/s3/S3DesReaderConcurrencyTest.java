@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * 8 threads read one reader while the archive is replaced twice under them (other sizes, other offsets): every
  * answer is the whole payload of one version, never bytes at a stale offset; a read the store serves torn (S3Proxy's
- * filesystem backend does not replace objects atomically with their ETag) fails with a checksum error instead.
+ * filesystem backend does not replace objects atomically with their ETag) is caught by its checksum and repeated
+ * when a HEAD shows the new ETag, or else fails with a checksum error.
  * Bounded: 8 x 150 reads.
  */
 class S3DesReaderConcurrencyTest {

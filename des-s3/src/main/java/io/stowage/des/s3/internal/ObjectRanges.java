@@ -124,6 +124,22 @@ public final class ObjectRanges {
         return in;
     }
 
+    /**
+     * The object's ETag now (one HEAD, counted as a request), or null when it is gone or the store sends none. Used
+     * after a checksum failure: a different ETag means the object was replaced under a read the store let through.
+     */
+    public String currentETag() {
+        requests.increment();
+        try {
+            return s3.headObject(b -> b.bucket(bucket).key(key)).eTag();
+        } catch (SdkException e) {
+            if (e instanceof AwsServiceException ae && ae.statusCode() == 404) {
+                return null;
+            }
+            throw translate(e, null, "its current ETag");
+        }
+    }
+
     /** {@code null} for an unknown ETag (a store that sends none): no If-Match, no comparison. */
     private static String known(String etag) {
         return etag == null || etag.isEmpty() ? null : etag;
