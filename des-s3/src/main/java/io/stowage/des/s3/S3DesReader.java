@@ -326,11 +326,7 @@ public final class S3DesReader implements DesArchive {
     /** Whether the object still has the ETag {@code c} was read from (one HEAD). */
     private boolean sameObject(CachedIndex c) {
         String now = ranges.currentETag();
-        return now != null && unquote(now).equals(unquote(c.etag()));
-    }
-
-    private static String unquote(String etag) {
-        return etag == null ? "" : etag.replace("\"", "");
+        return now != null && now.equals(c.etag());   // compared as ObjectRanges compares answers' ETags
     }
 
     @Override

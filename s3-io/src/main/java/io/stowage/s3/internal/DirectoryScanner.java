@@ -119,9 +119,6 @@ public final class DirectoryScanner {
             Entry e = top.children().next();
             String rel = top.relPrefix() + e.name();
             if (e.dir()) {
-                if (excluded(rel) || excluded(rel + "/")) {
-                    continue;
-                }
                 Object key = e.attrs().fileKey();
                 if (key != null) {
                     onPath.add(key);
@@ -202,7 +199,9 @@ public final class DirectoryScanner {
                     continue;
                 }
                 if (a.isDirectory()) {
-                    entries.add(new Entry(child, name, name + "/", a, true));
+                    if (!excluded(rel) && !excluded(rel + "/")) {   // an excluded folder is not entered at all
+                        entries.add(new Entry(child, name, name + "/", a, true));
+                    }
                 } else if (a.isRegularFile()) {
                     entries.add(new Entry(child, name, name, a, false));
                 } else {
@@ -219,9 +218,8 @@ public final class DirectoryScanner {
         entries.sort((x, y) -> Utf8Order.compare(x.sortKey(), y.sortKey()));
         List<String> folders = new ArrayList<>();
         for (Entry e : entries) {
-            String rel = relPrefix + e.name();
-            if (e.dir() && !excluded(rel) && !excluded(rel + "/")) {
-                folders.add(target.key(rel + "/"));
+            if (e.dir()) {
+                folders.add(target.key(relPrefix + e.name() + "/"));
             }
         }
         if (!folders.isEmpty()) {

@@ -499,60 +499,54 @@ public final class DownloadRun {
      * them back (it is retried from the start, or the file fails).
      */
     private String whole(RemoteObject o, Path temp, Head[] head) throws Exception {
-        long[] counted = {0};
+        long written = 0;   // also counted into the progress as it arrives; taken back when this attempt fails
         try {
-            return wholeAttempt(o, temp, head, counted);
+            MessageDigest md = null;
+            CRC32C crc = null;
+            String eTag;
+            try (Opened got = get(o.key(), null, null);
+                 FileChannel ch = openTemp(temp)) {
+                head[0] = got.head();
+                eTag = Md5s.unquote(got.head().eTag());
+                if (got.head().crc32c() != null) {
+                    crc = new CRC32C();
+                } else if (Md5s.isPlainMd5(eTag)) {
+                    md = Md5s.newDigest();
+                }
+                InputStream in = got.body();
+                byte[] buf = BUFFERS.get();
+                int n;
+                while ((n = fill(in, buf)) > 0) {   // whole buffers: one write per 128 KiB, not per socket read
+                    if (cancellation.isCancelled()) {
+                        throw new CancelledException();
+                    }
+                    if (crc != null) {
+                        crc.update(buf, 0, n);
+                    } else if (md != null) {
+                        md.update(buf, 0, n);
+                    }
+                    writeFully(ch, ByteBuffer.wrap(buf, 0, n), temp);
+                    written += n;
+                    tracker.transferred(n);
+                }
+                force(ch, temp);
+            }
+            long expected = head[0].contentLength() == null ? o.size() : head[0].contentLength();
+            if (written != expected) {
+                throw new ChecksumMismatchException("received " + written + " bytes of " + o.key() + ", expected "
+                        + expected);
+            }
+            if (crc != null) {
+                checkCrc(o, eTag, head[0].crc32c(), (int) crc.getValue(), temp, written, "the received bytes");
+            } else if (md != null && !Md5s.hex(md.digest()).equalsIgnoreCase(eTag)) {
+                throw new ChecksumMismatchException("MD5 of the received bytes of " + o.key() + " differs from ETag "
+                        + eTag);
+            }
+            return eTag;
         } catch (Exception e) {
-            tracker.takeBack(counted[0]);
+            tracker.takeBack(written);
             throw e;
         }
-    }
-
-    private String wholeAttempt(RemoteObject o, Path temp, Head[] head, long[] counted) throws Exception {
-        MessageDigest md = null;
-        CRC32C crc = null;
-        long written = 0;
-        String eTag;
-        try (Opened got = get(o.key(), null, null);
-             FileChannel ch = openTemp(temp)) {
-            head[0] = got.head();
-            eTag = Md5s.unquote(got.head().eTag());
-            if (got.head().crc32c() != null) {
-                crc = new CRC32C();
-            } else if (Md5s.isPlainMd5(eTag)) {
-                md = Md5s.newDigest();
-            }
-            InputStream in = got.body();
-            byte[] buf = BUFFERS.get();
-            int n;
-            while ((n = fill(in, buf)) > 0) {   // whole buffers: one write per 128 KiB, not per socket read
-                if (cancellation.isCancelled()) {
-                    throw new CancelledException();
-                }
-                if (crc != null) {
-                    crc.update(buf, 0, n);
-                } else if (md != null) {
-                    md.update(buf, 0, n);
-                }
-                writeFully(ch, ByteBuffer.wrap(buf, 0, n), temp);
-                written += n;
-                tracker.transferred(n);
-                counted[0] += n;
-            }
-            force(ch, temp);
-        }
-        long expected = head[0].contentLength() == null ? o.size() : head[0].contentLength();
-        if (written != expected) {
-            throw new ChecksumMismatchException("received " + written + " bytes of " + o.key() + ", expected "
-                    + expected);
-        }
-        if (crc != null) {
-            checkCrc(o, eTag, head[0].crc32c(), (int) crc.getValue(), temp, written, "the received bytes");
-        } else if (md != null && !Md5s.hex(md.digest()).equalsIgnoreCase(eTag)) {
-            throw new ChecksumMismatchException("MD5 of the received bytes of " + o.key() + " differs from ETag "
-                    + eTag);
-        }
-        return eTag;
     }
 
     /** Reads until {@code buf} is full or the stream ends; the bytes read (0 at the end). */
@@ -691,7 +685,8 @@ public final class DownloadRun {
         if (recorded == received) {
             return;
         }
-        if (eTag != null && Md5s.isPlainMd5(eTag)) {
+        boolean md5ETag = eTag != null && Md5s.isPlainMd5(eTag);
+        if (md5ETag) {
             if (Md5s.hex(Md5s.ofFile(temp, 0, size)).equalsIgnoreCase(eTag)) {
                 LOG.warn("{}: its {} metadata ({}) does not match its bytes but its MD5 ETag does (rewritten by a tool "
                         + "that kept the metadata?); accepted on the MD5", o.key(), Crc32cs.METADATA,
@@ -701,7 +696,7 @@ public final class DownloadRun {
         }
         throw new ChecksumMismatchException("CRC-32C " + Crc32cs.hex(received) + " of " + what + " of " + o.key()
                 + " differs from the " + Crc32cs.hex(recorded) + " recorded in its " + Crc32cs.METADATA
-                + " metadata at upload" + (eTag != null && Md5s.isPlainMd5(eTag) ? ", and so does its MD5" : ""));
+                + " metadata at upload" + (md5ETag ? ", and so does its MD5" : ""));
     }
 
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
