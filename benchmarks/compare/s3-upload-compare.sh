@@ -6,9 +6,10 @@
 #   small: 10,000 files x 16 KiB    big: 20 files x 64 MiB
 #   skip: 100,000 files x 1 KiB in 1,000 folders: stowage and rclone upload it, then each re-runs over it (the skip
 #         check); no downloads, no TransferManager (it has no skip check)
-# Every tool first uploads and downloads a smaller tree untimed (the server runs in the same JVM: no tool pays the
-# JIT warm-up for the others); the order of the tools rotates per round. Each line prints the CPU seconds of the
-# server's threads and of the client (the rest of the JVM, or rclone's own process) during that run.
+# Every tool first uploads and downloads a smaller tree untimed, in passes until the JIT is quiet (the server runs in
+# the same JVM: no tool pays the JIT warm-up of the server or of the others); the order of the tools rotates per
+# round. Each line prints the CPU seconds of the server's threads, of the client (the rest of the JVM but its
+# compiler threads, or rclone's own process) and of the JVM's compiler threads (JIT) during that run.
 # Downloads also print TOOL+sync for the TransferManager and rclone: that download followed by a `sync`, the same
 # durability stowage's downloads give (each file fsynced before its rename; neither other tool fsyncs).
 set -euo pipefail
