@@ -20,6 +20,7 @@ module io.stowage.s3 {
     requires java.xml;
     requires software.amazon.awssdk.http.nio.netty;
     requires org.slf4j;
+    requires com.sun.jna;
 
     exports io.stowage.s3;
 }

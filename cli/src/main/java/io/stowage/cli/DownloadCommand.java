@@ -21,10 +21,13 @@ import java.util.concurrent.Callable;
             "Big objects come as parallel ranges while workers would otherwise idle (a few",
             "big files, the end of a run). Each file is written to a temporary name,",
             "verified (size; the CRC-32C recorded by Stowage's upload, else the MD5 of a",
-            "single-part object), fsynced and renamed. Files already there with the same",
-            "size are skipped; a different existing file is left alone and reported",
-            "unless --force. Keys that would escape the folder ('..', absolute) are",
-            "refused. Failed files are listed with the reason (exit code 3)."},
+            "single-part object), put on disk and renamed: a file has its name only once",
+            "its bytes are durable. On Linux finished files are synced in batches (one",
+            "syncfs per up to 100 ms), elsewhere or with --fsync-each one fsync per file.",
+            "Files already there with the same size are skipped; a different existing",
+            "file is left alone and reported unless --force. Keys that would escape the",
+            "folder ('..', absolute) are refused. Failed files are listed with the",
+            "reason (exit code 3)."},
         footer = {"", "Examples:",
             "  stowage download s3://bucket/day1 ./restore --endpoint http://127.0.0.1:9000",
             "  stowage download s3://media/cam1 /data/cam1 --workers 32 --checksum --json"})
@@ -55,6 +58,10 @@ final class DownloadCommand implements Callable<Integer> {
             + "(default; far faster on stores such as S3Proxy whose listing cost grows with the whole prefix).")
     boolean flatList;
 
+    @Option(names = "--fsync-each", description = "Fsync each file before its rename instead of syncing finished files "
+            + "in batches (syncfs also writes out what other programs wrote to that file system).")
+    boolean fsyncEach;
+
     @Option(names = "--retries", paramLabel = "N", defaultValue = "5",
             description = "Attempts per request for transient errors (default 5).")
     int attempts;
@@ -80,7 +87,9 @@ final class DownloadCommand implements Callable<Integer> {
                     .withListing(flatList ? io.stowage.s3.UploadOptions.Listing.FLAT
                             : io.stowage.s3.UploadOptions.Listing.BY_FOLDER)
                     .withRetries(attempts, DownloadOptions.defaults().initialBackoff(),
-                            DownloadOptions.defaults().maxBackoff());
+                            DownloadOptions.defaults().maxBackoff())
+                    .withDurability(fsyncEach ? DownloadOptions.Durability.PER_FILE
+                            : DownloadOptions.Durability.BATCHED);
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }

@@ -23,10 +23,27 @@ import java.time.Duration;
  *                         "exists and differs" and is left alone
  * @param listing          list folder by folder (default, delimiter listings) or the whole prefix in pages; see
  *                         {@link UploadOptions.Listing}
+ * @param durability       how a file is made durable before its rename: in batches (default) or one fsync per file
  */
 public record DownloadOptions(int workers, long rangedThreshold, long partSize, Skip skip, int maxAttempts,
                               Duration initialBackoff, Duration maxBackoff, Duration progressInterval,
-                              boolean overwrite, UploadOptions.Listing listing) {
+                              boolean overwrite, UploadOptions.Listing listing, Durability durability) {
+
+    /**
+     * How a downloaded file is made durable before it gets its final name. Either way a file appears under its name
+     * only once its bytes are on disk, so a crash leaves complete files or temporary ones, never a short file.
+     */
+    public enum Durability {
+        /**
+         * The default: finished files wait (up to 100 ms, 4,096 files or 256 MiB) and are renamed in batches, each
+         * after one {@code syncfs} of the file system. Far less kernel work than an fsync per file; it also writes
+         * out what other programs have written to that file system. Linux only: elsewhere, and for folders on
+         * another file system than the target's root, it is {@link #PER_FILE}.
+         */
+        BATCHED,
+        /** Each file is fsynced and renamed by the worker that downloaded it. */
+        PER_FILE
+    }
 
     /** When an existing local file is left alone. */
     public enum Skip {
@@ -63,46 +80,57 @@ public record DownloadOptions(int workers, long rangedThreshold, long partSize, 
         if (listing == null) {
             throw new IllegalArgumentException("listing must not be null");
         }
+        if (durability == null) {
+            throw new IllegalArgumentException("durability must not be null");
+        }
     }
 
-    /** 16 workers, 32 MiB ranged threshold, 16 MiB ranges, skip same size, 5 attempts, no overwriting. */
+    /**
+     * 16 workers, 32 MiB ranged threshold, 16 MiB ranges, skip same size, 5 attempts, no overwriting, batched
+     * durability.
+     */
     public static DownloadOptions defaults() {
         return new DownloadOptions(16, 32L << 20, 16L << 20, Skip.SAME_SIZE, 5, Duration.ofMillis(100),
-                Duration.ofSeconds(10), Duration.ofMillis(500), false, UploadOptions.Listing.BY_FOLDER);
+                Duration.ofSeconds(10), Duration.ofMillis(500), false, UploadOptions.Listing.BY_FOLDER, Durability.BATCHED);
     }
 
     public DownloadOptions withWorkers(int workers) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite, listing);
+                progressInterval, overwrite, listing, durability);
     }
 
     public DownloadOptions withRanges(long rangedThreshold, long partSize) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite, listing);
+                progressInterval, overwrite, listing, durability);
     }
 
     public DownloadOptions withSkip(Skip skip) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite, listing);
+                progressInterval, overwrite, listing, durability);
     }
 
     public DownloadOptions withRetries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite, listing);
+                progressInterval, overwrite, listing, durability);
     }
 
     public DownloadOptions withOverwrite(boolean overwrite) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite, listing);
+                progressInterval, overwrite, listing, durability);
     }
 
     public DownloadOptions withListing(UploadOptions.Listing listing) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite, listing);
+                progressInterval, overwrite, listing, durability);
+    }
+
+    public DownloadOptions withDurability(Durability durability) {
+        return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
+                progressInterval, overwrite, listing, durability);
     }
 
     public DownloadOptions withProgressInterval(Duration progressInterval) {
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
-                progressInterval, overwrite, listing);
+                progressInterval, overwrite, listing, durability);
     }
 }

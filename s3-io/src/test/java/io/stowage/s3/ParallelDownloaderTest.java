@@ -110,6 +110,56 @@ class ParallelDownloaderTest {
         assertThat(localTree(dst.resolve("restore"))).isEqualTo(expected);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(DownloadOptions.Durability.class)
+    void aFileIsUnderItsNameWithItsBytesWhenItIsReportedAndNoTemporaryFileStays(DownloadOptions.Durability durability,
+                                                                                @TempDir Path src, @TempDir Path dst)
+            throws IOException {
+        Map<String, String> expected = new TreeMap<>();
+        for (int i = 0; i < 300; i++) {
+            String name = "d" + (i % 7) + "/f" + i + ".bin";
+            byte[] data = bytes(i, 1 + i * 37);
+            write(src, name, data);
+            expected.put(name, md5(data));
+        }
+        byte[] big = bytes(7, (2 << 20) + 99);   // ranged: 3 parts of 1 MiB
+        write(src, "big.bin", big);
+        expected.put("big.bin", md5(big));
+        String bucket = S3TestFiles.newBucket(server, "durable-" + durability.name().toLowerCase().replace('_', '-'));
+        try (ParallelUploader up = ParallelUploader.builder(s3).options(ParallelUploaderTest.small()).build()) {
+            assertThat(up.upload(src, S3Location.parse("s3://" + bucket + "/t")).failed()).isZero();
+        }
+        Path out = dst.resolve("out");
+        List<String> wrong = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        TransferListener check = new TransferListener() {
+            @Override
+            public void onFile(FileOutcome f) {
+                try {
+                    String md5 = md5(Files.readAllBytes(out.resolve(f.path())));
+                    if (f.status() != FileOutcome.Status.TRANSFERRED || !md5.equals(expected.get(f.path()))) {
+                        wrong.add(f.path() + " " + f.status() + " " + md5);
+                    }
+                } catch (IOException e) {
+                    wrong.add(f.path() + " reported before it had its name: " + e);
+                }
+                if (!told.add(f.path())) {
+                    wrong.add(f.path() + " reported twice");
+                }
+            }
+        };
+        TransferReport r;
+        try (ParallelDownloader down = ParallelDownloader.builder(s3)
+                .options(small().withDurability(durability)).listener(check).build()) {
+            r = down.download(S3Location.parse("s3://" + bucket + "/t"), out);
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.transferred()).isEqualTo(expected.size());
+        assertThat(told).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        assertThat(localTree(out)).isEqualTo(expected);   // nothing else: no temporary file left behind
+    }
+
     @Test
     void keysThatWouldEscapeTheFolderAreRefused(@TempDir Path dst) throws IOException {
         // S3Proxy's filesystem store cannot hold such keys; FaultInjectionTest serves them in a real listing

@@ -21,12 +21,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -52,11 +50,16 @@ import java.util.zip.CRC32C;
 
 /**
  * One download run: a listing producer (this thread), a bounded hand-off to {@code workers} threads, and a shared pool
- * for ranged parts of big objects. Every file is written to a temporary name in its folder, verified, fsynced and
- * renamed. Used once.
+ * for ranged parts of big objects. Every file is written to a temporary name in its folder, verified, made durable
+ * (in batches by {@link BatchedCommits}, or fsynced alone, see {@link DownloadOptions.Durability}) and renamed. Used
+ * once.
  */
 public final class DownloadRun {
     private static final Logger LOG = LoggerFactory.getLogger(DownloadRun.class);
+    /** A batch of finished files is synced and renamed at this many files, bytes, or this long after its first. */
+    static final int BATCH_FILES = 4096;
+    static final long BATCH_BYTES = 256L << 20;
+    static final Duration BATCH_LINGER = Duration.ofMillis(100);
     static final String TEMP_MARKER = ".stowage-part-";
 
     private final S3Client s3;
@@ -83,6 +86,10 @@ public final class DownloadRun {
     private final java.util.Set<Path> madeFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The lean data path for S3-compatible endpoints, or null: the SDK client sends everything. */
     private final DirectS3 direct;
+    /** Batched durability and renames, or null: each worker fsyncs and renames its own files. */
+    private BatchedCommits commits;
+    /** Per folder: whether {@link #commits} covers it (same file system as the root). */
+    private final Map<Path, Boolean> batchedFolders = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DownloadRun(S3Client s3, DownloadOptions opts, TransferListener listener, S3Location source, Path root,
                        Cancellation cancellation) {
@@ -176,6 +183,9 @@ public final class DownloadRun {
     private TransferReport run(Producer producer) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();
+        if (opts.durability() == DownloadOptions.Durability.BATCHED) {
+            commits = openCommits();
+        }
         Future<?> progress = timer.scheduleAtFixedRate(() -> safe(() -> listener.onProgress(tracker.snapshot())),
                 opts.progressInterval().toMillis(), opts.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
         try {
@@ -196,6 +206,9 @@ public final class DownloadRun {
                 workers.shutdown();
                 parts.shutdown();
             }
+            if (commits != null) {
+                commits.close();   // what is complete and verified gets its name, even when cancelled
+            }
             progress.cancel(false);
             timer.shutdownNow();
             if (direct != null) {
@@ -207,6 +220,33 @@ public final class DownloadRun {
                 bytesSkipped.get(), retries.get(), listRequests.get(), startedAt,
                 Duration.ofNanos(System.nanoTime() - t0), cancellation.isCancelled(), new ArrayList<>(failures),
                 new ArrayList<>(ignored));
+    }
+
+    /** The committer for batched durability, or null where syncfs cannot be used (each file is fsynced then). */
+    private BatchedCommits openCommits() {
+        Path at = root;
+        while (at != null && !Files.isDirectory(at)) {
+            at = at.getParent();   // the root may not exist yet: its nearest existing ancestor is on its file system
+        }
+        if (at == null) {
+            return null;
+        }
+        return SyncFs.open(at).map(fs -> new BatchedCommits(fs, BATCH_FILES, BATCH_BYTES, BATCH_LINGER,
+                Math.max(BATCH_FILES, 4 * opts.workers()))).orElse(null);
+    }
+
+    /** Whether files of {@code dir} go through {@link #commits}: batched durability, on the root's file system. */
+    private boolean batched(Path dir) {
+        if (commits == null) {
+            return false;
+        }
+        return batchedFolders.computeIfAbsent(dir, d -> {
+            try {
+                return commits.covers(d);
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     private static void awaitQuietly(ExecutorService e) {
@@ -264,12 +304,7 @@ public final class DownloadRun {
                         o.eTag(), "already present (" + opts.skip() + ")")));
                 return;
             }
-            Retrier.Result<String> r = download(o, rel, target, existing);
-            transferred.incrementAndGet();
-            bytesTransferred.addAndGet(o.size());
-            tracker.fileDone(false);
-            safe(() -> listener.onFile(new FileOutcome(rel, o.key(), FileOutcome.Status.TRANSFERRED, o.size(),
-                    r.attempts(), r.value(), null)));
+            download(o, rel, target, existing);
         } catch (CancelledException e) {
             fail(rel, o.key(), o.size(), "cancelled before it was written");
         } catch (LocalFileException e) {
@@ -278,6 +313,15 @@ public final class DownloadRun {
             fail(rel, o.key(), o.size(), cancellation.isCancelled() ? "cancelled before it was written"
                     : Retrier.describe(e));
         }
+    }
+
+    /** A file is under its final name: count it and tell the listener. */
+    private void transferred(RemoteObject o, String rel, Retrier.Result<String> r) {
+        transferred.incrementAndGet();
+        bytesTransferred.addAndGet(o.size());
+        tracker.fileDone(false);
+        safe(() -> listener.onFile(new FileOutcome(rel, o.key(), FileOutcome.Status.TRANSFERRED, o.size(),
+                r.attempts(), r.value(), null)));
     }
 
     /** The target's attributes (not following links), or null when there is nothing there (or it is unreadable). */
@@ -341,7 +385,11 @@ public final class DownloadRun {
         }
     }
 
-    private Retrier.Result<String> download(RemoteObject o, String rel, Path target, BasicFileAttributes existing)
+    /**
+     * Downloads into a temporary file, then renames it over the target and reports it, here or, with batched
+     * durability, on the committing thread once its batch is on disk.
+     */
+    private void download(RemoteObject o, String rel, Path target, BasicFileAttributes existing)
             throws Exception {
         Path dir = target.getParent();
         createFolders(dir);
@@ -359,24 +407,28 @@ public final class DownloadRun {
         }
         Path temp = dir.resolve("." + name + TEMP_MARKER + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         boolean moved = false;
+        boolean batched = batched(dir);
         try {
             Retrier.Result<String> r;
             Head[] head = new Head[1];
             if (rangesHelp(o)) {
-                r = ranged(o, temp, head);
+                r = ranged(o, temp, head, !batched);
             } else {
-                r = retrier.run(() -> whole(o, temp, head));
+                r = retrier.run(() -> whole(o, temp, head, !batched));
             }
             setMtime(temp, head[0], o);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new LocalFileException("cannot rename " + temp.getFileName() + " to " + target + ": " + e, e);
+            if (batched) {
+                commits.submit(temp, target, o.size(), () -> transferred(o, rel, r),
+                        reason -> fail(rel, o.key(), o.size(), reason));
+                moved = true;   // the committer owns the temporary file now
+                return;
+            }
+            String failure = BatchedCommits.rename(temp, target);
+            if (failure != null) {
+                throw new LocalFileException(failure, null);
             }
             moved = true;
-            return r;
+            transferred(o, rel, r);
         } finally {
             if (!moved) {
                 try {
@@ -498,7 +550,7 @@ public final class DownloadRun {
      * or else the MD5 a single-part ETag is. Its bytes count into the progress as they arrive; a failed attempt takes
      * them back (it is retried from the start, or the file fails).
      */
-    private String whole(RemoteObject o, Path temp, Head[] head) throws Exception {
+    private String whole(RemoteObject o, Path temp, Head[] head, boolean fsync) throws Exception {
         long written = 0;   // also counted into the progress as it arrives; taken back when this attempt fails
         try {
             MessageDigest md = null;
@@ -529,7 +581,9 @@ public final class DownloadRun {
                     written += n;
                     tracker.transferred(n);
                 }
-                force(ch, temp);
+                if (fsync) {
+                    force(ch, temp);
+                }
             }
             long expected = head[0].contentLength() == null ? o.size() : head[0].contentLength();
             if (written != expected) {
@@ -581,7 +635,7 @@ public final class DownloadRun {
     }
 
     /** Parallel ranged GETs (If-Match the listed ETag, so a replaced object fails instead of mixing versions). */
-    private Retrier.Result<String> ranged(RemoteObject o, Path temp, Head[] head) throws Exception {
+    private Retrier.Result<String> ranged(RemoteObject o, Path temp, Head[] head, boolean fsync) throws Exception {
         long size = o.size();
         long part = opts.partSize();
         int n = (int) ((size + part - 1) / part);
@@ -653,7 +707,9 @@ public final class DownloadRun {
             for (Future<?> f : futures) {
                 Futures.await(f);
             }
-            force(ch, temp);
+            if (fsync) {
+                force(ch, temp);
+            }
         } catch (Exception e) {
             for (Future<?> f : futures) {
                 f.cancel(true);

@@ -1,0 +1,136 @@
+package io.stowage.s3.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * {@code syncfs(2)} on the file system holding a folder: everything written to that file system so far reaches the
+ * disk in one call, with one cache flush, instead of one {@code fsync} (and one flush) per file. Linux only, through
+ * JNA; {@link #open} says when it is not available, and callers then fsync each file.
+ */
+public final class SyncFs implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncFs.class);
+    private static final int O_RDONLY = 0;
+    private static final int O_DIRECTORY = 0x10000;  // 0200000 on x86-64 and aarch64
+    private static final int O_CLOEXEC = 0x80000;    // 02000000
+
+    /** The libc calls used; errors come as {@link LastErrorException} with errno. */
+    interface LibC extends Library {
+        int open(String path, int flags) throws LastErrorException;
+
+        int syncfs(int fd) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+
+        String strerror(int errnum);
+    }
+
+    private static volatile Optional<LibC> libc;
+
+    private final Path dir;
+    private final long device;
+    private int fd;
+
+    private SyncFs(Path dir, long device, int fd) {
+        this.dir = dir;
+        this.device = device;
+        this.fd = fd;
+    }
+
+    /**
+     * Opens {@code dir} (an existing folder) for {@link #sync()}; empty where syncfs cannot be used here (not Linux on
+     * x86-64 or aarch64, JNA's native part cannot load, or the folder cannot be opened), with the reason logged.
+     */
+    public static Optional<SyncFs> open(Path dir) {
+        Optional<LibC> c = libc();
+        if (c.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            long dev = device(dir);
+            int fd = c.get().open(dir.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            return Optional.of(new SyncFs(dir, dev, fd));
+        } catch (LastErrorException | IOException e) {
+            LOG.debug("cannot open {} for syncfs ({}); each file is fsynced instead", dir, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<LibC> libc() {
+        Optional<LibC> c = libc;
+        if (c == null) {
+            synchronized (SyncFs.class) {
+                c = libc;
+                if (c == null) {
+                    c = load();
+                    libc = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private static Optional<LibC> load() {
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        if (!os.equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
+            LOG.debug("syncfs is not used on {} {}: each downloaded file is fsynced", os, arch);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Native.load("c", LibC.class));
+        } catch (LinkageError | RuntimeException e) {
+            LOG.info("syncfs is not available ({}): each downloaded file is fsynced, which costs more CPU",
+                    e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** The device number of the file system holding {@code p} ({@code st_dev}). */
+    public static long device(Path p) throws IOException {
+        Object dev = Files.getAttribute(p, "unix:dev");
+        return ((Number) dev).longValue();
+    }
+
+    /** Whether {@code folder} is on the file system this syncs (a mount below the opened folder is not). */
+    public boolean covers(Path folder) throws IOException {
+        return device(folder) == device;
+    }
+
+    /** Writes everything the file system holds in memory to disk; an error means some write failed. */
+    public void sync() throws IOException {
+        int f;
+        synchronized (this) {
+            f = fd;
+        }
+        if (f < 0) {
+            throw new IOException("syncfs of " + dir + ": closed");
+        }
+        try {
+            libc().orElseThrow().syncfs(f);
+        } catch (LastErrorException e) {
+            throw new IOException("syncfs of the file system holding " + dir + " failed: "
+                    + libc().orElseThrow().strerror(e.getErrorCode()) + " (errno " + e.getErrorCode() + ")", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (fd >= 0) {
+            try {
+                libc().orElseThrow().close(fd);
+            } catch (LastErrorException e) {
+                LOG.debug("closing {} failed: {}", dir, e.toString());
+            }
+            fd = -1;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.stowage.s3.internal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+class BatchedCommitsTest {
+
+    static SyncFs syncFs(Path dir) {
+        assumeThat(System.getProperty("os.name")).as("syncfs is Linux only").isEqualTo("Linux");
+        return SyncFs.open(dir).orElseThrow(() -> new AssertionError("syncfs should load on Linux"));
+    }
+
+    static Path temp(Path dir, String name, String content) throws IOException {
+        return Files.writeString(dir.resolve("." + name + ".part"), content);
+    }
+
+    @Test
+    void syncFsCoversItsOwnFileSystemOnly(@TempDir Path dir) throws IOException {
+        try (SyncFs fs = syncFs(dir)) {
+            Path sub = Files.createDirectories(dir.resolve("a/b"));
+            assertThat(fs.covers(sub)).isTrue();
+            assertThat(fs.covers(Path.of("/proc/self"))).isFalse();   // procfs: another file system
+            fs.sync();
+        }
+    }
+
+    @Test
+    void filesFromManyThreadsAreRenamedInFewBatchesEachReportedOnce(@TempDir Path dir) throws Exception {
+        int n = 500;
+        Map<String, AtomicInteger> committed = new ConcurrentHashMap<>();
+        List<String> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        BatchedCommits commits = new BatchedCommits(syncFs(dir), 100, 1L << 40, Duration.ofSeconds(30), 1000);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String name = "f" + i;
+                fs.add(pool.submit(() -> {
+                    Path t = temp(dir, name, "content " + name);
+                    commits.submit(t, dir.resolve(name), 10, () -> {
+                        if (!Files.isRegularFile(dir.resolve(name))) {
+                            failed.add(name + " was reported before it had its name");
+                        }
+                        committed.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+                    }, failed::add);
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            commits.flush();
+            assertThat(failed).isEmpty();
+            assertThat(committed).hasSize(n);
+            assertThat(committed.values()).allMatch(c -> c.get() == 1);
+            // a batch closes at 100 files (it may take a few more that came meanwhile), the last one at the flush
+            assertThat(commits.syncs()).isBetween(1L, 5L);
+            try (var s = Files.list(dir)) {
+                assertThat(s.map(p -> p.getFileName().toString())).hasSize(n).noneMatch(f -> f.endsWith(".part"));
+            }
+        } finally {
+            pool.shutdownNow();
+            commits.close();
+        }
+    }
+
+    @Test
+    void aLoneFileIsCommittedAfterTheLingerWithoutAFlush(@TempDir Path dir) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        try (BatchedCommits commits = new BatchedCommits(syncFs(dir), 4096, 1L << 30, Duration.ofMillis(20), 100)) {
+            commits.submit(temp(dir, "one", "1"), dir.resolve("one"), 1, done::countDown, r -> { });
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(dir.resolve("one")).hasContent("1");
+        }
+    }
+
+    @Test
+    void aFailedRenameFailsThatFileAloneAndDeletesItsTemporaryFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("blocker"), "a regular file where a folder would be needed");
+        List<String> failed = new ArrayList<>();
+        List<String> committed = new ArrayList<>();
+        Path bad = temp(dir, "bad", "x");
+        try (BatchedCommits commits = new BatchedCommits(syncFs(dir), 4096, 1L << 30, Duration.ofSeconds(30), 100)) {
+            commits.submit(temp(dir, "good", "g"), dir.resolve("good"), 1, () -> committed.add("good"), failed::add);
+            commits.submit(bad, dir.resolve("blocker/bad"), 1, () -> committed.add("bad"), failed::add);
+            commits.flush();
+        }
+        assertThat(committed).containsExactly("good");
+        assertThat(failed).singleElement().asString().contains("cannot rename").contains("blocker");
+        assertThat(bad).doesNotExist();
+        assertThat(dir.resolve("good")).hasContent("g");
+    }
+
+    @Test
+    void whenTheSyncFailsEachFileIsFsyncedAloneAndAMissingOneFailsAlone(@TempDir Path dir) throws Exception {
+        SyncFs fs = syncFs(dir);
+        fs.close();   // its sync() now fails: the batch falls back to one fsync per file
+        List<String> failed = new ArrayList<>();
+        List<String> committed = new ArrayList<>();
+        Path gone = temp(dir, "gone", "x");
+        try (BatchedCommits commits = new BatchedCommits(fs, 4096, 1L << 30, Duration.ofSeconds(30), 100)) {
+            commits.submit(temp(dir, "kept", "k"), dir.resolve("kept"), 1, () -> committed.add("kept"), failed::add);
+            commits.submit(gone, dir.resolve("gone"), 1, () -> committed.add("gone"), failed::add);
+            Files.delete(gone);   // removed behind the committer's back
+            commits.flush();
+        }
+        assertThat(committed).containsExactly("kept");
+        assertThat(failed).singleElement().asString().contains("cannot fsync").contains(".gone.part");
+        assertThat(dir.resolve("kept")).hasContent("k");
+        assertThat(dir.resolve("gone")).doesNotExist();
+    }
+}
