@@ -328,8 +328,11 @@ public final class UploadCompare {
                     DownloadOptions o = DownloadOptions.defaults().withWorkers(workers);
                     // -Dcompare.rangedThreshold=BYTES: try another ranged threshold (ranges of the default size)
                     long ranged = Long.getLong("compare.rangedThreshold", o.rangedThreshold());
+                    // -Dcompare.durability=PER_FILE: one fsync per file instead of the batched syncfs
+                    DownloadOptions.Durability durability = DownloadOptions.Durability.valueOf(
+                            System.getProperty("compare.durability", o.durability().name()));
                     try (ParallelDownloader d = ParallelDownloader.builder(s3).options(o.withRanges(ranged,
-                            o.partSize())).build()) {
+                            o.partSize()).withDurability(durability)).build()) {
                         down = d.download(S3Location.parse("s3://cmp/" + prefix), dst);
                     }
                     check(down.failed() == 0, "stowage download " + down);

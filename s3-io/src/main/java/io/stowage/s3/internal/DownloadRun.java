@@ -231,8 +231,13 @@ public final class DownloadRun {
         if (at == null) {
             return null;
         }
-        return SyncFs.open(at).map(fs -> new BatchedCommits(fs, BATCH_FILES, BATCH_BYTES, BATCH_LINGER,
-                Math.max(BATCH_FILES, 4 * opts.workers()))).orElse(null);
+        try {
+            return SyncFs.open(at).map(fs -> new BatchedCommits(fs, BATCH_FILES, BATCH_BYTES, BATCH_LINGER,
+                    Math.max(BATCH_FILES, 4 * opts.workers()))).orElse(null);
+        } catch (LinkageError e) {   // JNA left off the class path
+            LOG.info("syncfs is not available ({}): each downloaded file is fsynced", e.toString());
+            return null;
+        }
     }
 
     /** Whether files of {@code dir} go through {@link #commits}: batched durability, on the root's file system. */

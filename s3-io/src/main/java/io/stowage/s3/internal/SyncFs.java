@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * {@code syncfs(2)} on the file system holding a folder: everything written to that file system so far reaches the
  * disk in one call, with one cache flush, instead of one {@code fsync} (and one flush) per file. Linux only, through
- * JNA; {@link #open} says when it is not available, and callers then fsync each file.
+ * JNA, and only from Linux 5.8, whose syncfs reports writeback errors (before, it returned 0 even when a write had
+ * failed); {@link #open} says when it is not available, and callers then fsync each file.
  */
 public final class SyncFs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncFs.class);
@@ -85,6 +86,11 @@ public final class SyncFs implements AutoCloseable {
             LOG.debug("syncfs is not used on {} {}: each downloaded file is fsynced", os, arch);
             return Optional.empty();
         }
+        if (!reportsErrors(System.getProperty("os.version", ""))) {
+            LOG.info("Linux {} is older than 5.8, whose syncfs reports write errors: each downloaded file is fsynced",
+                    System.getProperty("os.version"));
+            return Optional.empty();
+        }
         try {
             return Optional.of(Native.load("c", LibC.class));
         } catch (LinkageError | RuntimeException e) {
@@ -92,6 +98,17 @@ public final class SyncFs implements AutoCloseable {
                     e.toString());
             return Optional.empty();
         }
+    }
+
+    /** Whether a kernel of this version ({@code uname -r}) reports writeback errors from syncfs (Linux 5.8 on). */
+    static boolean reportsErrors(String version) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        if (!m.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        return major > 5 || (major == 5 && minor >= 8);
     }
 
     /** The device number of the file system holding {@code p} ({@code st_dev}). */

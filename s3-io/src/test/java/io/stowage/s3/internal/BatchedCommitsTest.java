@@ -43,6 +43,16 @@ class BatchedCommitsTest {
     }
 
     @Test
+    void syncfsIsUsedFromLinux58OnWhoseSyncfsReportsWriteErrors() {
+        assertThat(SyncFs.reportsErrors("6.18.44-fc-v782")).isTrue();
+        assertThat(SyncFs.reportsErrors("5.8.0")).isTrue();
+        assertThat(SyncFs.reportsErrors("5.10.0-28-amd64")).isTrue();
+        assertThat(SyncFs.reportsErrors("5.7.19")).isFalse();
+        assertThat(SyncFs.reportsErrors("4.19.0-27-amd64")).isFalse();
+        assertThat(SyncFs.reportsErrors("")).isFalse();
+    }
+
+    @Test
     void filesFromManyThreadsAreRenamedInFewBatchesEachReportedOnce(@TempDir Path dir) throws Exception {
         int n = 500;
         Map<String, AtomicInteger> committed = new ConcurrentHashMap<>();
