@@ -79,6 +79,17 @@ class S3CliTest {
             String rel = "cam" + (i % 2) + "/img " + i + ".jpg";
             assertThat(Files.readAllBytes(restore.resolve(rel))).isEqualTo(Files.readAllBytes(dir.resolve(rel)));
         }
+
+        // --fsync-each: the same files, each fsynced by its worker instead of synced in batches
+        Path each = tmp.resolve("each");
+        CliRun down2 = CliRun.of("download", "s3://media/day1", each.toString(), "--endpoint", endpoint,
+                "--fsync-each", "--json");
+        assertThat(down2.exitCode()).as(down2.err()).isZero();
+        assertThat(JSON.readTree(down2.out()).get("downloaded").asLong()).isEqualTo(30);
+        for (int i = 0; i < 30; i++) {
+            String rel = "cam" + (i % 2) + "/img " + i + ".jpg";
+            assertThat(Files.readAllBytes(each.resolve(rel))).isEqualTo(Files.readAllBytes(dir.resolve(rel)));
+        }
     }
 
     @Test
