@@ -38,8 +38,9 @@ public record DownloadOptions(int workers, long rangedThreshold, long partSize, 
          * The default: finished files wait (up to 100 ms, 4,096 files or 256 MiB) and are renamed in batches, each
          * after one {@code syncfs} of the file system. Far less kernel work than an fsync per file; it also writes
          * out what other programs have written to that file system. Linux 5.8 and later only (older kernels' syncfs
-         * does not report write errors): elsewhere, and for folders on another file system than the target's root,
-         * it is {@link #PER_FILE}.
+         * does not report write errors), on local file systems (ext4, xfs, btrfs, f2fs, zfs, bcachefs, tmpfs; FUSE's
+         * and network file systems' syncfs need not write files out as fsync does): elsewhere, and for folders on
+         * another file system than the target's root, it is {@link #PER_FILE}.
          */
         BATCHED,
         /** Each file is fsynced and renamed by the worker that downloaded it. */

@@ -149,15 +149,28 @@ class ParallelDownloaderTest {
             }
         };
         TransferReport r;
+        long syncsBefore = io.stowage.s3.internal.BatchedCommits.syncsInThisJvm();
         try (ParallelDownloader down = ParallelDownloader.builder(s3)
                 .options(small().withDurability(durability)).listener(check).build()) {
             r = down.download(S3Location.parse("s3://" + bucket + "/t"), out);
+        }
+        long syncs = io.stowage.s3.internal.BatchedCommits.syncsInThisJvm() - syncsBefore;
+        if (durability == DownloadOptions.Durability.PER_FILE) {
+            assertThat(syncs).isZero();
+        } else if (syncfsUsedAt(out)) {
+            assertThat(syncs).as("batched: fewer syncs than files").isPositive().isLessThan(expected.size());
         }
         assertThat(wrong).isEmpty();
         assertThat(r.failures()).isEmpty();
         assertThat(r.transferred()).isEqualTo(expected.size());
         assertThat(told).containsExactlyInAnyOrderElementsOf(expected.keySet());
         assertThat(localTree(out)).isEqualTo(expected);   // nothing else: no temporary file left behind
+    }
+
+    private static boolean syncfsUsedAt(Path dir) {
+        java.util.Optional<io.stowage.s3.internal.SyncFs> fs = io.stowage.s3.internal.SyncFs.open(dir);
+        fs.ifPresent(io.stowage.s3.internal.SyncFs::close);
+        return fs.isPresent();
     }
 
     @Test

@@ -68,15 +68,16 @@ public final class BatchedCommits implements AutoCloseable {
 
     /**
      * Hands over a complete, verified temporary file: from now on it is this object's, renamed over {@code target}
-     * after the next sync ({@code onCommitted}) or deleted with the reason ({@code onFailed}).
+     * after the next sync ({@code onCommitted}) or deleted with the reason ({@code onFailed}). Returns false, taking
+     * nothing, once closed: the caller then fsyncs and renames the file itself.
      */
-    public void submit(Path temp, Path target, long size, Runnable onCommitted, Consumer<String> onFailed)
+    public boolean submit(Path temp, Path target, long size, Runnable onCommitted, Consumer<String> onFailed)
             throws InterruptedException {
         room.acquire();
         synchronized (lock) {
             if (closed) {
                 room.release();
-                throw new IllegalStateException("commits closed");
+                return false;
             }
             if (queue.isEmpty()) {
                 firstQueuedAt = System.nanoTime();
@@ -86,6 +87,7 @@ public final class BatchedCommits implements AutoCloseable {
             submitted++;
             lock.notifyAll();
         }
+        return true;
     }
 
     /** Commits everything submitted so far now (no lingering) and returns once each has ended in a callback. */
@@ -115,6 +117,13 @@ public final class BatchedCommits implements AutoCloseable {
         }
     }
 
+    /** Syncs done by every instance in this JVM so far (tests check that a download really batched). */
+    public static long syncsInThisJvm() {
+        return ALL_SYNCS.get();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong ALL_SYNCS = new java.util.concurrent.atomic.AtomicLong();
+
     private void loop() {
         while (true) {
             List<Pending> batch;
@@ -127,7 +136,7 @@ public final class BatchedCommits implements AutoCloseable {
                         return;   // closed and drained
                     }
                     while (!closed && queue.size() < maxFiles && queuedBytes < maxBytes
-                            && flushUpTo <= finished) {
+                            && flushUpTo <= finished && room.availablePermits() > 0) {
                         long left = lingerNanos - (System.nanoTime() - firstQueuedAt);
                         if (left <= 0) {
                             break;
@@ -145,12 +154,15 @@ public final class BatchedCommits implements AutoCloseable {
                 queuedBytes = 0;
                 syncs++;
             }
-            commit(batch);
-            synchronized (lock) {
-                finished += batch.size();
-                lock.notifyAll();
+            try {
+                commit(batch);
+            } finally {   // whatever happened, waiters and blocked submitters go on
+                synchronized (lock) {
+                    finished += batch.size();
+                    lock.notifyAll();
+                }
+                room.release(batch.size());
             }
-            room.release(batch.size());
         }
     }
 
@@ -159,26 +171,35 @@ public final class BatchedCommits implements AutoCloseable {
         try {
             fs.sync();
             synced = true;
-        } catch (IOException | RuntimeException e) {
+            ALL_SYNCS.incrementAndGet();
+        } catch (IOException | RuntimeException | LinkageError e) {
             LOG.warn("{}; fsyncing the {} files of this batch one by one", e.getMessage(), batch.size());
             synced = false;
         }
         for (Pending p : batch) {
-            String failure = synced ? null : fsync(p.temp());
-            if (failure == null) {
-                failure = rename(p.temp(), p.target());
+            try {
+                commit(p, synced);
+            } catch (Throwable t) {   // even a listener's Error must not end the thread: the others need their turn
+                LOG.warn("committing {} failed: {}", p.target(), t.toString());
             }
-            if (failure != null) {
-                try {
-                    Files.deleteIfExists(p.temp());
-                } catch (IOException e) {
-                    LOG.warn("could not delete temporary file {}: {}", p.temp(), e.toString());
-                }
-                String f = failure;
-                call(() -> p.onFailed().accept(f));
-            } else {
-                call(p.onCommitted());
+        }
+    }
+
+    private void commit(Pending p, boolean synced) {
+        String failure = synced ? null : fsync(p.temp());
+        if (failure == null) {
+            failure = rename(p.temp(), p.target());
+        }
+        if (failure != null) {
+            try {
+                Files.deleteIfExists(p.temp());
+            } catch (IOException e) {
+                LOG.warn("could not delete temporary file {}: {}", p.temp(), e.toString());
             }
+            String f = failure;
+            call(() -> p.onFailed().accept(f));
+        } else {
+            call(p.onCommitted());
         }
     }
 
@@ -190,7 +211,8 @@ public final class BatchedCommits implements AutoCloseable {
         }
     }
 
-    private static String fsync(Path temp) {
+    /** Fsyncs a written file; null when done, else why not. */
+    static String fsync(Path temp) {
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             ch.force(true);
             return null;

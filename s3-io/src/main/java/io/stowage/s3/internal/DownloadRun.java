@@ -207,7 +207,8 @@ public final class DownloadRun {
                 parts.shutdown();
             }
             if (commits != null) {
-                commits.close();   // what is complete and verified gets its name, even when cancelled
+                awaitQuietly(workers);   // after a failed listing workers may still be finishing files
+                commits.close();         // what is complete and verified gets its name, even when cancelled
             }
             progress.cancel(false);
             timer.shutdownNow();
@@ -423,10 +424,16 @@ public final class DownloadRun {
             }
             setMtime(temp, head[0], o);
             if (batched) {
-                commits.submit(temp, target, o.size(), () -> transferred(o, rel, r),
-                        reason -> fail(rel, o.key(), o.size(), reason));
-                moved = true;   // the committer owns the temporary file now
-                return;
+                if (commits.submit(temp, target, o.size(), () -> transferred(o, rel, r),
+                        reason -> fail(rel, o.key(), o.size(), reason))) {
+                    moved = true;   // the committer owns the temporary file now
+                    return;
+                }
+                // the run is ending (a worker that outlived it): make this file durable here
+                String failure = BatchedCommits.fsync(temp);
+                if (failure != null) {
+                    throw new LocalFileException(failure, null);
+                }
             }
             String failure = BatchedCommits.rename(temp, target);
             if (failure != null) {

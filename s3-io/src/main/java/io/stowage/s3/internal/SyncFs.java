@@ -20,8 +20,13 @@ import java.util.Optional;
 public final class SyncFs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncFs.class);
     private static final int O_RDONLY = 0;
-    private static final int O_DIRECTORY = 0x10000;  // 0200000 on x86-64 and aarch64
-    private static final int O_CLOEXEC = 0x80000;    // 02000000
+    private static final int O_CLOEXEC = 0x80000;    // 02000000 on x86-64 and aarch64 (O_DIRECTORY is not: left out)
+    /**
+     * File systems whose syncfs writes files out as fsync does. Not FUSE (sshfs, rclone mount, ...: its syncfs does
+     * not reach the program behind it, its fsync does) nor network file systems: files there are fsynced one by one.
+     */
+    private static final java.util.Set<String> LOCAL = java.util.Set.of("ext2", "ext3", "ext4", "xfs", "btrfs",
+            "f2fs", "zfs", "bcachefs", "tmpfs");
 
     /** The libc calls used; errors come as {@link LastErrorException} with errno. */
     interface LibC extends Library {
@@ -56,8 +61,14 @@ public final class SyncFs implements AutoCloseable {
             return Optional.empty();
         }
         try {
+            String type = Files.getFileStore(dir).type();
+            if (!LOCAL.contains(type)) {
+                LOG.debug("{} is on {}, whose syncfs may not write files out as fsync does; each file is fsynced",
+                        dir, type);
+                return Optional.empty();
+            }
             long dev = device(dir);
-            int fd = c.get().open(dir.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            int fd = c.get().open(dir.toString(), O_RDONLY | O_CLOEXEC);
             return Optional.of(new SyncFs(dir, dev, fd));
         } catch (LastErrorException | IOException e) {
             LOG.debug("cannot open {} for syncfs ({}); each file is fsynced instead", dir, e.toString());
@@ -123,16 +134,12 @@ public final class SyncFs implements AutoCloseable {
     }
 
     /** Writes everything the file system holds in memory to disk; an error means some write failed. */
-    public void sync() throws IOException {
-        int f;
-        synchronized (this) {
-            f = fd;
-        }
-        if (f < 0) {
+    public synchronized void sync() throws IOException {
+        if (fd < 0) {
             throw new IOException("syncfs of " + dir + ": closed");
         }
         try {
-            libc().orElseThrow().syncfs(f);
+            libc().orElseThrow().syncfs(fd);
         } catch (LastErrorException e) {
             throw new IOException("syncfs of the file system holding " + dir + " failed: "
                     + libc().orElseThrow().strerror(e.getErrorCode()) + " (errno " + e.getErrorCode() + ")", e);

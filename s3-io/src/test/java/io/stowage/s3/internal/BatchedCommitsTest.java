@@ -23,9 +23,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 class BatchedCommitsTest {
 
+    /** syncfs on the test folder's file system; the test is skipped where it is not used (not Linux 5.8+, FUSE). */
     static SyncFs syncFs(Path dir) {
-        assumeThat(System.getProperty("os.name")).as("syncfs is Linux only").isEqualTo("Linux");
-        return SyncFs.open(dir).orElseThrow(() -> new AssertionError("syncfs should load on Linux"));
+        java.util.Optional<SyncFs> fs = SyncFs.open(dir);
+        assumeThat(fs).as("syncfs is used here (Linux 5.8+, a local file system)").isPresent();
+        return fs.get();
     }
 
     static Path temp(Path dir, String name, String content) throws IOException {
@@ -90,6 +92,37 @@ class BatchedCommitsTest {
             pool.shutdownNow();
             commits.close();
         }
+    }
+
+    @Test
+    void closedCommitsCommitWhatTheyHoldAndRefuseMoreSoTheCallerKeepsItsFile(@TempDir Path dir) throws Exception {
+        List<String> committed = java.util.Collections.synchronizedList(new ArrayList<>());
+        BatchedCommits commits = new BatchedCommits(syncFs(dir), 4096, 1L << 30, Duration.ofSeconds(30), 100);
+        assertThat(commits.submit(temp(dir, "held", "h"), dir.resolve("held"), 1, () -> committed.add("held"),
+                r -> { })).isTrue();
+        commits.close();   // no flush: close commits what is queued
+        assertThat(committed).containsExactly("held");
+        assertThat(dir.resolve("held")).hasContent("h");
+        Path late = temp(dir, "late", "l");
+        assertThat(commits.submit(late, dir.resolve("late"), 1, () -> committed.add("late"), r -> { })).isFalse();
+        assertThat(late).exists();   // still the caller's
+        assertThat(committed).containsExactly("held");
+    }
+
+    @Test
+    void aCallbackThatThrowsAnErrorDoesNotStopTheOthers(@TempDir Path dir) throws Exception {
+        List<String> committed = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (BatchedCommits commits = new BatchedCommits(syncFs(dir), 4096, 1L << 30, Duration.ofSeconds(30), 100)) {
+            commits.submit(temp(dir, "a", "a"), dir.resolve("a"), 1, () -> {
+                throw new AssertionError("a listener's bug");
+            }, r -> { });
+            commits.submit(temp(dir, "b", "b"), dir.resolve("b"), 1, () -> committed.add("b"), r -> { });
+            commits.flush();
+            commits.submit(temp(dir, "c", "c"), dir.resolve("c"), 1, () -> committed.add("c"), r -> { });
+            commits.flush();   // the thread is still there
+        }
+        assertThat(committed).containsExactly("b", "c");
+        assertThat(dir.resolve("a")).hasContent("a");
     }
 
     @Test
