@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +30,8 @@ import java.util.function.Consumer;
  */
 public final class BatchedCommits implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchedCommits.class);
+    /** Successful syncs of every instance in this JVM. */
+    private static final AtomicLong ALL_SYNCS = new AtomicLong();
 
     /** One finished temporary file and where it goes. */
     private record Pending(Path temp, Path target, long size, Runnable onCommitted, Consumer<String> onFailed) {
@@ -110,19 +113,17 @@ public final class BatchedCommits implements AutoCloseable {
         }
     }
 
-    /** Syncs done so far (for logs and tests). */
+    /** Batches closed so far (each one syncfs, or one fsync per file when that failed; for logs and tests). */
     public long syncs() {
         synchronized (lock) {
             return syncs;
         }
     }
 
-    /** Syncs done by every instance in this JVM so far (tests check that a download really batched). */
+    /** Successful syncfs calls of every instance in this JVM so far (tests check that a download really batched). */
     public static long syncsInThisJvm() {
         return ALL_SYNCS.get();
     }
-
-    private static final java.util.concurrent.atomic.AtomicLong ALL_SYNCS = new java.util.concurrent.atomic.AtomicLong();
 
     private void loop() {
         while (true) {
