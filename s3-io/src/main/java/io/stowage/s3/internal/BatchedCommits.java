@@ -198,17 +198,9 @@ public final class BatchedCommits implements AutoCloseable {
                 LOG.warn("could not delete temporary file {}: {}", p.temp(), e.toString());
             }
             String f = failure;
-            call(() -> p.onFailed().accept(f));
+            UploadRun.safe(() -> p.onFailed().accept(f));
         } else {
-            call(p.onCommitted());
-        }
-    }
-
-    private static void call(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.warn("download commit callback failed: {}", e.toString());
+            UploadRun.safe(p.onCommitted());
         }
     }
 

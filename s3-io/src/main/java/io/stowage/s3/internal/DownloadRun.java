@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
+import static io.stowage.s3.internal.UploadRun.safe;
+
 /**
  * One download run: a listing producer (this thread), a bounded hand-off to {@code workers} threads, and a shared pool
  * for ranged parts of big objects. Every file is written to a temporary name in its folder, verified, made durable
@@ -362,14 +364,6 @@ public final class DownloadRun {
         tracker.accounted(Math.max(0, size));
         tracker.fileDone(true);
         safe(() -> listener.onFile(new FileOutcome(rel, key, FileOutcome.Status.FAILED, size, 0, null, reason)));
-    }
-
-    private static void safe(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.warn("transfer listener failed: {}", e.toString());
-        }
     }
 
     private void createFolders(Path dir) throws LocalFileException {

@@ -334,7 +334,8 @@ public final class UploadRun {
         safe(() -> listener.onFile(o));
     }
 
-    private static void safe(Runnable r) {
+    /** Runs a listener call; a listener's exception is logged, never allowed to end a transfer. */
+    static void safe(Runnable r) {
         try {
             r.run();
         } catch (RuntimeException e) {
