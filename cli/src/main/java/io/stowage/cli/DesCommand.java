@@ -307,9 +307,12 @@ final class DesCommand implements Runnable {
                     } else if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !force) {
                         reason = "exists; add --force to replace it";
                     } else {
-                        Path tmp = Files.createTempFile(target, ".unpack.", ".tmp");
+                        // a new file, so it gets the umask's permissions (Files.createTempFile would make it 0600)
+                        Path tmp = target.resolve(".unpack." + Long.toUnsignedString(
+                                java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
                         try {
-                            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+                                    StandardOpenOption.WRITE)) {
                                 bytes += r.transferTo(e.name(), ch);
                                 ch.force(true);
                             }

@@ -62,6 +62,10 @@ class DesCliTest {
         assertThat(Files.readString(tmp.resolve("restored/a.txt"))).isEqualTo("alpha");
         assertThat(Files.size(tmp.resolve("restored/b.bin"))).isEqualTo(70_000);
         assertThat(Files.size(tmp.resolve("restored/big.mp4"))).isEqualTo(200_000);
+        // archive and unpacked files get what any new file gets here (the umask's), not a temp file's 0600
+        var plain = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("made-plainly")));
+        assertThat(Files.getPosixFilePermissions(out)).isEqualTo(plain);
+        assertThat(Files.getPosixFilePermissions(tmp.resolve("restored/a.txt"))).isEqualTo(plain);
 
         Files.writeString(in.resolve("sub/a.txt"), "another a");
         CliRun dup = CliRun.of("des", "pack", tmp.resolve("y.des").toString(), in.toString());

@@ -40,6 +40,30 @@ class DesWriterTest {
     }
 
     @Test
+    void theArchiveAndExternalObjectsGetThePermissionsOfAnyNewFileNotTempFiles0600() throws Exception {
+        Path reference = Files.createFile(tmp.resolve("made-plainly"));   // what the umask gives a new file here
+        Path out = tmp.resolve("perm.des");
+        Path store = tmp.resolve("store");
+        try (DesWriter w = DesWriter.builder(out).externalThreshold(10)
+                .externalStore(ExternalStore.directory(store), "p").build()) {
+            w.add("small", "x".getBytes(), null);
+            w.add("big", new byte[100], null);
+            w.finish();
+        }
+        var expected = Files.getPosixFilePermissions(reference);
+        assertThat(Files.getPosixFilePermissions(out)).isEqualTo(expected);
+        try (Stream<Path> s = Files.walk(store)) {
+            assertThat(s.filter(Files::isRegularFile).map(p -> {
+                try {
+                    return Files.getPosixFilePermissions(p);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).isNotEmpty().allMatch(expected::equals);
+        }
+    }
+
+    @Test
     void closeWithoutFinishLeavesNothingAndDeletesExternalObjects() throws Exception {
         Path out = tmp.resolve("day.des");
         Path big = tmp.resolve("big");
