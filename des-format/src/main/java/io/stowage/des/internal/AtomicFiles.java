@@ -36,7 +36,7 @@ public final class AtomicFiles {
      * unreadable to other users unlike what tar, cp or any editor writes, and it seeds a SecureRandom first
      * (about 15 ms of a command's start-up).
      */
-    public static Path tempIn(Path dir, String prefix) throws IOException {
+    private static Path tempIn(Path dir, String prefix) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path p = dir.resolve(prefix + Long.toUnsignedString(
                     java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");

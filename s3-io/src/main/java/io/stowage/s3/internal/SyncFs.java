@@ -39,24 +39,30 @@ public final class SyncFs implements AutoCloseable {
         String strerror(int errnum);
     }
 
-    private static volatile Optional<LibC> libc;
+    /** libc, loaded on first use (a holder class: the JVM makes its initialization lazy and thread-safe). */
+    private static final class Lib {
+        static final Optional<LibC> C = load();
+    }
 
+    private final LibC c;
     private final Path dir;
     private final long device;
     private int fd;
 
-    private SyncFs(Path dir, long device, int fd) {
+    private SyncFs(LibC c, Path dir, long device, int fd) {
+        this.c = c;
         this.dir = dir;
         this.device = device;
         this.fd = fd;
     }
 
     /**
-     * Opens {@code dir} (an existing folder) for {@link #sync()}; empty where syncfs cannot be used here (not Linux on
-     * x86-64 or aarch64, JNA's native part cannot load, or the folder cannot be opened), with the reason logged.
+     * Opens {@code dir} (an existing folder) for {@link #sync()}; empty where syncfs cannot be used here (not Linux
+     * 5.8+ on x86-64 or aarch64, JNA's native part cannot load, not a local file system, or the folder cannot be
+     * opened), with the reason logged.
      */
     public static Optional<SyncFs> open(Path dir) {
-        Optional<LibC> c = libc();
+        Optional<LibC> c = Lib.C;
         if (c.isEmpty()) {
             return Optional.empty();
         }
@@ -69,25 +75,11 @@ public final class SyncFs implements AutoCloseable {
             }
             long dev = device(dir);
             int fd = c.get().open(dir.toString(), O_RDONLY | O_CLOEXEC);
-            return Optional.of(new SyncFs(dir, dev, fd));
+            return Optional.of(new SyncFs(c.get(), dir, dev, fd));
         } catch (LastErrorException | IOException e) {
             LOG.debug("cannot open {} for syncfs ({}); each file is fsynced instead", dir, e.toString());
             return Optional.empty();
         }
-    }
-
-    private static Optional<LibC> libc() {
-        Optional<LibC> c = libc;
-        if (c == null) {
-            synchronized (SyncFs.class) {
-                c = libc;
-                if (c == null) {
-                    c = load();
-                    libc = c;
-                }
-            }
-        }
-        return c;
     }
 
     private static Optional<LibC> load() {
@@ -123,7 +115,7 @@ public final class SyncFs implements AutoCloseable {
     }
 
     /** The device number of the file system holding {@code p} ({@code st_dev}). */
-    public static long device(Path p) throws IOException {
+    private static long device(Path p) throws IOException {
         Object dev = Files.getAttribute(p, "unix:dev");
         return ((Number) dev).longValue();
     }
@@ -139,10 +131,10 @@ public final class SyncFs implements AutoCloseable {
             throw new IOException("syncfs of " + dir + ": closed");
         }
         try {
-            libc().orElseThrow().syncfs(fd);
+            c.syncfs(fd);
         } catch (LastErrorException e) {
             throw new IOException("syncfs of the file system holding " + dir + " failed: "
-                    + libc().orElseThrow().strerror(e.getErrorCode()) + " (errno " + e.getErrorCode() + ")", e);
+                    + c.strerror(e.getErrorCode()) + " (errno " + e.getErrorCode() + ")", e);
         }
     }
 
@@ -150,7 +142,7 @@ public final class SyncFs implements AutoCloseable {
     public synchronized void close() {
         if (fd >= 0) {
             try {
-                libc().orElseThrow().close(fd);
+                c.close(fd);
             } catch (LastErrorException e) {
                 LOG.debug("closing {} failed: {}", dir, e.toString());
             }
