@@ -4,6 +4,7 @@ import io.stowage.des.DesArchive;
 import io.stowage.des.DesCorruptException;
 import io.stowage.des.DesEntry;
 import io.stowage.des.DesException;
+import io.stowage.des.DesNameException;
 import io.stowage.des.DesReadOptions;
 import io.stowage.des.DesReader;
 import io.stowage.des.DesVerifyReport;
@@ -249,11 +250,13 @@ final class DesCommand implements Runnable {
             long t0 = System.nanoTime();
             DesWriteResult res;
             try (DesWriter w = pack.apply(DesWriter.builder(out)).build();
-                 Progress progress = Progress.start("pack", -1, "MiB", 1 << 20, json);
+                 Progress progress = Progress.start("pack", -1, " files", 1, json);
                  PackInputs files = new PackInputs(inputs, progress::total)) {
                 // the walk runs in its own thread; small files are read ahead in parallel while the archive is written
-                w.addFiles(files, null, Math.max(2, Runtime.getRuntime().availableProcessors()), progress::step);
+                w.addFiles(files, null, Math.max(2, Runtime.getRuntime().availableProcessors()), n -> progress.step(1));
                 res = w.finish();
+            } catch (DesNameException e) { // a bad or repeated name: nothing was committed
+                throw PackInputs.nameError(inputs, e);
             }
             double s = (System.nanoTime() - t0) / 1e9;
             if (json) {

@@ -1,18 +1,13 @@
 package io.stowage.cli;
 
-import io.stowage.des.DesException;
-import io.stowage.des.EntryNames;
+import io.stowage.des.DesNameException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,18 +23,23 @@ import java.util.function.LongConsumer;
  * <p>Order: inputs in command-line order (an input named on the command line is followed when it is a link); a
  * folder's files and subfolders together in name order (UTF-16 order of the file names), depth first. For one flat
  * folder that is its files sorted by name. Symbolic links and special files inside folders are not followed or
- * packed. Each file is named by its file name; the second file with a name already seen
- * is a usage error naming both paths, raised in order by {@link #next()} (the writer then commits nothing).
+ * packed. Each file is named by its file name. The walk does not check names: the writer refuses a bad or repeated
+ * name (nothing is committed), and {@link #nameError} then finds the paths behind it for the message. That keeps no
+ * map of every name here beside the writer's own set (for 100,000 files, a second map, and the young collections
+ * copying it, cost more than the listing itself).
  *
  * <p>Iterate on one thread; {@link #close()} stops the walker.
  */
 final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseable {
     private static final int CHUNK = 512;
     private static final Object END = new Object();
+    /** Entries by name (each name built once; comparing Paths would build their strings at every comparison). */
+    private static final java.util.Comparator<FolderListing.Entry> BY_NAME = (a, b) -> a.name().compareTo(b.name());
 
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(64);
     private final Thread walker;
     private final LongConsumer onWalked;
+    private final FolderListing listing;
     private List<?> chunk = List.of();
     private int at;
     private boolean ended;
@@ -48,38 +48,27 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
     /**
      * Starts walking {@code inputs} (each must exist and be a regular file or folder; check before).
      *
-     * @param onWalked called once from the walker thread with the total bytes of all files, when the walk is done
+     * @param onWalked called once from the walker thread with the number of files to pack, when the walk is done
      */
     PackInputs(List<Path> inputs, LongConsumer onWalked) {
+        this(inputs, onWalked, true);
+    }
+
+    /** @param nativeListing whether folders may be listed with getdents64 ({@link FolderListing}) */
+    PackInputs(List<Path> inputs, LongConsumer onWalked, boolean nativeListing) {
         this.onWalked = onWalked;
+        this.listing = new FolderListing(nativeListing);
         this.walker = new Thread(() -> walk(inputs), "des-pack-walk");
         walker.setDaemon(true);
         walker.start();
     }
 
     private final class Walk {
-        final Map<String, Path> seen = new HashMap<>();
         List<Object> out = new ArrayList<>(CHUNK);
-        long bytes;
+        long files;
 
-        void file(Path p, long size) throws InterruptedException {
-            file(p, p.getFileName().toString(), size);
-        }
-
-        void file(Path p, String name, long size) throws InterruptedException {
-            try {
-                EntryNames.check(name);
-            } catch (DesException e) {
-                emit(CliException.usage(p + ": " + e.getMessage()));
-                return;
-            }
-            Path before = seen.putIfAbsent(name, p);
-            if (before != null) {
-                emit(CliException.usage("two inputs are both named '" + name + "': " + before + " and " + p
-                        + "; entries are named by file name, so rename one or pack them into separate archives"));
-                return;
-            }
-            bytes += size;
+        void file(Path p, String name) throws InterruptedException {
+            files++;
             out.add(new AbstractMap.SimpleImmutableEntry<>(name, p));
             if (out.size() == CHUNK) {
                 flush();
@@ -87,23 +76,16 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
         }
 
         void folder(Path dir) throws IOException, InterruptedException {
-            List<String> names = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-                for (Path c : ds) {
-                    names.add(c.getFileName().toString());
-                }
-            }
-            names.sort(null); // each name once: comparing Paths would build their strings at every comparison
-            for (String n : names) {
+            List<FolderListing.Entry> entries = listing.list(dir);
+            entries.sort(BY_NAME);
+            for (FolderListing.Entry e : entries) {
                 if (closed) {
                     throw new InterruptedException();
                 }
-                Path c = dir.resolve(n);
-                BasicFileAttributes a = Files.readAttributes(c, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isDirectory()) {
-                    folder(c);
-                } else if (a.isRegularFile()) {
-                    file(c, n, a.size());
+                switch (e.kind()) {
+                    case FOLDER -> folder(dir.resolve(e.name()));
+                    case FILE -> file(dir.resolve(e.name()), e.name());
+                    default -> { } // links and special files are never followed or opened
                 }
             }
         }
@@ -113,13 +95,6 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
                 queue.put(out);
                 out = new ArrayList<>(CHUNK);
             }
-        }
-
-        /** Ends the walk with {@code error}, after the files found before it. */
-        void emit(RuntimeException error) throws InterruptedException {
-            flush();
-            queue.put(error);
-            throw new InterruptedException(); // stop walking: nothing after an error is used
         }
     }
 
@@ -131,11 +106,11 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
                     if (Files.isDirectory(input)) { // an input named on the command line is followed
                         w.folder(input);
                     } else {
-                        w.file(input, Files.size(input));
+                        w.file(input, input.getFileName().toString());
                     }
                 }
                 w.flush();
-                onWalked.accept(w.bytes);
+                onWalked.accept(w.files);
                 queue.put(END);
             } catch (IOException | java.nio.file.DirectoryIteratorException e) {
                 IOException io = e instanceof IOException x ? x : ((java.nio.file.DirectoryIteratorException) e).getCause();
@@ -184,6 +159,55 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
             throw new NoSuchElementException();
         }
         return (Map.Entry<String, Path>) chunk.get(at++);
+    }
+
+    /**
+     * A usage error for a name the writer refused, naming the input paths behind it: both paths for a repeated name
+     * (walks the inputs again, which only happens on this error), the path for a name that breaks the naming rules.
+     */
+    static CliException nameError(List<Path> inputs, DesNameException e) {
+        List<Path> paths = new ArrayList<>();
+        try {
+            pathsNamed(new FolderListing(true), inputs, e.name(), paths);
+        } catch (IOException | RuntimeException ignored) {
+            // the message below still names the entry
+        }
+        if (paths.size() >= 2) {
+            return CliException.usage("two inputs are both named '" + e.name() + "': " + paths.get(0) + " and "
+                    + paths.get(1) + "; entries are named by file name, so rename one or pack them into separate"
+                    + " archives");
+        }
+        return CliException.usage((paths.isEmpty() ? "" : paths.get(0) + ": ") + e.getMessage());
+    }
+
+    /** Adds to {@code found} the files named {@code name}, in walk order, until it holds two. */
+    private static void pathsNamed(FolderListing listing, List<Path> inputs, String name, List<Path> found)
+            throws IOException {
+        for (Path input : inputs) {
+            if (found.size() >= 2) {
+                return;
+            }
+            if (Files.isDirectory(input)) {
+                pathsIn(listing, input, name, found);
+            } else if (input.getFileName() != null && input.getFileName().toString().equals(name)) {
+                found.add(input);
+            }
+        }
+    }
+
+    private static void pathsIn(FolderListing listing, Path dir, String name, List<Path> found) throws IOException {
+        List<FolderListing.Entry> entries = listing.list(dir);
+        entries.sort(BY_NAME);
+        for (FolderListing.Entry e : entries) {
+            if (found.size() >= 2) {
+                return;
+            }
+            if (e.kind() == FolderListing.Kind.FOLDER) {
+                pathsIn(listing, dir.resolve(e.name()), name, found);
+            } else if (e.kind() == FolderListing.Kind.FILE && e.name().equals(name)) {
+                found.add(dir.resolve(e.name()));
+            }
+        }
     }
 
     @Override

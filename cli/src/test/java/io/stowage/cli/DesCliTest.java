@@ -74,6 +74,14 @@ class DesCliTest {
                 .contains(in.resolve("sub/a.txt").toString());
         assertThat(tmp.resolve("y.des")).doesNotExist();
 
+        Files.delete(in.resolve("sub/a.txt"));
+        Path bad = Files.writeString(in.resolve("sub/bad\u0001name"), "a control character in a file name");
+        CliRun badName = CliRun.of("des", "pack", tmp.resolve("y.des").toString(), in.toString());
+        assertThat(badName.exitCode()).isEqualTo(2);
+        assertThat(badName.err()).contains(bad.toString()).contains("control character");
+        assertThat(tmp.resolve("y.des")).doesNotExist();
+        Files.delete(bad);
+
         CliRun exists = CliRun.of("des", "pack", out.toString(), big.toString());
         assertThat(exists.exitCode()).isEqualTo(2);
         assertThat(exists.err()).contains("--force");

@@ -368,28 +368,11 @@ public final class DesWriter implements AutoCloseable {
             if (b.sizes[i] < 0) {
                 add(name, e.getValue(), meta);
             } else {
-                int size = (int) b.sizes[i];
-                Integer known = b.crcs == null ? null : b.crcs[i];
-                ByteBuffer payload = data.duplicate();
-                payload.limit(payload.position() + size);
-                data.position(payload.limit());
-                addEntry(name, size, meta, new Source() {
-                    @Override
-                    public long copyInto(DesWriter w, CRC32C c) throws IOException {
-                        w.putBytes(payload, null); // the reader computed the checksum
-                        return size;
-                    }
-
-                    @Override
-                    public InputStream stream() {
-                        throw new IllegalStateException("read-ahead entries are never external");
-                    }
-
-                    @Override
-                    public Integer crc32c() {
-                        return known;
-                    }
-                });
+                ReadAheadSource src = readAhead;
+                src.data = data;
+                src.size = (int) b.sizes[i];
+                src.crc = b.crcs == null ? -1 : b.crcs[i] & 0xffffffffL;
+                addEntry(name, src.size, meta, src);
             }
             if (onAdded != null) {
                 onAdded.accept(dataBytes + externalBytes - before);
@@ -399,6 +382,9 @@ public final class DesWriter implements AutoCloseable {
 
     /** Consecutive files read back to back into one buffer by a reader thread. */
     private static final class Batch {
+        /** Options of every open (the varargs open builds a HashSet per call). */
+        private static final Set<StandardOpenOption> READ = Set.of(StandardOpenOption.READ);
+
         final List<Map.Entry<String, Path>> files;
         /** Bytes read per file, or -1: stream it on the writer's thread (big, or external). */
         final long[] sizes;
@@ -421,7 +407,7 @@ public final class DesWriter implements AutoCloseable {
             CRC32C crc = checksums ? new CRC32C() : null;
             for (int i = 0; i < files.size(); i++) {
                 Path p = files.get(i).getValue();
-                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                try (FileChannel ch = FileChannel.open(p, READ)) {
                     long size = ch.size();
                     if (size >= deferAt) {
                         b.sizes[i] = -1;
@@ -474,11 +460,45 @@ public final class DesWriter implements AutoCloseable {
 
         InputStream stream() throws IOException;
 
-        /** The payload's CRC-32C when the source computed it already (then {@link #copyInto} skips it). */
-        default Integer crc32c() {
-            return null;
+        /**
+         * The payload's CRC-32C (0 to 2^32 - 1) when the source computed it already (then {@link #copyInto} skips
+         * it), else -1.
+         */
+        default long crc32c() {
+            return -1;
         }
     }
+
+    /**
+     * The source of every read-ahead entry: the next {@code size} bytes of a batch buffer, checksummed by the reader.
+     * One instance per writer, refilled per entry (this is the per-file path of packing many small files).
+     */
+    private static final class ReadAheadSource implements Source {
+        ByteBuffer data;
+        int size;
+        long crc = -1;
+
+        @Override
+        public long copyInto(DesWriter w, CRC32C c) throws IOException {
+            int lim = data.limit();
+            data.limit(data.position() + size);
+            w.putBytes(data, null); // the reader computed the checksum
+            data.limit(lim);
+            return size;
+        }
+
+        @Override
+        public InputStream stream() {
+            throw new IllegalStateException("read-ahead entries are never external");
+        }
+
+        @Override
+        public long crc32c() {
+            return crc;
+        }
+    }
+
+    private final ReadAheadSource readAhead = new ReadAheadSource();
 
     private DesWriter addEntry(String name, long size, Map<String, ?> userMeta, Source source) {
         checkOpen();
@@ -525,32 +545,30 @@ public final class DesWriter implements AutoCloseable {
                 }
                 dataBytes += size;
             }
-            String crcHex = null;
+            int crcValue = 0;
             if (c != null) {
-                Integer known = source.crc32c();
-                crcHex = hex8(known != null ? known : (int) c.getValue());
+                long known = source.crc32c();
+                crcValue = known >= 0 ? (int) known : (int) c.getValue();
             }
             byte[] metaBytes;
+            int metaLength;
             if (m == null) {
-                metaBytes = plainMeta(size, crcHex);
+                metaBytes = plainMetaScratch;
+                metaLength = plainMeta(size, c != null, crcValue, metaBytes);
             } else {
-                if (crcHex != null) {
-                    m.put("crc32c", crcHex);
+                if (c != null) {
+                    m.put("crc32c", hex8(crcValue));
                 }
                 metaBytes = MetaJson.encode(m);
+                metaLength = metaBytes.length;
             }
-            if (metaBytes.length > DesIndex.MAX_META_BYTES) {
-                throw new DesException("META of entry '" + name + "' is " + metaBytes.length
+            if (metaLength > DesIndex.MAX_META_BYTES) {
+                throw new DesException("META of entry '" + name + "' is " + metaLength
                         + " bytes, over the limit of " + DesIndex.MAX_META_BYTES + "; store less metadata");
             }
             long metaOffsetRel = meta.size();
-            meta.write(metaBytes);
-            byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-            ByteBuffer rec = ByteBuffer.allocate(2 + nameBytes.length + 36).order(ByteOrder.LITTLE_ENDIAN);
-            rec.putShort((short) nameBytes.length).put(nameBytes).putLong(dataOffset).putLong(size)
-                    .putLong(metaOffsetRel) // made absolute in finish()
-                    .putLong(metaBytes.length).putInt(flags);
-            index.write(rec.array());
+            meta.write(metaBytes, 0, metaLength);
+            writeIndexRecord(name, dataOffset, size, metaOffsetRel, metaLength, flags);
             count++;
             return this;
         } catch (IOException e) {
@@ -562,32 +580,77 @@ public final class DesWriter implements AutoCloseable {
         }
     }
 
+    /** Scratch for one index record: u16 name length, name, u64 offset, u64 size, u64 meta offset, u64 meta length,
+     * u32 flags (grown for long names). */
+    private ByteBuffer record = ByteBuffer.allocate(2 + 256 + 36).order(ByteOrder.LITTLE_ENDIAN);
+    /** Scratch for {@link #plainMeta}: {"size":20 digits,"crc32c":"8 hex digits"}. */
+    private final byte[] plainMetaScratch = new byte[64];
+
+    /** Appends one INDEX record; the META offset is relative to META's start until {@link #finish()}. */
+    private void writeIndexRecord(String name, long dataOffset, long size, long metaOffsetRel, int metaLength,
+                                  int flags) {
+        int n = name.length();
+        ByteBuffer r = record;
+        if (r.capacity() < 2 + 3 * n + 36) {
+            r = record = ByteBuffer.allocate(2 + 3 * n + 36).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        byte[] a = r.array();
+        int len = 0;
+        for (; len < n; len++) { // ASCII names (the common case) need no encoder
+            char ch = name.charAt(len);
+            if (ch >= 0x80) {
+                break;
+            }
+            a[2 + len] = (byte) ch;
+        }
+        if (len < n) {
+            byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(utf8, 0, a, 2, utf8.length);
+            len = utf8.length;
+        }
+        r.putShort(0, (short) len);
+        int p = 2 + len;
+        r.putLong(p, dataOffset).putLong(p + 8, size).putLong(p + 16, metaOffsetRel).putLong(p + 24, metaLength)
+                .putInt(p + 32, flags);
+        index.write(a, 0, p + 36);
+    }
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final byte[] META_SIZE = "{\"size\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] META_CRC = ",\"crc32c\":\"".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * META of an entry without user metadata, stored inside: the bytes {@link MetaJson#encode} gives for
-     * {@code {"size": size[, "crc32c": crc]}}, without building a map (the per-entry hot path of packing).
+     * {@code {"size": size[, "crc32c": crc as 8 lower-case hex digits]}}, written into {@code out} (at least 64
+     * bytes) without building a map or any string (the per-entry hot path of packing).
+     *
+     * @return the number of bytes written
      */
-    static byte[] plainMeta(long size, String crcHex) {
-        byte[] digits = Long.toString(size).getBytes(StandardCharsets.US_ASCII);
-        int n = META_SIZE.length + digits.length + (crcHex == null ? 0 : META_CRC.length + 9) + 1;
-        byte[] out = new byte[n];
+    static int plainMeta(long size, boolean withCrc, int crc, byte[] out) {
         System.arraycopy(META_SIZE, 0, out, 0, META_SIZE.length);
         int p = META_SIZE.length;
-        System.arraycopy(digits, 0, out, p, digits.length);
-        p += digits.length;
-        if (crcHex != null) {
+        int digits = 1;
+        for (long v = size / 10; v != 0; v /= 10) {
+            digits++;
+        }
+        long v = size;
+        for (int i = p + digits - 1; i >= p; i--) {
+            out[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        p += digits;
+        if (withCrc) {
             System.arraycopy(META_CRC, 0, out, p, META_CRC.length);
             p += META_CRC.length;
-            for (int i = 0; i < 8; i++) {
-                out[p++] = (byte) crcHex.charAt(i);
+            for (int i = 7; i >= 0; i--) {
+                out[p + i] = (byte) HEX[crc & 0xf];
+                crc >>>= 4;
             }
+            p += 8;
             out[p++] = '"';
         }
-        out[p] = '}';
-        return out;
+        out[p++] = '}';
+        return p;
     }
 
     /** 8 lower-case hex digits (String.format is measurably slow on the per-entry path). */
@@ -634,19 +697,22 @@ public final class DesWriter implements AutoCloseable {
         }
     }
 
+    /** Copies {@code src} (position to limit, consumed) through the buffer. */
     private void putBytes(ByteBuffer src, CRC32C c) throws IOException {
         if (c != null) {
-            c.update(src.duplicate());
+            int p = src.position();
+            c.update(src);
+            src.position(p);
         }
+        int lim = src.limit();
         while (src.hasRemaining()) {
             if (!buf.hasRemaining()) {
                 flush();
             }
-            int n = Math.min(buf.remaining(), src.remaining());
-            ByteBuffer part = src.duplicate();
-            part.limit(part.position() + n);
-            buf.put(part);
-            src.position(src.position() + n);
+            int n = Math.min(buf.remaining(), lim - src.position());
+            src.limit(src.position() + n);
+            buf.put(src);
+            src.limit(lim);
             position += n;
         }
     }
