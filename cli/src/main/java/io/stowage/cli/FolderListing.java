@@ -61,8 +61,10 @@ final class FolderListing {
                 return null;
             }
             try {
-                LibC c = Native.load("c", LibC.class);
-                com.sun.jna.NativeLibrary.getInstance("c").getFunction("getdents64"); // glibc 2.30+
+                // by its soname: "c" makes JNA search the library path, spawning `ldconfig -p` (40 ms at start-up)
+                LibC c = Native.load(com.sun.jna.Platform.C_LIBRARY_NAME, LibC.class);
+                com.sun.jna.NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME)
+                        .getFunction("getdents64"); // glibc 2.30+
                 return c;
             } catch (LinkageError | RuntimeException e) {
                 return null;

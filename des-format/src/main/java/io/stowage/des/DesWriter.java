@@ -62,6 +62,8 @@ public final class DesWriter implements AutoCloseable {
     private final List<String> storedExternalKeys = new ArrayList<>();
     private final CRC32C crc = new CRC32C();
     private long position;
+    /** Read-ahead bytes counted in {@link #position} but still in their batch buffer (see writeUnwritten). */
+    private int unwritten;
     private long dataBytes;
     private long externalBytes;
     private int count;
@@ -366,6 +368,7 @@ public final class DesWriter implements AutoCloseable {
             Map<String, ?> meta = metaFor == null ? null : metaFor.apply(name);
             long before = dataBytes + externalBytes;
             if (b.sizes[i] < 0) {
+                writeUnwritten(data); // the read-ahead entries before this one come first
                 add(name, e.getValue(), meta);
             } else {
                 ReadAheadSource src = readAhead;
@@ -377,6 +380,37 @@ public final class DesWriter implements AutoCloseable {
             if (onAdded != null) {
                 onAdded.accept(dataBytes + externalBytes - before);
             }
+        }
+        writeUnwritten(data);
+    }
+
+    /** Runs of read-ahead bytes at least this long skip the writer's buffer (one copy less). */
+    private static final int WRITE_THROUGH = 16 << 10;
+
+    /**
+     * Writes the read-ahead bytes that entries have claimed ({@link #unwritten}, ending at {@code data}'s position):
+     * a batch's files lie back to back in its buffer as they will in the archive, so the whole run goes to the sink
+     * in one write instead of being copied through the writer's buffer file by file.
+     */
+    private void writeUnwritten(ByteBuffer data) {
+        if (unwritten == 0) {
+            return;
+        }
+        ByteBuffer run = data.duplicate();
+        run.limit(data.position()).position(data.position() - unwritten);
+        unwritten = 0;
+        try {
+            if (run.remaining() < WRITE_THROUGH && run.remaining() <= buf.remaining()) {
+                buf.put(run);
+                return;
+            }
+            flush();
+            while (run.hasRemaining()) {
+                sink.write(run);
+            }
+        } catch (IOException ex) {
+            failure = ex;
+            throw new DesIoException("cannot write to " + sink.describe(), ex);
         }
     }
 
@@ -478,12 +512,12 @@ public final class DesWriter implements AutoCloseable {
         int size;
         long crc = -1;
 
+        /** Claims the bytes (the reader computed the checksum); the batch writes them in one go (writeUnwritten). */
         @Override
-        public long copyInto(DesWriter w, CRC32C c) throws IOException {
-            int lim = data.limit();
-            data.limit(data.position() + size);
-            w.putBytes(data, null); // the reader computed the checksum
-            data.limit(lim);
+        public long copyInto(DesWriter w, CRC32C c) {
+            data.position(data.position() + size);
+            w.position += size;
+            w.unwritten += size;
             return size;
         }
 
@@ -699,6 +733,7 @@ public final class DesWriter implements AutoCloseable {
 
     /** Copies {@code src} (position to limit, consumed) through the buffer. */
     private void putBytes(ByteBuffer src, CRC32C c) throws IOException {
+        checkNothingUnwritten();
         if (c != null) {
             int p = src.position();
             c.update(src);
@@ -723,6 +758,7 @@ public final class DesWriter implements AutoCloseable {
      * file, which saves a separate end-of-file probe per small file (the hot path when packing many files).
      */
     private long putChannel(ReadableByteChannel src, long size, CRC32C c, String what) throws IOException {
+        checkNothingUnwritten();
         boolean shortReadIsEof = src instanceof FileChannel;
         long remaining = size;
         while (true) {
@@ -759,7 +795,15 @@ public final class DesWriter implements AutoCloseable {
         }
     }
 
+    /** Read-ahead bytes claimed by entries must reach the sink before any byte after them. */
+    private void checkNothingUnwritten() {
+        if (unwritten != 0) {
+            throw new IllegalStateException(unwritten + " read-ahead bytes not yet written");
+        }
+    }
+
     private void flush() throws IOException {
+        checkNothingUnwritten();
         buf.flip();
         while (buf.hasRemaining()) {
             sink.write(buf);
