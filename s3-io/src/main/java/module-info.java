@@ -21,6 +21,7 @@ module io.stowage.s3 {
     requires software.amazon.awssdk.http.nio.netty;
     requires org.slf4j;
     requires com.sun.jna;
+    requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT for big downloads (DirectRegion)
 
     exports io.stowage.s3;
 }

@@ -563,7 +563,9 @@ public final class DownloadRun {
             CRC32C crc = null;
             String eTag;
             try (Opened got = get(o.key(), null, null);
-                 FileChannel ch = openTemp(temp)) {
+                 FileChannel ch = openTemp(temp);
+                 DirectRegion.Target dt = o.size() >= DirectRegion.MIN_FILE ? DirectRegion.open(temp) : null) {
+                DirectRegion region = dt == null ? null : new DirectRegion(dt, ch, 0);
                 head[0] = got.head();
                 eTag = Md5s.unquote(got.head().eTag());
                 if (got.head().crc32c() != null) {
@@ -583,9 +585,17 @@ public final class DownloadRun {
                     } else if (md != null) {
                         md.update(buf, 0, n);
                     }
-                    writeFully(ch, ByteBuffer.wrap(buf, 0, n), temp);
+                    if (region != null) {
+                        writeRegion(region, buf, n, temp);
+                    } else {
+                        writeFully(ch, ByteBuffer.wrap(buf, 0, n), temp);
+                    }
                     written += n;
                     tracker.transferred(n);
+                }
+                if (region != null) {
+                    finishRegion(region, true, temp);
+                    truncate(ch, written, temp); // the padding of the last block
                 }
                 if (fsync) {
                     force(ch, temp);
@@ -632,6 +642,30 @@ public final class DownloadRun {
         }
     }
 
+    private static void writeRegion(DirectRegion region, byte[] buf, int n, Path temp) throws LocalFileException {
+        try {
+            region.write(buf, 0, n);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write " + temp + ": " + e, e);
+        }
+    }
+
+    private static void finishRegion(DirectRegion region, boolean atEnd, Path temp) throws LocalFileException {
+        try {
+            region.finish(atEnd);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write " + temp + ": " + e, e);
+        }
+    }
+
+    private static void truncate(FileChannel ch, long size, Path temp) throws LocalFileException {
+        try {
+            ch.truncate(size);
+        } catch (IOException e) {
+            throw new LocalFileException("cannot write " + temp + ": " + e, e);
+        }
+    }
+
     private static void force(FileChannel ch, Path temp) throws LocalFileException {
         try {
             ch.force(true);
@@ -653,7 +687,9 @@ public final class DownloadRun {
         long[] lengths = new long[n];
         AtomicInteger attempts = new AtomicInteger(1);
         List<Future<?>> futures = new ArrayList<>(n);
-        try (FileChannel ch = openTemp(temp)) {
+        try (FileChannel ch = openTemp(temp);
+             DirectRegion.Target dt = size >= DirectRegion.MIN_FILE ? DirectRegion.open(temp) : null) {
+            boolean direct = dt != null && dt.aligned(part); // every range then starts on a block boundary
             for (int i = 0; i < n; i++) {
                 long off = i * part;
                 long len = Math.min(part, size - off);
@@ -670,6 +706,7 @@ public final class DownloadRun {
                             MessageDigest md = partMd5s ? Md5s.newDigest() : null;
                             CRC32C crc = new CRC32C();
                             byte[] buf = BUFFERS.get();
+                            DirectRegion region = direct ? new DirectRegion(dt, ch, off) : null;
                             long pos = off;
                             int k;
                             while ((k = fill(in, buf)) > 0) {
@@ -684,6 +721,11 @@ public final class DownloadRun {
                                     md.update(buf, 0, k);
                                 }
                                 crc.update(buf, 0, k);
+                                if (region != null) {
+                                    writeRegion(region, buf, k, temp);
+                                    pos += k;
+                                    continue;
+                                }
                                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, k);
                                 while (bb.hasRemaining()) {
                                     try {
@@ -696,6 +738,9 @@ public final class DownloadRun {
                             if (pos != off + len) {
                                 throw new ChecksumMismatchException("range " + off + "-" + (off + len - 1) + " of "
                                         + o.key() + " returned " + (pos - off) + " bytes");
+                            }
+                            if (region != null) {
+                                finishRegion(region, off + len == size, temp);
                             }
                             if (md != null) {
                                 md5s[index] = md.digest();
@@ -712,6 +757,9 @@ public final class DownloadRun {
             }
             for (Future<?> f : futures) {
                 Futures.await(f);
+            }
+            if (direct) {
+                truncate(ch, size, temp); // the padding of the last block
             }
             if (fsync) {
                 force(ch, temp);

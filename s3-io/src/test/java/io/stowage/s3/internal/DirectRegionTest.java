@@ -1,0 +1,80 @@
+package io.stowage.s3.internal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Direct writes of file regions: exact bytes after padding and truncation, and the ordinary path when refused. */
+class DirectRegionTest {
+    @TempDir
+    Path tmp;
+
+    private static byte[] bytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** Writes {@code data} as regions of {@code part} bytes, each in pieces of {@code piece}, then truncates. */
+    private static boolean writeRegions(Path file, byte[] data, int part, int piece, boolean closeDirect)
+            throws IOException {
+        boolean direct = true;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             DirectRegion.Target t = DirectRegion.open(file)) {
+            assumeTrue(t != null, "O_DIRECT is not available on " + Files.getFileStore(file).type());
+            if (closeDirect) {
+                t.channel().close(); // every direct write now fails: the region must fall back
+            }
+            for (int off = 0; off < data.length; off += part) {
+                DirectRegion r = new DirectRegion(t, ch, off);
+                int end = Math.min(data.length, off + part);
+                for (int p = off; p < end; p += piece) {
+                    r.write(data, p, Math.min(piece, end - p));
+                }
+                r.finish(end == data.length);
+                direct &= r.direct();
+            }
+            ch.truncate(data.length);
+        }
+        return direct;
+    }
+
+    @Test
+    void regionsRestoreTheBytesExactly() throws IOException {
+        for (int size : new int[] {1, 4095, 4096, 4097, (1 << 20) - 1, 1 << 20, (3 << 20) + 12345}) {
+            byte[] data = bytes(size, size);
+            Path f = tmp.resolve("f" + size);
+            assertThat(writeRegions(f, data, 1 << 20, 100_003, false)).isTrue();
+            assertThat(Files.readAllBytes(f)).as("size %d", size).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void refusedDirectWritesGoThroughTheOrdinaryChannel() throws IOException {
+        byte[] data = bytes((2 << 20) + 777, 5);
+        Path f = tmp.resolve("refused");
+        assertThat(writeRegions(f, data, 1 << 20, 65_536, true)).isFalse();
+        assertThat(Files.readAllBytes(f)).isEqualTo(data);
+    }
+
+    @Test
+    void aRegionMustStartOnABlockBoundary() throws IOException {
+        Path f = tmp.resolve("x");
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             DirectRegion.Target t = DirectRegion.open(f)) {
+            assumeTrue(t != null, "O_DIRECT is not available here");
+            assertThat(t.aligned(t.align())).isTrue();
+            assertThatThrownBy(() -> new DirectRegion(t, ch, 100)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
