@@ -33,7 +33,11 @@ final class FolderListing {
     }
 
     private static final int O_RDONLY = 0;
+    /** 04000 on x86-64 and aarch64: a FIFO put in a folder's place never blocks the open. */
+    private static final int O_NONBLOCK = 0x800;
     private static final int O_CLOEXEC = 0x80000; // 02000000 on x86-64 and aarch64
+    /** 0200000 on x86-64, 040000 on aarch64: anything but a folder fails to open (ENOTDIR). */
+    private static final int O_DIRECTORY = System.getProperty("os.arch", "").equals("aarch64") ? 0x4000 : 0x10000;
     private static final int DT_UNKNOWN = 0;
     private static final int DT_DIR = 4;
     private static final int DT_REG = 8;
@@ -61,10 +65,8 @@ final class FolderListing {
                 return null;
             }
             try {
-                // by its soname: "c" makes JNA search the library path, spawning `ldconfig -p` (40 ms at start-up)
-                LibC c = Native.load(com.sun.jna.Platform.C_LIBRARY_NAME, LibC.class);
-                com.sun.jna.NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME)
-                        .getFunction("getdents64"); // glibc 2.30+
+                LibC c = Native.load("c", LibC.class);
+                com.sun.jna.NativeLibrary.getInstance("c").getFunction("getdents64"); // glibc 2.30+
                 return c;
             } catch (LinkageError | RuntimeException e) {
                 return null;
@@ -76,7 +78,9 @@ final class FolderListing {
     private static final Charset NAMES = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
 
     private final boolean useNative;
+    /** getdents64's buffer and its copy on the heap, reused for every folder. */
     private Memory buf;
+    private byte[] chunk;
 
     /** A listing that reads kinds from getdents64 where it can ({@code useNative}), else asks the JDK. */
     FolderListing(boolean useNative) {
@@ -111,15 +115,15 @@ final class FolderListing {
         byte[] path = (dir.toString() + "\0").getBytes(NAMES);
         int fd;
         try {
-            fd = c.open(path, O_RDONLY | O_CLOEXEC);
+            fd = c.open(path, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC);
         } catch (LastErrorException e) {
             throw new IOException(dir + ": " + c.strerror(e.getErrorCode()));
         }
         if (buf == null) {
             buf = new Memory(BUFFER);
+            chunk = new byte[BUFFER];
         }
         List<Entry> out = new ArrayList<>();
-        byte[] chunk = new byte[BUFFER];
         try {
             while (true) {
                 long n;

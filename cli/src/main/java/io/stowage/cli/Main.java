@@ -19,9 +19,9 @@ public final class Main {
 
     /**
      * JNA (getdents64 for {@code des pack}'s walk, syncfs for downloads) builds its library search path once, and on
-     * Linux that spawns {@code /sbin/ldconfig -p}: 30-40 ms of a 0.6 s pack. Given the search path, it skips that.
-     * The CLI loads libc by its soname, which the dynamic loader finds without any search path; the folders listed
-     * are the usual library folders, for anything else loaded by a plain name.
+     * Linux that spawns {@code /sbin/ldconfig -p}: 30-40 ms of a 0.6 s pack. Given {@code jna.platform.library.path},
+     * it skips that. libc needs no search (JNA opens the process's own for "c"); the folders given are the usual
+     * library folders, for anything else loaded by a plain name. Programs embedding s3-io pay the ldconfig once.
      */
     static void avoidLdconfig() {
         if (System.getProperty("jna.platform.library.path") == null

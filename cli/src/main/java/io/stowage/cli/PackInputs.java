@@ -1,6 +1,7 @@
 package io.stowage.cli;
 
 import io.stowage.des.DesNameException;
+import io.stowage.des.EntryNames;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -172,7 +173,7 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
         } catch (IOException | RuntimeException ignored) {
             // the message below still names the entry
         }
-        if (paths.size() >= 2) {
+        if (paths.size() >= 2 && EntryNames.isSafeFileName(e.name())) { // a valid name refused: a repeated one
             return CliException.usage("two inputs are both named '" + e.name() + "': " + paths.get(0) + " and "
                     + paths.get(1) + "; entries are named by file name, so rename one or pack them into separate"
                     + " archives");

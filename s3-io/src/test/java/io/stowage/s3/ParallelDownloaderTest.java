@@ -1,5 +1,7 @@
 package io.stowage.s3;
 
+import io.stowage.s3.internal.DirectRegion;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,13 @@ class ParallelDownloaderTest {
         }
         List<DownloadOptions> modes = List.of(small(), small().withRanges(1 << 20, (1 << 20) + 512),
                 small().withRanges(64 << 20, 16 << 20), small().withDurability(DownloadOptions.Durability.PER_FILE));
+        Path probe = Files.createFile(dst.resolve("probe"));
+        boolean directHere;
+        try (DirectRegion.Target t = DirectRegion.open(probe)) {
+            directHere = t != null;
+        }
+        Files.delete(probe);
+        long directBefore = DirectRegion.directRegionsInThisJvm();
         for (int m = 0; m < modes.size(); m++) {
             Path out = dst.resolve("out" + m);
             try (ParallelDownloader down = ParallelDownloader.builder(s3).options(modes.get(m)).build()) {
@@ -84,6 +93,9 @@ class ParallelDownloaderTest {
             for (int i = 0; i < sizes.length; i++) {
                 assertThat(Files.size(out.resolve("big" + i + ".bin"))).isEqualTo(sizes[i]);
             }
+        }
+        if (directHere) { // the direct path really ran (where the file system takes O_DIRECT)
+            assertThat(DirectRegion.directRegionsInThisJvm()).isGreaterThan(directBefore);
         }
     }
 

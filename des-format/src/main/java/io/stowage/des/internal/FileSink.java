@@ -30,11 +30,15 @@ import java.util.function.UnaryOperator;
  * block, written, and the file is then truncated to its exact length before the fsync. The price: right after
  * packing, the archive is not in the page cache (a read of it goes to the disk).
  *
- * <p>Where {@code O_DIRECT} is refused (tmpfs before Linux 6.6, some FUSE file systems, non-Linux systems) at the open
- * or at the first write, or the block size does not divide the buffer, the sink writes through the page cache
- * instead, and every {@value #WRITEBACK_EVERY} bytes a background thread asks the kernel to write the data so far to
- * disk ({@code fdatasync}), so the final fsync has little left to do. {@link #direct(boolean)} with {@code false}
- * chooses that path from the start.
+ * <p>Writes are aligned to the file system's block size and at least 4,096 bytes (a file system's block can be
+ * smaller than the disk's). Where {@code O_DIRECT} is refused (tmpfs before Linux 6.6, some FUSE file systems) at the
+ * open, the first write refuses it (EINVAL or the JDK's alignment check), or the block size does not divide the
+ * buffer, the sink writes through the page cache instead, and every {@value #WRITEBACK_EVERY} bytes a background
+ * thread asks the kernel to write the data so far to disk ({@code fdatasync}), so the final fsync has little left to
+ * do; a refused last (padded) write is written through the page cache too. The constructor's {@code direct} flag set
+ * to {@code false} chooses the page cache from the start. Other write errors (a full disk, EIO) fail the sink.
+ *
+ * <p>Memory: three direct buffers of 4 MiB (plus alignment) per open sink, freed when it is collected.
  *
  * <p>Not thread-safe: one writer thread.
  */
@@ -111,7 +115,7 @@ public final class FileSink implements DesSink {
 
     private void openDirect(UnaryOperator<FileChannel> wrap) {
         try {
-            int bs = Math.toIntExact(Files.getFileStore(tmp).getBlockSize());
+            int bs = Math.max(4096, Math.toIntExact(Files.getFileStore(tmp).getBlockSize()));
             if (bs <= 0 || bs > STAGE || STAGE % bs != 0) {
                 return;
             }
@@ -170,6 +174,9 @@ public final class FileSink implements DesSink {
             try {
                 writeFully(full, at);
             } catch (IOException e) {
+                if (!refusal(e)) {
+                    throw e;
+                }
                 fallBackToBuffered(full, at);
                 return;
             }
@@ -189,6 +196,8 @@ public final class FileSink implements DesSink {
                 }
             } catch (IOException e) {
                 ioError = e;
+            } catch (Throwable t) { // never a silent hole in the archive: commit() must fail
+                ioError = new IOException(t.toString(), t);
             } finally {
                 free.add(full.clear());
             }
@@ -199,6 +208,15 @@ public final class FileSink implements DesSink {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing " + target);
         }
+    }
+
+    /**
+     * Whether a failed direct write means "not this way" (EINVAL, the JDK's alignment check) rather than a failed
+     * disk: only then may the same bytes go through the page cache.
+     */
+    static boolean refusal(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Invalid argument") || m.contains("block size");
     }
 
     private void writeFully(ByteBuffer b, long at) throws IOException {
@@ -291,17 +309,17 @@ public final class FileSink implements DesSink {
         drainIo();
         checkIo();
         ByteBuffer last = stage.flip();
-        if (!probed) { // a small archive: this is the first write, which may still be refused (see submitStage)
-            probed = true;
-            try {
-                writeFully(last, stagePosition);
-            } catch (IOException e) {
-                last.limit(tail);
-                fallBackToBuffered(last, stagePosition);
-                return;
-            }
-        } else {
+        probed = true;
+        try {
             writeFully(last, stagePosition);
+        } catch (IOException e) {
+            // a small archive's first write, or a padded last block the disk refuses: through the page cache
+            if (!refusal(e)) {
+                throw e;
+            }
+            last.limit(tail);
+            fallBackToBuffered(last, stagePosition);
+            return;
         }
         if (padded != tail) {
             ch.truncate(length);

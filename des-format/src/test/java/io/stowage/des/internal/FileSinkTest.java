@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The archive file sink: direct ({@code O_DIRECT}, aligned staging buffers, padded tail cut off) and through the page
@@ -37,6 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class FileSinkTest {
     private static final int STAGE = FileSink.STAGE;
+    private static final String EINVAL = "Invalid argument";
+    private static final String ENOSPC = "No space left on device";
     /** File systems known to take O_DIRECT writes: there the sink must really write directly. */
     private static final Set<String> DIRECT_OK = Set.of("ext4", "xfs", "btrfs");
 
@@ -115,7 +118,8 @@ class FileSinkTest {
             Path out = tmp.resolve("f" + size + ".des");
             byte[] b = bytes(size, 7);
             AtomicInteger writes = new AtomicInteger();
-            FileSink sink = new FileSink(out, false, true, ch -> new FailingChannel(ch, writes, 1));
+            FileSink sink = new FileSink(out, false, true, ch -> new FailingChannel(ch, writes, 1, EINVAL));
+            assumeTrue(sink.direct(), "O_DIRECT is refused at open here");
             sink.write(ByteBuffer.wrap(b));
             sink.commit();
             assertThat(writes.get()).as("the refused direct write was tried").isGreaterThanOrEqualTo(1);
@@ -129,8 +133,8 @@ class FileSinkTest {
         Path out = tmp.resolve("x.des");
         AtomicInteger writes = new AtomicInteger();
         // the first write succeeds (so the sink stays direct), the third fails as a full disk would
-        FileSink sink = new FileSink(out, false, true, ch -> new FailingChannel(ch, writes, 3));
-        assertThat(sink.direct()).isTrue();
+        FileSink sink = new FileSink(out, false, true, ch -> new FailingChannel(ch, writes, 3, ENOSPC));
+        assumeTrue(sink.direct(), "O_DIRECT is refused at open here");
         byte[] b = bytes(STAGE, 3);
         assertThatThrownBy(() -> {
             for (int i = 0; i < 6; i++) {
@@ -142,6 +146,21 @@ class FileSinkTest {
         try (Stream<Path> s = Files.list(tmp)) {
             assertThat(s.toList()).isEmpty();
         }
+    }
+
+    @Test
+    void aRefusedPaddedLastWriteGoesThroughThePageCache() throws IOException {
+        // four writes: the first stage (synchronous), two stages in the background, the padded tail, which a disk
+        // whose blocks are larger than the file system's would refuse
+        Path out = tmp.resolve("tail.des");
+        byte[] b = bytes(3 * STAGE + 5, 11);
+        AtomicInteger writes = new AtomicInteger();
+        FileSink sink = new FileSink(out, false, true, ch -> new FailingChannel(ch, writes, 4, EINVAL));
+        assumeTrue(sink.direct(), "O_DIRECT is refused at open here");
+        sink.write(ByteBuffer.wrap(b));
+        sink.commit();
+        assertThat(writes.get()).isEqualTo(4);
+        assertThat(Files.readAllBytes(out)).isEqualTo(b);
     }
 
     @Test
@@ -165,25 +184,27 @@ class FileSinkTest {
     }
 
     /**
-     * The real O_DIRECT channel, except that its {@code failAt}-th positional write fails: with EINVAL for the first
-     * (a file system that takes O_DIRECT at open but not at write), with ENOSPC later. Faults the real file system
-     * here cannot produce on demand.
+     * The real O_DIRECT channel, except that its {@code failAt}-th positional write fails with {@code message}: EINVAL
+     * (a file system that takes O_DIRECT at open but not at write, a disk with larger blocks) or ENOSPC. Faults the
+     * real file system here cannot produce on demand.
      */
     private static final class FailingChannel extends FileChannel {
         private final FileChannel ch;
         private final AtomicInteger writes;
         private final int failAt;
+        private final String message;
 
-        FailingChannel(FileChannel ch, AtomicInteger writes, int failAt) {
+        FailingChannel(FileChannel ch, AtomicInteger writes, int failAt, String message) {
             this.ch = ch;
             this.writes = writes;
             this.failAt = failAt;
+            this.message = message;
         }
 
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
             if (writes.incrementAndGet() == failAt) {
-                throw new IOException(failAt == 1 ? "Invalid argument" : "No space left on device");
+                throw new IOException(message);
             }
             return ch.write(src, position);
         }

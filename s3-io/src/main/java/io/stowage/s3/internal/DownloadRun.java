@@ -566,36 +566,42 @@ public final class DownloadRun {
                  FileChannel ch = openTemp(temp);
                  DirectRegion.Target dt = o.size() >= DirectRegion.MIN_FILE ? DirectRegion.open(temp) : null) {
                 DirectRegion region = dt == null ? null : new DirectRegion(dt, ch, 0);
-                head[0] = got.head();
-                eTag = Md5s.unquote(got.head().eTag());
-                if (got.head().crc32c() != null) {
-                    crc = new CRC32C();
-                } else if (Md5s.isPlainMd5(eTag)) {
-                    md = Md5s.newDigest();
-                }
-                InputStream in = got.body();
-                byte[] buf = BUFFERS.get();
-                int n;
-                while ((n = fill(in, buf)) > 0) {   // whole buffers: one write per 128 KiB, not per socket read
-                    if (cancellation.isCancelled()) {
-                        throw new CancelledException();
+                try {
+                    head[0] = got.head();
+                    eTag = Md5s.unquote(got.head().eTag());
+                    if (got.head().crc32c() != null) {
+                        crc = new CRC32C();
+                    } else if (Md5s.isPlainMd5(eTag)) {
+                        md = Md5s.newDigest();
                     }
-                    if (crc != null) {
-                        crc.update(buf, 0, n);
-                    } else if (md != null) {
-                        md.update(buf, 0, n);
+                    InputStream in = got.body();
+                    byte[] buf = BUFFERS.get();
+                    int n;
+                    while ((n = fill(in, buf)) > 0) {   // whole buffers: one write per 128 KiB, not per socket read
+                        if (cancellation.isCancelled()) {
+                            throw new CancelledException();
+                        }
+                        if (crc != null) {
+                            crc.update(buf, 0, n);
+                        } else if (md != null) {
+                            md.update(buf, 0, n);
+                        }
+                        if (region != null) {
+                            writeRegion(region, buf, n, temp);
+                        } else {
+                            writeFully(ch, ByteBuffer.wrap(buf, 0, n), temp);
+                        }
+                        written += n;
+                        tracker.transferred(n);
                     }
                     if (region != null) {
-                        writeRegion(region, buf, n, temp);
-                    } else {
-                        writeFully(ch, ByteBuffer.wrap(buf, 0, n), temp);
+                        finishRegion(region, true, temp);
+                        truncate(ch, written, temp); // the padding of the last block
                     }
-                    written += n;
-                    tracker.transferred(n);
-                }
-                if (region != null) {
-                    finishRegion(region, true, temp);
-                    truncate(ch, written, temp); // the padding of the last block
+                } finally {
+                    if (region != null) {
+                        region.release();
+                    }
                 }
                 if (fsync) {
                     force(ch, temp);
@@ -707,40 +713,46 @@ public final class DownloadRun {
                             CRC32C crc = new CRC32C();
                             byte[] buf = BUFFERS.get();
                             DirectRegion region = direct ? new DirectRegion(dt, ch, off) : null;
-                            long pos = off;
-                            int k;
-                            while ((k = fill(in, buf)) > 0) {
-                                if (cancellation.isCancelled()) {
-                                    throw new CancelledException();
-                                }
-                                if (pos + k > off + len) {
-                                    throw new ChecksumMismatchException("range of " + o.key() + " returned more than "
-                                            + len + " bytes");
-                                }
-                                if (md != null) {
-                                    md.update(buf, 0, k);
-                                }
-                                crc.update(buf, 0, k);
-                                if (region != null) {
-                                    writeRegion(region, buf, k, temp);
-                                    pos += k;
-                                    continue;
-                                }
-                                ByteBuffer bb = ByteBuffer.wrap(buf, 0, k);
-                                while (bb.hasRemaining()) {
-                                    try {
-                                        pos += ch.write(bb, pos);
-                                    } catch (IOException e) {
-                                        throw new LocalFileException("cannot write " + temp + ": " + e, e);
+                            try {
+                                long pos = off;
+                                int k;
+                                while ((k = fill(in, buf)) > 0) {
+                                    if (cancellation.isCancelled()) {
+                                        throw new CancelledException();
+                                    }
+                                    if (pos + k > off + len) {
+                                        throw new ChecksumMismatchException("range of " + o.key() + " returned more than "
+                                                + len + " bytes");
+                                    }
+                                    if (md != null) {
+                                        md.update(buf, 0, k);
+                                    }
+                                    crc.update(buf, 0, k);
+                                    if (region != null) {
+                                        writeRegion(region, buf, k, temp);
+                                        pos += k;
+                                        continue;
+                                    }
+                                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, k);
+                                    while (bb.hasRemaining()) {
+                                        try {
+                                            pos += ch.write(bb, pos);
+                                        } catch (IOException e) {
+                                            throw new LocalFileException("cannot write " + temp + ": " + e, e);
+                                        }
                                     }
                                 }
-                            }
-                            if (pos != off + len) {
-                                throw new ChecksumMismatchException("range " + off + "-" + (off + len - 1) + " of "
-                                        + o.key() + " returned " + (pos - off) + " bytes");
-                            }
-                            if (region != null) {
-                                finishRegion(region, off + len == size, temp);
+                                if (pos != off + len) {
+                                    throw new ChecksumMismatchException("range " + off + "-" + (off + len - 1) + " of "
+                                            + o.key() + " returned " + (pos - off) + " bytes");
+                                }
+                                if (region != null) {
+                                    finishRegion(region, off + len == size, temp);
+                                }
+                            } finally {
+                                if (region != null) {
+                                    region.release();
+                                }
                             }
                             if (md != null) {
                                 md5s[index] = md.digest();

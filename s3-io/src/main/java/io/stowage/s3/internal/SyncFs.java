@@ -95,8 +95,7 @@ public final class SyncFs implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            // by its soname: "c" makes JNA search the library path, spawning `ldconfig -p`
-            return Optional.of(Native.load(com.sun.jna.Platform.C_LIBRARY_NAME, LibC.class));
+            return Optional.of(Native.load("c", LibC.class));
         } catch (LinkageError | RuntimeException e) {
             LOG.info("syncfs is not available ({}): each downloaded file is fsynced, which costs more CPU",
                     e.toString());

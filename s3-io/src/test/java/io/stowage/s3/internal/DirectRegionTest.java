@@ -26,15 +26,15 @@ class DirectRegionTest {
     }
 
     /** Writes {@code data} as regions of {@code part} bytes, each in pieces of {@code piece}, then truncates. */
-    private static boolean writeRegions(Path file, byte[] data, int part, int piece, boolean closeDirect)
+    private static boolean writeRegions(Path file, byte[] data, int part, int piece, int forceAlign)
             throws IOException {
         boolean direct = true;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             DirectRegion.Target t = DirectRegion.open(file)) {
-            assumeTrue(t != null, "O_DIRECT is not available on " + Files.getFileStore(file).type());
-            if (closeDirect) {
-                t.channel().close(); // every direct write now fails: the region must fall back
-            }
+             DirectRegion.Target real = DirectRegion.open(file)) {
+            assumeTrue(real != null, "O_DIRECT is not available on " + Files.getFileStore(file).type());
+            // a smaller alignment than the file system's makes the JDK refuse some direct writes, as a disk with
+            // larger blocks than its file system would (EINVAL): a real refusal, no mock
+            DirectRegion.Target t = forceAlign > 0 ? new DirectRegion.Target(real.channel(), forceAlign) : real;
             for (int off = 0; off < data.length; off += part) {
                 DirectRegion r = new DirectRegion(t, ch, off);
                 int end = Math.min(data.length, off + part);
@@ -54,17 +54,47 @@ class DirectRegionTest {
         for (int size : new int[] {1, 4095, 4096, 4097, (1 << 20) - 1, 1 << 20, (3 << 20) + 12345}) {
             byte[] data = bytes(size, size);
             Path f = tmp.resolve("f" + size);
-            assertThat(writeRegions(f, data, 1 << 20, 100_003, false)).isTrue();
+            assertThat(writeRegions(f, data, 1 << 20, 100_003, 0)).isTrue();
             assertThat(Files.readAllBytes(f)).as("size %d", size).isEqualTo(data);
         }
     }
 
     @Test
     void refusedDirectWritesGoThroughTheOrdinaryChannel() throws IOException {
-        byte[] data = bytes((2 << 20) + 777, 5);
+        byte[] data = bytes((3 << 20) + 777, 5);
         Path f = tmp.resolve("refused");
-        assertThat(writeRegions(f, data, 1 << 20, 65_536, true)).isFalse();
+        // regions of 1 MiB + 512 bytes: the second starts off the file system's block boundary
+        assertThat(writeRegions(f, data, (1 << 20) + 512, 65_536, 512)).isFalse();
         assertThat(Files.readAllBytes(f)).isEqualTo(data);
+    }
+
+    @Test
+    void otherWriteErrorsFailTheRegion() throws IOException {
+        Path f = tmp.resolve("closed");
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             DirectRegion.Target t = DirectRegion.open(f)) {
+            assumeTrue(t != null, "O_DIRECT is not available here");
+            DirectRegion r = new DirectRegion(t, ch, 0);
+            try {
+                t.channel().close(); // not a refusal: must not be hidden by writing through the page cache
+                assertThatThrownBy(() -> r.write(bytes(1 << 20, 1), 0, 1 << 20)).isInstanceOf(IOException.class);
+            } finally {
+                r.release();
+            }
+        }
+    }
+
+    @Test
+    void oneRegionAtATimePerThread() throws IOException {
+        Path f = tmp.resolve("two");
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             DirectRegion.Target t = DirectRegion.open(f)) {
+            assumeTrue(t != null, "O_DIRECT is not available here");
+            DirectRegion r = new DirectRegion(t, ch, 0);
+            assertThatThrownBy(() -> new DirectRegion(t, ch, 1 << 20)).isInstanceOf(IllegalStateException.class);
+            r.finish(true);
+            new DirectRegion(t, ch, 0).release(); // free again once finished
+        }
     }
 
     @Test
