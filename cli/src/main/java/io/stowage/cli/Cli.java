@@ -15,28 +15,43 @@ final class Cli {
 
     /**
      * The command tree for running {@code args}: when the first argument names a subcommand, only that one is
-     * registered (start-up time), otherwise all of them (top-level help, errors, {@code help CMD}).
+     * registered (start-up time), otherwise all of them (top-level help, errors, {@code help CMD}); the same one
+     * level down for commands that list their subcommands for it ({@link #NESTED}).
      */
     static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new StowageCommand());
-        Class<?> only = null;
-        if (args.length > 0) {
-            for (Class<?> c : StowageCommand.SUBCOMMANDS) {
-                if (c != CommandLine.HelpCommand.class
-                        && c.getAnnotation(CommandLine.Command.class).name().equals(args[0])) {
-                    only = c;
-                }
-            }
-        }
-        for (Class<?> c : StowageCommand.SUBCOMMANDS) {
-            if (only == null || c == only) {
-                cl.addSubcommand(c);
-            }
-        }
+        register(cl, StowageCommand.SUBCOMMANDS, args, 0);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Cli::handleExecutionException);
         cl.setParameterExceptionHandler(Cli::handleParameterException);
         return cl;
+    }
+
+    /** Commands whose subcommands {@link #register} adds (the others declare theirs in their annotation). */
+    private static final java.util.Map<Class<?>, java.util.List<Class<?>>> NESTED =
+            java.util.Map.of(DesCommand.class, DesCommand.SUBCOMMANDS);
+
+    /** Adds {@code subs} to {@code parent}: only the one {@code args[at]} names, or all when it names none. */
+    private static void register(CommandLine parent, java.util.List<Class<?>> subs, String[] args, int at) {
+        Class<?> only = null;
+        if (args.length > at) {
+            for (Class<?> c : subs) {
+                if (c != CommandLine.HelpCommand.class
+                        && c.getAnnotation(CommandLine.Command.class).name().equals(args[at])) {
+                    only = c;
+                }
+            }
+        }
+        for (Class<?> c : subs) {
+            if (only == null || c == only) {
+                parent.addSubcommand(c);
+                java.util.List<Class<?>> nested = NESTED.get(c);
+                if (nested != null) {
+                    String name = c.getAnnotation(CommandLine.Command.class).name();
+                    register(parent.getSubcommands().get(name), nested, args, at + 1);
+                }
+            }
+        }
     }
 
     private static boolean jsonRequested(CommandLine.ParseResult parseResult) {

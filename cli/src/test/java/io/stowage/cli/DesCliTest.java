@@ -224,4 +224,15 @@ class DesCliTest {
         assertThat(checked).isGreaterThan(8);
         assertThat(CliRun.of("--version").out()).startsWith("stowage ");
     }
+
+    @Test
+    void onlyTheDesSubcommandBeingRunIsRegistered() {
+        // start-up time: picocli builds a model only for the subcommand named; help and errors see all of them
+        picocli.CommandLine one = Cli.commandLine("des", "pack", "x.des", "in");
+        assertThat(one.getSubcommands()).containsOnlyKeys("des");
+        assertThat(one.getSubcommands().get("des").getSubcommands()).containsOnlyKeys("pack");
+        picocli.CommandLine all = Cli.commandLine("des", "--help");
+        assertThat(all.getSubcommands().get("des").getSubcommands().keySet())
+                .containsExactly("ls", "cat", "pack", "unpack", "verify", "repack", "shard");
+    }
 }
