@@ -68,12 +68,23 @@ class DirectRegionTest {
         assertThat(Files.readAllBytes(f)).isEqualTo(data);
     }
 
-    @Test
-    void otherWriteErrorsFailTheRegion() throws IOException {
-        Path f = tmp.resolve("closed");
+    /** A test body given an ordinary channel and a direct target on a new file (skipped where O_DIRECT is refused). */
+    private interface OnFile {
+        void run(FileChannel ch, DirectRegion.Target t) throws IOException;
+    }
+
+    private void onNewFile(String name, OnFile body) throws IOException {
+        Path f = tmp.resolve(name);
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              DirectRegion.Target t = DirectRegion.open(f)) {
             assumeTrue(t != null, "O_DIRECT is not available here");
+            body.run(ch, t);
+        }
+    }
+
+    @Test
+    void otherWriteErrorsFailTheRegion() throws IOException {
+        onNewFile("closed", (ch, t) -> {
             DirectRegion r = new DirectRegion(t, ch, 0);
             try {
                 t.channel().close(); // not a refusal: must not be hidden by writing through the page cache
@@ -81,30 +92,24 @@ class DirectRegionTest {
             } finally {
                 r.release();
             }
-        }
+        });
     }
 
     @Test
     void oneRegionAtATimePerThread() throws IOException {
-        Path f = tmp.resolve("two");
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             DirectRegion.Target t = DirectRegion.open(f)) {
-            assumeTrue(t != null, "O_DIRECT is not available here");
+        onNewFile("two", (ch, t) -> {
             DirectRegion r = new DirectRegion(t, ch, 0);
             assertThatThrownBy(() -> new DirectRegion(t, ch, 1 << 20)).isInstanceOf(IllegalStateException.class);
             r.finish(true);
             new DirectRegion(t, ch, 0).release(); // free again once finished
-        }
+        });
     }
 
     @Test
     void aRegionMustStartOnABlockBoundary() throws IOException {
-        Path f = tmp.resolve("x");
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             DirectRegion.Target t = DirectRegion.open(f)) {
-            assumeTrue(t != null, "O_DIRECT is not available here");
+        onNewFile("x", (ch, t) -> {
             assertThat(t.aligned(t.align())).isTrue();
             assertThatThrownBy(() -> new DirectRegion(t, ch, 100)).isInstanceOf(IllegalArgumentException.class);
-        }
+        });
     }
 }
