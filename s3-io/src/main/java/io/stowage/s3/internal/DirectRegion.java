@@ -22,7 +22,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Memory: each thread that writes a region keeps a 1 MiB direct buffer (plus alignment) for its life; where that
  * memory cannot be had, {@link #open} returns null and the file is written ordinarily.
  */
-public final class DirectRegion {
+public final class DirectRegion implements AutoCloseable {
     /** Files from this size are written directly (small files: page cache and one syncfs for many). */
     static final long MIN_FILE = 8L << 20;
     private static final int BUFFER = 1 << 20;
@@ -115,7 +115,7 @@ public final class DirectRegion {
      * truncates the file to its size after all regions are done.
      */
     void finish(boolean atEnd) throws IOException {
-        release();
+        close();
         int n = stage.position();
         if (n == 0) {
             countIfDirect();
@@ -133,8 +133,9 @@ public final class DirectRegion {
         countIfDirect();
     }
 
-    /** Gives the thread's buffer back (also for a region abandoned by an exception: call it in a finally). */
-    void release() {
+    /** Gives the thread's buffer back; {@link #finish} does too (try-with-resources covers an abandoned region). */
+    @Override
+    public void close() {
         IN_USE.set(false);
     }
 

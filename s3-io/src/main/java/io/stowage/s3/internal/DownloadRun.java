@@ -564,44 +564,43 @@ public final class DownloadRun {
             String eTag;
             try (Opened got = get(o.key(), null, null);
                  FileChannel ch = openTemp(temp);
-                 DirectRegion.Target dt = o.size() >= DirectRegion.MIN_FILE ? DirectRegion.open(temp) : null) {
-                DirectRegion region = dt == null ? null : new DirectRegion(dt, ch, 0);
-                try {
-                    head[0] = got.head();
-                    eTag = Md5s.unquote(got.head().eTag());
-                    if (got.head().crc32c() != null) {
-                        crc = new CRC32C();
-                    } else if (Md5s.isPlainMd5(eTag)) {
-                        md = Md5s.newDigest();
+                 DirectRegion.Target dt = o.size() >= DirectRegion.MIN_FILE ? DirectRegion.open(temp) : null;
+                 DirectRegion region = dt == null ? null : new DirectRegion(dt, ch, 0)) {
+                head[0] = got.head();
+                eTag = Md5s.unquote(got.head().eTag());
+                if (got.head().crc32c() != null) {
+                    crc = new CRC32C();
+                } else if (Md5s.isPlainMd5(eTag)) {
+                    md = Md5s.newDigest();
+                }
+                InputStream in = got.body();
+                byte[] buf = BUFFERS.get();
+                int n;
+                while ((n = fill(in, buf)) > 0) {   // whole buffers: one write per 128 KiB, not per socket read
+                    if (cancellation.isCancelled()) {
+                        throw new CancelledException();
                     }
-                    InputStream in = got.body();
-                    byte[] buf = BUFFERS.get();
-                    int n;
-                    while ((n = fill(in, buf)) > 0) {   // whole buffers: one write per 128 KiB, not per socket read
-                        if (cancellation.isCancelled()) {
-                            throw new CancelledException();
+                    if (crc != null) {
+                        crc.update(buf, 0, n);
+                    } else if (md != null) {
+                        md.update(buf, 0, n);
+                    }
+                    int k = n;
+                    writing(temp, region != null ? () -> region.write(buf, 0, k) : () -> {
+                        ByteBuffer b = ByteBuffer.wrap(buf, 0, k);
+                        while (b.hasRemaining()) {
+                            ch.write(b);
                         }
-                        if (crc != null) {
-                            crc.update(buf, 0, n);
-                        } else if (md != null) {
-                            md.update(buf, 0, n);
-                        }
-                        if (region != null) {
-                            writeRegion(region, buf, n, temp);
-                        } else {
-                            writeFully(ch, ByteBuffer.wrap(buf, 0, n), temp);
-                        }
-                        written += n;
-                        tracker.transferred(n);
-                    }
-                    if (region != null) {
-                        finishRegion(region, true, temp);
-                        truncate(ch, written, temp); // the padding of the last block
-                    }
-                } finally {
-                    if (region != null) {
-                        region.release();
-                    }
+                    });
+                    written += n;
+                    tracker.transferred(n);
+                }
+                if (region != null) {
+                    long size = written;
+                    writing(temp, () -> {
+                        region.finish(true);
+                        ch.truncate(size); // the padding of the last block
+                    });
                 }
                 if (fsync) {
                     force(ch, temp);
@@ -638,35 +637,15 @@ public final class DownloadRun {
         return n;
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer b, Path temp) throws LocalFileException {
-        try {
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-        } catch (IOException e) {
-            throw new LocalFileException("cannot write " + temp + ": " + e, e);
-        }
+    /** A write to a temporary file. */
+    private interface FileWrite {
+        void run() throws IOException;
     }
 
-    private static void writeRegion(DirectRegion region, byte[] buf, int n, Path temp) throws LocalFileException {
+    /** Runs {@code w}; its IOException fails the file as a local one (not retried like a network error). */
+    private static void writing(Path temp, FileWrite w) throws LocalFileException {
         try {
-            region.write(buf, 0, n);
-        } catch (IOException e) {
-            throw new LocalFileException("cannot write " + temp + ": " + e, e);
-        }
-    }
-
-    private static void finishRegion(DirectRegion region, boolean atEnd, Path temp) throws LocalFileException {
-        try {
-            region.finish(atEnd);
-        } catch (IOException e) {
-            throw new LocalFileException("cannot write " + temp + ": " + e, e);
-        }
-    }
-
-    private static void truncate(FileChannel ch, long size, Path temp) throws LocalFileException {
-        try {
-            ch.truncate(size);
+            w.run();
         } catch (IOException e) {
             throw new LocalFileException("cannot write " + temp + ": " + e, e);
         }
@@ -704,7 +683,8 @@ public final class DownloadRun {
                 futures.add(parts.submit(() -> {
                     Retrier.Result<Void> r = retrier.run(() -> {
                         try (Opened got = get(o.key(), "bytes=" + off + "-" + (off + len - 1),
-                                o.eTag() == null ? null : "\"" + o.eTag() + "\"")) {
+                                o.eTag() == null ? null : "\"" + o.eTag() + "\"");
+                             DirectRegion region = direct ? new DirectRegion(dt, ch, off) : null) {
                             if (first) {
                                 head[0] = got.head();
                             }
@@ -712,47 +692,36 @@ public final class DownloadRun {
                             MessageDigest md = partMd5s ? Md5s.newDigest() : null;
                             CRC32C crc = new CRC32C();
                             byte[] buf = BUFFERS.get();
-                            DirectRegion region = direct ? new DirectRegion(dt, ch, off) : null;
-                            try {
-                                long pos = off;
-                                int k;
-                                while ((k = fill(in, buf)) > 0) {
-                                    if (cancellation.isCancelled()) {
-                                        throw new CancelledException();
-                                    }
-                                    if (pos + k > off + len) {
-                                        throw new ChecksumMismatchException("range of " + o.key() + " returned more than "
-                                                + len + " bytes");
-                                    }
-                                    if (md != null) {
-                                        md.update(buf, 0, k);
-                                    }
-                                    crc.update(buf, 0, k);
-                                    if (region != null) {
-                                        writeRegion(region, buf, k, temp);
-                                        pos += k;
-                                        continue;
-                                    }
-                                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, k);
-                                    while (bb.hasRemaining()) {
-                                        try {
-                                            pos += ch.write(bb, pos);
-                                        } catch (IOException e) {
-                                            throw new LocalFileException("cannot write " + temp + ": " + e, e);
-                                        }
-                                    }
+                            long pos = off;
+                            int k;
+                            while ((k = fill(in, buf)) > 0) {
+                                if (cancellation.isCancelled()) {
+                                    throw new CancelledException();
                                 }
-                                if (pos != off + len) {
-                                    throw new ChecksumMismatchException("range " + off + "-" + (off + len - 1) + " of "
-                                            + o.key() + " returned " + (pos - off) + " bytes");
+                                if (pos + k > off + len) {
+                                    throw new ChecksumMismatchException("range of " + o.key() + " returned more than "
+                                            + len + " bytes");
                                 }
-                                if (region != null) {
-                                    finishRegion(region, off + len == size, temp);
+                                if (md != null) {
+                                    md.update(buf, 0, k);
                                 }
-                            } finally {
-                                if (region != null) {
-                                    region.release();
-                                }
+                                crc.update(buf, 0, k);
+                                int read = k;
+                                long at = pos;
+                                writing(temp, region != null ? () -> region.write(buf, 0, read) : () -> {
+                                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, read);
+                                    for (long p = at; bb.hasRemaining(); ) {
+                                        p += ch.write(bb, p);
+                                    }
+                                });
+                                pos += k;
+                            }
+                            if (pos != off + len) {
+                                throw new ChecksumMismatchException("range " + off + "-" + (off + len - 1) + " of "
+                                        + o.key() + " returned " + (pos - off) + " bytes");
+                            }
+                            if (region != null) {
+                                writing(temp, () -> region.finish(off + len == size));
                             }
                             if (md != null) {
                                 md5s[index] = md.digest();
@@ -771,7 +740,7 @@ public final class DownloadRun {
                 Futures.await(f);
             }
             if (direct) {
-                truncate(ch, size, temp); // the padding of the last block
+                writing(temp, () -> ch.truncate(size)); // the padding of the last block
             }
             if (fsync) {
                 force(ch, temp);

@@ -85,12 +85,9 @@ class DirectRegionTest {
     @Test
     void otherWriteErrorsFailTheRegion() throws IOException {
         onNewFile("closed", (ch, t) -> {
-            DirectRegion r = new DirectRegion(t, ch, 0);
-            try {
+            try (DirectRegion r = new DirectRegion(t, ch, 0)) {
                 t.channel().close(); // not a refusal: must not be hidden by writing through the page cache
                 assertThatThrownBy(() -> r.write(bytes(1 << 20, 1), 0, 1 << 20)).isInstanceOf(IOException.class);
-            } finally {
-                r.release();
             }
         });
     }
@@ -101,7 +98,7 @@ class DirectRegionTest {
             DirectRegion r = new DirectRegion(t, ch, 0);
             assertThatThrownBy(() -> new DirectRegion(t, ch, 1 << 20)).isInstanceOf(IllegalStateException.class);
             r.finish(true);
-            new DirectRegion(t, ch, 0).release(); // free again once finished
+            new DirectRegion(t, ch, 0).close(); // free again once finished
         });
     }
 
