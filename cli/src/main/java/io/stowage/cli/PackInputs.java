@@ -76,21 +76,6 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
             }
         }
 
-        void folder(Path dir) throws IOException, InterruptedException {
-            List<FolderListing.Entry> entries = listing.list(dir);
-            entries.sort(BY_NAME);
-            for (FolderListing.Entry e : entries) {
-                if (closed) {
-                    throw new InterruptedException();
-                }
-                switch (e.kind()) {
-                    case FOLDER -> folder(dir.resolve(e.name()));
-                    case FILE -> file(dir.resolve(e.name()), e.name());
-                    default -> { } // links and special files are never followed or opened
-                }
-            }
-        }
-
         void flush() throws InterruptedException {
             if (!out.isEmpty()) {
                 queue.put(out);
@@ -103,13 +88,13 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
         Walk w = new Walk();
         try {
             try {
-                for (Path input : inputs) {
-                    if (Files.isDirectory(input)) { // an input named on the command line is followed
-                        w.folder(input);
-                    } else {
-                        w.file(input, input.getFileName().toString());
+                walkFiles(listing, inputs, (p, name) -> {
+                    if (closed) {
+                        throw new InterruptedException();
                     }
-                }
+                    w.file(p, name);
+                    return true;
+                });
                 w.flush();
                 onWalked.accept(w.files);
                 queue.put(END);
@@ -169,8 +154,13 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
     static CliException nameError(List<Path> inputs, DesNameException e) {
         List<Path> paths = new ArrayList<>();
         try {
-            pathsNamed(new FolderListing(true), inputs, e.name(), paths);
-        } catch (IOException | RuntimeException ignored) {
+            walkFiles(new FolderListing(true), inputs, (p, name) -> {
+                if (name.equals(e.name())) {
+                    paths.add(p);
+                }
+                return paths.size() < 2;
+            });
+        } catch (IOException | InterruptedException | RuntimeException ignored) {
             // the message below still names the entry
         }
         if (paths.size() >= 2 && EntryNames.isSafeFileName(e.name())) { // a valid name refused: a repeated one
@@ -181,34 +171,46 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
         return CliException.usage((paths.isEmpty() ? "" : paths.get(0) + ": ") + e.getMessage());
     }
 
-    /** Adds to {@code found} the files named {@code name}, in walk order, until it holds two. */
-    private static void pathsNamed(FolderListing listing, List<Path> inputs, String name, List<Path> found)
-            throws IOException {
-        for (Path input : inputs) {
-            if (found.size() >= 2) {
-                return;
-            }
-            if (Files.isDirectory(input)) {
-                pathsIn(listing, input, name, found);
-            } else if (input.getFileName() != null && input.getFileName().toString().equals(name)) {
-                found.add(input);
-            }
-        }
+    /** What a walk does with each file it finds; returning false ends the walk. */
+    interface FileVisitor {
+        boolean file(Path file, String name) throws InterruptedException;
     }
 
-    private static void pathsIn(FolderListing listing, Path dir, String name, List<Path> found) throws IOException {
+    /**
+     * Visits the files of {@code inputs} in pack order (see the class comment): an input named on the command line is
+     * followed; inside folders, links and special files are never followed or opened.
+     *
+     * @return false when the visitor ended the walk
+     */
+    static boolean walkFiles(FolderListing listing, List<Path> inputs, FileVisitor v)
+            throws IOException, InterruptedException {
+        for (Path input : inputs) {
+            if (!(Files.isDirectory(input) ? walkFolder(listing, input, v)
+                    : v.file(input, input.getFileName().toString()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean walkFolder(FolderListing listing, Path dir, FileVisitor v)
+            throws IOException, InterruptedException {
         List<FolderListing.Entry> entries = listing.list(dir);
         entries.sort(BY_NAME);
         for (FolderListing.Entry e : entries) {
-            if (found.size() >= 2) {
-                return;
+            if (Thread.currentThread().isInterrupted()) { // close() interrupts the walker: stop between entries
+                throw new InterruptedException();
             }
-            if (e.kind() == FolderListing.Kind.FOLDER) {
-                pathsIn(listing, dir.resolve(e.name()), name, found);
-            } else if (e.kind() == FolderListing.Kind.FILE && e.name().equals(name)) {
-                found.add(dir.resolve(e.name()));
+            boolean go = switch (e.kind()) {
+                case FOLDER -> walkFolder(listing, dir.resolve(e.name()), v);
+                case FILE -> v.file(dir.resolve(e.name()), e.name());
+                default -> true;
+            };
+            if (!go) {
+                return false;
             }
         }
+        return true;
     }
 
     @Override
