@@ -116,7 +116,7 @@ public final class FileSink implements DesSink {
     private void openDirect(UnaryOperator<FileChannel> wrap) {
         try {
             int bs = Math.max(4096, Math.toIntExact(Files.getFileStore(tmp).getBlockSize()));
-            if (bs <= 0 || bs > STAGE || STAGE % bs != 0) {
+            if (bs > STAGE || STAGE % bs != 0) {
                 return;
             }
             ch = wrap.apply(FileChannel.open(tmp, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT));
