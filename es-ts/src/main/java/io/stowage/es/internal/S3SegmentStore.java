@@ -2,7 +2,7 @@ package io.stowage.es.internal;
 
 import io.stowage.es.EsSegmentStore;
 import io.stowage.es.EsStoreException;
-import io.stowage.es.SegmentMissingException;
+import io.stowage.es.EsSegmentMissingException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -23,7 +23,8 @@ import java.util.Objects;
 /**
  * {@link EsSegmentStore} over an S3 bucket and prefix. Classifies failures: 404 is a missing segment; 5xx, 429,
  * throttling and client-side I/O errors are transient; the rest (403, 400) are not. Thread-safe as the
- * {@link S3Client} is; the client stays owned by the caller.
+ * {@link S3Client} is; the client stays owned by the caller. Public only for {@code EsSegmentStore.s3} (this package
+ * is not exported).
  */
 public final class S3SegmentStore implements EsSegmentStore {
     private final S3Client s3;
@@ -54,10 +55,10 @@ public final class S3SegmentStore implements EsSegmentStore {
         try {
             in = s3.getObject(GetObjectRequest.builder().bucket(bucket).key(prefix + key).build());
         } catch (NoSuchKeyException e) {
-            throw new SegmentMissingException(key, location());
+            throw new EsSegmentMissingException(key, location());
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                throw new SegmentMissingException(key, location());
+                throw new EsSegmentMissingException(key, location());
             }
             throw classify(key, e);
         } catch (SdkException e) {
