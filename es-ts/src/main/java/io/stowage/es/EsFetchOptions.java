@@ -7,7 +7,8 @@ import java.util.Objects;
  * How {@link EsToTsParser} fetches and stitches. Immutable and validated; {@code withX} methods return copies.
  *
  * <pre>{@code
- * EsFetchOptions o = EsFetchOptions.defaults().withWorkers(16).withTrim(true).withResume(true);
+ * EsFetchOptions o = EsFetchOptions.defaults().withWorkers(16).withTrim(true).withResume(true)
+ *         .withListener(progressBar);
  * }</pre>
  *
  * <p>Thread-safe (immutable).
@@ -95,7 +96,7 @@ public record EsFetchOptions(
     /**
      * 8 workers, window 16, 4 s segments, no trim (10 s preroll when trimming), ranges up to 24 h, records up to
      * 1 MiB, 10 s utc slack, any start code, 4 attempts from 200 ms, 4 MiB spool memory per segment, 64 MiB preroll,
-     * resume state saved at most every second.
+     * resume state saved at most every second, no listener ({@link EsFetchListener#none()}).
      */
     public static EsFetchOptions defaults() {
         return new EsFetchOptions(8, 16, Duration.ofSeconds(4), false, false, Duration.ofSeconds(10),

@@ -66,6 +66,7 @@ final class RecordParser {
      * @param utcMaxNs largest plausible utc_ns (inclusive)
      */
     void parse(ReadableByteChannel ch, long size, long utcMinNs, long utcMaxNs, Sink sink) throws IOException {
+        SlidingBuffer in = this.in; // a local: the JIT need not reload the field after each call out
         in.reset();
         long skipStart = -1;
         String skipReason = null;

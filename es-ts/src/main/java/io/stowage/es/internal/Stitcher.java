@@ -197,11 +197,12 @@ final class Stitcher {
             markPending(needJoinReason);
         }
         gapLog.recordStarts(utcNs);
-        if (!continuity.anyPending() && !filter.active()) {
+        Continuity c = continuity;
+        if (!c.anyPending() && !filter.active()) {
             // the hot path: a record that continues the output
             out.write(b, pos, len);
-            for (int p = pos; p < pos + len; p += Psi.PACKET) {
-                continuity.track(b, p);
+            for (int p = pos, end = pos + len; p < end; p += Psi.PACKET) {
+                c.track(b, p);
             }
             noteWritten(utcNs);
             return;
