@@ -5,20 +5,24 @@ import io.stowage.testing.core.LyingS3.Lie;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * s3-io's public listing and download against a store that lies (testing-core's {@link LyingS3}): each lie ends in a
+ * s3-io's public listing and download ({@link ParallelDownloader}, {@link S3Objects}) against a store that lies (testing-core's {@link LyingS3}): each lie ends in a
  * typed error (an {@link S3IoException}, or the file reported failed), never in a hang or in wrong bytes under a
  * file's real name. Every case runs on both request paths: the direct path s3-io takes for S3-compatible endpoints,
  * and the SDK's (a client with an interceptor of its own goes through the SDK only).
@@ -227,5 +231,92 @@ class LyingS3Test {
         assertThatThrownBy(() -> download(route, folder)).isInstanceOf(S3IoException.class);
         assertThat(S3.listRequests()).isLessThan(50);
         assertNoWrongBytes(folder);
+    }
+
+    // S3Objects: the single-object API every module uses (listing and GET through the SDK)
+
+    static S3Objects objects() {
+        return S3Objects.create(direct).withRetry(RetrySettings.defaults().withInitialBackoff(Duration.ZERO)
+                .withMaxBackoff(Duration.ZERO));
+    }
+
+    @Test
+    void objectsListsAndGetsTheTruth() throws IOException {
+        store();
+        S3Objects objects = objects();
+        try (Stream<RemoteObject> listing = objects.list(BUCKET, "day/")) {
+            assertThat(listing.map(RemoteObject::key).toList()).containsExactlyElementsOf(OBJECTS.keySet());
+        }
+        for (Map.Entry<String, byte[]> o : OBJECTS.entrySet()) {
+            try (InputStream in = objects.get(BUCKET, o.getKey())) {
+                assertThat(in.readAllBytes()).isEqualTo(o.getValue());
+            }
+            assertThat(objects.head(BUCKET, o.getKey())).hasValueSatisfying(r -> assertThat(r.size())
+                    .isEqualTo(o.getValue().length));
+        }
+        try (InputStream in = objects.getRange(BUCKET, "day/b.bin", 100, 50)) {
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(OBJECTS.get("day/b.bin"), 100, 150));
+        }
+    }
+
+    @Test
+    void objectsTruncatedGetIsAnIOExceptionNotAShortRead() {
+        store();
+        S3.lie(Lie.TRUNCATED_BODY);
+        S3Objects objects = objects();
+        for (String key : OBJECTS.keySet()) {
+            assertThatThrownBy(() -> {
+                try (InputStream in = objects.get(BUCKET, key)) {
+                    in.readAllBytes();
+                }
+            }).as(key).isInstanceOf(IOException.class);
+        }
+        assertThatThrownBy(() -> {
+            try (InputStream in = objects.getRange(BUCKET, "day/sub/c.bin", 0, 1 << 20)) {
+                in.readAllBytes();
+            }
+        }).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void objectsGetUnderSizeLiesReturnsTheObjectsBytes() throws IOException {
+        store();
+        S3Objects objects = objects();
+        for (Lie lie : List.of(Lie.LISTED_SIZE_LARGER, Lie.LISTED_SIZE_SMALLER)) {
+            S3.lie(lie);
+            for (Map.Entry<String, byte[]> o : OBJECTS.entrySet()) {
+                try (InputStream in = objects.get(BUCKET, o.getKey())) {
+                    assertThat(in.readAllBytes()).as("%s %s", lie, o.getKey()).isEqualTo(o.getValue());
+                }
+            }
+        }
+    }
+
+    @Test
+    void objectsMalformedListingXmlIsATypedError() {
+        store();
+        S3.lie(Lie.MALFORMED_LIST_XML);
+        assertThatThrownBy(() -> {
+            try (Stream<RemoteObject> listing = objects().list(BUCKET, "day/")) {
+                listing.forEach(o -> { });
+            }
+        }).isInstanceOfAny(S3IoException.class, SdkException.class);
+    }
+
+    @Disabled("s3-io bug (for the reliability issue): S3Objects.list follows NextContinuationToken for as long as"
+            + " the store says IsTruncated, even when the token repeats or the page lists keys at or before the last"
+            + " key already listed; it then yields the same keys again (its stream claims DISTINCT) and ends only"
+            + " when the store stops lying (seen: all of LyingS3's 50 lying pages requested, no exception)")
+    @ParameterizedTest
+    @EnumSource(value = Lie.class, names = {"ENDLESS_PAGES_SAME_TOKEN", "ENDLESS_PAGES_NEW_TOKEN"})
+    void objectsEndlessListingIsATypedError(Lie lie) {
+        store();
+        S3.endlessPageLimit(50).lie(lie);
+        assertThatThrownBy(() -> {
+            try (Stream<RemoteObject> listing = objects().list(BUCKET, "day/")) {
+                listing.forEach(o -> { });
+            }
+        }).isInstanceOfAny(S3IoException.class, SdkException.class);
+        assertThat(S3.listRequests()).isLessThan(50);
     }
 }
