@@ -52,7 +52,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * force when it arrives). Each instance owns one listening socket on 127.0.0.1 and a pool of daemon threads.
  */
 public final class LyingS3 implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
-    /** What the server lies about; several may be in force at once. */
+    /**
+     * What the server lies about; several may be in force at once, e.g. {@code s3.lie(Lie.TRUNCATED_BODY)}. Immutable
+     * constants, safe to share.
+     */
     public enum Lie {
         /** Listings and HEAD give each object's size one byte larger than GET returns (GET itself is consistent). */
         LISTED_SIZE_LARGER,
