@@ -1,9 +1,8 @@
 package io.stowage.des.s3;
 
-import io.stowage.des.DesException;
+import io.stowage.des.DesOutputExistsException;
 import io.stowage.des.DesIoException;
 import io.stowage.des.DesSink;
-import io.stowage.des.s3.internal.MultipartUpload;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -89,8 +88,9 @@ public final class S3DesSink implements DesSink {
         }
 
         /**
-         * Whether an existing object under the key may be replaced (default false: {@link #build()} fails when one
-         * exists; checked once with a HEAD, so two writers racing for one key are not excluded).
+         * Whether an existing object under the key may be replaced (default false: {@link #build()} fails with
+         * {@link DesOutputExistsException} when one exists; checked once with a HEAD, so two writers racing for one
+         * key are not excluded).
          */
         public Builder overwrite(boolean v) {
             this.overwrite = v;
@@ -99,18 +99,17 @@ public final class S3DesSink implements DesSink {
 
         public S3DesSink build() {
             if (!overwrite) {
+                String url = "s3://" + bucket + "/" + key;
                 try {
                     s3.headObject(r -> r.bucket(bucket).key(key));
-                    throw new DesException("s3://" + bucket + "/" + key + " already exists; choose another key or"
-                            + " allow replacing it (S3DesSink.builder(..).overwrite(true))");
+                    throw new DesOutputExistsException(url, url + " already exists; choose another key or allow"
+                            + " replacing it (S3DesSink.builder(..).overwrite(true))");
                 } catch (AwsServiceException e) {
                     if (e.statusCode() != 404) {
-                        throw new DesIoException("cannot check s3://" + bucket + "/" + key,
-                                new IOException(e.getMessage(), e));
+                        throw new DesIoException(url, "cannot check " + url, new IOException(e.getMessage(), e));
                     }
                 } catch (SdkException e) {
-                    throw new DesIoException("cannot reach S3 for s3://" + bucket + "/" + key,
-                            new IOException(e.getMessage(), e));
+                    throw new DesIoException(url, "cannot reach S3 for " + url, new IOException(e.getMessage(), e));
                 }
             }
             return new S3DesSink(s3, bucket, key, partSize, inFlight);

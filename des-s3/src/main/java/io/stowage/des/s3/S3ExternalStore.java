@@ -1,7 +1,6 @@
 package io.stowage.des.s3;
 
 import io.stowage.des.ExternalStore;
-import io.stowage.des.s3.internal.MultipartUpload;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;

@@ -1,4 +1,4 @@
-package io.stowage.des.s3.internal;
+package io.stowage.des.s3;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +25,12 @@ import java.util.concurrent.Semaphore;
  * {@link #complete()}. Either way nothing is visible under the key before {@code complete()} returns, and
  * {@link #abort()} leaves nothing behind. Not thread-safe: one writer thread.
  */
-public final class MultipartUpload {
+final class MultipartUpload {
     private static final Logger LOG = LoggerFactory.getLogger(MultipartUpload.class);
     /** S3's smallest part (except the last). */
-    public static final int MIN_PART = 5 << 20;
+    static final int MIN_PART = 5 << 20;
     /** S3's largest number of parts. */
-    public static final int MAX_PARTS = 10_000;
+    static final int MAX_PARTS = 10_000;
 
     private final S3Client s3;
     private final String bucket;
@@ -44,7 +44,7 @@ public final class MultipartUpload {
     private long written;
     private boolean done;
 
-    public MultipartUpload(S3Client s3, String bucket, String key, int partSize, int inFlight) {
+    MultipartUpload(S3Client s3, String bucket, String key, int partSize, int inFlight) {
         checkPartSize(partSize);
         this.s3 = s3;
         this.bucket = bucket;
@@ -59,7 +59,7 @@ public final class MultipartUpload {
         this.buf = ByteBuffer.allocate(partSize);
     }
 
-    public static void checkPartSize(int bytes) {
+    static void checkPartSize(int bytes) {
         if (bytes < MIN_PART || bytes > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("part size " + bytes + " is outside 5 MiB..2 GiB (S3 needs parts of"
                     + " at least 5 MiB)");
@@ -71,11 +71,11 @@ public final class MultipartUpload {
     }
 
     /** Bytes accepted so far. */
-    public long written() {
+    long written() {
         return written;
     }
 
-    public int write(ByteBuffer src) throws IOException {
+    int write(ByteBuffer src) throws IOException {
         if (done) {
             throw new IOException(where() + ": the upload is already completed or aborted");
         }
@@ -150,7 +150,7 @@ public final class MultipartUpload {
     }
 
     /** Uploads what is left and completes the object: only now does it appear under its key. */
-    public void complete() throws IOException {
+    void complete() throws IOException {
         if (done) {
             throw new IOException(where() + ": the upload is already completed or aborted");
         }
@@ -182,7 +182,7 @@ public final class MultipartUpload {
     }
 
     /** Stops and discards the upload; never throws; safe to call twice. */
-    public void abort() {
+    void abort() {
         if (done) {
             return;
         }
