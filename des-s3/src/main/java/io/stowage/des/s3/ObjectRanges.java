@@ -3,6 +3,8 @@ package io.stowage.des.s3;
 import io.stowage.des.DesCorruptException;
 import io.stowage.des.DesException;
 import io.stowage.des.DesIoException;
+import io.stowage.s3.RemoteObject;
+import io.stowage.s3.S3Objects;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -118,17 +120,15 @@ final class ObjectRanges {
     }
 
     /**
-     * The object's ETag now (one HEAD, counted as a request), or null when it is gone or the store sends none. Used
-     * after a checksum failure: a different ETag means the object was replaced under a read the store let through.
+     * The object's ETag now, unquoted (one HEAD through s3-io's {@link S3Objects#head}, counted as a request), or null
+     * when it is gone. Used after a checksum failure: a different ETag means the object was replaced under a read the
+     * store let through.
      */
     String currentETag() {
         requests.increment();
         try {
-            return s3.headObject(b -> b.bucket(bucket).key(key)).eTag();
+            return S3Objects.create(s3).head(bucket, key).map(RemoteObject::eTag).orElse(null);
         } catch (SdkException e) {
-            if (e instanceof AwsServiceException ae && ae.statusCode() == 404) {
-                return null;
-            }
             throw translate(e, null, "its current ETag");
         }
     }

@@ -12,6 +12,7 @@ import io.stowage.des.DesReadOptions;
 import io.stowage.des.DesUnsupportedException;
 import io.stowage.des.DesVerifyReport;
 import io.stowage.des.ExternalStore;
+import io.stowage.s3.ETags;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -264,7 +265,7 @@ public final class S3DesReader implements DesArchive {
     /** Whether the object still has the ETag {@code c} was read from (one HEAD). */
     private boolean sameObject(CachedIndex c) {
         String now = ranges.currentETag();
-        return now != null && now.equals(c.etag());   // compared as ObjectRanges compares answers' ETags
+        return now != null && now.equals(ETags.unquote(c.etag()));   // HEAD gives it unquoted
     }
 
     @Override
