@@ -38,8 +38,8 @@ import java.util.zip.CRC32C;
  * META+INDEX, DES-V1.md); the reference reader ignores them. {@link Builder#checksums(boolean) checksums(false)}
  * writes exactly what the reference writer writes.
  *
- * <p>The work is shared with package-private collaborators: {@link ArchiveOutput} (the buffered sink I/O),
- * {@link IndexBuilder} (META and INDEX encoding) and {@link ReadAhead} (the parallel read-ahead of
+ * <p>The work is shared with package-private collaborators: {@code ArchiveOutput} (the buffered sink I/O),
+ * {@code IndexBuilder} (META and INDEX encoding) and {@code ReadAhead} (the parallel read-ahead of
  * {@link #addFiles}); this class holds the entry rules (names, external payloads, sizes), the footer and the commit.
  *
  * <p>Not thread-safe: add entries from one thread (or synchronize externally).
@@ -261,7 +261,7 @@ public final class DesWriter implements AutoCloseable {
     /**
      * Adds many files, in the map's order, reading small files ahead on {@code readers} threads while the archive
      * is written (opening and reading many small files is the cost of packing; this overlaps it with writing).
-     * Readers take consecutive batches of {@value ReadAhead#BATCH_FILES} files, read them back to back into one
+     * Readers take consecutive batches of 32 files, read them back to back into one
      * pooled buffer and compute their CRC-32C, so the writer only copies bytes and records entries. Files over
      * 256 KiB, and files that go to the external store, stream in order as {@link #add(String, Path, Map)} does. The
      * result is identical to adding the files one by one. A failure stops at the first failing file and, unlike a
