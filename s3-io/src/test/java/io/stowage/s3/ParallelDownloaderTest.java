@@ -178,10 +178,10 @@ class ParallelDownloaderTest {
         java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
         TransferListener check = new TransferListener() {
             @Override
-            public void onFile(FileOutcome f) {
+            public void onFile(FileReport f) {
                 try {
                     String md5 = md5(Files.readAllBytes(out.resolve(f.path())));
-                    if (f.status() != FileOutcome.Status.TRANSFERRED || !md5.equals(expected.get(f.path()))) {
+                    if (f.status() != FileReport.Status.TRANSFERRED || !md5.equals(expected.get(f.path()))) {
                         wrong.add(f.path() + " " + f.status() + " " + md5);
                     }
                 } catch (IOException e) {
