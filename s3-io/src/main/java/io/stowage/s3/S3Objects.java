@@ -4,7 +4,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.function.CheckedSupplier;
-import io.stowage.s3.internal.DirectS3;
+import io.stowage.s3.internal.ListingPage;
 import io.stowage.s3.internal.RemoteIndex;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -120,7 +120,7 @@ public final class S3Objects {
             public boolean hasNext() {
                 while (!page.hasNext() && !last) {
                     String t = token;
-                    DirectS3.Listing l = retried(() -> RemoteIndex.list(s3, null, bucket, prefix, null, t));
+                    ListingPage l = retried(() -> RemoteIndex.list(s3, null, bucket, prefix, null, t));
                     page = l.objects().iterator();
                     token = l.nextToken();
                     last = token == null;

@@ -64,7 +64,7 @@ public final class DownloadRun extends TransferRun {
                 do {
                     cancellation.check();
                     String t = token;
-                    DirectS3.Listing resp;
+                    ListingPage resp;
                     try {
                         resp = retrier.run(() -> cancellation.interruptible(() -> RemoteIndex.list(s3, direct,
                                 source.bucket(), prefix, byFolder ? "/" : null, t))).value();
