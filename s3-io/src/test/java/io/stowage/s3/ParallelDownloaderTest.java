@@ -242,7 +242,9 @@ class ParallelDownloaderTest {
     void safePathsRejectEveryEscape(@TempDir Path root) {
         for (String bad : List.of("../x", "a/../../x", "/etc/passwd", "a//b", "./a", "a/.", "..", "", "a\0b")) {
             assertThatThrownBy(() -> io.stowage.s3.internal.SafePaths.resolve(root, "k:" + bad, bad))
-                    .as(bad).isInstanceOf(UnsafeKeyException.class);
+                    .as(bad).isInstanceOf(S3UnsafeKeyException.class)
+                    .satisfies(e -> assertThat(((S3UnsafeKeyException) e).key()).isEqualTo("k:" + bad))
+                    .satisfies(e -> assertThat(((S3UnsafeKeyException) e).reason()).isNotBlank());
         }
         assertThat(io.stowage.s3.internal.SafePaths.resolve(root, "k", "a/b c/..d/e.."))
                 .isEqualTo(root.toAbsolutePath().resolve("a/b c/..d/e.."));

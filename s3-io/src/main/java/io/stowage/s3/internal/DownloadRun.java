@@ -8,7 +8,7 @@ import io.stowage.s3.S3ListingFailedException;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.TransferListener;
 import io.stowage.s3.TransferReport;
-import io.stowage.s3.UnsafeKeyException;
+import io.stowage.s3.S3UnsafeKeyException;
 import io.stowage.s3.UploadOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +100,7 @@ public final class DownloadRun extends TransferRun {
                 }
                 try {
                     SafePaths.resolve(root, key, source.relative(key));
-                } catch (UnsafeKeyException e) {
+                } catch (S3UnsafeKeyException e) {
                     tracker.found(0);
                     failedFile(source.relative(key), key, 0, e.getMessage(), null);
                     continue;
@@ -129,7 +129,7 @@ public final class DownloadRun extends TransferRun {
         Path target;
         try {
             target = SafePaths.resolve(root, o.key(), rel);
-        } catch (UnsafeKeyException e) {
+        } catch (S3UnsafeKeyException e) {
             failedFile(rel, o.key(), o.size(), e.getMessage(), null);
             return;
         }
