@@ -225,10 +225,15 @@ public final class DownloadRun extends TransferRun {
                 r = retrier.run(() -> whole.get(o, temp, head, !batched));
             }
             LocalTarget.setMtime(temp, head[0], o);
-            local.commit(temp, target, o.size(), batched,
+            if (batched && local.submit(temp, target, o.size(),
                     () -> transferredFile(rel, o.key(), o.size(), r.attempts(), r.value(), null),
-                    reason -> failedFile(rel, o.key(), o.size(), reason, null));
+                    reason -> failedFile(rel, o.key(), o.size(), reason, null))) {
+                moved = true;   // the committer owns the temporary file now
+                return;
+            }
+            LocalTarget.commitHere(temp, target, batched);
             moved = true;
+            transferredFile(rel, o.key(), o.size(), r.attempts(), r.value(), null);
         } finally {
             if (!moved) {
                 try {

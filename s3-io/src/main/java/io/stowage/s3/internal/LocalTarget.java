@@ -115,19 +115,23 @@ final class LocalTarget {
     }
 
     /**
-     * Gives the verified {@code temp} its final name: through the batch committer when {@code batched} (then
-     * {@code done} or {@code failed} runs on the committing thread once its batch is on disk), else fsynced (when the
-     * run's committer is closing) and renamed here, then {@code done} runs.
+     * Hands the verified {@code temp} to the batch committer: {@code done} or {@code failed} runs on the committing
+     * thread once its batch is on disk. False when the committer is closing (a worker that outlived the run): then
+     * {@link #commitHere} with {@code fsync} true.
+     */
+    boolean submit(Path temp, Path target, long size, Runnable done, Consumer<String> failed)
+            throws InterruptedException {
+        return commits.submit(temp, target, size, done, failed);
+    }
+
+    /**
+     * Gives the verified {@code temp} its final name here: fsynced first when {@code fsync} (its own fsync was left
+     * to a batch that will not come), then renamed.
      *
      * @throws LocalFileException if the file could not be made durable or renamed ({@code temp} is still there)
      */
-    void commit(Path temp, Path target, long size, boolean batched, Runnable done, Consumer<String> failed)
-            throws LocalFileException, InterruptedException {
-        if (batched) {
-            if (commits.submit(temp, target, size, done, failed)) {
-                return;   // the committer owns the temporary file now
-            }
-            // the run is ending (a worker that outlived it): make this file durable here
+    static void commitHere(Path temp, Path target, boolean fsync) throws LocalFileException {
+        if (fsync) {
             String failure = BatchedCommits.fsync(temp);
             if (failure != null) {
                 throw new LocalFileException(failure, null);
@@ -137,7 +141,6 @@ final class LocalTarget {
         if (failure != null) {
             throw new LocalFileException(failure, null);
         }
-        done.run();
     }
 
     /** Whether batched commits are in use (then the run closes them at its end). */
