@@ -206,7 +206,8 @@ public final class EmbeddedS3 implements AutoCloseable {
         /**
          * Starts the server and waits until it accepts requests.
          *
-         * @throws S3EmbeddedServerException if S3Proxy is not on the class path, the folder is unusable or the port taken
+         * @throws S3EmbeddedServerException if S3Proxy is not on the class path, the folder is unusable or the port
+         *                                    taken
          */
         public EmbeddedS3 start() {
             Path dir = directory == null ? null : directory.toAbsolutePath().normalize();   // S3Proxy fails on "/./"
