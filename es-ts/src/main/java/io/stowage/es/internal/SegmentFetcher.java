@@ -50,8 +50,7 @@ final class SegmentFetcher {
         this.o = o;
         this.listener = listener;
         this.tempDir = tempDir;
-        Duration first = o.retryDelay().compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : o.retryDelay();
-        this.policy = new RetrySettings(o.maxAttempts(), first, MAX_BACKOFF).policy(SegmentFetcher::retryable);
+        this.policy = new RetrySettings(o.maxAttempts(), o.retryDelay(), MAX_BACKOFF).policy(SegmentFetcher::retryable);
     }
 
     private static boolean retryable(Throwable e) {
