@@ -1,6 +1,5 @@
 package io.stowage.sync;
 
-import io.stowage.sync.internal.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,23 +12,21 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * POSTs a session summary as JSON to a URL, with a timeout per request and retries with doubling pauses; a 2xx
- * answer is success. Never throws for delivery problems: the {@link TriggerOutcome} says what happened, and
+ * answer is success. Never throws for delivery problems: the {@link TriggerReport} says what happened, and
  * {@link SyncLedger#trigger} records it on the session.
  *
  * <pre>{@code
- * TriggerOutcome o = SyncTrigger.create(URI.create("http://hooks.local/done"), Duration.ofSeconds(10), 3)
+ * TriggerReport r = SyncTrigger.create(URI.create("http://hooks.local/done"), Duration.ofSeconds(10), 3)
  *         .send(ledger.session(42));
  * }</pre>
  *
- * <p>The body is {@link #summary(SessionInfo)}: {@code session_id, project, bucket, prefix, source, status,
- * total_files, files_uploaded, files_skipped, files_failed, bytes, bytes_skipped, started_at, ended_at,
- * duration_s}. Thread-safe.
+ * <p>The body is the session's {@link SessionSummary}: {@code session_id, project, kind, bucket, prefix, source,
+ * worker, status, total_files, files_uploaded, files_skipped, files_failed, bytes, bytes_skipped, started_at,
+ * ended_at, duration_s}. Thread-safe.
  */
 public final class SyncTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(SyncTrigger.class);
@@ -61,33 +58,9 @@ public final class SyncTrigger {
         return new SyncTrigger(url, timeout, attempts, pause);
     }
 
-    /** The JSON body sent for a session. */
-    public static Map<String, Object> summary(SessionInfo s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("session_id", s.id());
-        m.put("project", s.project());
-        m.put("kind", s.kind());
-        m.put("bucket", s.bucket());
-        m.put("prefix", s.prefix());
-        m.put("source", s.source());
-        m.put("worker", s.worker());
-        m.put("status", s.status());
-        m.put("total_files", s.totalFiles());
-        m.put("files_uploaded", s.filesUploaded());
-        m.put("files_skipped", s.filesSkipped());
-        m.put("files_failed", s.filesFailed());
-        m.put("bytes", s.bytesUploaded());
-        m.put("bytes_skipped", s.bytesSkipped());
-        m.put("started_at", s.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
-        m.put("ended_at", s.endedAt() == null ? null : s.endedAt().truncatedTo(ChronoUnit.MILLIS).toString());
-        m.put("duration_s", s.endedAt() == null ? null
-                : Duration.between(s.startedAt(), s.endedAt()).toMillis() / 1000.0);
-        return m;
-    }
-
     /** Sends the summary of {@code session}; interrupting the thread stops between attempts. */
-    public TriggerOutcome send(SessionInfo session) {
-        byte[] body = Json.write(summary(session)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    public TriggerReport send(SessionInfo session) {
+        byte[] body = SyncJson.bytes(SessionSummary.of(session));
         Integer lastStatus = null;
         String lastError = null;
         int made = 0;
@@ -102,7 +75,7 @@ public final class SyncTrigger {
                 HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
                 lastStatus = resp.statusCode();
                 if (lastStatus / 100 == 2) {
-                    return new TriggerOutcome(url.toString(), TriggerOutcome.DELIVERED, i, lastStatus, null,
+                    return new TriggerReport(url.toString(), TriggerReport.Status.DELIVERED, i, lastStatus, null,
                             Instant.now().truncatedTo(ChronoUnit.MILLIS));
                 }
                 String text = resp.body() == null ? "" : resp.body().strip();
@@ -136,6 +109,6 @@ public final class SyncTrigger {
             }
         }
         LOG.warn("trigger {} failed after {} attempt(s): {}", url, made, lastError);
-        return new TriggerOutcome(url.toString(), TriggerOutcome.FAILED, made, lastStatus, lastError, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        return new TriggerReport(url.toString(), TriggerReport.Status.FAILED, made, lastStatus, lastError, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
 }

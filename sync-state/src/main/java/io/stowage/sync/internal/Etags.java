@@ -15,7 +15,7 @@ import java.util.Locale;
  * Compares a local file with an S3 ETag as recorded in the ledger: the MD5 in hex for single-part objects, the MD5
  * of the part MD5s with {@code -N} for multipart objects (parts as {@link UploadOptions#partSizeFor} cuts them).
  */
-public final class Etags {
+final class Etags {
     private Etags() {}
 
     static MessageDigest md5() {

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * database round trip. A batch that cannot be written is tried again (5 times, backing off); outcomes that still
  * cannot be written leave their files {@code uploading}, and the next run checks those against the store.
  */
-public final class OutcomeWriter implements AutoCloseable {
+final class OutcomeWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeWriter.class);
-    private static final LedgerDb.Outcome FLUSH = new LedgerDb.Outcome(-1, "flush", 0, 0, null, null);
+    private static final FileTable.Outcome FLUSH = new FileTable.Outcome(-1, false, 0, 0, null, null);
 
     private final LedgerDb db;
     private final String worker;
@@ -29,7 +29,7 @@ public final class OutcomeWriter implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private volatile boolean closed;
 
-    public OutcomeWriter(LedgerDb db, String worker, long sessionId) {
+    OutcomeWriter(LedgerDb db, String worker, long sessionId) {
         this.db = db;
         this.worker = worker;
         this.sessionId = sessionId;
@@ -38,12 +38,12 @@ public final class OutcomeWriter implements AutoCloseable {
         this.thread.start();
     }
 
-    public void add(LedgerDb.Outcome o) {
+    void add(FileTable.Outcome o) {
         queue.add(o);
     }
 
     /** Waits until everything added before this call is written (or given up). */
-    public void flush() {
+    void flush() {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         queue.add(done);
         try {
@@ -54,7 +54,7 @@ public final class OutcomeWriter implements AutoCloseable {
     }
 
     private void loop() {
-        List<LedgerDb.Outcome> batch = new ArrayList<>(LedgerDb.BATCH);
+        List<FileTable.Outcome> batch = new ArrayList<>(FileTable.BATCH);
         List<java.util.concurrent.CountDownLatch> waiting = new ArrayList<>();
         while (!closed || !queue.isEmpty()) {
             Object first;
@@ -67,7 +67,7 @@ public final class OutcomeWriter implements AutoCloseable {
                 continue;
             }
             take(first, batch, waiting);
-            while (batch.size() < LedgerDb.BATCH) {
+            while (batch.size() < FileTable.BATCH) {
                 Object next = queue.poll();
                 if (next == null) {
                     break;
@@ -81,22 +81,22 @@ public final class OutcomeWriter implements AutoCloseable {
         }
     }
 
-    private static void take(Object o, List<LedgerDb.Outcome> batch, List<java.util.concurrent.CountDownLatch> w) {
+    private static void take(Object o, List<FileTable.Outcome> batch, List<java.util.concurrent.CountDownLatch> w) {
         if (o instanceof java.util.concurrent.CountDownLatch l) {
             w.add(l);
         } else if (o != FLUSH) {
-            batch.add((LedgerDb.Outcome) o);
+            batch.add((FileTable.Outcome) o);
         }
     }
 
-    private void write(List<LedgerDb.Outcome> batch) {
+    private void write(List<FileTable.Outcome> batch) {
         if (batch.isEmpty()) {
             return;
         }
         long pause = 100;
         for (int attempt = 1; ; attempt++) {
             try {
-                int n = db.record(worker, sessionId, batch);
+                int n = db.files().record(worker, sessionId, batch);
                 if (n > 0) {
                     notHeld.addAndGet(n);
                     LOG.warn("{} file result(s) were not recorded: another worker took those files over after this "
@@ -127,21 +127,21 @@ public final class OutcomeWriter implements AutoCloseable {
     }
 
     /** Rows written. */
-    public long written() {
+    long written() {
         return written.get();
     }
 
     /** Results not recorded because the ledger could not be written. */
-    public long lost() {
+    long lost() {
         return lost.get();
     }
 
     /** Results not recorded because the claim had passed to another worker. */
-    public long notHeld() {
+    long notHeld() {
         return notHeld.get();
     }
 
-    public long batches() {
+    long batches() {
         return batches.get();
     }
 

@@ -24,9 +24,9 @@ import java.util.Set;
  * {@code /}-separated relative path, extensions, links skipped unless followed) and reports each regular file's
  * NFC relative path, size and modification time. Not thread-safe: one walk on one thread.
  */
-public final class TreeWalker {
+final class TreeWalker {
     /** Receives what the walk finds. */
-    public interface Visitor {
+    interface Visitor {
         /**
          * A selected regular file.
          *

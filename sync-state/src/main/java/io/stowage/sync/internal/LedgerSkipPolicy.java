@@ -1,0 +1,86 @@
+package io.stowage.sync.internal;
+
+import io.stowage.s3.LocalFile;
+import io.stowage.s3.RemoteObject;
+import io.stowage.s3.SkipPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The uploader's skip decision for ledger claims: the ledger already decided (no listing); only a claim whose
+ * {@link Recheck} asks for it costs a HEAD request, and is skipped when the store has it (same size, and same MD5 for
+ * {@link Recheck#SAME_SIZE_AND_CHECKSUM} or with {@code verify_checksums}). Also notes the size and mtime the upload
+ * saw. Thread-safe: called from upload threads.
+ */
+final class LedgerSkipPolicy implements SkipPolicy {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerSkipPolicy.class);
+
+    private final SyncRun run;
+    private final S3Client s3;
+    private final Map<String, InFlight> inFlight;
+    private final SkipPolicy sameSize = SkipPolicy.sameSize();
+    private final SkipPolicy sameSizeAndChecksum;
+
+    LedgerSkipPolicy(SyncRun run, S3Client s3, Map<String, InFlight> inFlight) {
+        this.run = run;
+        this.s3 = s3;
+        this.inFlight = inFlight;
+        this.sameSizeAndChecksum = SkipPolicy.sameSizeAndChecksum(run.options);
+    }
+
+    @Override
+    public boolean skip(LocalFile file, RemoteObject listed) throws IOException {
+        InFlight f = inFlight.get(file.relativePath());
+        if (f == null) {
+            return false;
+        }
+        f.size = file.size();
+        f.mtimeNs = TreeWalker.mtimeNs(file.lastModified());
+        Recheck recheck = f.claim.recheck();
+        if (recheck == Recheck.NONE) {
+            return false;
+        }
+        RemoteObject r = head(file.key());
+        if (r == null) {
+            return false;
+        }
+        boolean skip = recheck == Recheck.SAME_SIZE_AND_CHECKSUM || run.config.verifyChecksums()
+                ? sameSizeAndChecksum.skip(file, r) : sameSize.skip(file, r);
+        if (skip) {
+            f.storedETag = r.eTag();
+        }
+        return skip;
+    }
+
+    private RemoteObject head(String key) {
+        run.counters.headRequests.incrementAndGet();
+        try {
+            HeadObjectResponse h = s3.headObject(b -> b.bucket(run.target.bucket()).key(key));
+            return new RemoteObject(key, h.contentLength(), LedgerUploads.unquote(h.eTag()), h.lastModified());
+        } catch (AwsServiceException e) {
+            if (e.statusCode() != 404) {
+                LOG.warn("HEAD {} failed ({}); uploading it", key, e.getMessage());
+            }
+            return null;
+        } catch (RuntimeException e) {
+            LOG.warn("HEAD {} failed ({}); uploading it", key, e.toString());
+            return null;
+        }
+    }
+
+    @Override
+    public boolean needsListing() {
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "ledger";
+    }
+}
