@@ -289,6 +289,43 @@ class SyncUploaderTest {
 
     @ParameterizedTest
     @EnumSource(Ledgers.class)
+    void theSelectionComesFromTheConfigAndIsRecorded(Ledgers kind) {
+        Path dir = files(tmp.resolve("src"), 8);
+        String url = kind.url(tmp, pg, "ledger");
+        try (SyncLedger ledger = SyncLedger.open(url)) {
+            SyncReport r = uploader(ledger).upload(config(url, dir)
+                    .withSelection(List.of(), List.of("d1/**", "d2/**"), List.of("TXT")));
+            assertThat(r.files().uploaded()).isEqualTo(4);
+            assertThat(counter.putKeys).allSatisfy(k -> assertThat(k).matches("up/d[03]/.*"));
+            List<ConfigChange> h = ledger.configHistory(project, 10);
+            assertThat(h.get(0).config()).contains("\"exclude\":[\"d1/**\",\"d2/**\"]")
+                    .contains("\"ext\":[\"txt\"]");
+            SyncReport all = uploader(ledger).upload(config(url, dir));
+            assertThat(all.files().uploaded()).isEqualTo(4);
+            assertThat(ledger.configHistory(project, 10).get(0).changedKeys()).containsExactly("exclude", "ext");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Ledgers.class)
+    void anNfdFileNameIsUploadedUnderItsNfcKeyAndSkippedNextTime(Ledgers kind) throws Exception {
+        Path dir = files(tmp.resolve("src"), 2);
+        Files.writeString(dir.resolve("d1/Cafe\u0301.txt"), "a name in NFD");
+        String url = kind.url(tmp, pg, "ledger");
+        try (SyncLedger ledger = SyncLedger.open(url)) {
+            SyncReport first = uploader(ledger).upload(config(url, dir));
+            assertThat(first.files().uploaded()).isEqualTo(3);
+            assertThat(first.files().failed()).isZero();
+            assertThat(counter.putKeys).contains("up/d1/Caf\u00e9.txt");
+            counter.reset();
+            SyncReport second = uploader(ledger).upload(config(url, dir));
+            assertThat(second.files().unchanged()).isEqualTo(3);
+            assertThat(counter.total()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Ledgers.class)
     void aProjectKeepsItsTarget(Ledgers kind) {
         Path dir = files(tmp.resolve("src"), 2);
         String url = kind.url(tmp, pg, "ledger");

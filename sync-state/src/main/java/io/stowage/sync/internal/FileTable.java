@@ -28,6 +28,11 @@ public final class FileTable {
         this.db = db;
     }
 
+    /** A modification time as the ledger stores it: nanoseconds since the epoch. */
+    static long mtimeNs(Instant i) {
+        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    }
+
     /** What the ledger knows of one file, as loaded for the diff against a walk. */
     record Known(long id, long size, long mtimeNs, String checksum, FileStatus status) {}
 

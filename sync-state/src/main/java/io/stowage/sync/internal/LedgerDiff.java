@@ -1,19 +1,22 @@
 package io.stowage.sync.internal;
 
+import io.stowage.s3.ETags;
+import io.stowage.s3.FileTree;
+import io.stowage.s3.LocalFile;
 import io.stowage.s3.RemoteObject;
 import io.stowage.s3.S3IoException;
 import io.stowage.s3.TransferReport;
 import io.stowage.sync.SyncException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -21,15 +24,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
- * The plan of an upload: walks the folder while another thread reads the project's ledger rows, diffs the two
+ * The plan of an upload: walks the folder (s3-io's {@link FileTree}, with the configured selection) while another
+ * thread reads the project's ledger rows, diffs the two
  * (files recorded as uploaded with the same size and mtime are skipped without any S3 request), checks what needs
  * checking (checksums with {@code verify_checksums}, the store's listing with {@code check_remote} or many unknown
  * files), and registers new and changed files in batches. Used on the session's thread only.
  */
 final class LedgerDiff {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerDiff.class);
+    /** Keys per listing page (S3's and s3-io's page size). */
+    private static final int LIST_PAGE = 1000;
 
     /** One file found by the walk, kept until the ledger has been read. */
     private record Walked(String rel, Path renamedFile, long size, long mtimeNs) {}
@@ -42,22 +49,20 @@ final class LedgerDiff {
 
     private final SyncRun run;
     private final RunCounters n;
-    private final S3Client s3;
     private final int listThreshold;
     private final List<FileTable.NewFile> unknown = new ArrayList<>();
     private final List<FileTable.Requeue> requeue = new ArrayList<>();
     private final List<Verify> verify = new ArrayList<>();
     private final List<Confirm> confirm = new ArrayList<>();
 
-    LedgerDiff(SyncRun run, S3Client s3, int listThreshold) {
+    LedgerDiff(SyncRun run, int listThreshold) {
         this.run = run;
         this.n = run.counters;
-        this.s3 = s3;
         this.listThreshold = listThreshold;
     }
 
     /** Walk + ledger diff + batched registration; no S3 request unless files are unknown or {@code check_remote}. */
-    void plan() throws IOException {
+    void plan() {
         long p0 = System.nanoTime();
         // the ledger is read on another thread while this one walks the folder; the diff follows
         ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
@@ -77,7 +82,7 @@ final class LedgerDiff {
         List<String> walkProblems = new ArrayList<>();
         try {
             walked = walk(walkProblems);
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             loading.cancel(true);
             throw e;
         }
@@ -113,24 +118,39 @@ final class LedgerDiff {
                 readNanos.get() / 1_000_000, (p2 - p1) / 1_000_000, (System.nanoTime() - p2) / 1_000_000);
     }
 
-    private List<Walked> walk(List<String> walkProblems) throws IOException {
+    private List<Walked> walk(List<String> walkProblems) {
         List<Walked> walked = new ArrayList<>();
-        int threads = Math.max(2, Math.min(8, 2 * Runtime.getRuntime().availableProcessors()));
-        new TreeWalker(run.root, run.options).walkParallel(new TreeWalker.Visitor() {
-            @Override
-            public void file(Path file, String rel, boolean renamed, long size, long mtimeNs) {
-                if (run.cancelled()) {
-                    throw new SessionRecorder.CancelledWalk();
+        String rootText = run.root.toString();
+        int prefixLength = rootText.length() + (rootText.endsWith(File.separator) ? 0 : 1);
+        try {
+            FileTree.walk(run.root, run.options.selection(), "", new FileTree.Visitor() {
+                @Override
+                public void onFile(LocalFile f) {
+                    String rel = f.relativePath();
+                    String onDisk = f.path().toString();
+                    // the name on disk differs from the NFC key path (an NFD name): claims must find the real file
+                    boolean renamed = onDisk.length() != prefixLength + rel.length() || !onDisk.endsWith(rel);
+                    walked.add(new Walked(rel, renamed ? f.path() : null, f.size(),
+                            FileTable.mtimeNs(f.lastModified())));
                 }
-                walked.add(new Walked(rel, renamed ? file : null, size, mtimeNs));
-            }
 
-            @Override
-            public void problem(String rel, String reason) {
-                walkProblems.add(rel + ": " + reason);
-                n.failures.add(new TransferReport.Failure(rel, null, reason));
-            }
-        }, threads);
+                @Override
+                public void onFailed(String rel, String reason) {
+                    walkProblems.add(rel + ": " + reason);
+                    n.failures.add(new TransferReport.Failure(rel, null, reason));
+                }
+
+                @Override
+                public boolean isStopped() {
+                    return run.cancelled();
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new SyncException("cannot walk " + run.root + ": " + e.getMessage(), e);
+        }
+        if (run.cancelled()) {
+            throw new SessionRecorder.CancelledWalk();
+        }
         return walked;
     }
 
@@ -234,10 +254,17 @@ final class LedgerDiff {
         }
     }
 
+    /** Whether {@code file} (of {@code size} bytes) has the content the ETag describes (single part or multipart). */
     private boolean eTagMatches(Path file, long size, String eTag) {
         try {
-            return Etags.matches(file, size, eTag, run.options);
-        } catch (IOException e) {
+            if (ETags.isPlainMd5(eTag)) {
+                return ETags.md5Hex(file).equalsIgnoreCase(eTag);
+            }
+            int parts = ETags.partCount(eTag);
+            long partSize = run.options.partSizeFor(size);
+            return parts > 0 && parts == (size + partSize - 1) / partSize
+                    && ETags.multipartETag(file, size, partSize).equalsIgnoreCase(eTag);
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }
@@ -278,24 +305,19 @@ final class LedgerDiff {
         }
     }
 
+    /** The store's listing of the prefix (s3-io's, retried), by key; pages of 1,000 keys are counted. */
     private Map<String, RemoteObject> listPrefix() {
         Map<String, RemoteObject> m = new HashMap<>();
-        try {
-            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(b -> b.bucket(run.target.bucket())
-                    .prefix(run.target.prefix()).maxKeys(1000))) {
-                n.listRequests++;
-                for (S3Object o : page.contents()) {
-                    m.put(o.key(), new RemoteObject(o.key(), o.size(), LedgerUploads.unquote(o.eTag()),
-                            o.lastModified()));
-                }
-                if (run.cancelled()) {
-                    break;
-                }
+        try (Stream<RemoteObject> listing = run.objects.list(run.target.bucket(), run.target.prefix())) {
+            for (Iterator<RemoteObject> it = listing.iterator(); it.hasNext() && !run.cancelled(); ) {
+                RemoteObject o = it.next();
+                m.put(o.key(), o);
             }
         } catch (RuntimeException e) {
             throw new S3IoException("cannot list " + run.target + " to find files already stored: " + e.getMessage()
                     + "; check the endpoint, bucket and credentials", e);
         }
+        n.listRequests += Math.max(1, (m.size() + LIST_PAGE - 1) / LIST_PAGE);
         return m;
     }
 

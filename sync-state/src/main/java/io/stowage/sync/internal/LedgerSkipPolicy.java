@@ -2,12 +2,10 @@ package io.stowage.sync.internal;
 
 import io.stowage.s3.LocalFile;
 import io.stowage.s3.RemoteObject;
+import io.stowage.s3.S3Errors;
 import io.stowage.s3.SkipPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 import java.io.IOException;
 import java.util.Map;
@@ -22,14 +20,12 @@ final class LedgerSkipPolicy implements SkipPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerSkipPolicy.class);
 
     private final SyncRun run;
-    private final S3Client s3;
     private final Map<String, InFlight> inFlight;
     private final SkipPolicy sameSize = SkipPolicy.sameSize();
     private final SkipPolicy sameSizeAndChecksum;
 
-    LedgerSkipPolicy(SyncRun run, S3Client s3, Map<String, InFlight> inFlight) {
+    LedgerSkipPolicy(SyncRun run, Map<String, InFlight> inFlight) {
         this.run = run;
-        this.s3 = s3;
         this.inFlight = inFlight;
         this.sameSizeAndChecksum = SkipPolicy.sameSizeAndChecksum(run.options);
     }
@@ -41,7 +37,7 @@ final class LedgerSkipPolicy implements SkipPolicy {
             return false;
         }
         f.size = file.size();
-        f.mtimeNs = TreeWalker.mtimeNs(file.lastModified());
+        f.mtimeNs = FileTable.mtimeNs(file.lastModified());
         Recheck recheck = f.claim.recheck();
         if (recheck == Recheck.NONE) {
             return false;
@@ -58,18 +54,13 @@ final class LedgerSkipPolicy implements SkipPolicy {
         return skip;
     }
 
+    /** s3-io's HEAD (retried as the upload options say), or {@code null}: none, or it failed. */
     private RemoteObject head(String key) {
         run.counters.headRequests.incrementAndGet();
         try {
-            HeadObjectResponse h = s3.headObject(b -> b.bucket(run.target.bucket()).key(key));
-            return new RemoteObject(key, h.contentLength(), LedgerUploads.unquote(h.eTag()), h.lastModified());
-        } catch (AwsServiceException e) {
-            if (e.statusCode() != 404) {
-                LOG.warn("HEAD {} failed ({}); uploading it", key, e.getMessage());
-            }
-            return null;
+            return run.objects.head(run.target.bucket(), key).orElse(null);
         } catch (RuntimeException e) {
-            LOG.warn("HEAD {} failed ({}); uploading it", key, e.toString());
+            LOG.warn("HEAD {} failed ({}); uploading it", key, S3Errors.describe(e));
             return null;
         }
     }

@@ -56,6 +56,10 @@ public final class LedgerUploads {
         return db;
     }
 
+    S3Client s3() {
+        return s3;
+    }
+
     String worker() {
         return worker;
     }
@@ -66,8 +70,9 @@ public final class LedgerUploads {
 
     /** The uploader's options for a run of {@code config}: its workers and file selection. */
     UploadOptions options(SyncConfig config) {
-        return baseOptions.withWorkers(config.workers()).withInclude(config.include())
-                .withExclude(config.exclude()).withExtensions(Set.copyOf(config.extensions()));
+        return baseOptions.withWorkers(config.workers()).withSelection(baseOptions.selection()
+                .withInclude(config.include()).withExclude(config.exclude())
+                .withExtensions(Set.copyOf(config.extensions())));
     }
 
     /** Stops the running upload or retry promptly; it returns a cancelled report. */
@@ -88,7 +93,7 @@ public final class LedgerUploads {
                                 + "the store before sending", n);
                     }
                 }
-                new LedgerDiff(run, s3, listThreshold).plan();
+                new LedgerDiff(run, listThreshold).plan();
                 uploadClaimed(run, null);
             });
         }
@@ -115,7 +120,7 @@ public final class LedgerUploads {
             return;   // nothing to do: no S3 request at all
         }
         ParallelUploader up = ParallelUploader.builder(s3).options(run.options)
-                .skipPolicy(new LedgerSkipPolicy(run, s3, files.inFlight()))
+                .skipPolicy(new LedgerSkipPolicy(run, files.inFlight()))
                 .listener(new LedgerOutcomeListener(run.writer, files.inFlight(), listener)).build();
         TransferReport r;
         cancel.running(up);
@@ -131,13 +136,5 @@ public final class LedgerUploads {
             int n = db.files().release(worker);
             LOG.info("cancelled: {} claimed file(s) put back as pending", n);
         }
-    }
-
-    static String unquote(String eTag) {
-        if (eTag == null) {
-            return null;
-        }
-        return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"")
-                ? eTag.substring(1, eTag.length() - 1) : eTag;
     }
 }

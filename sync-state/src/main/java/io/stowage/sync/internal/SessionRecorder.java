@@ -3,14 +3,12 @@ package io.stowage.sync.internal;
 import io.stowage.sync.SessionStatus;
 import io.stowage.sync.SyncConfig;
 import io.stowage.sync.SyncConfigLoader;
-import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncReport;
 import io.stowage.sync.SyncTrigger;
 import io.stowage.sync.TriggerReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +28,7 @@ final class SessionRecorder {
 
     /** The session's work: the diff and the uploads, or the retry rounds. */
     interface Body {
-        void run() throws IOException;
+        void run();
     }
 
     /** Thrown by the walk when the run is cancelled, to stop it between files. */
@@ -81,9 +79,6 @@ final class SessionRecorder {
             body.run();
         } catch (CancelledWalk e) {
             n.cancelled = true;
-        } catch (IOException e) {
-            error = "cannot walk " + run.root + ": " + e.getMessage();
-            throw new SyncException(error, e);
         } catch (RuntimeException e) {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
             throw e;

@@ -1,6 +1,7 @@
 package io.stowage.sync.internal;
 
 import io.stowage.s3.S3Location;
+import io.stowage.s3.S3Objects;
 import io.stowage.s3.UploadOptions;
 import io.stowage.sync.SyncConfig;
 
@@ -22,6 +23,8 @@ final class SyncRun {
     final S3Location target;
     final Path root;
     final String kind;
+    /** s3-io's single-object access (LIST, HEAD), retried as {@link #options} say. */
+    final S3Objects objects;
     final RunCounters counters = new RunCounters();
     /** Files whose name on disk differs from their NFC key path (NFD names), by key path. */
     final Map<String, Path> localNames = new HashMap<>();
@@ -34,6 +37,7 @@ final class SyncRun {
         this.project = project;
         this.config = config;
         this.options = owner.options(config);
+        this.objects = S3Objects.create(owner.s3()).withRetry(options.retry());
         this.target = S3Location.of(project.bucket(), project.prefix());
         this.root = root;
         this.kind = kind;
