@@ -45,7 +45,7 @@ public record SyncReport(long sessionId, String project, String kind, SessionSta
     }
 
     /**
-     * What happened to the files of a session.
+     * What happened to the files of a session. Immutable and thread-safe.
      *
      * @param total        files found in the folder (upload) or retried (retry)
      * @param unchanged    files the ledger has as uploaded with the same size and mtime: skipped without S3 requests
@@ -60,7 +60,7 @@ public record SyncReport(long sessionId, String project, String kind, SessionSta
                              long uploaded, long skipped, long failed) {}
 
     /**
-     * Bytes of a session.
+     * Bytes of a session. Immutable and thread-safe.
      *
      * @param uploaded bytes uploaded
      * @param skipped  bytes of skipped files
@@ -68,9 +68,9 @@ public record SyncReport(long sessionId, String project, String kind, SessionSta
     public record ByteCounts(long uploaded, long skipped) {}
 
     /**
-     * What a session cost.
+     * What a session cost. Immutable and thread-safe.
      *
-     * @param listRequests listing pages requested (0 when the ledger decided everything)
+     * @param listRequests listing pages (of 1,000 keys) requested (0 when the ledger decided everything)
      * @param headRequests HEAD requests made to check single files (in flight before a crash, or unknown files)
      * @param rounds       uploader runs (1 for an upload with work to do, 0 with none; retry rounds for a retry)
      * @param ledgerRows   file rows written to the ledger by this session
