@@ -1,6 +1,9 @@
 package io.stowage.sync.internal;
 
+import io.stowage.s3.UploadItem;
+
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -10,15 +13,17 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The uploader's file source: claims a batch of files from the ledger at a time, and while other workers still hold
+ * The uploader's file source: claims a batch of files from the ledger at a time and gives each as an
+ * {@link UploadItem} (the ledger's key, size and mtime; the claim as its tag), and while other workers still hold
  * work, waits for theirs (a dead worker's claims return after {@code claim_timeout_s}). Ends when nothing is left to
- * anyone, or on cancel. Iterated by the uploader's feeding thread; {@link #inFlight} is read by upload threads.
+ * anyone, or on cancel. Iterated by the uploader's producer (the session's thread); {@link #rechecks} is read by
+ * upload threads.
  */
-final class ClaimFeed implements Iterator<Path> {
+final class ClaimFeed implements Iterator<UploadItem> {
     private final SyncRun run;
     private final List<Long> sessionFilter;
-    private final Deque<Path> buffer = new ArrayDeque<>();
-    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final Deque<UploadItem> buffer = new ArrayDeque<>();
+    private final Map<String, InFlight> rechecks = new ConcurrentHashMap<>();
     private final long pollMs;
     private boolean done;
 
@@ -29,9 +34,9 @@ final class ClaimFeed implements Iterator<Path> {
         this.pollMs = Math.max(50, Math.min(1000, run.config.claimTimeout().toMillis() / 4));
     }
 
-    /** Claimed files not yet reported, by relative path. */
-    Map<String, InFlight> inFlight() {
-        return inFlight;
+    /** The claims the skip policy must check against the store ({@link Recheck} other than NONE), by key. */
+    Map<String, InFlight> rechecks() {
+        return rechecks;
     }
 
     @Override
@@ -46,9 +51,7 @@ final class ClaimFeed implements Iterator<Path> {
             run.counters.ledgerRows += batch.size();
             if (!batch.isEmpty()) {
                 for (FileTable.Claimed c : batch) {
-                    inFlight.put(c.path(), new InFlight(c));
-                    Path local = run.localNames.get(c.path());
-                    buffer.add(local != null ? local : run.root.resolve(c.path()));
+                    buffer.add(item(c));
                 }
                 break;
             }
@@ -66,8 +69,19 @@ final class ClaimFeed implements Iterator<Path> {
         return !buffer.isEmpty();
     }
 
+    private UploadItem item(FileTable.Claimed c) {
+        InFlight f = new InFlight(c);
+        String key = run.target.key(c.path());
+        if (c.recheck() != Recheck.NONE) {
+            rechecks.put(key, f);
+        }
+        Path local = run.localNames.get(c.path());
+        return new UploadItem(local != null ? local : run.root.resolve(c.path()), key, c.size(),
+                Instant.ofEpochSecond(0, c.mtimeNs()), f);
+    }
+
     @Override
-    public Path next() {
+    public UploadItem next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }

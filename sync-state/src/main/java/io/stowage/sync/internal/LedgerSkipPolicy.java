@@ -13,35 +13,30 @@ import java.util.Map;
 /**
  * The uploader's skip decision for ledger claims: the ledger already decided (no listing); only a claim whose
  * {@link Recheck} asks for it costs a HEAD request, and is skipped when the store has it (same size, and same MD5 for
- * {@link Recheck#SAME_SIZE_AND_CHECKSUM} or with {@code verify_checksums}). Also notes the size and mtime the upload
- * saw. Thread-safe: called from upload threads.
+ * {@link Recheck#SAME_SIZE_AND_CHECKSUM} or with {@code verify_checksums}). Thread-safe: called from upload threads.
  */
 final class LedgerSkipPolicy implements SkipPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerSkipPolicy.class);
 
     private final SyncRun run;
-    private final Map<String, InFlight> inFlight;
+    private final Map<String, InFlight> rechecks;
     private final SkipPolicy sameSize = SkipPolicy.sameSize();
     private final SkipPolicy sameSizeAndChecksum;
 
-    LedgerSkipPolicy(SyncRun run, Map<String, InFlight> inFlight) {
+    /** @param rechecks the claims to check against the store, by key (the others are uploaded) */
+    LedgerSkipPolicy(SyncRun run, Map<String, InFlight> rechecks) {
         this.run = run;
-        this.inFlight = inFlight;
+        this.rechecks = rechecks;
         this.sameSizeAndChecksum = SkipPolicy.sameSizeAndChecksum(run.options);
     }
 
     @Override
     public boolean skip(LocalFile file, RemoteObject listed) throws IOException {
-        InFlight f = inFlight.get(file.relativePath());
+        InFlight f = rechecks.get(file.key());
         if (f == null) {
-            return false;
+            return false;   // Recheck.NONE: the ledger knows the store lacks it
         }
-        f.size = file.size();
-        f.mtimeNs = FileTable.mtimeNs(file.lastModified());
         Recheck recheck = f.claim.recheck();
-        if (recheck == Recheck.NONE) {
-            return false;
-        }
         RemoteObject r = head(file.key());
         if (r == null) {
             return false;

@@ -120,12 +120,12 @@ public final class LedgerUploads {
             return;   // nothing to do: no S3 request at all
         }
         ParallelUploader up = ParallelUploader.builder(s3).options(run.options)
-                .skipPolicy(new LedgerSkipPolicy(run, files.inFlight()))
-                .listener(new LedgerOutcomeListener(run.writer, files.inFlight(), listener)).build();
+                .skipPolicy(new LedgerSkipPolicy(run, files.rechecks()))
+                .listener(new LedgerOutcomeListener(run.writer, files.rechecks(), listener)).build();
         TransferReport r;
         cancel.running(up);
         try {
-            r = up.upload(run.root, files, run.target);
+            r = up.upload(files, run.target);
         } finally {
             cancel.running(null);
             up.close();
