@@ -39,7 +39,7 @@ class MultiWorkerTest {
 
     @BeforeAll
     static void schema() {
-        pg = PgSchema.create("multi");
+        pg = TestSchemas.create("multi");
     }
 
     @AfterAll

@@ -43,7 +43,7 @@ class ResumeAfterKillTest {
 
     @BeforeAll
     static void schema() {
-        pg = PgSchema.create("resume");
+        pg = TestSchemas.create("resume");
     }
 
     @AfterAll

@@ -47,7 +47,7 @@ class SyncUploaderTest {
 
     @BeforeAll
     static void schema() {
-        pg = PgSchema.create("uploader");
+        pg = TestSchemas.create("uploader");
     }
 
     @AfterAll
@@ -367,6 +367,34 @@ class SyncUploaderTest {
                     .hasMessageContaining("PostgreSQL");
             assertThat(counter.total()).isZero();
         }
+    }
+
+    /** Issue 17: the lock was taken on the path as typed, so a symlink alias of the ledger ran beside it. */
+    @Test
+    void aSymlinkAliasOfALockedSqliteLedgerIsBusyToo() throws Exception {
+        Path dir = files(tmp.resolve("src"), 3);
+        Path real = tmp.resolve("real.db");
+        Path aliases = Files.createDirectories(tmp.resolve("aliases"));
+        try (SyncLedger l = SyncLedger.open(real.toString())) {
+            assertThat(l.schemaVersion()).isEqualTo(1);
+        }
+        Path fileLink = Files.createSymbolicLink(aliases.resolve("alias.db"), real);
+        Path folderLink = Files.createSymbolicLink(tmp.resolve("linked-folder"), tmp);
+        try (FileChannel lockFile = FileChannel.open(tmp.resolve("real.db.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+             FileLock held = lockFile.lock()) {
+            for (String alias : List.of(fileLink.toString(), folderLink.resolve("real.db").toString(),
+                    tmp.resolve("aliases/../real.db").toString())) {
+                try (SyncLedger ledger = SyncLedger.open(alias)) {
+                    assertThatThrownBy(() -> uploader(ledger).upload(config(alias, dir)))
+                            .as("upload through %s", alias)
+                            .isInstanceOf(SyncLedgerBusyException.class)
+                            .hasMessageContaining("in use by another upload");
+                }
+            }
+            assertThat(counter.total()).isZero();
+        }
+        assertThat(aliases.resolve("alias.db.lock")).doesNotExist();
     }
 
     @ParameterizedTest
