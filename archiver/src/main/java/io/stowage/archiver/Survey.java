@@ -1,0 +1,118 @@
+package io.stowage.archiver;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.LocalDate;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The first pass: walks the input, output and trash trees once and keeps, per day, only which folders hold files of
+ * that day, plus the totals. Memory grows with days and folders, never with files. Immutable once built.
+ */
+final class Survey {
+    /** The folders that hold files of one day, per tree. */
+    static final class DayDirs {
+        final Map<Layout.Tree, Set<Path>> dirs = new EnumMap<>(Layout.Tree.class);
+
+        Set<Path> of(Layout.Tree t) {
+            return dirs.getOrDefault(t, Set.of());
+        }
+    }
+
+    final TreeMap<LocalDate, DayDirs> days = new TreeMap<>();
+    /** Folders holding files whose names did not parse (listed again for the last, undated part of the plan). */
+    final Set<Path> unrecognisedDirs = new LinkedHashSet<>();
+    long sources;
+    long sourceBytes;
+    long snapshots;
+    long outputs;
+    long trashed;
+    long unrecognised;
+    final long[] bytes = new long[Layout.Tree.values().length];
+
+    static Survey of(Layout layout, NameParser parser) {
+        Survey s = new Survey();
+        for (Layout.Tree t : Layout.Tree.values()) {
+            if (t != Layout.Tree.INPUT && layout.root(t).equals(layout.input())) {
+                continue; // output or trash is the input itself: counted once
+            }
+            s.walk(layout, parser, t);
+        }
+        return s;
+    }
+
+    ArchiveTotals totals() {
+        return new ArchiveTotals(days.size(), sources, sourceBytes, snapshots, outputs, trashed, unrecognised,
+                bytes[0], bytes[1], bytes[2]);
+    }
+
+    private void walk(Layout layout, NameParser parser, Layout.Tree tree) {
+        Path root = layout.root(tree);
+        if (!Files.isDirectory(root)) {
+            if (tree == Layout.Tree.INPUT) {
+                throw new ArchiveIoException(root, "the input folder does not exist",
+                        new NoSuchFileException(root.toString()));
+            }
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    return layout.otherTree(tree, dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && !layout.ownFile(file)) {
+                        count(tree, parser, file, attrs.size());
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    if (exc instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw exc;
+                }
+            });
+        } catch (IOException e) {
+            throw new ArchiveIoException(root, "cannot walk the " + tree.name().toLowerCase() + " tree", e);
+        }
+    }
+
+    private void count(Layout.Tree tree, NameParser parser, Path file, long size) {
+        bytes[tree.ordinal()] += size;
+        NameParser.Parsed p = parser.parse(file.getFileName().toString());
+        if (p == null) {
+            unrecognised++;
+            unrecognisedDirs.add(file.getParent());
+            return;
+        }
+        days.computeIfAbsent(p.local().toLocalDate(), d -> new DayDirs()).dirs
+                .computeIfAbsent(tree, t -> new LinkedHashSet<>(2)).add(file.getParent());
+        switch (tree) {
+            case INPUT -> {
+                if (p.kind() == NameParser.Kind.MP4) {
+                    sources++;
+                    sourceBytes += size;
+                } else {
+                    snapshots++;
+                }
+            }
+            case OUTPUT -> outputs++;
+            case TRASH -> trashed++;
+        }
+    }
+}
