@@ -1,6 +1,7 @@
 package io.stowage.archiver;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,7 @@ public record ArchiveReport(ArchiveStatus status, long transcoded, long trashed,
     }
 
     /** Wall time in seconds (the JSON field {@code elapsed_s}). */
+    @JsonProperty("elapsed_s")
     public double elapsedS() {
         return Math.round(elapsed.toNanos() / 1e6) / 1e3;
     }

@@ -1,5 +1,9 @@
 package io.stowage.archiver;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Locale;
+
 /**
  * How a run ended.
  *
@@ -13,5 +17,11 @@ public enum ArchiveStatus {
     /** Finished, but some actions failed or the size cap could not be met. */
     PARTIAL,
     /** Stopped by {@link CameraArchiver#cancel()} (a signal): running transcodes were stopped, sources untouched. */
-    INTERRUPTED
+    INTERRUPTED;
+
+    /** The JSON and human name: lower case. */
+    @JsonValue
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

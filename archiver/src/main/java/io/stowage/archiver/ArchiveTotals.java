@@ -1,5 +1,7 @@
 package io.stowage.archiver;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * What the first pass over the input, output and trash trees found, before any action is planned: the totals for
  * progress (source files and bytes) and for the size cap (every byte counted once).
@@ -23,6 +25,7 @@ public record ArchiveTotals(int days, long sources, long sourceBytes, long snaps
         long unrecognised, long inputBytes, long outputBytes, long trashBytes) {
 
     /** Input, output and trash bytes together: what {@link ArchiveOptions#maxSize()} caps. */
+    @JsonProperty("total_bytes")
     public long totalBytes() {
         return inputBytes + outputBytes + trashBytes;
     }

@@ -1,0 +1,489 @@
+package io.stowage.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.FileSize;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.stowage.archiver.ArchiveAction;
+import io.stowage.archiver.ArchiveActionType;
+import io.stowage.archiver.ArchiveDay;
+import io.stowage.archiver.ArchiveException;
+import io.stowage.archiver.ArchiveFailure;
+import io.stowage.archiver.ArchiveInvalidOptionException;
+import io.stowage.archiver.ArchiveListener;
+import io.stowage.archiver.ArchiveOptions;
+import io.stowage.archiver.ArchivePlan;
+import io.stowage.archiver.ArchiveReport;
+import io.stowage.archiver.ArchiveStatus;
+import io.stowage.archiver.ArchiveTotals;
+import io.stowage.archiver.CameraArchiver;
+import io.stowage.transcode.TranscodeException;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** {@code stowage archive --input DIR}: the camera archiver, a thin adapter over {@link CameraArchiver}. */
+@Command(name = "archive", mixinStandardHelpOptions = true,
+        defaultValueProvider = ArchiveCommand.EnvDefaults.class,
+        description = {"Archive camera recordings: transcode each due MP4 (preset camera-archive) to",
+            "OUTPUT/YYYY/MM/DD/, verify it, then move the source and its JPG to the trash.",
+            "",
+            "Names: {input}/YYYY/MM/DD/REO_camera_YYYYMMDDHHMMSS.mp4|.jpg, Reolink's",
+            "Name_00_YYYYMMDDHHMMSS.mp4, or --pattern. Times are local to --zone. A name that",
+            "does not parse is reported, never touched. A recording modified within --settle",
+            "is left for the next run. The whole plan is made before anything changes;",
+            "--dry-run prints it and changes nothing. A source is removed only after its output",
+            "verified; a failed clip stays and is reported (exit 3). --cleanup empties the trash",
+            "(and with --clean-output removes outputs) by --age and --max-size (input + output +",
+            "trash, oldest first; exit 3 when the cap cannot be met). --delete and --cleanup ask",
+            "on a terminal and need --no-confirm without one. SIGINT/SIGTERM/SIGHUP stop the",
+            "running ffmpeg, remove its partial output and print the summary (exit 130/143/129);",
+            "a second signal exits at once. Every option also reads STOWAGE_<OPTION>."},
+        footer = {"", "Examples:",
+            "  stowage archive --input /camera",
+            "  stowage archive --input /camera --dry-run --json",
+            "  stowage archive --input /camera --zone Europe/Berlin --workers 2",
+            "  stowage archive --input /camera --cleanup --age 30d --max-size 500G --no-confirm",
+            "  stowage archive --input /camera --pattern '(?<camera>\\w+)-(?<year>\\d{4})(?<month>\\d\\d)"
+                    + "(?<day>\\d\\d)-(?<hour>\\d\\d)(?<minute>\\d\\d)(?<second>\\d\\d)\\.mp4'"})
+final class ArchiveCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--input", paramLabel = "DIR", required = true, description = "The camera folder.")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Archived outputs (default: INPUT/archived).")
+    Path output;
+
+    @Option(names = "--trash", paramLabel = "DIR", description = "Removed sources (default: INPUT/.deleted).")
+    Path trash;
+
+    @Option(names = "--log-file", paramLabel = "FILE",
+            description = "Size-rotated log (default: INPUT/archiver.log; none with --dry-run).")
+    Path logFile;
+
+    @Option(names = "--lock-file", paramLabel = "FILE", description = "Default: INPUT/.stowage-archiver.lock.")
+    Path lockFile;
+
+    @Option(names = "--pattern", paramLabel = "REGEX", description = "File-name pattern with named groups year month"
+            + " day hour minute second (and optional camera), matched against the whole name.")
+    String pattern;
+
+    @Option(names = "--zone", paramLabel = "ZONE", description = "Zone of the times in names (default: the system's).")
+    String zone;
+
+    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "2m", converter = S3Cli.DurationConverter.class,
+            description = "Leave recordings modified within this (default: ${DEFAULT-VALUE}).")
+    Duration settle;
+
+    @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "0",
+            converter = S3Cli.DurationConverter.class,
+            description = "Archive only recordings at least this old (default: all).")
+    Duration olderThan;
+
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "camera-archive",
+            description = "Transcode preset (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--no-skip", description = "Transcode again even when a verified output exists.")
+    boolean noSkip;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+            description = "Clips at once (default: what the encoders allow, about one per 2 cores).")
+    int workers;
+
+    @Option(names = "--delete", description = "Delete sources for good instead of moving them to the trash.")
+    boolean delete;
+
+    @Option(names = "--cleanup", description = "Empty the trash by --age and --max-size.")
+    boolean cleanup;
+
+    @Option(names = "--age", paramLabel = "DURATION", converter = S3Cli.DurationConverter.class,
+            description = "With --cleanup: remove what was recorded longer ago than this (e.g. 30d).")
+    Duration age;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "With --cleanup: keep input + output + trash under this (e.g. 500G), oldest removed first.")
+    Long maxSize;
+
+    @Option(names = "--clean-output", description = "With --cleanup: archived outputs may be removed too.")
+    boolean cleanOutput;
+
+    @Option(names = "--no-confirm", description = "Do not ask before --delete or --cleanup (needed without a terminal).")
+    boolean noConfirm;
+
+    @Option(names = "--dry-run", description = "Print the plan; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print one JSON document (the plan with --dry-run, else the report).")
+    boolean json;
+
+    @CommandLine.Mixin
+    TranscodeCli.FfmpegOptions ffmpeg = new TranscodeCli.FfmpegOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        ArchiveOptions options = options();
+        PrintWriter out = spec.commandLine().getOut();
+        ProgressListener progress = new ProgressListener(json || dryRun);
+        try (CameraArchiver archiver = CameraArchiver.builder(input).options(options)
+                .transcoderConfig(ffmpeg.config()).listener(progress).build();
+             Signals signals = Signals.install(archiver)) {
+            ArchivePlan plan = archiver.plan();
+            progress.roots(plan.output(), plan.trash());
+            if (dryRun) {
+                printPlan(plan, out, signals);
+                return signals.received() > 0 ? signals.exitCode() : ExitCodes.OK;
+            }
+            confirm(plan);
+            FileLog.start(logFile != null ? logFile : plan.input().resolve("archiver.log"));
+            LoggerFactory.getLogger(ArchiveCommand.class).info("archive run on {}: {}", plan.input(), plan.totals());
+            ArchiveReport report;
+            try {
+                report = archiver.execute(plan);
+            } finally {
+                progress.close();
+            }
+            printReport(report, out);
+            if (report.status() == ArchiveStatus.INTERRUPTED) {
+                return signals.received() > 0 ? signals.exitCode() : 130;
+            }
+            return report.status() == ArchiveStatus.COMPLETE ? ExitCodes.OK : ExitCodes.PARTIAL;
+        } catch (ArchiveInvalidOptionException e) {
+            throw new CliException(ExitCodes.USAGE, e.getClass().getSimpleName(), "--" + e.getMessage());
+        } catch (ArchiveException e) {
+            throw CliException.failed(e.getClass().getSimpleName(), e.getMessage());
+        } catch (TranscodeException e) {
+            throw TranscodeCli.map(e);
+        } finally {
+            FileLog.stop();
+        }
+    }
+
+    private ArchiveOptions options() {
+        try {
+            ArchiveOptions o = ArchiveOptions.defaults().withOutput(output).withTrash(trash).withLogFile(logFile)
+                    .withLockFile(lockFile).withSettle(settle).withOlderThan(olderThan).withPreset(preset)
+                    .withSkipArchived(!noSkip).withWorkers(workers).withDelete(delete).withCleanup(cleanup)
+                    .withAge(age).withMaxSize(maxSize == null ? -1 : maxSize).withCleanOutput(cleanOutput);
+            if (zone != null) {
+                o = o.withZone(ZoneId.of(zone));
+            }
+            if (pattern != null) {
+                o = o.withPattern(ArchiveOptions.pattern(pattern));
+            }
+            if ((age != null || maxSize != null || cleanOutput) && !cleanup) {
+                throw CliException.usage("--age, --max-size and --clean-output work with --cleanup; add --cleanup");
+            }
+            if (cleanup && age == null && maxSize == null) {
+                throw CliException.usage("--cleanup needs --age (e.g. 30d) or --max-size (e.g. 500G), or both");
+            }
+            return o;
+        } catch (DateTimeException e) {
+            throw CliException.usage("--zone " + zone + " is not a time zone; use e.g. Europe/Berlin, UTC or +01:00");
+        } catch (ArchiveInvalidOptionException e) {
+            throw new CliException(ExitCodes.USAGE, e.getClass().getSimpleName(), "--" + e.getMessage());
+        }
+    }
+
+    /** --delete and --cleanup remove files for good: ask on a terminal, refuse without one unless --no-confirm. */
+    private void confirm(ArchivePlan plan) {
+        if (!(delete || cleanup) || noConfirm) {
+            return;
+        }
+        String what = (delete ? "--delete" : "") + (delete && cleanup ? " and " : "") + (cleanup ? "--cleanup" : "");
+        java.io.Console console = System.console();
+        if (console == null) {
+            throw CliException.usage(what + " delete files for good and there is no terminal to confirm on;"
+                    + " add --no-confirm (e.g. in cron), or check first with --dry-run");
+        }
+        long deletes = plan.actions().filter(a -> a.action() == ArchiveActionType.DELETE).count();
+        String answer = console.readLine("%s will delete up to %d files for good (see --dry-run). Continue? [y/N] ",
+                what, deletes);
+        if (answer == null || !answer.trim().toLowerCase(Locale.ROOT).startsWith("y")) {
+            throw CliException.usage("not confirmed; nothing changed");
+        }
+    }
+
+    private void printPlan(ArchivePlan plan, PrintWriter out, Signals signals) throws java.io.IOException {
+        Map<ArchiveActionType, Long> counts = new EnumMap<>(ArchiveActionType.class);
+        Map<String, Long> bytes = new TreeMap<>();
+        if (json) {
+            JsonGenerator g = Output.JSON.getFactory().createGenerator(out);
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeBooleanField("dry_run", true);
+            g.writeStringField("input", plan.input().toString());
+            g.writeStringField("output", plan.output().toString());
+            g.writeStringField("trash", plan.trash().toString());
+            g.writeFieldName("totals");
+            Output.JSON.writeValue(g, plan.totals());
+            g.writeArrayFieldStart("actions");
+            for (ArchiveDay day : plan) {
+                for (ArchiveAction a : day.actions()) {
+                    Output.JSON.writeValue(g, a);
+                    count(a, counts, bytes);
+                }
+                if (signals.received() > 0) {
+                    break;
+                }
+            }
+            g.writeEndArray();
+            g.writeObjectField("counts", countsJson(counts));
+            g.writeBooleanField("interrupted", signals.received() > 0);
+            g.writeEndObject();
+            g.flush();
+            out.println();
+            out.flush();
+            return;
+        }
+        ArchiveTotals t = plan.totals();
+        out.printf(Locale.ROOT, "%s: %d recordings (%s), %d snapshots, %d archived outputs, %d in the trash,"
+                + " %d unrecognised; %s in all%n", plan.input(), t.sources(), TranscodeCli.bytes(t.sourceBytes()),
+                t.snapshots(), t.outputs(), t.trashed(), t.unrecognised(), TranscodeCli.bytes(t.totalBytes()));
+        for (ArchiveDay day : plan) {
+            out.println(day.date() == null ? "unrecognised:" : day.date() + ":");
+            for (ArchiveAction a : day.actions()) {
+                out.println("  " + a.describe());
+                count(a, counts, bytes);
+            }
+            if (signals.received() > 0) {
+                break;
+            }
+        }
+        out.println("dry run, nothing changed: " + countsJson(counts));
+        out.flush();
+    }
+
+    private static void count(ArchiveAction a, Map<ArchiveActionType, Long> counts, Map<String, Long> bytes) {
+        counts.merge(a.action(), 1L, Long::sum);
+        bytes.merge(a.action().label(), a.bytes(), Long::sum);
+    }
+
+    private static Map<String, Long> countsJson(Map<ArchiveActionType, Long> counts) {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (ArchiveActionType t : ArchiveActionType.values()) {
+            m.put(t.label(), counts.getOrDefault(t, 0L));
+        }
+        return m;
+    }
+
+    private void printReport(ArchiveReport r, PrintWriter out) {
+        if (json) {
+            Output.printJson(out, r);
+            return;
+        }
+        out.printf(Locale.ROOT, "%s: %d transcoded (%s -> %s), %d trashed, %d deleted (%s freed), %d skipped,"
+                + " %d failed, %d empty folders removed in %.1f s%n", r.status().label(), r.transcoded(),
+                TranscodeCli.bytes(r.bytesIn()), TranscodeCli.bytes(r.bytesOut()), r.trashed(), r.deleted(),
+                TranscodeCli.bytes(r.bytesFreed()), r.skipped(), r.failed(), r.foldersRemoved(), r.elapsedS());
+        if (r.maxSize() >= 0) {
+            out.printf(Locale.ROOT, "total %s, cap %s: %s%n", TranscodeCli.bytes(r.totalBytes()),
+                    TranscodeCli.bytes(r.maxSize()), r.capMet() ? "met" : "NOT met (nothing more may be removed;"
+                            + " raise --max-size or add --clean-output)");
+        }
+        for (ArchiveFailure f : r.failures()) {
+            out.println("  failed " + f.action().label() + " " + f.path() + ": " + f.reason());
+        }
+        if (r.interrupted()) {
+            out.println("interrupted: running transcodes stopped, their partial outputs removed, sources untouched;"
+                    + " run again to continue");
+        }
+        out.flush();
+    }
+
+    /** Every option reads {@code STOWAGE_<OPTION>} (upper case, '-' to '_') when not given. */
+    static final class EnvDefaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            if (arg instanceof CommandLine.Model.OptionSpec o && o.longestName().startsWith("--")) {
+                String v = System.getenv("STOWAGE_" + o.longestName().substring(2).toUpperCase(Locale.ROOT)
+                        .replace('-', '_'));
+                if (v != null && !v.isBlank()) {
+                    return v;
+                }
+            }
+            return arg.defaultValue();
+        }
+    }
+
+    /**
+     * SIGINT, SIGTERM, SIGHUP: the first cancels the archiver (running ffmpeg stopped, partial output removed, the
+     * summary printed, exit 128 + signal); a second halts at once. The previous handlers come back on close.
+     */
+    static final class Signals implements AutoCloseable {
+        private static final String[] NAMES = {"INT", "TERM", "HUP"};
+        private final AtomicInteger received = new AtomicInteger();
+        private final Map<String, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
+
+        static Signals install(CameraArchiver archiver) {
+            Signals s = new Signals();
+            for (String name : NAMES) {
+                try {
+                    sun.misc.Signal sig = new sun.misc.Signal(name);
+                    s.previous.put(name, sun.misc.Signal.handle(sig, x -> s.on(x, archiver)));
+                } catch (IllegalArgumentException e) {
+                    // not on this platform
+                }
+            }
+            return s;
+        }
+
+        private void on(sun.misc.Signal sig, CameraArchiver archiver) {
+            int code = 128 + sig.getNumber();
+            if (received.compareAndSet(0, code)) {
+                LoggerFactory.getLogger(ArchiveCommand.class).warn("SIG{} received: stopping (a second signal"
+                        + " exits at once)", sig.getName());
+                archiver.cancel();
+            } else {
+                Runtime.getRuntime().halt(code);
+            }
+        }
+
+        int received() {
+            return received.get();
+        }
+
+        int exitCode() {
+            return received.get();
+        }
+
+        @Override
+        public void close() {
+            previous.forEach((name, h) -> sun.misc.Signal.handle(new sun.misc.Signal(name), h));
+        }
+    }
+
+    /** The run's log file: Logback's size-rotated appender (10 MiB, 5 old files) on the io.stowage loggers. */
+    static final class FileLog {
+        private static RollingFileAppender<ILoggingEvent> appender;
+
+        static synchronized void start(Path file) {
+            if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+                return;
+            }
+            try {
+                java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+            } catch (java.io.IOException e) {
+                throw CliException.failed("ArchiveIoException", file + ": cannot create the log folder: " + e);
+            }
+            RollingFileAppender<ILoggingEvent> a = new RollingFileAppender<>();
+            a.setContext(ctx);
+            a.setName("archiver-file");
+            a.setFile(file.toString());
+            FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+            rolling.setContext(ctx);
+            rolling.setParent(a);
+            rolling.setFileNamePattern(file + ".%i");
+            rolling.setMinIndex(1);
+            rolling.setMaxIndex(5);
+            rolling.start();
+            SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+            trigger.setContext(ctx);
+            trigger.setMaxFileSize(FileSize.valueOf("10MB"));
+            trigger.start();
+            PatternLayoutEncoder enc = new PatternLayoutEncoder();
+            enc.setContext(ctx);
+            enc.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
+            enc.start();
+            a.setRollingPolicy(rolling);
+            a.setTriggeringPolicy(trigger);
+            a.setEncoder(enc);
+            a.start();
+            ch.qos.logback.classic.Logger logger = ctx.getLogger("io.stowage");
+            if (logger.getLevel() == null || logger.getLevel().isGreaterOrEqual(Level.WARN)) {
+                logger.setLevel(Level.INFO);
+            }
+            logger.addAppender(a);
+            appender = a;
+        }
+
+        static synchronized void stop() {
+            if (appender != null) {
+                ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.stowage").detachAppender(appender);
+                appender.stop();
+                appender = null;
+            }
+        }
+    }
+
+    /** A progress bar on stderr over the recordings' bytes (files, speed, ETA); silent without a terminal. */
+    static final class ProgressListener implements ArchiveListener, AutoCloseable {
+        private final boolean silent;
+        private final AtomicLong files = new AtomicLong();
+        private volatile ProgressBar bar;
+        private volatile long total;
+        private volatile Path output = Path.of("/nonexistent-output");
+        private volatile Path trash = Path.of("/nonexistent-trash");
+
+        ProgressListener(boolean quiet) {
+            this.silent = quiet || System.console() == null;
+        }
+
+        @Override
+        public void onStart(ArchiveTotals totals) {
+            if (silent) {
+                return;
+            }
+            total = totals.sources();
+            bar = new ProgressBarBuilder().setTaskName("archive").setInitialMax(Math.max(1, totals.sourceBytes()))
+                    .setStyle(ProgressBarStyle.ASCII).setUnit("MiB", 1 << 20).showSpeed()
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+        }
+
+        /** Where the plan's output and trash are: their files are not recordings to count. */
+        void roots(Path output, Path trash) {
+            this.output = output;
+            this.trash = trash;
+        }
+
+        @Override
+        public void onActionDone(ArchiveAction a, boolean ok, String detail) {
+            ProgressBar b = bar;
+            if (b == null || !a.path().getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")
+                    || a.path().startsWith(output) || a.path().startsWith(trash)) {
+                return;
+            }
+            boolean counts = switch (a.action()) {
+                case TRANSCODE, SKIP -> true;
+                case TRASH, DELETE -> a.reason().startsWith("already archived");
+            };
+            if (counts) {
+                b.stepBy(a.bytes());
+                b.setExtraMessage(files.incrementAndGet() + "/" + total + " files");
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+    }
+}
