@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class DirListing {
     /** A file of a folder: {@code parsed} is {@code null} for a name that did not parse. */
-    record Entry(Path path, NameParser.Parsed parsed, long size, Instant modified) {
+    record Entry(Path dir, Path path, NameParser.Parsed parsed, long size, Instant modified) {
     }
 
     /** A listed folder: entries by day, and the entries whose names did not parse. */
@@ -67,11 +67,12 @@ final class DirListing {
                 } catch (NoSuchFileException e) {
                     continue; // removed since listed
                 }
-                if (!a.isRegularFile() || layout.ownFile(p)) {
+                String name = p.getFileName().toString();
+                if (!a.isRegularFile() || layout.ownFile(name, p)) {
                     continue;
                 }
-                NameParser.Parsed parsed = parser.parse(p.getFileName().toString());
-                Entry e = new Entry(p, parsed, a.size(), a.lastModifiedTime().toInstant());
+                NameParser.Parsed parsed = parser.parse(name);
+                Entry e = new Entry(dir, p, parsed, a.size(), a.lastModifiedTime().toInstant());
                 if (parsed == null) {
                     unrecognised.add(e);
                 } else {

@@ -40,12 +40,17 @@ record Layout(Path input, Path output, Path trash, Path lockFile, Path logFile) 
 
     /** True for the lock file, the log file and its rotations ({@code archiver.log.1}, {@code archiver.log.gz}). */
     boolean ownFile(Path file) {
-        if (file.equals(lockFile)) {
-            return true;
+        return ownFile(file.getFileName().toString(), file);
+    }
+
+    /** {@link #ownFile(Path)} with the name already at hand: the path is compared only when the name matches. */
+    boolean ownFile(String name, Path file) {
+        String log = logFile.getFileName().toString();
+        if (name.startsWith(log)) {
+            Path logDir = logFile.getParent();
+            return logDir != null && logDir.equals(file.getParent());
         }
-        Path logDir = logFile.getParent();
-        return logDir != null && logDir.equals(file.getParent())
-                && file.getFileName().toString().startsWith(logFile.getFileName().toString());
+        return name.equals(lockFile.getFileName().toString()) && file.equals(lockFile);
     }
 
     /** True for a transcoder's temporary output ({@code .stowage-tmp-*}). */

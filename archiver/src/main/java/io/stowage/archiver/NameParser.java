@@ -21,8 +21,9 @@ final class NameParser {
 
     private static final String TS = "(?<year>\\d{4})(?<month>\\d{2})(?<day>\\d{2})(?<hour>\\d{2})(?<minute>\\d{2})"
             + "(?<second>\\d{2})";
-    private static final Pattern REO = Pattern.compile("REO_(?<camera>.+?)_" + TS);
-    private static final Pattern REOLINK = Pattern.compile("(?<camera>.+?)_00_" + TS);
+    /** The built-in forms as patterns (documentation and tests; {@link #builtIn} reads them by hand). */
+    static final Pattern REO = Pattern.compile("REO_(?<camera>.+?)_" + TS);
+    static final Pattern REOLINK = Pattern.compile("(?<camera>.+?)_00_" + TS);
     private static final Pattern CLASH = Pattern.compile("(.+)\\.(\\d{1,6})");
 
     private final Pattern user;
@@ -66,14 +67,48 @@ final class NameParser {
                 return of(m, userHasCamera ? m.group("camera") : "", kind, stem);
             }
         }
-        if (stem.startsWith("REO_")) {
-            Matcher m = REO.matcher(stem);
-            if (m.matches()) {
-                return of(m, m.group("camera"), kind, stem);
+        return builtIn(stem, kind);
+    }
+
+    /**
+     * {@code REO_camera_YYYYMMDDHHMMSS} or {@code camera_00_YYYYMMDDHHMMSS}, read by hand: this runs for every file
+     * of every tree twice per plan (the regular expressions above say the same and serve user patterns).
+     */
+    private static Parsed builtIn(String stem, Kind kind) {
+        int n = stem.length();
+        int ts = n - 14;
+        if (ts < 2 || stem.charAt(ts - 1) != '_') {
+            return null;
+        }
+        for (int i = ts; i < n; i++) {
+            char c = stem.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
             }
         }
-        Matcher m = REOLINK.matcher(stem);
-        return m.matches() ? of(m, m.group("camera"), kind, stem) : null;
+        String camera;
+        if (stem.startsWith("REO_") && ts - 1 > 4) {
+            camera = stem.substring(4, ts - 1);
+        } else if (ts >= 5 && stem.startsWith("_00_", ts - 4)) {
+            camera = stem.substring(0, ts - 4);
+        } else {
+            return null;
+        }
+        try {
+            LocalDateTime t = LocalDateTime.of(digits(stem, ts, 4), digits(stem, ts + 4, 2), digits(stem, ts + 6, 2),
+                    digits(stem, ts + 8, 2), digits(stem, ts + 10, 2), digits(stem, ts + 12, 2));
+            return new Parsed(camera, t, kind, stem);
+        } catch (DateTimeException e) {
+            return null; // 20251345... is no time: unrecognised
+        }
+    }
+
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            v = v * 10 + (s.charAt(i) - '0');
+        }
+        return v;
     }
 
     private static Parsed of(Matcher m, String camera, Kind kind, String stem) {

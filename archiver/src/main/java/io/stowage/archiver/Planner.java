@@ -44,8 +44,12 @@ final class Planner {
 
     /** The archived output of a source stem recorded on {@code day}. */
     Path outputOf(LocalDate day, String stem) {
+        return outputDir(day).resolve(stem + "." + extension);
+    }
+
+    private Path outputDir(LocalDate day) {
         return layout.output().resolve(String.format(Locale.ROOT, "%04d/%02d/%02d", day.getYear(),
-                day.getMonthValue(), day.getDayOfMonth())).resolve(stem + "." + extension);
+                day.getMonthValue(), day.getDayOfMonth()));
     }
 
     ArchiveDay day(LocalDate day, List<DirListing.Entry> input, List<DirListing.Entry> output,
@@ -61,95 +65,22 @@ final class Planner {
                 outputs.put(e.parsed().stem(), e);
             }
         }
-        Set<String> trashStems = new HashSet<>();
-        for (DirListing.Entry e : trash) {
-            trashStems.add(e.parsed().stem());
-        }
         // one recording = the MP4 and JPG files of one stem in one folder
-        Map<String, List<DirListing.Entry>> recordings = new TreeMap<>();
+        Map<Path, Map<String, List<DirListing.Entry>>> byDir = new TreeMap<>();
         for (DirListing.Entry e : input) {
-            recordings.computeIfAbsent(e.path().getParent() + "/" + e.parsed().stem(), k -> new ArrayList<>()).add(e);
+            byDir.computeIfAbsent(e.dir(), k -> new TreeMap<>()).computeIfAbsent(e.parsed().stem(),
+                    k -> new ArrayList<>(2)).add(e);
         }
+        Path outputDir = outputDir(day);
         Set<String> sourceStems = new HashSet<>();
         Set<Path> targets = new HashSet<>();
-        for (List<DirListing.Entry> files : recordings.values()) {
-            files.sort(Comparator.comparing((DirListing.Entry e) -> e.parsed().kind()));
-            DirListing.Entry mp4 = files.get(0).parsed().kind() == NameParser.Kind.MP4 ? files.get(0) : null;
-            if (mp4 == null) {
-                for (DirListing.Entry jpg : files) {
-                    skips.add(action(ArchiveActionType.SKIP, jpg, null,
-                            "snapshot without a recording (orphan JPG); kept", null));
-                }
-                continue;
-            }
-            String stem = mp4.parsed().stem();
-            sourceStems.add(stem);
-            Instant recorded = instant(mp4.parsed().local(), options.zone());
-            Duration sinceModified = Duration.between(latest(files), now);
-            if (sinceModified.compareTo(options.settle()) < 0) {
-                for (DirListing.Entry f : files) {
-                    skips.add(action(ArchiveActionType.SKIP, f, null, "modified " + sinceModified.toSeconds()
-                            + " s ago, within --settle " + options.settle().toSeconds() + " s: still being written",
-                            null));
-                }
-                continue;
-            }
-            if (Duration.between(recorded, now).compareTo(options.olderThan()) < 0) {
-                for (DirListing.Entry f : files) {
-                    skips.add(action(ArchiveActionType.SKIP, f, null, "recorded less than --older-than "
-                            + options.olderThan().toSeconds() + " s ago", null));
-                }
-                continue;
-            }
-            Path target = outputOf(day, stem);
-            targets.add(target);
-            DirListing.Entry existing = outputs.get(stem);
-            String why;
-            if (existing != null && existing.path().equals(target) && existing.size() > 0
-                    && options.skipArchived()) {
-                why = "already archived as " + target;
-            } else {
-                transcodes.add(action(ArchiveActionType.TRANSCODE, mp4, target, existing != null
-                        && existing.path().equals(target) ? "replacing the existing output (--no-skip)"
-                        : "due (recorded " + mp4.parsed().local() + ")", null));
-                why = "archived as " + target;
-            }
-            for (DirListing.Entry f : files) {
-                if (options.delete()) {
-                    removals.add(action(ArchiveActionType.DELETE, f, null, why + "; --delete", target));
-                    projected -= f.size();
-                } else {
-                    removals.add(action(ArchiveActionType.TRASH, f,
-                            layout.trash().resolve(layout.input().relativize(f.path())), why, target));
-                }
+        for (Map.Entry<Path, Map<String, List<DirListing.Entry>>> dir : byDir.entrySet()) {
+            Path trashDir = layout.trash().resolve(layout.input().relativize(dir.getKey()));
+            for (List<DirListing.Entry> files : dir.getValue().values()) {
+                recording(files, outputs, trashDir, outputDir, sourceStems, targets, transcodes, removals, skips);
             }
         }
-        List<DirListing.Entry> candidates = new ArrayList<>(trash);
-        for (DirListing.Entry e : output) {
-            boolean ownSource = sourceStems.contains(e.parsed().stem());
-            if (!ownSource && !trashStems.contains(e.parsed().stem())) {
-                skips.add(action(ArchiveActionType.SKIP, e, null, "archived output without a source (trash"
-                        + " emptied or source deleted); kept unless cleanup removes it", null));
-            }
-            if (options.cleanOutput() && !ownSource && !targets.contains(e.path())) {
-                candidates.add(e);
-            }
-        }
-        if (options.cleanup()) {
-            candidates.sort(OLDEST_FIRST);
-            for (DirListing.Entry e : candidates) {
-                Instant recorded = instant(e.parsed().local(), options.zone());
-                if (options.age() != null && Duration.between(recorded, now).compareTo(options.age()) > 0) {
-                    cleanup.add(action(ArchiveActionType.DELETE, e, null, "older than --age "
-                            + options.age().toSeconds() + " s", null));
-                    projected -= e.size();
-                } else if (options.maxSize() >= 0 && projected > options.maxSize()) {
-                    cleanup.add(action(ArchiveActionType.DELETE, e, null, "size cap: " + projected
-                            + " bytes over --max-size " + options.maxSize() + ", oldest first", null));
-                    projected -= e.size();
-                }
-            }
-        }
+        cleanup(output, trash, sourceStems, targets, skips, cleanup);
         List<ArchiveAction> all = new ArrayList<>(transcodes.size() + removals.size() + skips.size()
                 + cleanup.size());
         all.addAll(transcodes);
@@ -157,6 +88,100 @@ final class Planner {
         all.addAll(skips);
         all.addAll(cleanup);
         return new ArchiveDay(day, all);
+    }
+
+    /** The actions of one recording: its MP4 and JPG files of one stem in one folder. */
+    private void recording(List<DirListing.Entry> files, Map<String, DirListing.Entry> outputs, Path trashDir,
+            Path outputDir, Set<String> sourceStems, Set<Path> targets, List<ArchiveAction> transcodes,
+            List<ArchiveAction> removals, List<ArchiveAction> skips) {
+        if (files.size() > 1) {
+            files.sort(Comparator.comparing((DirListing.Entry e) -> e.parsed().kind()));
+        }
+        DirListing.Entry first = files.get(0);
+        Instant recorded = instant(first.parsed().local(), options.zone());
+        if (first.parsed().kind() != NameParser.Kind.MP4) {
+            for (DirListing.Entry jpg : files) {
+                skips.add(action(ArchiveActionType.SKIP, jpg, null, "snapshot without a recording (orphan JPG); kept",
+                        null, recorded));
+            }
+            return;
+        }
+        String stem = first.parsed().stem();
+        sourceStems.add(stem);
+        Duration sinceModified = Duration.between(latest(files), now);
+        if (sinceModified.compareTo(options.settle()) < 0) {
+            for (DirListing.Entry f : files) {
+                skips.add(action(ArchiveActionType.SKIP, f, null, "modified " + sinceModified.toSeconds()
+                        + " s ago, within --settle " + options.settle().toSeconds() + " s: still being written",
+                        null, recorded));
+            }
+            return;
+        }
+        if (Duration.between(recorded, now).compareTo(options.olderThan()) < 0) {
+            for (DirListing.Entry f : files) {
+                skips.add(action(ArchiveActionType.SKIP, f, null, "recorded less than --older-than "
+                        + options.olderThan().toSeconds() + " s ago", null, recorded));
+            }
+            return;
+        }
+        Path target = outputDir.resolve(stem + "." + extension);
+        targets.add(target);
+        DirListing.Entry existing = outputs.get(stem);
+        boolean exists = existing != null && existing.path().equals(target);
+        String why;
+        if (exists && existing.size() > 0 && options.skipArchived()) {
+            why = "already archived as " + target;
+        } else {
+            transcodes.add(action(ArchiveActionType.TRANSCODE, first, target, exists
+                    ? "replacing the existing output (--no-skip)" : "due", null, recorded));
+            why = "archived as " + target;
+        }
+        for (DirListing.Entry f : files) {
+            if (options.delete()) {
+                removals.add(action(ArchiveActionType.DELETE, f, null, why + "; --delete", target, recorded));
+                projected -= f.size();
+            } else {
+                removals.add(action(ArchiveActionType.TRASH, f, trashDir.resolve(f.path().getFileName()), why,
+                        target, recorded));
+            }
+        }
+    }
+
+    /** Orphan outputs, and the cleanup of trash (and outputs with --clean-output) by age and size, oldest first. */
+    private void cleanup(List<DirListing.Entry> output, List<DirListing.Entry> trash, Set<String> sourceStems,
+            Set<Path> targets, List<ArchiveAction> skips, List<ArchiveAction> cleanup) {
+        Set<String> trashStems = new HashSet<>();
+        for (DirListing.Entry e : trash) {
+            trashStems.add(e.parsed().stem());
+        }
+        List<DirListing.Entry> candidates = new ArrayList<>(trash);
+        for (DirListing.Entry e : output) {
+            boolean ownSource = sourceStems.contains(e.parsed().stem());
+            if (!ownSource && !trashStems.contains(e.parsed().stem())) {
+                skips.add(action(ArchiveActionType.SKIP, e, null, "archived output without a source (trash"
+                        + " emptied or source deleted); kept unless cleanup removes it", null,
+                        instant(e.parsed().local(), options.zone())));
+            }
+            if (options.cleanOutput() && !ownSource && !targets.contains(e.path())) {
+                candidates.add(e);
+            }
+        }
+        if (!options.cleanup()) {
+            return;
+        }
+        candidates.sort(OLDEST_FIRST);
+        for (DirListing.Entry e : candidates) {
+            Instant recorded = instant(e.parsed().local(), options.zone());
+            if (options.age() != null && Duration.between(recorded, now).compareTo(options.age()) > 0) {
+                cleanup.add(action(ArchiveActionType.DELETE, e, null, "older than --age "
+                        + options.age().toSeconds() + " s", null, recorded));
+                projected -= e.size();
+            } else if (options.maxSize() >= 0 && projected > options.maxSize()) {
+                cleanup.add(action(ArchiveActionType.DELETE, e, null, "size cap: " + projected
+                        + " bytes over --max-size " + options.maxSize() + ", oldest first", null, recorded));
+                projected -= e.size();
+            }
+        }
     }
 
     /** The last, undated part of the plan: files whose names did not parse, and temporary outputs. */
@@ -177,10 +202,9 @@ final class Planner {
         return projected;
     }
 
-    private ArchiveAction action(ArchiveActionType type, DirListing.Entry e, Path target, String reason,
-            Path verifiedBy) {
-        return new ArchiveAction(type, e.path(), target, reason, e.size(), instant(e.parsed().local(),
-                options.zone()), e.modified(), verifiedBy);
+    private static ArchiveAction action(ArchiveActionType type, DirListing.Entry e, Path target, String reason,
+            Path verifiedBy, Instant recorded) {
+        return new ArchiveAction(type, e.path(), target, reason, e.size(), recorded, e.modified(), verifiedBy);
     }
 
     private static Instant latest(List<DirListing.Entry> files) {

@@ -66,15 +66,32 @@ final class Survey {
         }
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                /** The folders being walked (the files visited belong to the top one). */
+                private final java.util.ArrayDeque<Path> dirs = new java.util.ArrayDeque<>();
+
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return layout.otherTree(tree, dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    if (layout.otherTree(tree, dir)) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    dirs.push(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    dirs.pop();
+                    if (exc != null) {
+                        throw exc;
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && !layout.ownFile(file)) {
-                        count(tree, parser, file, attrs.size());
+                    String name = file.getFileName().toString();
+                    if (attrs.isRegularFile() && !layout.ownFile(name, file)) {
+                        count(tree, parser, dirs.peek(), name, attrs.size());
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -92,16 +109,26 @@ final class Survey {
         }
     }
 
-    private void count(Layout.Tree tree, NameParser parser, Path file, long size) {
+    private LocalDate lastDay;
+    private Layout.Tree lastTree;
+    private Path lastDir;
+
+    private void count(Layout.Tree tree, NameParser parser, Path dir, String name, long size) {
         bytes[tree.ordinal()] += size;
-        NameParser.Parsed p = parser.parse(file.getFileName().toString());
+        NameParser.Parsed p = parser.parse(name);
         if (p == null) {
             unrecognised++;
-            unrecognisedDirs.add(file.getParent());
+            unrecognisedDirs.add(dir);
             return;
         }
-        days.computeIfAbsent(p.local().toLocalDate(), d -> new DayDirs()).dirs
-                .computeIfAbsent(tree, t -> new LinkedHashSet<>(2)).add(file.getParent());
+        LocalDate day = p.local().toLocalDate();
+        if (dir != lastDir || tree != lastTree || !day.equals(lastDay)) { // most files repeat the last day's folder
+            days.computeIfAbsent(day, d -> new DayDirs()).dirs.computeIfAbsent(tree, t -> new LinkedHashSet<>(2))
+                    .add(dir);
+            lastDir = dir;
+            lastTree = tree;
+            lastDay = day;
+        }
         switch (tree) {
             case INPUT -> {
                 if (p.kind() == NameParser.Kind.MP4) {
