@@ -243,9 +243,10 @@ final class ArchiveCommand implements Callable<Integer> {
             g.writeFieldName("totals");
             Output.JSON.writeValue(g, plan.totals());
             g.writeArrayFieldStart("actions");
+            com.fasterxml.jackson.databind.ObjectWriter writer = Output.JSON.writerFor(ArchiveAction.class);
             for (ArchiveDay day : plan) {
                 for (ArchiveAction a : day.actions()) {
-                    Output.JSON.writeValue(g, a);
+                    writer.writeValue(g, a);
                     count(a, counts, bytes);
                 }
                 if (signals.received() > 0) {
