@@ -28,6 +28,7 @@ final class Planner {
     private final String extension;
     private final Instant now;
     private long projected;
+    private final String ageReason;
 
     Planner(Layout layout, ArchiveOptions options, String extension, Instant now, long totalBytes) {
         this.layout = layout;
@@ -35,6 +36,7 @@ final class Planner {
         this.extension = extension;
         this.now = now;
         this.projected = totalBytes;
+        this.ageReason = options.age() == null ? null : "older than --age " + options.age().toSeconds() + " s";
     }
 
     /** The instant of a local time in the options' zone: the earlier offset in the repeated hour, later in a gap. */
@@ -130,15 +132,15 @@ final class Planner {
         boolean exists = existing != null && existing.path().equals(target);
         String why;
         if (exists && existing.size() > 0 && options.skipArchived()) {
-            why = "already archived as " + target;
+            why = "already archived (its output exists; probed before the source goes)";
         } else {
             transcodes.add(action(ArchiveActionType.TRANSCODE, first, target, exists
                     ? "replacing the existing output (--no-skip)" : "due", null, recorded));
-            why = "archived as " + target;
+            why = "archived (once its transcode verified)";
         }
         for (DirListing.Entry f : files) {
             if (options.delete()) {
-                removals.add(action(ArchiveActionType.DELETE, f, null, why + "; --delete", target, recorded));
+                removals.add(action(ArchiveActionType.DELETE, f, null, why, target, recorded));
                 projected -= f.size();
             } else {
                 removals.add(action(ArchiveActionType.TRASH, f, trashDir.resolve(f.path().getFileName()), why,
@@ -173,8 +175,7 @@ final class Planner {
         for (DirListing.Entry e : candidates) {
             Instant recorded = instant(e.parsed().local(), options.zone());
             if (options.age() != null && Duration.between(recorded, now).compareTo(options.age()) > 0) {
-                cleanup.add(action(ArchiveActionType.DELETE, e, null, "older than --age "
-                        + options.age().toSeconds() + " s", null, recorded));
+                cleanup.add(action(ArchiveActionType.DELETE, e, null, ageReason, null, recorded));
                 projected -= e.size();
             } else if (options.maxSize() >= 0 && projected > options.maxSize()) {
                 cleanup.add(action(ArchiveActionType.DELETE, e, null, "size cap: " + projected

@@ -1,5 +1,7 @@
 package io.stowage.archiver;
 
+import io.stowage.testing.core.MediaGenerator;
+import io.stowage.testing.core.MediaSpec;
 import io.stowage.transcode.Transcoder;
 
 import java.io.IOException;
@@ -13,18 +15,16 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Test layouts: clips generated once per JVM with the bundled ffmpeg, empty or sized files, tree hashes. */
+/** Test layouts: a clip generated once per JVM, empty or sized files, tree hashes. */
 final class Fixtures {
     private static Path clip;
 
     private Fixtures() {}
 
-    /** A 1 s, 160x120 H.264 + AAC clip, generated once per JVM. */
-    static synchronized Path clip(Transcoder t) throws IOException {
+    /** A 1 s, 160x120 H.264 + AAC clip from testing-core's generator (the bundled ffmpeg), made once per JVM. */
+    static synchronized Path clip(Transcoder t) {
         if (clip == null) {
-            Path dir = Files.createTempDirectory("stowage-archiver-media");
-            clip = dir.resolve("clip.mp4");
-            t.createTestClip(clip, Duration.ofSeconds(1), 160, 120, true);
+            clip = MediaGenerator.of(t.ffmpegPath()).cached(MediaSpec.mp4(1));
         }
         return clip;
     }

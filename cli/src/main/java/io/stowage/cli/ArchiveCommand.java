@@ -233,19 +233,26 @@ final class ArchiveCommand implements Callable<Integer> {
         Map<ArchiveActionType, Long> counts = new EnumMap<>(ArchiveActionType.class);
         Map<String, Long> bytes = new TreeMap<>();
         if (json) {
+            // one document, written as it is produced: the header pretty, then one action per line
             JsonGenerator g = Output.JSON.getFactory().createGenerator(out);
-            g.useDefaultPrettyPrinter();
             g.writeStartObject();
+            g.writeRaw("\n  ");
             g.writeBooleanField("dry_run", true);
+            g.writeRaw("\n  ");
             g.writeStringField("input", plan.input().toString());
+            g.writeRaw("\n  ");
             g.writeStringField("output", plan.output().toString());
+            g.writeRaw("\n  ");
             g.writeStringField("trash", plan.trash().toString());
+            g.writeRaw("\n  ");
             g.writeFieldName("totals");
             Output.JSON.writeValue(g, plan.totals());
+            g.writeRaw("\n  ");
             g.writeArrayFieldStart("actions");
             com.fasterxml.jackson.databind.ObjectWriter writer = Output.JSON.writerFor(ArchiveAction.class);
             for (ArchiveDay day : plan) {
                 for (ArchiveAction a : day.actions()) {
+                    g.writeRaw("\n    ");
                     writer.writeValue(g, a);
                     count(a, counts, bytes);
                 }
@@ -253,9 +260,13 @@ final class ArchiveCommand implements Callable<Integer> {
                     break;
                 }
             }
+            g.writeRaw("\n  ");
             g.writeEndArray();
+            g.writeRaw("\n  ");
             g.writeObjectField("counts", countsJson(counts));
+            g.writeRaw("\n  ");
             g.writeBooleanField("interrupted", signals.received() > 0);
+            g.writeRaw("\n");
             g.writeEndObject();
             g.flush();
             out.println();

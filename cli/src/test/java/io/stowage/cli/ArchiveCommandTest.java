@@ -2,6 +2,8 @@ package io.stowage.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stowage.testing.core.MediaGenerator;
+import io.stowage.testing.core.MediaSpec;
 import io.stowage.transcode.Transcoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -39,10 +40,9 @@ class ArchiveCommandTest {
     @BeforeAll
     static void clips() {
         transcoder = Transcoder.create();
-        clip = media.resolve("clip.mp4");
-        transcoder.createTestClip(clip, Duration.ofSeconds(1), 160, 120, true);
-        longClip = media.resolve("long.mp4");
-        transcoder.createTestClip(longClip, Duration.ofSeconds(6), 160, 120, true);
+        MediaGenerator generator = MediaGenerator.of(transcoder.ffmpegPath());
+        clip = generator.cached(MediaSpec.mp4(1));
+        longClip = generator.cached(MediaSpec.mp4(6));
     }
 
     @AfterAll
