@@ -7,7 +7,8 @@
 # archived outputs and a trash INPUT/.deleted with 50,000 recordings (MP4 + JPG) of 50 earlier days:
 # 350,000 files in 200 day folders. Settle 0 and age/size cleanup on, so every branch of the planner runs.
 # The command is `stowage archive --input INPUT --dry-run --json --cleanup --age 30d --max-size 1G --clean-output`
-# with stdout to /dev/null: every one of the ~350,000 actions is built and serialised.
+# with stdout to a file: every one of the 450,000 actions is built and serialised. It runs through bin/stowage, as
+# users run it (the launcher's JVM options for `archive` included; the launcher's check for a stale jar is timed too).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK="${1:-$(mktemp -d "${TMPDIR:-/tmp}/archive-plan.XXXXXX")}"
@@ -46,7 +47,6 @@ PY
   touch "$WORK/.complete"
 fi
 
-JAR="$ROOT/cli/target/stowage.jar"
 nfiles=$(find "$IN" -type f | wc -l)
 echo "files: $nfiles" >&2
 ms() { date +%s%N | cut -c1-13; }
@@ -55,11 +55,11 @@ for ((r = 1; r <= RUNS; r++)); do
   t0=$(ms); find "$IN" -type f -printf '%s %T@ %p\n' >/dev/null; t1=$(ms)
   find_times+=($((t1 - t0)))
   t0=$(ms)
-  /usr/bin/time -f "%M" -o "$WORK/rss" java -jar "$JAR" archive --input "$IN" --dry-run --json --settle 0 \
+  /usr/bin/time -f "%M KiB, %U s user + %S s sys" -o "$WORK/rss" "$STOWAGE" archive --input "$IN" --dry-run --json --settle 0 \
       --cleanup --age 30d --max-size 1G --clean-output >"$WORK/plan.json"
   t1=$(ms)
   stowage_times+=($((t1 - t0)))
-  echo "run $r: find ${find_times[-1]} ms, stowage archive --dry-run ${stowage_times[-1]} ms (max RSS $(cat "$WORK/rss") KiB)" >&2
+  echo "run $r: find ${find_times[-1]} ms, stowage archive --dry-run ${stowage_times[-1]} ms (max RSS $(cat "$WORK/rss"))" >&2
 done
 actions=$(grep -c '"action"' "$WORK/plan.json" || true)
 stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "best %d ms, median %d ms", a[1], a[int((NR+1)/2)]}'; }

@@ -2,7 +2,6 @@ package io.stowage.archiver;
 
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,11 +39,10 @@ final class NameParser {
         if (dot <= 0) {
             return null;
         }
-        Kind kind = switch (name.substring(dot + 1).toLowerCase(Locale.ROOT)) {
-            case "mp4" -> Kind.MP4;
-            case "jpg", "jpeg" -> Kind.JPG;
-            default -> null;
-        };
+        int extLength = name.length() - dot - 1;
+        Kind kind = extLength == 3 && name.regionMatches(true, dot + 1, "mp4", 0, 3) ? Kind.MP4
+                : extLength == 3 && name.regionMatches(true, dot + 1, "jpg", 0, 3)
+                        || extLength == 4 && name.regionMatches(true, dot + 1, "jpeg", 0, 4) ? Kind.JPG : null;
         if (kind == null) {
             return null;
         }
