@@ -1,13 +1,5 @@
 package io.stowage.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
-import ch.qos.logback.core.rolling.RollingFileAppender;
-import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
-import ch.qos.logback.core.util.FileSize;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.stowage.archiver.ArchiveAction;
 import io.stowage.archiver.ArchiveActionType;
@@ -15,7 +7,6 @@ import io.stowage.archiver.ArchiveDay;
 import io.stowage.archiver.ArchiveException;
 import io.stowage.archiver.ArchiveFailure;
 import io.stowage.archiver.ArchiveInvalidOptionException;
-import io.stowage.archiver.ArchiveListener;
 import io.stowage.archiver.ArchiveOptions;
 import io.stowage.archiver.ArchivePlan;
 import io.stowage.archiver.ArchiveReport;
@@ -23,10 +14,6 @@ import io.stowage.archiver.ArchiveStatus;
 import io.stowage.archiver.ArchiveTotals;
 import io.stowage.archiver.CameraArchiver;
 import io.stowage.transcode.TranscodeException;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,8 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** {@code stowage archive --input DIR}: the camera archiver, a thin adapter over {@link CameraArchiver}. */
 @Command(name = "archive", mixinStandardHelpOptions = true,
@@ -149,10 +134,10 @@ final class ArchiveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ArchiveOptions options = options();
         PrintWriter out = spec.commandLine().getOut();
-        ProgressListener progress = new ProgressListener(json || dryRun);
+        ArchiveProgressBar progress = new ArchiveProgressBar(json || dryRun);
         try (CameraArchiver archiver = CameraArchiver.builder(input).options(options)
                 .transcoderConfig(ffmpeg.config()).listener(progress).build();
-             Signals signals = Signals.install(archiver)) {
+             ArchiveSignals signals = ArchiveSignals.install(archiver)) {
             ArchivePlan plan = archiver.plan();
             progress.roots(plan.output(), plan.trash());
             if (dryRun) {
@@ -160,7 +145,7 @@ final class ArchiveCommand implements Callable<Integer> {
                 return signals.received() > 0 ? signals.exitCode() : ExitCodes.OK;
             }
             confirm(plan);
-            FileLog.start(logFile != null ? logFile : plan.input().resolve("archiver.log"));
+            ArchiveLogFile.start(logFile != null ? logFile : plan.input().resolve("archiver.log"));
             LoggerFactory.getLogger(ArchiveCommand.class).info("archive run on {}: {}", plan.input(), plan.totals());
             ArchiveReport report;
             try {
@@ -180,7 +165,7 @@ final class ArchiveCommand implements Callable<Integer> {
         } catch (TranscodeException e) {
             throw TranscodeCli.map(e);
         } finally {
-            FileLog.stop();
+            ArchiveLogFile.stop();
         }
     }
 
@@ -229,7 +214,7 @@ final class ArchiveCommand implements Callable<Integer> {
         }
     }
 
-    private void printPlan(ArchivePlan plan, PrintWriter out, Signals signals) throws java.io.IOException {
+    private void printPlan(ArchivePlan plan, PrintWriter out, ArchiveSignals signals) throws java.io.IOException {
         Map<ArchiveActionType, Long> counts = new EnumMap<>(ArchiveActionType.class);
         Map<String, Long> bytes = new TreeMap<>();
         if (json) {
@@ -340,162 +325,6 @@ final class ArchiveCommand implements Callable<Integer> {
                 }
             }
             return arg.defaultValue();
-        }
-    }
-
-    /**
-     * SIGINT, SIGTERM, SIGHUP: the first cancels the archiver (running ffmpeg stopped, partial output removed, the
-     * summary printed, exit 128 + signal); a second halts at once. The previous handlers come back on close.
-     */
-    static final class Signals implements AutoCloseable {
-        private static final String[] NAMES = {"INT", "TERM", "HUP"};
-        private final AtomicInteger received = new AtomicInteger();
-        private final Map<String, sun.misc.SignalHandler> previous = new java.util.HashMap<>();
-
-        static Signals install(CameraArchiver archiver) {
-            Signals s = new Signals();
-            for (String name : NAMES) {
-                try {
-                    sun.misc.Signal sig = new sun.misc.Signal(name);
-                    s.previous.put(name, sun.misc.Signal.handle(sig, x -> s.on(x, archiver)));
-                } catch (IllegalArgumentException e) {
-                    // not on this platform
-                }
-            }
-            return s;
-        }
-
-        private void on(sun.misc.Signal sig, CameraArchiver archiver) {
-            int code = 128 + sig.getNumber();
-            if (received.compareAndSet(0, code)) {
-                LoggerFactory.getLogger(ArchiveCommand.class).warn("SIG{} received: stopping (a second signal"
-                        + " exits at once)", sig.getName());
-                archiver.cancel();
-            } else {
-                Runtime.getRuntime().halt(code);
-            }
-        }
-
-        int received() {
-            return received.get();
-        }
-
-        int exitCode() {
-            return received.get();
-        }
-
-        @Override
-        public void close() {
-            previous.forEach((name, h) -> sun.misc.Signal.handle(new sun.misc.Signal(name), h));
-        }
-    }
-
-    /** The run's log file: Logback's size-rotated appender (10 MiB, 5 old files) on the io.stowage loggers. */
-    static final class FileLog {
-        private static RollingFileAppender<ILoggingEvent> appender;
-
-        static synchronized void start(Path file) {
-            if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
-                return;
-            }
-            try {
-                java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
-            } catch (java.io.IOException e) {
-                throw CliException.failed("ArchiveIoException", file + ": cannot create the log folder: " + e);
-            }
-            RollingFileAppender<ILoggingEvent> a = new RollingFileAppender<>();
-            a.setContext(ctx);
-            a.setName("archiver-file");
-            a.setFile(file.toString());
-            FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
-            rolling.setContext(ctx);
-            rolling.setParent(a);
-            rolling.setFileNamePattern(file + ".%i");
-            rolling.setMinIndex(1);
-            rolling.setMaxIndex(5);
-            rolling.start();
-            SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
-            trigger.setContext(ctx);
-            trigger.setMaxFileSize(FileSize.valueOf("10MB"));
-            trigger.start();
-            PatternLayoutEncoder enc = new PatternLayoutEncoder();
-            enc.setContext(ctx);
-            enc.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
-            enc.start();
-            a.setRollingPolicy(rolling);
-            a.setTriggeringPolicy(trigger);
-            a.setEncoder(enc);
-            a.start();
-            ch.qos.logback.classic.Logger logger = ctx.getLogger("io.stowage");
-            if (logger.getLevel() == null || logger.getLevel().isGreaterOrEqual(Level.WARN)) {
-                logger.setLevel(Level.INFO);
-            }
-            logger.addAppender(a);
-            appender = a;
-        }
-
-        static synchronized void stop() {
-            if (appender != null) {
-                ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.stowage").detachAppender(appender);
-                appender.stop();
-                appender = null;
-            }
-        }
-    }
-
-    /** A progress bar on stderr over the recordings' bytes (files, speed, ETA); silent without a terminal. */
-    static final class ProgressListener implements ArchiveListener, AutoCloseable {
-        private final boolean silent;
-        private final AtomicLong files = new AtomicLong();
-        private volatile ProgressBar bar;
-        private volatile long total;
-        private volatile Path output = Path.of("/nonexistent-output");
-        private volatile Path trash = Path.of("/nonexistent-trash");
-
-        ProgressListener(boolean quiet) {
-            this.silent = quiet || System.console() == null;
-        }
-
-        @Override
-        public void onStart(ArchiveTotals totals) {
-            if (silent) {
-                return;
-            }
-            total = totals.sources();
-            bar = new ProgressBarBuilder().setTaskName("archive").setInitialMax(Math.max(1, totals.sourceBytes()))
-                    .setStyle(ProgressBarStyle.ASCII).setUnit("MiB", 1 << 20).showSpeed()
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
-        }
-
-        /** Where the plan's output and trash are: their files are not recordings to count. */
-        void roots(Path output, Path trash) {
-            this.output = output;
-            this.trash = trash;
-        }
-
-        @Override
-        public void onActionDone(ArchiveAction a, boolean ok, String detail) {
-            ProgressBar b = bar;
-            if (b == null || !a.path().getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")
-                    || a.path().startsWith(output) || a.path().startsWith(trash)) {
-                return;
-            }
-            boolean counts = switch (a.action()) {
-                case TRANSCODE, SKIP -> true;
-                case TRASH, DELETE -> a.reason().startsWith("already archived");
-            };
-            if (counts) {
-                b.stepBy(a.bytes());
-                b.setExtraMessage(files.incrementAndGet() + "/" + total + " files");
-            }
-        }
-
-        @Override
-        public synchronized void close() {
-            if (bar != null) {
-                bar.close();
-                bar = null;
-            }
         }
     }
 }
