@@ -161,7 +161,8 @@ final class ArchiveCommand implements Callable<Integer> {
         } catch (ArchiveInvalidOptionException e) {
             throw new CliException(ExitCodes.USAGE, e.getClass().getSimpleName(), "--" + e.getMessage());
         } catch (ArchiveException e) {
-            throw CliException.failed(e.getClass().getSimpleName(), e.getMessage());
+            throw CliException.failed(e.getClass().getSimpleName(), e.getMessage() == null ? e.toString()
+                    : e.getMessage());
         } catch (TranscodeException e) {
             throw TranscodeCli.map(e);
         } finally {

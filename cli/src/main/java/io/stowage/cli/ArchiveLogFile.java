@@ -23,7 +23,7 @@ final class ArchiveLogFile {
         try {
             java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (java.io.IOException e) {
-            throw CliException.failed("ArchiveIoException", file + ": cannot create the log folder: " + e);
+            throw new io.stowage.archiver.ArchiveIoException(file, "cannot create the log folder", e);
         }
         RollingFileAppender<ILoggingEvent> a = new RollingFileAppender<>();
         a.setContext(ctx);

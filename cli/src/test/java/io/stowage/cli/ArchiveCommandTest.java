@@ -128,7 +128,7 @@ class ArchiveCommandTest {
         assertThat(noTerminal.exitCode()).isEqualTo(2);
         assertThat(noTerminal.err()).contains("--no-confirm");
         assertThat(CliRun.of("archive", "--input", in.toString(), "--cleanup", "--age", "30d", "--json")
-                .out()).contains("UsageError");
+                .out()).contains("\"error\"").contains("--no-confirm");
         assertThat(CliRun.of("archive", "--input", in.toString(), "--zone", "Mars/Base").exitCode()).isEqualTo(2);
         assertThat(CliRun.of("archive", "--input", in.toString(), "--pattern", "(?<year>\\d{4})").err())
                 .contains("month");
