@@ -39,7 +39,10 @@ public interface ArchiveListener {
         return None.INSTANCE;
     }
 
-    /** The {@link #none()} listener. */
+    /**
+     * The {@link #none()} listener: {@code ArchiveListener l = ArchiveListener.None.INSTANCE;} Stateless, so
+     * thread-safe.
+     */
     enum None implements ArchiveListener {
         INSTANCE
     }

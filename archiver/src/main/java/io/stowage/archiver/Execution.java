@@ -103,7 +103,7 @@ final class Execution {
                         case TRASH, DELETE -> {
                             if (a.verifiedBy() != null) {
                                 removeSource(a);
-                            } else if (cap >= 0 && a.reason().startsWith("size cap")
+                            } else if (cap >= 0 && a.reason().startsWith(Planner.SIZE_CAP)
                                     && total + bytesOut.get() - freed.get() <= cap) {
                                 skipped.incrementAndGet();
                                 listener.onActionDone(a, true, "size cap already met; kept");

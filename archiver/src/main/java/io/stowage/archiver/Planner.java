@@ -20,6 +20,9 @@ import java.util.TreeMap;
  * cap from day to day, so one planner serves one iteration of the plan, oldest day first. Not thread-safe.
  */
 final class Planner {
+    /** How the reason of a size-cap deletion starts (the executor skips those once the cap is met). */
+    static final String SIZE_CAP = "size cap: ";
+
     private static final Comparator<DirListing.Entry> OLDEST_FIRST = Comparator
             .comparing((DirListing.Entry e) -> e.parsed().local()).thenComparing(e -> e.path().toString());
 
@@ -178,7 +181,7 @@ final class Planner {
                 cleanup.add(action(ArchiveActionType.DELETE, e, null, ageReason, null, recorded));
                 projected -= e.size();
             } else if (options.maxSize() >= 0 && projected > options.maxSize()) {
-                cleanup.add(action(ArchiveActionType.DELETE, e, null, "size cap: " + projected
+                cleanup.add(action(ArchiveActionType.DELETE, e, null, SIZE_CAP + projected
                         + " bytes over --max-size " + options.maxSize() + ", oldest first", null, recorded));
                 projected -= e.size();
             }
