@@ -3,7 +3,6 @@ package io.stowage.cli;
 import io.stowage.transcode.EncoderStatus;
 import io.stowage.transcode.Preset;
 import io.stowage.transcode.PresetCatalog;
-import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.Transcoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,8 +49,6 @@ final class PresetsCommand implements Callable<Integer> {
         if (checkEncoders) {
             try (Transcoder t = ffmpeg.create(ffmpeg.config())) {
                 status = t.encoderStatus();
-            } catch (TranscodeException e) {
-                throw TranscodeCli.map(e);
             }
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -1,7 +1,6 @@
 package io.stowage.cli;
 
 import io.stowage.transcode.MediaInfo;
-import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.Transcoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,8 +41,6 @@ final class ProbeCommand implements Callable<Integer> {
                 spec.commandLine().getOut().flush();
             }
             return ExitCodes.OK;
-        } catch (TranscodeException e) {
-            throw TranscodeCli.map(e);
         }
     }
 }

@@ -69,18 +69,18 @@ final class S3Cli {
             s3.headBucket(b -> b.bucket(loc.bucket()));
         } catch (AwsServiceException e) {
             if (e.statusCode() == 404) {
-                throw CliException.failed("NoSuchBucket", "bucket '" + loc.bucket() + "' does not exist at "
+                throw new CliBucketMissingException("bucket '" + loc.bucket() + "' does not exist at "
                         + where + "; create it first (or check --endpoint)");
             }
             if (e.statusCode() == 403) {
-                throw CliException.failed("AccessDenied", "access to bucket '" + loc.bucket() + "' at " + where
+                throw new CliBucketAccessDeniedException("access to bucket '" + loc.bucket() + "' at " + where
                         + " was denied (403); check the credentials (AWS_ACCESS_KEY_ID/AWS_PROFILE)");
             }
-            throw CliException.failed("S3Error", "cannot reach bucket '" + loc.bucket() + "' at " + where + ": "
-                    + e.getMessage());
+            throw new CliS3UnreachableException("cannot reach bucket '" + loc.bucket() + "' at " + where + ": "
+                    + e.getMessage(), e);
         } catch (SdkClientException e) {
-            throw CliException.failed("S3Unreachable", "cannot reach " + where + ": " + e.getMessage()
-                    + "; check --endpoint and that the store is running");
+            throw new CliS3UnreachableException("cannot reach " + where + ": " + e.getMessage()
+                    + "; check --endpoint and that the store is running", e);
         }
     }
 
@@ -185,33 +185,5 @@ final class S3Cli {
             i++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
-    }
-
-    /** Parses {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 0} or ISO-8601 {@code P1DT2H}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
-            try {
-                if (v.startsWith("p")) {
-                    return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-                }
-                if (v.equals("0")) {
-                    return Duration.ZERO;
-                }
-                long n = Long.parseLong(v.substring(0, v.length() - 1));
-                switch (v.charAt(v.length() - 1)) {
-                    case 'd': return Duration.ofDays(n);
-                    case 'h': return Duration.ofHours(n);
-                    case 'm': return Duration.ofMinutes(n);
-                    case 's': return Duration.ofSeconds(n);
-                    default: break;
-                }
-            } catch (RuntimeException e) {
-                // fall through to the message below
-            }
-            throw new CommandLine.TypeConversionException("duration '" + value
-                    + "' is not understood; use e.g. 7d, 12h, 30m, 45s or ISO-8601 P1DT2H");
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.stowage.cli;
 
 import io.stowage.s3.EmbeddedS3;
-import io.stowage.s3.EmbeddedS3Exception;
 import io.stowage.s3.IncompleteUploads;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
@@ -95,12 +94,7 @@ final class S3Command implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(e.getMessage());
             }
-            EmbeddedS3 server;
-            try {
-                server = b.start();
-            } catch (EmbeddedS3Exception e) {
-                throw CliException.failed("ServeFailed", e.getMessage());
-            }
+            EmbeddedS3 server = b.start();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -145,7 +139,7 @@ final class S3Command implements Runnable {
         @Parameters(index = "0", paramLabel = "s3://BUCKET/PREFIX", description = "Where to look.")
         String target;
 
-        @Option(names = "--older-than", required = true, paramLabel = "D", converter = S3Cli.DurationConverter.class,
+        @Option(names = "--older-than", required = true, paramLabel = "D", converter = DurationConverter.class,
                 description = "Only uploads started at least this long ago: 7d, 12h, 30m, 45s, 0, or ISO P1DT2H.")
         Duration olderThan;
 

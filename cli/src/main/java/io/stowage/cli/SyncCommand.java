@@ -2,7 +2,6 @@ package io.stowage.cli;
 
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
-import io.stowage.sync.SyncConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,11 +45,7 @@ final class SyncCommand implements Runnable {
             Map<String, Object> opts = new LinkedHashMap<>(more);
             opts.put("state", state);
             opts.put("project", project);
-            try {
-                return SyncConfig.load(null, System.getenv(), opts).requireLedger();
-            } catch (SyncConfigException e) {
-                throw CliException.usage(e.getMessage());
-            }
+            return SyncConfig.load(null, System.getenv(), opts).requireLedger();
         }
     }
 

@@ -4,7 +4,6 @@ import io.stowage.sync.FailedFile;
 import io.stowage.sync.ProjectStatus;
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
-import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncLedger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -95,8 +94,6 @@ final class SyncStatusCommand implements Callable<Integer> {
                 out.flush();
             }
             return ExitCodes.OK;
-        } catch (SyncException e) {
-            throw SyncUploadSupport.translate(e);
         }
     }
 }

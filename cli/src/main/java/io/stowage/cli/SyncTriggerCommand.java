@@ -2,8 +2,6 @@ package io.stowage.cli;
 
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
-import io.stowage.sync.SyncConfigException;
-import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.TriggerOutcome;
 import picocli.CommandLine;
@@ -41,7 +39,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
             description = "If given, the session must belong to this project.")
     String project;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = S3Cli.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "10s", description = "Timeout of one request (default 10s).")
     Duration timeout;
 
@@ -58,12 +56,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
         opts.put("trigger_url", url);
         opts.put("trigger_timeout_s", timeout.toNanos() / 1e9);
         opts.put("trigger_attempts", attempts);
-        SyncConfig c;
-        try {
-            c = SyncConfig.load(null, System.getenv(), opts);
-        } catch (SyncConfigException e) {
-            throw CliException.usage(e.getMessage());
-        }
+        SyncConfig c = SyncConfig.load(null, System.getenv(), opts);
         if (c.state() == null) {
             throw CliException.usage("--state URL is missing: the session lives in a ledger (a file path, "
                     + "jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB)");
@@ -92,11 +85,9 @@ final class SyncTriggerCommand implements Callable<Integer> {
                 if (json) {
                     return ExitCodes.FAILED;
                 }
-                throw CliException.failed("TriggerFailed", "the receiver did not accept the summary: " + o.error());
+                throw new CliTriggerFailedException("the receiver did not accept the summary: " + o.error());
             }
             return ExitCodes.OK;
-        } catch (SyncException e) {
-            throw SyncUploadSupport.translate(e);
         }
     }
 }

@@ -1,18 +1,10 @@
 package io.stowage.cli;
 
-import io.stowage.s3.S3IoException;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
 import io.stowage.s3.TransferReport;
 import io.stowage.s3.UploadOptions;
-import io.stowage.sync.LedgerBusyException;
-import io.stowage.sync.LedgerSchemaException;
-import io.stowage.sync.LedgerUnavailableException;
-import io.stowage.sync.ProjectNotFoundException;
-import io.stowage.sync.SessionNotFoundException;
 import io.stowage.sync.SyncConfig;
-import io.stowage.sync.SyncConfigException;
-import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.SyncReport;
 import io.stowage.sync.SyncUploader;
@@ -67,7 +59,7 @@ final class SyncUploadSupport {
                 description = "With --state: POST the session summary (JSON) to URL at the end, with retries.")
         String triggerUrl;
 
-        @Option(names = "--claim-timeout", paramLabel = "DURATION", converter = S3Cli.DurationConverter.class,
+        @Option(names = "--claim-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
                 description = "With a PostgreSQL --state: a worker's claim not renewed for this long returns to "
                         + "the others (default 60s).")
         Duration claimTimeout;
@@ -102,12 +94,7 @@ final class SyncUploadSupport {
         opts.put("check_remote", o.checkRemote ? Boolean.TRUE : null);
         opts.put("trigger_url", o.triggerUrl);
         opts.put("claim_timeout_s", o.claimTimeout == null ? null : o.claimTimeout.toNanos() / 1e9);
-        SyncConfig config;
-        try {
-            config = SyncConfig.load(o.configFile, System.getenv(), opts).requireUploadable();
-        } catch (SyncConfigException e) {
-            throw CliException.usage(e.getMessage());
-        }
+        SyncConfig config = SyncConfig.load(o.configFile, System.getenv(), opts).requireUploadable();
         S3Settings settings = settings(config);
         S3Location target = S3Location.of(config.bucket(), config.prefix());
         try (SyncLedger ledger = open(config.state(), config.workers());
@@ -125,10 +112,6 @@ final class SyncUploadSupport {
                 }
             });
             return r.isComplete() ? ExitCodes.OK : ExitCodes.PARTIAL;
-        } catch (SyncException e) {
-            throw translate(e);
-        } catch (S3IoException e) {
-            throw CliException.failed("S3Error", e.getMessage());
         }
     }
 
@@ -139,24 +122,7 @@ final class SyncUploadSupport {
     }
 
     static SyncLedger open(String state, int pool) {
-        try {
-            return SyncLedger.open(state, Math.max(4, Math.min(pool, 16)));
-        } catch (SyncException e) {
-            throw translate(e);
-        }
-    }
-
-    /** Ledger errors in the CLI contract: configuration problems are usage errors (2), the rest failures (1). */
-    static CliException translate(SyncException e) {
-        if (e instanceof SyncConfigException) {
-            return CliException.usage(e.getMessage());
-        }
-        String type = e instanceof ProjectNotFoundException ? "ProjectNotFound"
-                : e instanceof SessionNotFoundException ? "SessionNotFound"
-                : e instanceof LedgerBusyException ? "LedgerBusy"
-                : e instanceof LedgerSchemaException ? "LedgerSchema"
-                : e instanceof LedgerUnavailableException ? "LedgerUnavailable" : "SyncError";
-        return CliException.failed(type, e.getMessage());
+        return SyncLedger.open(state, Math.max(4, Math.min(pool, 16)));
     }
 
     static Map<String, Object> json(SyncReport r, SyncConfig c, SyncLedger ledger) {

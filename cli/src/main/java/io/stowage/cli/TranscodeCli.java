@@ -1,15 +1,10 @@
 package io.stowage.cli;
 
-import io.stowage.transcode.FfmpegUnavailableException;
-import io.stowage.transcode.InvalidPresetException;
 import io.stowage.transcode.MediaInfo;
-import io.stowage.transcode.OutputExistsException;
 import io.stowage.transcode.PresetCatalog;
 import io.stowage.transcode.StreamInfo;
-import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.Transcoder;
 import io.stowage.transcode.TranscoderConfig;
-import io.stowage.transcode.UnknownPresetException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -19,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** What the transcode, probe and presets commands share: ffmpeg options, error mapping, media JSON. */
+/** What the transcode, probe and presets commands share: ffmpeg options, media JSON and text. */
 final class TranscodeCli {
     private TranscodeCli() {}
 
@@ -57,63 +52,18 @@ final class TranscodeCli {
             Path file = presetsFile != null ? presetsFile : env("STOWAGE_PRESETS");
             PresetCatalog c = PresetCatalog.builtIn();
             if (file != null) {
-                try {
-                    c = c.with(PresetCatalog.load(file));
-                } catch (InvalidPresetException e) {
-                    throw CliException.usage(e.getMessage());
-                }
+                c = c.with(PresetCatalog.load(file)); // TranscodeInvalidPresetException: exit 2 (ErrorTable)
             }
             return c;
         }
 
         Transcoder create(TranscoderConfig config) {
-            try {
-                return Transcoder.create(config);
-            } catch (TranscodeException e) {
-                throw map(e);
-            }
+            return Transcoder.create(config);
         }
 
         private static Path env(String name) {
             String v = System.getenv(name);
             return v == null || v.isBlank() ? null : Path.of(v);
-        }
-    }
-
-    /** Maps a library failure to the CLI contract: usage errors exit 2, the rest exit 1. */
-    static CliException map(TranscodeException e) {
-        String type = e.getClass().getSimpleName();
-        if (e instanceof UnknownPresetException || e instanceof InvalidPresetException
-                || e instanceof OutputExistsException) {
-            String msg = e instanceof OutputExistsException
-                    ? ((OutputExistsException) e).output() + " already exists; choose another name or add --force"
-                    : e.getMessage();
-            return new CliException(ExitCodes.USAGE, type, msg);
-        }
-        if (e instanceof FfmpegUnavailableException) {
-            return CliException.failed(type, e.getMessage());
-        }
-        return CliException.failed(type, e.getMessage());
-    }
-
-    /** Parses seconds ({@code 90}, {@code 12.5}) or {@code [HH:]MM:SS[.mmm]}. */
-    static java.time.Duration parseTime(String option, String value) {
-        try {
-            String[] parts = value.trim().split(":");
-            if (parts.length > 3) {
-                throw new NumberFormatException();
-            }
-            double seconds = 0;
-            for (String p : parts) {
-                seconds = seconds * 60 + Double.parseDouble(p);
-            }
-            if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
-                throw new NumberFormatException();
-            }
-            return java.time.Duration.ofNanos(Math.round(seconds * 1e9));
-        } catch (NumberFormatException e) {
-            throw CliException.usage(option + " '" + value + "' is not a time; use seconds (90, 12.5) or"
-                    + " [HH:]MM:SS[.mmm] (1:30, 00:01:30.500)");
         }
     }
 

@@ -2,10 +2,9 @@ package io.stowage.cli;
 
 import io.stowage.transcode.EncoderAttempt;
 import io.stowage.transcode.PresetCatalog;
-import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.TranscodeJob;
 import io.stowage.transcode.TranscodeRequest;
-import io.stowage.transcode.TranscodeResult;
+import io.stowage.transcode.TranscodeReport;
 import io.stowage.transcode.Transcoder;
 import io.stowage.transcode.TranscoderConfig;
 import picocli.CommandLine;
@@ -57,11 +56,13 @@ final class TranscodeCommand implements Callable<Integer> {
                     + " preset's codec.")
     String encoder;
 
-    @Option(names = "--start", paramLabel = "TIME", description = "Start at TIME (seconds or [HH:]MM:SS[.mmm]).")
-    String start;
+    @Option(names = "--start", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Start at TIME (seconds or [HH:]MM:SS[.mmm]).")
+    Duration start;
 
-    @Option(names = "--duration", paramLabel = "TIME", description = "Transcode only TIME of the input.")
-    String duration;
+    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Transcode only TIME of the input.")
+    Duration duration;
 
     @Option(names = "--force", description = "Replace OUT if it exists.")
     boolean force;
@@ -69,9 +70,9 @@ final class TranscodeCommand implements Callable<Integer> {
     @Option(names = "--reject-larger", description = "Fail verification when OUT is larger than IN.")
     boolean rejectLarger;
 
-    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "120",
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "120", converter = DurationConverter.class,
             description = "Kill ffmpeg when it makes no progress for this long (default: ${DEFAULT-VALUE}).")
-    int stallTimeout;
+    Duration stallTimeout;
 
     @Option(names = "--json", description = "Print one JSON document; no progress bar.")
     boolean json;
@@ -81,20 +82,21 @@ final class TranscodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (stallTimeout < 1) {
-            throw CliException.usage("--stall-timeout " + stallTimeout + " must be at least 1 second");
+        if (stallTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw CliException.usage("--stall-timeout " + stallTimeout.toNanos() / 1e9 + " s must be at least 1 second");
         }
-        TranscoderConfig config = ffmpeg.config().withMaxConcurrentJobs(1)
-                .withStallTimeout(Duration.ofSeconds(stallTimeout));
+        TranscoderConfig config = ffmpeg.config().withMaxConcurrentJobs(1).withStallTimeout(stallTimeout);
         String presetName = preset != null ? preset : defaultPreset(output, config.presets());
         TranscodeRequest request = TranscodeRequest.of(input, output, presetName)
                 .withEncoder(encoder).withOverwrite(force);
         if (start != null || duration != null) {
-            request = request.withTrim(start == null ? null : TranscodeCli.parseTime("--start", start),
-                    duration == null ? null : TranscodeCli.parseTime("--duration", duration));
-            if (request.duration() != null && request.duration().isZero()) {
+            if (start != null && start.isNegative()) {
+                throw CliException.usage("--start " + start + " must not be negative");
+            }
+            if (duration != null && (duration.isZero() || duration.isNegative())) {
                 throw CliException.usage("--duration " + duration + " must be more than zero");
             }
+            request = request.withTrim(start, duration);
         }
         if (rejectLarger) {
             request = request.withRejectLargerThanInput(true);
@@ -113,7 +115,7 @@ final class TranscodeCommand implements Callable<Integer> {
                 }
             }, "stowage-transcode-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            TranscodeResult r;
+            TranscodeReport r;
             try {
                 r = job.await();
             } finally {
@@ -131,8 +133,6 @@ final class TranscodeCommand implements Callable<Integer> {
                 out.flush();
             }
             return ExitCodes.OK;
-        } catch (TranscodeException e) {
-            throw TranscodeCli.map(e);
         }
     }
 
@@ -152,7 +152,7 @@ final class TranscodeCommand implements Callable<Integer> {
         return preset;
     }
 
-    static Map<String, Object> resultJson(TranscodeResult r) {
+    static Map<String, Object> resultJson(TranscodeReport r) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("input", r.input().toString());
         j.put("output", r.output().toString());
@@ -180,7 +180,7 @@ final class TranscodeCommand implements Callable<Integer> {
         return j;
     }
 
-    static String summary(TranscodeResult r) {
+    static String summary(TranscodeReport r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s: %s, %s -> %s in %.1f s, verified", r.output(), r.preset(),
                 TranscodeCli.bytes(r.inputInfo().size()), TranscodeCli.bytes(r.outputSize()),

@@ -50,12 +50,7 @@ final class TsCommand implements Runnable {
             if (!Files.isRegularFile(file)) {
                 throw CliException.usage("FILE.ts " + file + " does not exist or is not a file");
             }
-            TsCheckReport r;
-            try {
-                r = TsChecker.create().check(file);
-            } catch (java.io.UncheckedIOException e) {
-                throw CliException.failed("IOException", e.getMessage());
-            }
+            TsCheckReport r = TsChecker.create().check(file); // UncheckedIOException: ErrorTable reports its cause
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
                 Output.printJson(o, toJson(r));
