@@ -121,16 +121,7 @@ final class DesCommand implements Runnable {
         public Integer call() {
             try (DesArchive r = DesS3Support.open(archive, new ExternalRoot(), s3)) {
                 if (json) {
-                    List<Map<String, Object>> rows = new ArrayList<>();
-                    for (DesEntry e : r.list()) {
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        row.put("name", e.name());
-                        row.put("size", e.size());
-                        row.put("meta", e.meta());
-                        row.put("external", e.isExternal());
-                        rows.add(row);
-                    }
-                    Output.printJson(out(spec), rows);
+                    Output.printJson(out(spec), DesJson.Entry.of(r.list()));
                 } else {
                     PrintWriter o = out(spec);
                     long total = 0;
@@ -200,18 +191,6 @@ final class DesCommand implements Runnable {
         }
     }
 
-    static Map<String, Object> writeSummary(DesWriteResult res, double seconds) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("archive", res.archive());
-        m.put("entries", res.entries());
-        m.put("data_bytes", res.dataBytes());
-        m.put("external_entries", res.externalEntries());
-        m.put("external_bytes", res.externalBytes());
-        m.put("archive_bytes", res.archiveBytes());
-        m.put("duration_s", Math.round(seconds * 1000) / 1000.0);
-        return m;
-    }
-
     static void printWriteSummary(PrintWriter o, DesWriteResult res, double seconds) {
         o.printf("%s: %d entries, %s inside%s, archive %s, %.2f s (%.0f files/s)%n", res.archive(), res.entries(),
                 human(res.dataBytes()), res.externalEntries() > 0
@@ -266,7 +245,7 @@ final class DesCommand implements Runnable {
             }
             double s = (System.nanoTime() - t0) / 1e9;
             if (json) {
-                Output.printJson(out(spec), writeSummary(res, s));
+                Output.printJson(out(spec), DesJson.Written.of(res, s));
             } else {
                 printWriteSummary(out(spec), res, s);
             }
@@ -295,7 +274,7 @@ final class DesCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            List<Map<String, Object>> failed = new ArrayList<>();
+            List<DesJson.NameFailure> failed = new ArrayList<>();
             int written = 0;
             long bytes = 0;
             Path target = dir.toAbsolutePath().normalize();
@@ -335,25 +314,17 @@ final class DesCommand implements Runnable {
                         }
                     }
                     if (reason != null) {
-                        Map<String, Object> f = new LinkedHashMap<>();
-                        f.put("name", e.name());
-                        f.put("reason", reason);
-                        failed.add(f);
+                        failed.add(new DesJson.NameFailure(e.name(), reason));
                     }
                 }
             }
             if (json) {
-                Map<String, Object> rep = new LinkedHashMap<>();
-                rep.put("written", written);
-                rep.put("failed_count", failed.size());
-                rep.put("bytes", bytes);
-                rep.put("failed", failed);
-                Output.printJson(out(spec), rep);
+                Output.printJson(out(spec), new DesJson.Unpacked(written, failed.size(), bytes, failed));
             } else {
                 PrintWriter o = out(spec);
                 o.printf("%d files written to %s (%s)%n", written, target, human(bytes));
-                for (Map<String, Object> f : failed) {
-                    o.printf("FAILED %s: %s%n", f.get("name"), f.get("reason"));
+                for (DesJson.NameFailure f : failed) {
+                    o.printf("FAILED %s: %s%n", f.name(), f.reason());
                 }
                 o.flush();
             }
@@ -388,15 +359,7 @@ final class DesCommand implements Runnable {
                         List.of(DesVerifyReport.Problem.of(null, e)));
             }
             if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("archive", rep.archive());
-                m.put("ok", rep.ok());
-                m.put("entries", rep.entries());
-                m.put("bytes", rep.bytes());
-                m.put("checksummed_entries", rep.checksummed());
-                m.put("footer_checksum", rep.footerChecksum());
-                m.put("problems", rep.problems());
-                Output.printJson(out(spec), m);
+                Output.printJson(out(spec), DesJson.Verified.of(rep));
             } else {
                 PrintWriter o = out(spec);
                 for (DesVerifyReport.Problem p : rep.problems()) {
@@ -462,7 +425,7 @@ final class DesCommand implements Runnable {
             }
             double s = (System.nanoTime() - t0) / 1e9;
             if (json) {
-                Output.printJson(out(spec), writeSummary(res, s));
+                Output.printJson(out(spec), DesJson.Written.of(res, s));
             } else {
                 printWriteSummary(out(spec), res, s);
             }

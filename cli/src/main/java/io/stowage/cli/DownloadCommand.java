@@ -101,7 +101,7 @@ final class DownloadCommand implements Callable<Integer> {
                 bar.close();
                 if (json) {
                     Output.printJson(spec.commandLine().getOut(),
-                            S3Cli.json(rep, "downloaded", loc.toString(), dir.toString(), true));
+                            S3Json.Transfer.download(rep, loc.toString(), dir.toString()));
                 } else {
                     S3Cli.printHuman(spec.commandLine().getOut(), rep, "downloaded", dir.toString());
                 }

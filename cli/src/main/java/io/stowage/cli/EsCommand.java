@@ -29,10 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stowage es ...}: camera recordings stored as ES segments. */
@@ -183,7 +179,7 @@ final class EsCommand implements Runnable {
                     }
                 }
                 if (json) {
-                    Output.printJson(report, toJson(r));
+                    Output.printJson(report, EsJson.Fetch.of(r));
                 } else {
                     printHuman(report, r);
                 }
@@ -194,55 +190,6 @@ final class EsCommand implements Runnable {
                 }
             }
         }
-    }
-
-    static Map<String, Object> toJson(EsFetchReport r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", r.source());
-        m.put("output", r.output());
-        m.put("from", r.from().toString());
-        m.put("to", r.to().toString());
-        m.put("actual_start", r.actualStart() == null ? null : r.actualStart().toString());
-        m.put("actual_end", r.actualEnd() == null ? null : r.actualEnd().toString());
-        m.put("complete", r.complete());
-        m.put("segments_expected", r.segmentsExpected());
-        m.put("segments_fetched", r.segmentsFetched());
-        m.put("segments_resumed", r.segmentsResumed());
-        m.put("missing", r.missing());
-        List<Map<String, Object>> failed = new ArrayList<>();
-        for (EsFailure x : r.failed()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("key", x.key());
-            e.put("reason", x.reason());
-            e.put("attempts", x.attempts());
-            failed.add(e);
-        }
-        m.put("failed", failed);
-        List<Map<String, Object>> corrupt = new ArrayList<>();
-        for (EsCorruption c : r.corrupt()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("key", c.key());
-            e.put("offset", c.offset());
-            e.put("length", c.length());
-            e.put("reason", c.reason());
-            corrupt.add(e);
-        }
-        m.put("corrupt", corrupt);
-        List<Map<String, Object>> gaps = new ArrayList<>();
-        for (EsGap g : r.gaps()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("from", g.from().toString());
-            e.put("to", g.to().toString());
-            e.put("reason", g.reason());
-            gaps.add(e);
-        }
-        m.put("gaps", gaps);
-        m.put("records", r.records());
-        m.put("records_trimmed", r.recordsTrimmed());
-        m.put("discontinuities_marked", r.discontinuitiesMarked());
-        m.put("bytes_written", r.bytesWritten());
-        m.put("duration_s", Math.round(r.durationS() * 1000) / 1000.0);
-        return m;
     }
 
     static void printHuman(PrintWriter o, EsFetchReport r) {

@@ -35,7 +35,7 @@ final class ProbeCommand implements Callable<Integer> {
         try (Transcoder t = ffmpeg.create(ffmpeg.config())) {
             MediaInfo info = t.probe(file);
             if (json) {
-                Output.printJson(spec.commandLine().getOut(), TranscodeCli.mediaJson(info));
+                Output.printJson(spec.commandLine().getOut(), TranscodeJson.Media.of(info));
             } else {
                 spec.commandLine().getOut().println(TranscodeCli.describe(info));
                 spec.commandLine().getOut().flush();

@@ -9,13 +9,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -112,40 +106,6 @@ final class S3Cli {
                 // the hook is running: it returns now that the report is printed
             }
         }
-    }
-
-    /** The JSON report of a transfer (DESIGN.md's contract: snake_case, counts, failures with reasons). */
-    static Map<String, Object> json(TransferReport r, String verb, String source, String target, boolean keys) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", source);
-        m.put("target", target);
-        m.put(verb, r.transferred());
-        m.put("skipped", r.skipped());
-        m.put("failed", r.failed());
-        m.put("bytes_" + verb, r.bytesTransferred());
-        m.put("bytes_skipped", r.bytesSkipped());
-        m.put("retries", r.retries());
-        m.put("list_requests", r.listRequests());
-        m.put("started_at", r.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
-        double secs = r.duration().toNanos() / 1e9;
-        m.put("duration_s", Math.round(secs * 1000) / 1000.0);
-        m.put("files_per_s", Math.round((r.transferred() + r.skipped()) / Math.max(secs, 1e-3) * 10) / 10.0);
-        m.put("bytes_per_s", Math.round(r.bytesTransferred() / Math.max(secs, 1e-3)));
-        m.put("cancelled", r.cancelled());
-        m.put("failures", items(r.failures(), keys));
-        m.put("ignored", items(r.ignored(), keys));
-        return m;
-    }
-
-    private static List<Map<String, Object>> items(List<TransferReport.Failure> list, boolean keys) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (TransferReport.Failure f : list) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put(keys ? "key" : "path", f.path());
-            m.put("reason", f.reason());
-            out.add(m);
-        }
-        return out;
     }
 
     static void printHuman(PrintWriter out, TransferReport r, String verb, String target) {

@@ -95,7 +95,7 @@ final class SyncRetryCommand implements Callable<Integer> {
                     SyncConfig shown = effective.withTarget(recent.isEmpty() ? null : recent.get(0).bucket(),
                             recent.isEmpty() ? "" : recent.get(0).prefix());
                     if (json) {
-                        Output.printJson(spec.commandLine().getOut(), SyncUploadSupport.json(rep, shown, ledger));
+                        Output.printJson(spec.commandLine().getOut(), SyncJson.Report.of(rep, shown, ledger));
                     } else {
                         SyncUploadSupport.printHuman(spec.commandLine().getOut(), rep, shown, ledger);
                     }

@@ -71,10 +71,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
             TriggerOutcome o = ledger.trigger(session, target, c.triggerTimeout(), c.triggerAttempts());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("session_id", session);
-                m.putAll(SyncUploadSupport.trigger(o));
-                Output.printJson(out, m);
+                Output.printJson(out, SyncJson.TriggerReport.of(session, o));
             } else {
                 out.println("session " + session + " -> " + o.url() + ": " + o.status() + " after " + o.attempts()
                         + " attempt(s)" + (o.httpStatus() == null ? "" : ", HTTP " + o.httpStatus())

@@ -8,7 +8,6 @@ import io.stowage.sync.SyncConfig;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.SyncReport;
 import io.stowage.sync.SyncUploader;
-import io.stowage.sync.TriggerOutcome;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -16,10 +15,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -106,7 +102,7 @@ final class SyncUploadSupport {
                 bar.close();
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
-                    Output.printJson(out, json(rep, config, ledger));
+                    Output.printJson(out, SyncJson.Report.of(rep, config, ledger));
                 } else {
                     printHuman(out, rep, config, ledger);
                 }
@@ -123,65 +119,6 @@ final class SyncUploadSupport {
 
     static SyncLedger open(String state, int pool) {
         return SyncLedger.open(state, Math.max(4, Math.min(pool, 16)));
-    }
-
-    static Map<String, Object> json(SyncReport r, SyncConfig c, SyncLedger ledger) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", c.source() == null ? null : c.source().toAbsolutePath().normalize().toString());
-        m.put("target", S3Location.of(c.bucket(), c.prefix()).toString());
-        m.put("project", r.project());
-        m.put("state", ledger.where());
-        m.put("session_id", r.sessionId());
-        m.put("kind", r.kind());
-        m.put("status", r.status());
-        m.put("total_files", r.totalFiles());
-        m.put("uploaded", r.uploaded());
-        m.put("skipped", r.skipped());
-        m.put("failed", r.failed());
-        m.put("unchanged", r.unchanged());
-        m.put("new_files", r.newFiles());
-        m.put("changed", r.changed());
-        m.put("found_in_store", r.foundInStore());
-        m.put("bytes_uploaded", r.bytesUploaded());
-        m.put("bytes_skipped", r.bytesSkipped());
-        m.put("list_requests", r.listRequests());
-        m.put("head_requests", r.headRequests());
-        m.put("rounds", r.rounds());
-        m.put("ledger_rows", r.ledgerRows());
-        m.put("started_at", r.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
-        double secs = r.duration().toNanos() / 1e9;
-        m.put("duration_s", Math.round(secs * 1000) / 1000.0);
-        m.put("files_per_s", Math.round(r.totalFiles() / Math.max(secs, 1e-3) * 10) / 10.0);
-        m.put("ledger_rows_per_s", Math.round(r.ledgerRows() / Math.max(secs, 1e-3) * 10) / 10.0);
-        m.put("cancelled", r.cancelled());
-        m.put("failures", failures(r.failures()));
-        m.put("trigger", trigger(r.trigger()));
-        return m;
-    }
-
-    static List<Map<String, Object>> failures(List<TransferReport.Failure> list) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (TransferReport.Failure f : list) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("path", f.path());
-            m.put("reason", f.reason());
-            out.add(m);
-        }
-        return out;
-    }
-
-    static Map<String, Object> trigger(TriggerOutcome t) {
-        if (t == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("url", t.url());
-        m.put("status", t.status());
-        m.put("attempts", t.attempts());
-        m.put("http_status", t.httpStatus());
-        m.put("error", t.error());
-        m.put("at", t.at().toString());
-        return m;
     }
 
     static void printHuman(PrintWriter out, SyncReport r, SyncConfig c, SyncLedger ledger) {

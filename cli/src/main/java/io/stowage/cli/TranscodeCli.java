@@ -8,11 +8,7 @@ import io.stowage.transcode.TranscoderConfig;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** What the transcode, probe and presets commands share: ffmpeg options, media JSON and text. */
 final class TranscodeCli {
@@ -67,39 +63,6 @@ final class TranscodeCli {
         }
     }
 
-    static Map<String, Object> mediaJson(MediaInfo m) {
-        Map<String, Object> j = new LinkedHashMap<>();
-        j.put("path", m.path().toString());
-        j.put("format", m.formatName());
-        j.put("format_long_name", m.formatLongName());
-        j.put("duration_s", m.duration() == null ? null : round3(m.durationSeconds()));
-        j.put("size", m.size());
-        j.put("bit_rate", m.bitRate());
-        List<Map<String, Object>> streams = new ArrayList<>();
-        for (StreamInfo s : m.streams()) {
-            Map<String, Object> sj = new LinkedHashMap<>();
-            sj.put("index", s.index());
-            sj.put("type", s.type().name().toLowerCase(Locale.ROOT));
-            sj.put("codec", s.codec());
-            sj.put("profile", s.profile());
-            if (s.type() == StreamInfo.Type.VIDEO) {
-                sj.put("width", s.width());
-                sj.put("height", s.height());
-                sj.put("frame_rate", round3(s.frameRate()));
-                sj.put("pixel_format", s.pixelFormat());
-            }
-            if (s.type() == StreamInfo.Type.AUDIO) {
-                sj.put("sample_rate", s.sampleRate());
-                sj.put("channels", s.channels());
-            }
-            sj.put("bit_rate", s.bitRate());
-            sj.put("duration_s", Double.isNaN(s.durationSeconds()) ? null : round3(s.durationSeconds()));
-            streams.add(sj);
-        }
-        j.put("streams", streams);
-        return j;
-    }
-
     static String describe(MediaInfo m) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s: %s, %s, %s, %d kb/s", m.path(), m.formatLongName(),
@@ -138,9 +101,5 @@ final class TranscodeCli {
             return String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0);
         }
         return String.format(Locale.ROOT, "%.2f GiB", n / 1073741824.0);
-    }
-
-    static double round3(double d) {
-        return Math.round(d * 1000) / 1000.0;
     }
 }

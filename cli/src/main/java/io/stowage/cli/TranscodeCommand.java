@@ -16,10 +16,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stowage transcode IN OUT}: one verified transcode with a preset. */
@@ -127,7 +125,7 @@ final class TranscodeCommand implements Callable<Integer> {
             }
             bar.close();
             if (json) {
-                Output.printJson(out, resultJson(r));
+                Output.printJson(out, TranscodeJson.Report.of(r));
             } else {
                 out.println(summary(r));
                 out.flush();
@@ -150,34 +148,6 @@ final class TranscodeCommand implements Callable<Integer> {
                     + "'; choose one of: " + String.join(", ", catalog.names()));
         }
         return preset;
-    }
-
-    static Map<String, Object> resultJson(TranscodeReport r) {
-        Map<String, Object> j = new LinkedHashMap<>();
-        j.put("input", r.input().toString());
-        j.put("output", r.output().toString());
-        j.put("preset", r.preset());
-        j.put("video_encoder", r.videoEncoder());
-        j.put("audio_encoder", r.audioEncoder());
-        j.put("hardware", r.hardware());
-        List<Map<String, Object>> attempts = new ArrayList<>();
-        for (EncoderAttempt a : r.attempts()) {
-            Map<String, Object> aj = new LinkedHashMap<>();
-            aj.put("encoder", a.encoder());
-            aj.put("hardware", a.hardware());
-            aj.put("outcome", a.outcome().name().toLowerCase(Locale.ROOT));
-            aj.put("detail", a.detail());
-            attempts.add(aj);
-        }
-        j.put("attempts", attempts);
-        j.put("size", r.outputSize());
-        j.put("input_size", r.inputInfo().size());
-        j.put("duration_s", r.outputInfo().duration() == null ? null
-                : TranscodeCli.round3(r.outputInfo().durationSeconds()));
-        j.put("elapsed_s", TranscodeCli.round3(r.elapsed().toNanos() / 1e9));
-        j.put("verified", true);
-        j.put("output_info", TranscodeCli.mediaJson(r.outputInfo()));
-        return j;
     }
 
     static String summary(TranscodeReport r) {

@@ -126,7 +126,7 @@ final class UploadCommand implements Callable<Integer> {
                 bar.close();
                 if (json) {
                     Output.printJson(spec.commandLine().getOut(),
-                            S3Cli.json(rep, "uploaded", dir.toString(), loc.toString(), false));
+                            S3Json.Transfer.upload(rep, dir.toString(), loc.toString()));
                 } else {
                     S3Cli.printHuman(spec.commandLine().getOut(), rep, "uploaded", loc.toString());
                 }
