@@ -1,6 +1,6 @@
 package io.stowage.cli;
 
-import io.stowage.testing.TestVectors;
+import io.stowage.testing.core.TestVectors;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

@@ -2,39 +2,28 @@ package io.stowage.des;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stowage.testing.core.TestVectors;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates the repository's copy of test-vectors/ (system property stowage.root, else walking up from the cwd). */
+/** The DES vectors as des-format's tests read them (JSON through Jackson); testing-core's TestVectors finds them. */
 final class Vectors {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private Vectors() {}
 
     static Path root() {
-        String prop = System.getProperty("stowage.root");
-        if (prop != null && Files.isDirectory(Path.of(prop, "test-vectors"))) {
-            return Path.of(prop, "test-vectors");
-        }
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null) {
-            if (Files.isDirectory(p.resolve("test-vectors"))) {
-                return p.resolve("test-vectors");
-            }
-            p = p.getParent();
-        }
-        throw new IllegalStateException("test-vectors/ not found above " + Path.of("").toAbsolutePath());
+        return TestVectors.root();
     }
 
     static Path des(String file) {
-        return root().resolve("des-v1").resolve(file);
+        return TestVectors.desV1(file);
     }
 
     static JsonNode manifest() {
-        return json(root().resolve("des-v1/manifest.json"));
+        return json(des("manifest.json"));
     }
 
     static JsonNode json(Path p) {

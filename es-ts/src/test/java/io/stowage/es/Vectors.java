@@ -1,6 +1,6 @@
 package io.stowage.es;
 
-import io.stowage.testing.TestVectors;
+import io.stowage.testing.core.TestVectors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

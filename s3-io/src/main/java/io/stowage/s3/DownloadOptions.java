@@ -135,4 +135,14 @@ public record DownloadOptions(int workers, long rangedThreshold, long partSize, 
         return new DownloadOptions(workers, rangedThreshold, partSize, skip, maxAttempts, initialBackoff, maxBackoff,
                 progressInterval, overwrite, listing, durability);
     }
+
+    /** The retries as one {@link RetrySettings} ({@code maxAttempts}, {@code initialBackoff}, {@code maxBackoff}). */
+    public RetrySettings retry() {
+        return new RetrySettings(maxAttempts, initialBackoff, maxBackoff);
+    }
+
+    /** The retries from one {@link RetrySettings}. */
+    public DownloadOptions withRetry(RetrySettings retry) {
+        return withRetries(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff());
+    }
 }

@@ -105,7 +105,7 @@ public final class IncompleteUploads {
                 aborted.add(u);
             } catch (RuntimeException e) {
                 failed.add(new TransferReport.Failure(location.relative(u.key()), u.key(),
-                        "cannot abort upload " + u.uploadId() + ": " + io.stowage.s3.internal.Retrier.describe(e)));
+                        "cannot abort upload " + u.uploadId() + ": " + S3Errors.describe(e)));
             }
         }
         return new Result(aborted, failed);

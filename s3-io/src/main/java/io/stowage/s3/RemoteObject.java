@@ -16,24 +16,13 @@ import java.time.Instant;
  * @param lastModified when it was stored, or {@code null} if unknown
  */
 public record RemoteObject(String key, long size, String eTag, Instant lastModified) {
-    /** Whether the ETag looks like a plain MD5 (32 hex digits). */
+    /** Whether the ETag looks like a plain MD5 (32 hex digits): {@link ETags#isPlainMd5}. */
     public boolean isSinglePartMd5() {
-        return eTag != null && eTag.length() == 32 && eTag.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+        return ETags.isPlainMd5(eTag);
     }
 
-    /** The number of parts for a multipart ETag ({@code ...-N}), or 0. */
+    /** The number of parts for a multipart ETag ({@code ...-N}), or 0: {@link ETags#partCount}. */
     public int multipartCount() {
-        if (eTag == null) {
-            return 0;
-        }
-        int dash = eTag.lastIndexOf('-');
-        if (dash != 32) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(eTag.substring(dash + 1));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return ETags.partCount(eTag);
     }
 }

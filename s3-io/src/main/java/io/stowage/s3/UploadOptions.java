@@ -171,6 +171,28 @@ public record UploadOptions(
                 maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval, listing);
     }
 
+    /** The retries as one {@link RetrySettings} ({@code maxAttempts}, {@code initialBackoff}, {@code maxBackoff}). */
+    public RetrySettings retry() {
+        return new RetrySettings(maxAttempts, initialBackoff, maxBackoff);
+    }
+
+    /** The retries from one {@link RetrySettings}. */
+    public UploadOptions withRetry(RetrySettings retry) {
+        return withRetries(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff());
+    }
+
+    /** Which files a folder upload takes ({@code include}, {@code exclude}, {@code extensions}, {@code followLinks}). */
+    public FileSelection selection() {
+        return new FileSelection(include, exclude, extensions, followLinks);
+    }
+
+    /** The file selection from one {@link FileSelection}. */
+    public UploadOptions withSelection(FileSelection s) {
+        return new UploadOptions(workers, s.include(), s.exclude(), s.extensions(), s.followLinks(), multipartThreshold,
+                partSize, maxAttempts, initialBackoff, maxBackoff, changedRetries, changedRetryDelay, progressInterval,
+                listing);
+    }
+
     /**
      * The part size used for a file of {@code size} bytes: {@link #partSize()}, grown in whole MiB so that the file
      * needs at most {@link #MAX_PARTS} parts.

@@ -1,5 +1,7 @@
 package io.stowage.sync;
 
+import io.stowage.testing.core.PgSchema;
+
 import java.nio.file.Path;
 
 /** The two ledger kinds every ledger test runs against. */

@@ -1,5 +1,6 @@
 package io.stowage.sync;
 
+import io.stowage.testing.core.PgSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

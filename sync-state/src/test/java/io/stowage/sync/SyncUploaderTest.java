@@ -3,6 +3,7 @@ package io.stowage.sync;
 import io.stowage.s3.UploadOptions;
 import io.stowage.sync.internal.ProcessLock;
 import io.stowage.testing.EmbeddedS3Extension;
+import io.stowage.testing.core.PgSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,15 +1,14 @@
 package io.stowage.benchmarks.s3;
 
+import io.stowage.s3.ETags;
 import io.stowage.s3.EmbeddedS3;
-import io.stowage.s3.LocalFile;
+import io.stowage.s3.FileSelection;
+import io.stowage.s3.FileTree;
 import io.stowage.s3.ParallelUploader;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.SkipPolicy;
 import io.stowage.s3.TransferReport;
 import io.stowage.s3.UploadOptions;
-import io.stowage.s3.internal.Cancellation;
-import io.stowage.s3.internal.DirectoryScanner;
-import io.stowage.s3.internal.Md5s;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -89,15 +88,15 @@ public class UploadHotPathBenchmark {
     @OutputTimeUnit(TimeUnit.SECONDS)
     public String readAndDigestOneFile() throws Exception {
         byte[] bytes = Files.readAllBytes(file);
-        return Md5s.base64(Md5s.newDigest().digest(bytes));
+        return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(bytes));
     }
 
     /** The --checksum skip decision for one file (streams the file through MD5). */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public byte[] checksumSkipDecision() throws Exception {
-        return Md5s.ofFile(file, 0, fileSize);
+    public String checksumSkipDecision() throws Exception {
+        return ETags.md5Hex(file);
     }
 
     /** The walk of 500 files in key order: one op is the whole tree (multiply by 500 for files/s). */
@@ -105,21 +104,7 @@ public class UploadHotPathBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     public void walk500Files(Blackhole bh) throws Exception {
-        new DirectoryScanner(tree, UploadOptions.defaults(), S3Location.parse("s3://bench/x"), new Cancellation())
-                .scan(new DirectoryScanner.Sink() {
-                    @Override
-                    public void file(LocalFile f) {
-                        bh.consume(f);
-                    }
-
-                    @Override
-                    public void ignored(String relativePath, String reason) {
-                    }
-
-                    @Override
-                    public void failed(String relativePath, String reason) {
-                    }
-                });
+        FileTree.walk(tree, FileSelection.all(), "x/", bh::consume);
     }
 
     /** A whole upload of 500 files with 16 workers to a fresh prefix (multiply by 500 for files/s). */

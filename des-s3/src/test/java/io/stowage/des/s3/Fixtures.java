@@ -2,7 +2,7 @@ package io.stowage.des.s3;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stowage.testing.TestVectors;
+import io.stowage.testing.core.TestVectors;
 import io.stowage.des.DesWriter;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -3,6 +3,7 @@ package io.stowage.des.s3;
 import io.stowage.des.s3.internal.CaffeineIndexCache;
 import io.stowage.s3.S3Settings;
 import io.stowage.testing.EmbeddedS3Extension;
+import io.stowage.testing.core.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,6 @@
 package io.stowage.s3.internal;
 
+import io.stowage.s3.ETags;
 import io.stowage.s3.RemoteObject;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -296,7 +297,7 @@ public final class DirectS3 implements AutoCloseable {
             } catch (NumberFormatException e) {
                 throw SdkClientException.create("a listing entry with a bad <Size>: " + o[1]);
             }
-            objects.add(new RemoteObject(url ? urlDecode(o[0]) : o[0], size, Md5s.unquote(o[2]), modified));
+            objects.add(new RemoteObject(url ? urlDecode(o[0]) : o[0], size, ETags.unquote(o[2]), modified));
         }
         for (String p : rawPrefixes) {
             prefixes.add(url ? urlDecode(p) : p);

@@ -1,5 +1,7 @@
 package io.stowage.s3.internal;
 
+import io.stowage.s3.S3Errors;
+import io.stowage.s3.ETags;
 import io.stowage.s3.DownloadOptions;
 import io.stowage.s3.FileOutcome;
 import io.stowage.s3.RemoteObject;
@@ -101,7 +103,7 @@ public final class DownloadRun {
         this.source = source;
         this.root = root.toAbsolutePath().normalize();
         this.cancellation = cancellation;
-        this.retrier = new Retrier(opts.maxAttempts(), opts.initialBackoff(), opts.maxBackoff(), retries, cancellation);
+        this.retrier = new Retrier(opts.retry(), retries, cancellation);
         this.inFlight = new InFlight(opts.workers() * 2, cancellation);
         this.workers = Executors.newFixedThreadPool(opts.workers(), UploadRun.threads("stowage-download"));
         this.parts = Executors.newFixedThreadPool(opts.workers(), UploadRun.threads("stowage-download-part"));
@@ -130,7 +132,7 @@ public final class DownloadRun {
                         throw e;
                     } catch (Exception e) {
                         throw new UploadRun.ListingFailedException("cannot list " + source + ": "
-                                + Retrier.describe(e), e);
+                                + S3Errors.describe(e), e);
                     }
                     listRequests.incrementAndGet();
                     for (RemoteObject o : resp.objects()) {
@@ -170,10 +172,10 @@ public final class DownloadRun {
                 } catch (CancelledException e) {
                     throw e;
                 } catch (Exception e) {
-                    fail(source.relative(key), key, 0, Retrier.describe(e));
+                    fail(source.relative(key), key, 0, S3Errors.describe(e));
                     continue;
                 }
-                offer(new RemoteObject(key, h.contentLength(), Md5s.unquote(h.eTag()), h.lastModified()));
+                offer(new RemoteObject(key, h.contentLength(), ETags.unquote(h.eTag()), h.lastModified()));
             }
         });
     }
@@ -319,7 +321,7 @@ public final class DownloadRun {
             fail(rel, o.key(), o.size(), e.getMessage());
         } catch (Exception e) {
             fail(rel, o.key(), o.size(), cancellation.isCancelled() ? "cancelled before it was written"
-                    : Retrier.describe(e));
+                    : S3Errors.describe(e));
         }
     }
 
@@ -567,10 +569,10 @@ public final class DownloadRun {
                  DirectRegion.Target dt = o.size() >= DirectRegion.MIN_FILE ? DirectRegion.open(temp) : null;
                  DirectRegion region = dt == null ? null : new DirectRegion(dt, ch, 0)) {
                 head[0] = got.head();
-                eTag = Md5s.unquote(got.head().eTag());
+                eTag = ETags.unquote(got.head().eTag());
                 if (got.head().crc32c() != null) {
                     crc = new CRC32C();
-                } else if (Md5s.isPlainMd5(eTag)) {
+                } else if (ETags.isPlainMd5(eTag)) {
                     md = Md5s.newDigest();
                 }
                 InputStream in = got.body();
@@ -776,7 +778,7 @@ public final class DownloadRun {
         if (recorded == received) {
             return;
         }
-        boolean md5ETag = eTag != null && Md5s.isPlainMd5(eTag);
+        boolean md5ETag = eTag != null && ETags.isPlainMd5(eTag);
         if (md5ETag) {
             if (Md5s.hex(Md5s.ofFile(temp, 0, size)).equalsIgnoreCase(eTag)) {
                 LOG.warn("{}: its {} metadata ({}) does not match its bytes but its MD5 ETag does (rewritten by a tool "

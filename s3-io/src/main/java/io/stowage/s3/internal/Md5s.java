@@ -10,7 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** MD5 of files and ranges, and S3's ETag rules. Stateless and thread-safe. */
+/** MD5 of files and ranges (the ETag rules are {@link io.stowage.s3.ETags}). Stateless and thread-safe. */
 public final class Md5s {
     private static final int BUFFER = 256 * 1024;
     private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
@@ -96,27 +96,5 @@ public final class Md5s {
             }
         }
         return multipartETag(md5s);
-    }
-
-    /** The ETag without the quotes S3 puts around it. */
-    public static String unquote(String eTag) {
-        if (eTag == null) {
-            return null;
-        }
-        String e = eTag.trim();
-        if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
-            e = e.substring(1, e.length() - 1);
-        }
-        return e;
-    }
-
-    /** Whether an ETag is a plain MD5 in hex. */
-    public static boolean isPlainMd5(String eTag) {
-        return eTag != null && eTag.length() == 32 && eTag.chars().allMatch(c -> Character.digit(c, 16) >= 0);
-    }
-
-    /** Whether an ETag is a multipart ETag ({@code 32 hex-N}). */
-    public static boolean isMultipartETag(String eTag) {
-        return eTag != null && eTag.length() > 33 && eTag.charAt(32) == '-' && isPlainMd5(eTag.substring(0, 32));
     }
 }

@@ -1,5 +1,6 @@
 package io.stowage.s3.internal;
 
+import io.stowage.s3.ETags;
 import io.stowage.s3.RemoteObject;
 import io.stowage.s3.S3Location;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -276,6 +277,6 @@ public final class RemoteIndex implements AutoCloseable {
     }
 
     public static RemoteObject toRemote(S3Object o) {
-        return new RemoteObject(o.key(), o.size() == null ? -1 : o.size(), Md5s.unquote(o.eTag()), o.lastModified());
+        return new RemoteObject(o.key(), o.size() == null ? -1 : o.size(), ETags.unquote(o.eTag()), o.lastModified());
     }
 }

@@ -1,39 +1,26 @@
 package io.stowage.s3.internal;
 
-import software.amazon.awssdk.core.exception.AbortedException;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import dev.failsafe.Execution;
+import dev.failsafe.RetryPolicy;
+import io.stowage.s3.RetrySettings;
+import io.stowage.s3.S3Errors;
 
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs a request with retries: transient errors (5xx, SlowDown, timeouts, connection resets, checksum mismatches)
- * are retried with exponential backoff and full jitter up to {@code maxAttempts}; everything else fails at once.
- * Thread-safe.
+ * Runs a request with retries as a {@link RetrySettings} policy says (Failsafe; transient errors by
+ * {@link S3Errors#isTransient}, exponential backoff with jitter, up to {@code maxAttempts}); everything else fails at
+ * once. The loop is Failsafe's standalone {@link Execution}, so the waits between attempts sleep on the run's
+ * {@link Cancellation} and end at once when it is cancelled. The execution is created at the first failure only: a
+ * request that succeeds first time costs nothing extra. Thread-safe.
  */
 public final class Retrier {
-    private static final Set<String> TRANSIENT_CODES = Set.of("SlowDown", "RequestTimeout", "InternalError",
-            "ServiceUnavailable", "Throttling", "ThrottlingException", "RequestTimeTooSkewed", "BadDigest",
-            "IncompleteBody", "XAmzContentSHA256Mismatch", "OperationAborted");
-
-    private final int maxAttempts;
-    private final long initialBackoffNanos;
-    private final long maxBackoffNanos;
+    private final RetryPolicy<Object> policy;
     private final AtomicLong retries;
     private final Cancellation cancellation;
 
-    public Retrier(int maxAttempts, Duration initialBackoff, Duration maxBackoff, AtomicLong retries,
-                   Cancellation cancellation) {
-        this.maxAttempts = maxAttempts;
-        this.initialBackoffNanos = initialBackoff.toNanos();
-        this.maxBackoffNanos = maxBackoff.toNanos();
+    public Retrier(RetrySettings settings, AtomicLong retries, Cancellation cancellation) {
+        this.policy = settings.policy();
         this.retries = retries;
         this.cancellation = cancellation;
     }
@@ -49,6 +36,7 @@ public final class Retrier {
 
     /** Runs the call; rethrows the last failure (transient ones after {@code maxAttempts}). */
     public <T> Result<T> run(Call<T> call) throws Exception {
+        Execution<Object> execution = null;
         int attempt = 0;
         while (true) {
             attempt++;
@@ -59,66 +47,16 @@ public final class Retrier {
                 if (cancellation.isCancelled()) {
                     throw new CancelledException();
                 }
-                if (!isTransient(e) || attempt >= maxAttempts) {
+                if (execution == null) {
+                    execution = Execution.of(policy);
+                }
+                execution.recordException(e);
+                if (execution.isComplete()) {
                     throw e;
                 }
                 retries.incrementAndGet();
-                sleep(attempt);
+                cancellation.sleep(execution.getDelay().toNanos());
             }
         }
-    }
-
-    private void sleep(int attempt) throws CancelledException {
-        long cap = Math.min(maxBackoffNanos, initialBackoffNanos << Math.min(attempt - 1, 20));
-        long nanos = cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
-        cancellation.sleep(nanos);
-    }
-
-    /** Whether a failure is worth another attempt. */
-    public static boolean isTransient(Throwable e) {
-        if (e instanceof CancelledException || e instanceof LocalFileException) {
-            return false;
-        }
-        if (e instanceof ChecksumMismatchException || e instanceof ApiCallAttemptTimeoutException
-                || e instanceof ApiCallTimeoutException) {
-            return true;
-        }
-        if (e instanceof AbortedException) {
-            return false;
-        }
-        if (e instanceof AwsServiceException ase) {
-            int status = ase.statusCode();
-            String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
-            return status >= 500 || status == 429 || status == 408 || (code != null && TRANSIENT_CODES.contains(code));
-        }
-        if (e instanceof SdkClientException) {
-            return true;   // I/O to the store: connection reset, refused, timed out, truncated response
-        }
-        if (e instanceof ChangedDuringTransferException) {
-            return false;  // handled by the caller: retried later, not now
-        }
-        if (e instanceof InterruptedIOException) {
-            return false;
-        }
-        return e instanceof IOException;
-    }
-
-    /** A short reason for a report: the error code and status, or the exception's message. */
-    public static String describe(Throwable e) {
-        if (e instanceof AwsServiceException ase) {
-            String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
-            String msg = ase.awsErrorDetails() == null ? ase.getMessage() : ase.awsErrorDetails().errorMessage();
-            return "S3 error " + ase.statusCode() + (code == null ? "" : " " + code) + (msg == null ? "" : ": " + msg);
-        }
-        Throwable root = e;
-        StringBuilder sb = new StringBuilder();
-        sb.append(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root != e && root.getMessage() != null && !sb.toString().contains(root.getMessage())) {
-            sb.append(" (").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage()).append(')');
-        }
-        return sb.toString();
     }
 }

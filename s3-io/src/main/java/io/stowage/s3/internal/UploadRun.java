@@ -1,6 +1,9 @@
 package io.stowage.s3.internal;
 
+import io.stowage.s3.S3Errors;
+import io.stowage.s3.ETags;
 import io.stowage.s3.FileOutcome;
+import io.stowage.s3.FileTree;
 import io.stowage.s3.LocalFile;
 import io.stowage.s3.RemoteObject;
 import io.stowage.s3.S3Location;
@@ -86,7 +89,7 @@ public final class UploadRun {
         this.listener = listener;
         this.target = target;
         this.cancellation = cancellation;
-        this.retrier = new Retrier(opts.maxAttempts(), opts.initialBackoff(), opts.maxBackoff(), retries, cancellation);
+        this.retrier = new Retrier(opts.retry(), retries, cancellation);
         this.inFlight = new InFlight(opts.workers() * 2, cancellation);
         this.workers = Executors.newFixedThreadPool(opts.workers(), threads("stowage-upload"));
         this.parts = Executors.newFixedThreadPool(opts.workers(), threads("stowage-upload-part"));
@@ -105,7 +108,7 @@ public final class UploadRun {
 
     /** Uploads the tree under {@code root}. */
     public TransferReport runTree(Path root) {
-        return run(sink -> new DirectoryScanner(root, opts, target, cancellation).scan(sink), true);
+        return run(sink -> FileTree.walk(root, opts.selection(), target.prefix(), sink), true);
     }
 
     /** Uploads the given files, keyed relative to {@code root}. */
@@ -116,29 +119,29 @@ public final class UploadRun {
                 Path p = files.next();
                 Path abs = p.isAbsolute() ? p : root.resolve(p);
                 Path rel = root.toAbsolutePath().normalize().relativize(abs.toAbsolutePath().normalize());
-                String relText = DirectoryScanner.nfc(rel.toString().replace('\\', '/'));
+                String relText = FileTree.nfc(rel.toString().replace('\\', '/'));
                 if (relText.isEmpty() || relText.startsWith("../") || relText.equals("..")) {
-                    sink.failed(p.toString(), "not under the upload root " + root);
+                    sink.onFailed(p.toString(), "not under the upload root " + root);
                     continue;
                 }
                 BasicFileAttributes a;
                 try {
                     a = Files.readAttributes(abs, BasicFileAttributes.class);
                 } catch (IOException e) {
-                    sink.failed(relText, describeLocal(e));
+                    sink.onFailed(relText, describeLocal(e));
                     continue;
                 }
                 if (!a.isRegularFile()) {
-                    sink.ignored(relText, a.isDirectory() ? "a folder, not a file" : "special file skipped");
+                    sink.onIgnored(relText, a.isDirectory() ? "a folder, not a file" : "special file skipped");
                     continue;
                 }
-                sink.file(new LocalFile(abs, relText, target.key(relText), a.size(), a.lastModifiedTime().toInstant()));
+                sink.onFile(new LocalFile(abs, relText, target.key(relText), a.size(), a.lastModifiedTime().toInstant()));
             }
         }, false);
     }
 
     private interface Source {
-        void produce(DirectoryScanner.Sink sink) throws CancelledException;
+        void produce(FileTree.Visitor sink) throws CancelledException;
     }
 
     private TransferReport run(Source source, boolean sorted) {
@@ -150,43 +153,53 @@ public final class UploadRun {
                 ? new RemoteIndex(s3, direct, target, listRequests, retrier, cancellation, sorted,
                         opts.listing() == UploadOptions.Listing.BY_FOLDER) : null;
         try {
-            source.produce(new DirectoryScanner.Sink() {
+            source.produce(new FileTree.Visitor() {
                 @Override
-                public void file(LocalFile file) throws CancelledException {
+                public void onFile(LocalFile file) {
                     tracker.found(file.size());
                     RemoteObject remote = null;
                     if (index != null) {
                         try {
                             remote = index.find(file.key());
                         } catch (CancelledException e) {
-                            throw e;
+                            throw new Stopped(e);
                         } catch (Exception e) {
-                            throw new ListingFailedException("cannot list " + target + ": " + Retrier.describe(e), e);
+                            throw new ListingFailedException("cannot list " + target + ": " + S3Errors.describe(e), e);
                         }
                     }
-                    submit(file, remote);
+                    try {
+                        submit(file, remote);
+                    } catch (CancelledException e) {
+                        throw new Stopped(e);
+                    }
                 }
 
                 @Override
-                public void ignored(String relativePath, String reason) {
+                public void onIgnored(String relativePath, String reason) {
                     ignored.add(new TransferReport.Failure(relativePath, null, reason));
                 }
 
                 @Override
-                public void failed(String relativePath, String reason) {
+                public void onFailed(String relativePath, String reason) {
                     fail(relativePath, null, 0, 0, reason);
                 }
 
                 @Override
-                public void foldersAhead(List<String> keyPrefixes) {
+                public void onFoldersAhead(List<String> keyPrefixes) {
                     if (index != null) {
                         index.foldersAhead(keyPrefixes);
                     }
                 }
+
+                @Override
+                public boolean isStopped() {
+                    return cancellation.isCancelled();
+                }
             });
+            cancellation.check();
             tracker.scanComplete();
             inFlight.awaitAll();
-        } catch (CancelledException e) {
+        } catch (CancelledException | Stopped e) {
             LOG.info("upload to {} cancelled", target);
         } finally {
             if (cancellation.isCancelled()) {
@@ -223,6 +236,15 @@ public final class UploadRun {
 
         ListingFailedException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** Carries a cancellation out of the walk's visitor (whose methods throw no checked exceptions). */
+    private static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped(CancelledException cause) {
+            super(cause.getMessage(), cause, false, false);
         }
     }
 
@@ -309,7 +331,7 @@ public final class UploadRun {
                 if (cancellation.isCancelled()) {
                     fail(file.relativePath(), file.key(), file.size(), 0, "cancelled before it was stored");
                 } else {
-                    fail(file.relativePath(), file.key(), file.size(), 0, Retrier.describe(e));
+                    fail(file.relativePath(), file.key(), file.size(), 0, S3Errors.describe(e));
                 }
             }
         } catch (RuntimeException e) {
@@ -414,9 +436,9 @@ public final class UploadRun {
         checkUnchanged(file.path(), size, m0);
         ProgressBody progress = new ProgressBody();
         try {
-            String eTag = Md5s.unquote(sendSingle(file, size, bytes, md5, contentType, metadata, progress));
+            String eTag = ETags.unquote(sendSingle(file, size, bytes, md5, contentType, metadata, progress));
             String expected = Md5s.hex(md5);
-            if (Md5s.isPlainMd5(eTag) && !eTag.equalsIgnoreCase(expected)) {
+            if (ETags.isPlainMd5(eTag) && !eTag.equalsIgnoreCase(expected)) {
                 throw new ChecksumMismatchException("the store's ETag " + eTag + " differs from the local MD5 "
                         + expected + " of " + file.relativePath());
             }
@@ -571,8 +593,8 @@ public final class UploadRun {
                         if (Thread.currentThread().isInterrupted()) {
                             throw new CancelledException();   // as the SDK does after an interrupted request
                         }
-                        String eTag = Md5s.unquote(rawETag);
-                        if (Md5s.isPlainMd5(eTag) && !eTag.equalsIgnoreCase(Md5s.hex(md5))) {
+                        String eTag = ETags.unquote(rawETag);
+                        if (ETags.isPlainMd5(eTag) && !eTag.equalsIgnoreCase(Md5s.hex(md5))) {
                             throw new ChecksumMismatchException("part " + partNumber + " ETag " + eTag
                                     + " differs from the local MD5 " + Md5s.hex(md5));
                         }
@@ -610,11 +632,11 @@ public final class UploadRun {
                 try {
                     CompleteMultipartUploadResponse resp = s3.completeMultipartUpload(b -> b.bucket(target.bucket())
                             .key(file.key()).uploadId(uploadId).multipartUpload(m -> m.parts(completed)));
-                    return Md5s.unquote(resp.eTag());
+                    return ETags.unquote(resp.eTag());
                 } catch (AwsServiceException e) {
                     if (tries[0] > 1 && e.statusCode() == 404) {
                         // an earlier attempt completed it but its response was lost: check what is stored
-                        String stored = Md5s.unquote(s3.headObject(h -> h.bucket(target.bucket()).key(file.key()))
+                        String stored = ETags.unquote(s3.headObject(h -> h.bucket(target.bucket()).key(file.key()))
                                 .eTag());
                         if (expected.equalsIgnoreCase(stored)) {
                             return stored;
@@ -625,7 +647,7 @@ public final class UploadRun {
             });
             openMultipart.remove(uploadId);
             String eTag = done.value();
-            if (Md5s.isMultipartETag(eTag) && !eTag.equalsIgnoreCase(expected)) {
+            if (ETags.isMultipart(eTag) && !eTag.equalsIgnoreCase(expected)) {
                 deleteQuietly(file.key());
                 throw new ChecksumMismatchException("the store's ETag " + eTag + " differs from the local "
                         + expected + " of " + file.relativePath());

@@ -1,5 +1,7 @@
 package io.stowage.s3.internal;
 
+import io.stowage.s3.S3Errors;
+import io.stowage.s3.ETags;
 import io.stowage.s3.EmbeddedS3;
 import io.stowage.s3.ParallelDownloader;
 import io.stowage.s3.ParallelUploader;
@@ -110,7 +112,7 @@ class DirectS3Test {
             byte[] data = ("content of " + key).getBytes(StandardCharsets.UTF_8);
             String eTag = direct.putObject("vault", key, data.length, md5Base64(data), "text/plain",
                     Map.of("mtime", "2026-01-02T03:04:05Z"), () -> new java.io.ByteArrayInputStream(data));
-            assertThat(Md5s.unquote(eTag)).isEqualTo(md5Hex(data));
+            assertThat(ETags.unquote(eTag)).isEqualTo(md5Hex(data));
             assertThat(sdk.getObjectAsBytes(b -> b.bucket("vault").key(key)).asByteArray()).isEqualTo(data);
             try (DirectS3.Got got = direct.get("vault", key, null, null)) {
                 assertThat(got.body().readAllBytes()).isEqualTo(data);
@@ -178,7 +180,7 @@ class DirectS3Test {
                     () -> new java.io.ByteArrayInputStream(data)))
                     .isInstanceOf(S3Exception.class)
                     .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(403))
-                    .satisfies(e -> assertThat(Retrier.isTransient(e)).isFalse());
+                    .satisfies(e -> assertThat(S3Errors.isTransient(e)).isFalse());
             d.close();
         }
     }
