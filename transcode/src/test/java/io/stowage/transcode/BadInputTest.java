@@ -109,14 +109,19 @@ class BadInputTest {
     void unknownPresetNamesTheKnownOnes() {
         assertThatThrownBy(() -> transcoder.transcode(TestMedia.clip(), out(), "h266"))
                 .isInstanceOf(TranscodeUnknownPresetException.class)
-                .hasMessageContaining("h266").hasMessageContaining("web-mp4");
+                .hasMessageContaining("h266").hasMessageContaining("web-mp4")
+                .satisfies(e -> {
+                    assertThat(((TranscodeUnknownPresetException) e).name()).isEqualTo("h266");
+                    assertThat(((TranscodeUnknownPresetException) e).known()).contains("web-mp4", "h264");
+                });
     }
 
     @Test
     void existingOutputIsNotOverwrittenWithoutPermission() throws Exception {
         Path existing = Files.writeString(dir.resolve("keep.mp4"), "precious");
         assertThatThrownBy(() -> transcoder.transcode(TestMedia.clip(), existing, "copy"))
-                .isInstanceOf(TranscodeOutputExistsException.class);
+                .isInstanceOf(TranscodeOutputExistsException.class)
+                .satisfies(e -> assertThat(((TranscodeOutputExistsException) e).path()).isEqualTo(existing));
         assertThat(Files.readString(existing)).isEqualTo("precious");
         TranscodeReport r = transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), existing, "copy")
                 .withOverwrite(true));

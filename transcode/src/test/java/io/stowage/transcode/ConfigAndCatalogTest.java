@@ -60,7 +60,11 @@ class ConfigAndCatalogTest {
                 .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("Bad Name");
         assertThatThrownBy(() -> PresetCatalog.parse("""
                 {"presets": [{"name": "x", "video": {"mode": "encode", "codec": "h264"}}]}"""))
-                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("\"encoders\" is empty");
+                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("\"encoders\" is empty")
+                .satisfies(e -> {
+                    assertThat(((TranscodeInvalidPresetException) e).preset()).isEqualTo("x");
+                    assertThat(((TranscodeInvalidPresetException) e).source()).isEqualTo("preset JSON");
+                });
         assertThatThrownBy(() -> PresetCatalog.parse("""
                 {"presets": [{"name": "x", "video": {"mode": "copy"}, "colour": "red"}]}"""))
                 .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("colour");
@@ -69,7 +73,11 @@ class ConfigAndCatalogTest {
         assertThatThrownBy(() -> PresetCatalog.parse("[]"))
                 .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("\"presets\"");
         assertThatThrownBy(() -> PresetCatalog.load(dir.resolve("missing.json")))
-                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("does not exist")
+                .satisfies(e -> {
+                    assertThat(((TranscodeInvalidPresetException) e).preset()).isNull();
+                    assertThat(((TranscodeInvalidPresetException) e).source()).endsWith("missing.json");
+                });
         assertThatThrownBy(() -> PresetCatalog.parse("""
                 {"presets": [{"name": "a", "video": {"mode": "copy"}}, {"name": "a", "video": {"mode": "copy"}}]}"""))
                 .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("defined twice");

@@ -57,7 +57,11 @@ class FfmpegInstallationTest {
         assertThatThrownBy(() -> FfmpegInstallation.system(Path.of("no-such-ffmpeg-here"), Path.of("ffprobe")))
                 .isInstanceOf(TranscodeFfmpegUnavailableException.class).hasMessageContaining("PATH");
         assertThatThrownBy(() -> FfmpegInstallation.system(Path.of("/nonexistent/ffmpeg"), Path.of("/x/ffprobe")))
-                .isInstanceOf(TranscodeFfmpegUnavailableException.class).hasMessageContaining("not an executable");
+                .isInstanceOf(TranscodeFfmpegUnavailableException.class).hasMessageContaining("not an executable")
+                .satisfies(e -> {
+                    assertThat(((TranscodeFfmpegUnavailableException) e).path()).isEqualTo("/nonexistent/ffmpeg");
+                    assertThat(((TranscodeFfmpegUnavailableException) e).reason()).isEqualTo("not an executable file");
+                });
     }
 
     @Test
