@@ -63,7 +63,8 @@ final class DesWriteCommands {
     static void printWriteSummary(PrintWriter o, DesWriteResult res, double seconds) {
         o.printf("%s: %d entries, %s inside%s, archive %s, %.2f s (%.0f files/s)%n", res.archive(), res.entries(),
                 DesCommand.human(res.dataBytes()), res.externalEntries() > 0
-                        ? ", " + res.externalEntries() + " external (" + DesCommand.human(res.externalBytes()) + ")" : "",
+                        ? ", " + res.externalEntries() + " external (" + DesCommand.human(res.externalBytes()) + ")"
+                        : "",
                 DesCommand.human(res.archiveBytes()), seconds, res.entries() / Math.max(seconds, 1e-9));
         o.flush();
     }

@@ -96,7 +96,8 @@ final class EsCommand implements Runnable {
         @Option(names = "--listing", description = "List the hour folders instead of computing keys (recorders with"
                 + " other segment lengths).")
         boolean listing;
-        @Option(names = "--max-range", paramLabel = "DURATION", defaultValue = "24h", converter = DurationConverter.class,
+        @Option(names = "--max-range", paramLabel = "DURATION", defaultValue = "24h",
+                converter = DurationConverter.class,
                 description = "Longest accepted range (default: ${DEFAULT-VALUE}).")
         Duration maxRange;
         @Option(names = "--max-record-size", paramLabel = "SIZE", converter = SizeConverter.class,

@@ -68,7 +68,8 @@ final class TranscodeCommand implements Callable<Integer> {
     @Option(names = "--reject-larger", description = "Fail verification when OUT is larger than IN.")
     boolean rejectLarger;
 
-    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "120", converter = DurationConverter.class,
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            converter = DurationConverter.class,
             description = "Kill ffmpeg when it makes no progress for this long (default: ${DEFAULT-VALUE}).")
     Duration stallTimeout;
 
@@ -81,7 +82,8 @@ final class TranscodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (stallTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw CliException.usage("--stall-timeout " + stallTimeout.toNanos() / 1e9 + " s must be at least 1 second");
+            throw CliException.usage("--stall-timeout " + stallTimeout.toNanos() / 1e9
+                    + " s must be at least 1 second");
         }
         TranscoderConfig config = ffmpeg.config().withMaxConcurrentJobs(1).withStallTimeout(stallTimeout);
         String presetName = preset != null ? preset : defaultPreset(output, config.presets());

@@ -57,7 +57,8 @@ class JsonDocumentsTest {
                 List.of(new TransferReport.Failure("other.mp4", "day1/other.mp4", "403")));
         assertThat(json(S3Json.Cleanup.of(loc, Duration.ofDays(1), false, found, r))).isEqualTo(
                 "{\"target\":\"s3://media/day1/\",\"older_than_s\":86400,\"dry_run\":false,\"found\":2,\"aborted\":1,"
-                        + "\"uploads\":[{\"key\":\"big.mp4\",\"upload_id\":\"u1\",\"initiated\":\"2025-01-01T12:00:00.123456Z\"},"
+                        + "\"uploads\":[{\"key\":\"big.mp4\",\"upload_id\":\"u1\","
+                        + "\"initiated\":\"2025-01-01T12:00:00.123456Z\"},"
                         + "{\"key\":\"other.mp4\",\"upload_id\":\"u2\",\"initiated\":null}],"
                         + "\"failures\":[{\"key\":\"other.mp4\",\"reason\":\"403\"}]}");
     }
