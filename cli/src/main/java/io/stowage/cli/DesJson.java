@@ -2,7 +2,7 @@ package io.stowage.cli;
 
 import io.stowage.des.DesEntry;
 import io.stowage.des.DesVerifyReport;
-import io.stowage.des.DesWriteResult;
+import io.stowage.des.DesWriteReport;
 
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ final class DesJson {
     /** {@code des pack|repack --json}: the archive written. */
     record Written(String archive, int entries, long dataBytes, int externalEntries, long externalBytes,
                    long archiveBytes, double durationS) {
-        static Written of(DesWriteResult res, double seconds) {
+        static Written of(DesWriteReport res, double seconds) {
             return new Written(res.archive(), res.entries(), res.dataBytes(), res.externalEntries(),
                     res.externalBytes(), res.archiveBytes(), Math.round(seconds * 1000) / 1000.0);
         }

@@ -1,6 +1,7 @@
 package io.stowage.cli;
 
 import io.stowage.des.DesException;
+import io.stowage.des.DesOutputExistsException;
 import io.stowage.es.EsException;
 import io.stowage.es.EsInvalidRangeException;
 import io.stowage.es.EsOutputExistsException;
@@ -46,6 +47,7 @@ final class ErrorTable {
     /** First match wins: subclasses before their roots. */
     private static final List<Row> ROWS = List.of(
             // library failures that are bad usage of the command line (exit 2)
+            new Row(DesOutputExistsException.class, ExitCodes.USAGE),
             new Row(SyncConfigException.class, ExitCodes.USAGE),
             new Row(EsInvalidRangeException.class, ExitCodes.USAGE),
             new Row(EsOutputExistsException.class, ExitCodes.USAGE),

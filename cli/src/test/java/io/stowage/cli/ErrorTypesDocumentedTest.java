@@ -1,6 +1,7 @@
 package io.stowage.cli;
 
 import io.stowage.des.DesException;
+import io.stowage.des.s3.S3DesReader;
 import io.stowage.es.EsException;
 import io.stowage.s3.S3IoException;
 import io.stowage.sync.SyncException;
@@ -29,9 +30,9 @@ class ErrorTypesDocumentedTest {
     void everyExceptionTheCliCanReportIsInDocsCliMd() throws Exception {
         String docs = Files.readString(docsCliMd());
         List<String> missing = new ArrayList<>();
-        for (Class<?> root : List.of(CliException.class, DesException.class, S3IoException.class,
-                SyncException.class, EsException.class, TranscodeException.class)) {
-            for (Class<?> c : exceptionsBeside(root)) {
+        for (Class<?> anchor : List.of(CliException.class, DesException.class, S3DesReader.class,
+                S3IoException.class, SyncException.class, EsException.class, TranscodeException.class)) {
+            for (Class<?> c : exceptionsBeside(anchor)) {
                 if (!docs.contains("`" + c.getSimpleName() + "`")) {
                     missing.add(c.getName());
                 }
@@ -51,6 +52,7 @@ class ErrorTypesDocumentedTest {
 
     /** The Throwables in {@code root}'s package (not its internal one), public or (cli) package-private. */
     private static List<Class<?>> exceptionsBeside(Class<?> root) throws Exception {
+        boolean cli = root == CliException.class;
         Path where = Path.of(root.getProtectionDomain().getCodeSource().getLocation().toURI());
         String pkg = root.getPackageName().replace('.', '/');
         List<Class<?>> out = new ArrayList<>();
@@ -66,7 +68,7 @@ class ErrorTypesDocumentedTest {
                     }
                     Class<?> c = Class.forName(root.getPackageName() + "." + name.substring(0, name.length() - 6),
                             false, root.getClassLoader());
-                    boolean visible = Modifier.isPublic(c.getModifiers()) || root == CliException.class;
+                    boolean visible = Modifier.isPublic(c.getModifiers()) || cli;
                     if (visible && Throwable.class.isAssignableFrom(c)) {
                         out.add(c);
                     }
@@ -77,7 +79,7 @@ class ErrorTypesDocumentedTest {
                 jar.close();
             }
         }
-        assertThat(out).as("exceptions beside " + root).contains(root);
+        assertThat(out).as("exceptions beside " + root).isNotEmpty();
         return out;
     }
 }

@@ -1,81 +1,51 @@
 package io.stowage.transcode;
 
-import io.stowage.transcode.internal.Exec;
+import io.stowage.testing.core.MediaGenerator;
+import io.stowage.testing.core.MediaSpec;
 import io.stowage.transcode.internal.FfmpegInstallation;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * Tiny clips generated with the bundled ffmpeg's lavfi sources (testsrc2 + sine), made once per JVM and shared by
- * the test classes. Callers copy a clip before changing it.
+ * Tiny clips made by testing-core's {@link MediaGenerator} with the bundled ffmpeg (testsrc2 + sine, 160x120, 25 fps),
+ * once per JVM and shared by the test classes. Callers copy a clip before changing it.
  */
 final class TestMedia {
-    private static final Map<String, Path> CACHE = new ConcurrentHashMap<>();
-    private static Path dir;
+    private static MediaGenerator media;
 
     private TestMedia() {}
 
     /** 2 s, 160x120, 25 fps H.264 + 48 kHz AAC sine in MP4. */
     static Path clip() {
-        return generate("clip.mp4", 2, true, List.of());
+        return media().cached(MediaSpec.mp4(2));
     }
 
     /** 2 s, 160x120 H.264 without audio. */
     static Path videoOnly() {
-        return generate("video-only.mp4", 2, false, List.of());
+        return media().cached(MediaSpec.mp4(2).withAudio(false));
     }
 
     /** A longer clip for cancel and kill tests (read at real time by the slow test preset). */
     static Path longClip() {
-        return generate("long.mp4", 20, true, List.of());
+        return media().cached(MediaSpec.mp4(20));
     }
 
     /** The same 2 s clip with the index at the front (+faststart), so a truncated copy still probes. */
     static Path faststartClip() {
-        return generate("faststart.mp4", 2, true, List.of("-movflags", "+faststart"));
+        return media().cached(MediaSpec.mp4(2).withExtraArgs(List.of("-movflags", "+faststart")));
     }
 
-    static synchronized Path generate(String name, double seconds, boolean audio, List<String> extra) {
-        return CACHE.computeIfAbsent(name, n -> {
-            try {
-                if (dir == null) {
-                    dir = Files.createTempDirectory("stowage-test-media");
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-                }
-                Path out = dir.resolve(n);
-                List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                        "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25"));
-                if (audio) {
-                    args.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
-                }
-                args.addAll(List.of("-t", Double.toString(seconds), "-c:v", "libx264", "-preset", "ultrafast",
-                        "-pix_fmt", "yuv420p", "-g", "25"));
-                if (audio) {
-                    args.addAll(List.of("-c:a", "aac", "-b:a", "64k"));
-                }
-                args.addAll(extra);
-                args.add(out.toString());
-                FfmpegInstallation inst = FfmpegInstallation.bundled();
-                Exec.Result r = Exec.run(inst, inst.ffmpegCommand(args), Duration.ofSeconds(120));
-                if (r.exitCode() != 0) {
-                    throw new IllegalStateException("cannot generate " + n + ": " + r.stderrText());
-                }
-                return out;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
+    private static synchronized MediaGenerator media() {
+        if (media == null) {
+            FfmpegInstallation inst = FfmpegInstallation.bundled();
+            media = MediaGenerator.of(inst.ffmpeg(), inst.environment());
+        }
+        return media;
     }
 
     /** Names of every file in a folder (to check that nothing was left behind). */
@@ -116,13 +86,5 @@ final class TestMedia {
                   "audio": {"mode": "encode", "codec": "aac", "encoders": [{"name": "aac"}]}
                 }]}
                 """));
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
-        }
     }
 }

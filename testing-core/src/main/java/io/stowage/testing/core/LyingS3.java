@@ -52,7 +52,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * force when it arrives). Each instance owns one listening socket on 127.0.0.1 and a pool of daemon threads.
  */
 public final class LyingS3 implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
-    /** What the server lies about; several may be in force at once. */
+    /**
+     * What the server lies about; several may be in force at once, e.g. {@code s3.lie(Lie.TRUNCATED_BODY)}. Immutable
+     * constants, safe to share.
+     */
     public enum Lie {
         /** Listings and HEAD give each object's size one byte larger than GET returns (GET itself is consistent). */
         LISTED_SIZE_LARGER,
@@ -69,8 +72,9 @@ public final class LyingS3 implements AutoCloseable, BeforeEachCallback, AfterAl
     }
 
     /**
-     * How many lying pages an endless listing sends before it ends with a last, honest-looking page: a client that
-     * never notices the lie then fails its test on duplicate keys or on {@link #listRequests()} instead of hanging it.
+     * How many lying pages an endless listing sends by default before it ends with a last, honest-looking page: a
+     * client that never notices the lie then fails its test on duplicate keys or on {@link #listRequests()} instead
+     * of hanging it. {@link #endlessPageLimit(int)} changes it.
      */
     public static final int ENDLESS_PAGE_LIMIT = 1_000;
 
@@ -88,6 +92,7 @@ public final class LyingS3 implements AutoCloseable, BeforeEachCallback, AfterAl
     private final AtomicInteger getRequests = new AtomicInteger();
     private final AtomicInteger headRequests = new AtomicInteger();
     private final AtomicInteger endlessPages = new AtomicInteger();
+    private volatile int endlessPageLimit = ENDLESS_PAGE_LIMIT;
 
     private LyingS3(HttpServer server, ExecutorService pool) {
         this.server = server;
@@ -147,10 +152,28 @@ public final class LyingS3 implements AutoCloseable, BeforeEachCallback, AfterAl
         return this;
     }
 
-    /** Tells the truth again and sets the request counters to zero (done before each test by the extension). */
+    /**
+     * Sets how many lying pages an endless listing sends before its last page (default {@link #ENDLESS_PAGE_LIMIT});
+     * returns this server.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public LyingS3 endlessPageLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("endless page limit " + limit + " is below 1");
+        }
+        endlessPageLimit = limit;
+        return this;
+    }
+
+    /**
+     * Tells the truth again, restores the default endless page limit and sets the request counters to zero (done
+     * before each test by the extension). Objects stay.
+     */
     public LyingS3 reset() {
         lies.clear();
         endlessPages.set(0);
+        endlessPageLimit = ENDLESS_PAGE_LIMIT;
         listRequests.set(0);
         getRequests.set(0);
         headRequests.set(0);
@@ -287,7 +310,7 @@ public final class LyingS3 implements AutoCloseable, BeforeEachCallback, AfterAl
             Obj o = e.getValue();
             page.add(key, listedSize(o), o.eTag(), o.lastModified());
         }
-        if (endless && endlessPages.incrementAndGet() <= ENDLESS_PAGE_LIMIT) {
+        if (endless && endlessPages.incrementAndGet() <= endlessPageLimit) {
             page.truncate(lies.contains(Lie.ENDLESS_PAGES_SAME_TOKEN) ? "same-token"
                     : "new-token-" + endlessPages.get());
         } else if (endless) {

@@ -26,7 +26,7 @@ import java.util.Locale;
  */
 public record MediaSpec(Kind kind, double seconds, int width, int height, int fps, boolean audio,
                         List<String> extraArgs) {
-    /** The containers the generator writes. */
+    /** The containers the generator writes, e.g. {@code MediaSpec.Kind.TS.extension()}. Immutable constants. */
     public enum Kind {
         /** MP4 with H.264 (and AAC). */
         MP4("mp4"),

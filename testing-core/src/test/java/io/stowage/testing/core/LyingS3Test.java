@@ -169,6 +169,7 @@ class LyingS3Test {
     @Test
     void endlessPagesEndAfterTheLimitSoABlindClientFailsInsteadOfHanging() throws Exception {
         S3.clear().put("b", "a", bytes(1)).lie(LyingS3.Lie.ENDLESS_PAGES_NEW_TOKEN);
+        assertThat(S3.listRequests()).isZero();
         String page = list("b", "");
         int pages = 1;
         while (page.contains("<IsTruncated>true")) {
@@ -176,6 +177,15 @@ class LyingS3Test {
             pages++;
         }
         assertThat(pages).isEqualTo(LyingS3.ENDLESS_PAGE_LIMIT + 1);
+        S3.endlessPageLimit(3).lie(LyingS3.Lie.ENDLESS_PAGES_SAME_TOKEN);
+        pages = 1;
+        page = list("b", "");
+        while (page.contains("<IsTruncated>true")) {
+            page = list("b", "&continuation-token=" + all(NEXT, page).get(0));
+            pages++;
+        }
+        S3.endlessPageLimit(LyingS3.ENDLESS_PAGE_LIMIT);
+        assertThat(pages).isEqualTo(4);
     }
 
     @Test
