@@ -207,7 +207,8 @@ final class JobRunner implements Runnable {
             }
         }
         if (usable.isEmpty()) {
-            throw new TranscodeEncoderUnavailableException(spec.encoders().stream().map(Preset.EncoderOption::name).toList(),
+            throw new TranscodeEncoderUnavailableException(
+                    spec.encoders().stream().map(Preset.EncoderOption::name).toList(),
                     "preset '" + preset.name() + "': no usable " + spec.codec() + " encoder ("
                             + String.join("; ", reasons) + "); add a CPU encoder to the preset or configure a"
                             + " system ffmpeg");
@@ -217,11 +218,13 @@ final class JobRunner implements Runnable {
 
     private void checkInputFits(MediaInfo in) {
         if (preset.video().required() && in.video().isEmpty()) {
-            throw new TranscodeIncompatibleInputException(request.input(), "has no video stream; preset '" + preset.name()
+            throw new TranscodeIncompatibleInputException(request.input(),
+                    "has no video stream; preset '" + preset.name()
                     + "' needs one");
         }
         if (preset.audio().required() && in.audio().isEmpty()) {
-            throw new TranscodeIncompatibleInputException(request.input(), "has no audio stream; preset '" + preset.name()
+            throw new TranscodeIncompatibleInputException(request.input(),
+                    "has no audio stream; preset '" + preset.name()
                     + "' needs one");
         }
         boolean anything = (preset.video().mode() != Preset.Mode.NONE && in.video().isPresent())
@@ -327,7 +330,8 @@ final class JobRunner implements Runnable {
             try {
                 out = transcoder.prober().probe(temp);
             } catch (TranscodeInputUnreadableException e) {
-                throw new TranscodeVerificationFailedException(output.toString(), List.of("ffprobe cannot read the output: "
+                throw new TranscodeVerificationFailedException(output.toString(),
+                        List.of("ffprobe cannot read the output: "
                         + e.getMessage()));
             }
             boolean rejectLarger = request.rejectLargerThanInput() != null ? request.rejectLargerThanInput()

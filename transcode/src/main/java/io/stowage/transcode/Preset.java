@@ -49,7 +49,8 @@ public record Preset(String name, String description, String format, String exte
         audio = audio == null ? StreamSpec.none() : audio;
         verifyDuration = verifyDuration == null ? Boolean.TRUE : verifyDuration;
         if (video.mode() == Mode.NONE && audio.mode() == Mode.NONE) {
-            throw new TranscodeInvalidPresetException(name, null, "preset '" + name + "': video and audio are both \"none\"; "
+            throw new TranscodeInvalidPresetException(name, null,
+                    "preset '" + name + "': video and audio are both \"none\"; "
                     + "set at least one to \"encode\" or \"copy\"");
         }
         video.validate(name, "video");
@@ -128,7 +129,8 @@ public record Preset(String name, String description, String format, String exte
 
         public EncoderOption {
             if (name == null || name.isBlank()) {
-                throw new TranscodeInvalidPresetException(null, null, "an encoder entry has no \"name\"; e.g. {\"name\": \"libx264\"}");
+                throw new TranscodeInvalidPresetException(null, null,
+                        "an encoder entry has no \"name\"; e.g. {\"name\": \"libx264\"}");
             }
             hardware = hardware == null ? HARDWARE.matcher(name).matches() : hardware;
             args = args == null ? List.of() : List.copyOf(args);

@@ -68,7 +68,8 @@ public final class PresetCatalog {
         Map<String, Preset> map = new LinkedHashMap<>();
         for (Preset p : presets) {
             if (map.put(p.name(), p) != null) {
-                throw new TranscodeInvalidPresetException(p.name(), null, "preset '" + p.name() + "' is defined twice; names must be unique");
+                throw new TranscodeInvalidPresetException(p.name(), null,
+                        "preset '" + p.name() + "' is defined twice; names must be unique");
             }
         }
         return new PresetCatalog(java.util.Collections.unmodifiableMap(map));
@@ -85,7 +86,8 @@ public final class PresetCatalog {
         } catch (NoSuchFileException e) {
             throw new TranscodeInvalidPresetException(null, file.toString(), file + ": preset file does not exist");
         } catch (IOException e) {
-            throw new TranscodeInvalidPresetException(null, file.toString(), file + ": cannot read preset file: " + e.getMessage(), e);
+            throw new TranscodeInvalidPresetException(null, file.toString(),
+                    file + ": cannot read preset file: " + e.getMessage(), e);
         }
     }
 
@@ -99,7 +101,8 @@ public final class PresetCatalog {
             JsonNode root = JSON.readTree(json);
             JsonNode list = root == null ? null : root.get("presets");
             if (list == null || !list.isArray()) {
-                throw new TranscodeInvalidPresetException(null, source, source + ": expected {\"presets\": [ ... ]} at the top level");
+                throw new TranscodeInvalidPresetException(null, source,
+                        source + ": expected {\"presets\": [ ... ]} at the top level");
             }
             List<Preset> presets = new ArrayList<>();
             for (JsonNode node : list) {
@@ -109,7 +112,8 @@ public final class PresetCatalog {
                     Throwable cause = e.getCause() instanceof TranscodeInvalidPresetException ip ? ip : e;
                     String name = node.path("name").asText("?");
                     throw new TranscodeInvalidPresetException(name, source, source + ": preset '" + name + "': "
-                            + (cause instanceof TranscodeInvalidPresetException ? cause.getMessage() : e.getOriginalMessage()),
+                            + (cause instanceof TranscodeInvalidPresetException ? cause.getMessage()
+                                    : e.getOriginalMessage()),
                             e);
                 }
             }
@@ -117,7 +121,8 @@ public final class PresetCatalog {
         } catch (TranscodeInvalidPresetException e) {
             throw e;
         } catch (IOException e) {
-            throw new TranscodeInvalidPresetException(null, source, source + ": not valid preset JSON: " + e.getMessage(), e);
+            throw new TranscodeInvalidPresetException(null, source,
+                    source + ": not valid preset JSON: " + e.getMessage(), e);
         }
     }
 

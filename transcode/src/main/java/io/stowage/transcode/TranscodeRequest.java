@@ -8,7 +8,8 @@ import java.util.Objects;
  * One transcode to do. Immutable; {@code withX} methods return changed copies.
  *
  * <p>{@code TranscodeRequest r = TranscodeRequest.of(Path.of("in.mov"), Path.of("out.mp4"), "web-mp4")
- *     .withListener(TranscodeListener.progress(e -> System.err.println(e.percent()))).withTrim(Duration.ofSeconds(10), Duration.ofSeconds(5));}
+ *     .withListener(TranscodeListener.progress(e -> System.err.println(e.percent())))
+ *     .withTrim(Duration.ofSeconds(10), Duration.ofSeconds(5));}
  *
  * @param input the input file
  * @param output the output file; written under a temporary name in the same folder and renamed after verification
