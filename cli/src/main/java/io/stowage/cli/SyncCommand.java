@@ -1,6 +1,7 @@
 package io.stowage.cli;
 
 import io.stowage.sync.SyncConfig;
+import io.stowage.sync.SyncConfigLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +43,7 @@ final class SyncCommand implements Runnable {
             Map<String, Object> opts = new LinkedHashMap<>(more);
             opts.put("state", state);
             opts.put("project", project);
-            return SyncConfig.load(null, System.getenv(), opts).requireLedger();
+            return SyncConfigLoader.load(null, System.getenv(), opts).requireLedger();
         }
     }
 }

@@ -5,12 +5,13 @@ import io.stowage.s3.TransferReport;
 import io.stowage.sync.FailedFile;
 import io.stowage.sync.ProjectStatus;
 import io.stowage.sync.SessionInfo;
+import io.stowage.sync.SessionStatus;
+import io.stowage.sync.SessionSummary;
 import io.stowage.sync.SyncConfig;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.SyncReport;
-import io.stowage.sync.TriggerOutcome;
+import io.stowage.sync.TriggerReport;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -29,7 +30,7 @@ final class SyncJson {
 
     /** {@code stowage upload --state ...} and {@code stowage sync retry}: one session's report. */
     record Report(String source, String target, String project, String state, long sessionId, String kind,
-                  String status, long totalFiles, long uploaded, long skipped, long failed, long unchanged,
+                  SessionStatus status, long totalFiles, long uploaded, long skipped, long failed, long unchanged,
                   long newFiles, long changed, long foundInStore, long bytesUploaded, long bytesSkipped,
                   long listRequests, long headRequests, int rounds, long ledgerRows, String startedAt,
                   double durationS, double filesPerS, double ledgerRowsPerS, boolean cancelled,
@@ -38,12 +39,13 @@ final class SyncJson {
             double secs = r.duration().toNanos() / 1e9;
             return new Report(c.source() == null ? null : c.source().toAbsolutePath().normalize().toString(),
                     S3Location.of(c.bucket(), c.prefix()).toString(), r.project(), ledger.where(), r.sessionId(),
-                    r.kind(), r.status(), r.totalFiles(), r.uploaded(), r.skipped(), r.failed(), r.unchanged(),
-                    r.newFiles(), r.changed(), r.foundInStore(), r.bytesUploaded(), r.bytesSkipped(),
-                    r.listRequests(), r.headRequests(), r.rounds(), r.ledgerRows(), millis(r.startedAt()),
+                    r.kind(), r.status(), r.files().total(), r.files().uploaded(), r.files().skipped(),
+                    r.files().failed(), r.files().unchanged(), r.files().newFiles(), r.files().changed(),
+                    r.files().foundInStore(), r.bytes().uploaded(), r.bytes().skipped(), r.work().listRequests(),
+                    r.work().headRequests(), r.work().rounds(), r.work().ledgerRows(), millis(r.startedAt()),
                     Math.round(secs * 1000) / 1000.0,
-                    Math.round(r.totalFiles() / Math.max(secs, 1e-3) * 10) / 10.0,
-                    Math.round(r.ledgerRows() / Math.max(secs, 1e-3) * 10) / 10.0, r.cancelled(),
+                    Math.round(r.files().total() / Math.max(secs, 1e-3) * 10) / 10.0,
+                    Math.round(r.work().ledgerRows() / Math.max(secs, 1e-3) * 10) / 10.0, r.cancelled(),
                     PathFailure.of(r.failures()), Trigger.of(r.trigger()));
         }
     }
@@ -56,32 +58,36 @@ final class SyncJson {
     }
 
     /** The outcome of POSTing a session summary. */
-    record Trigger(String url, String status, int attempts, Integer httpStatus, String error, String at) {
-        static Trigger of(TriggerOutcome t) {
+    record Trigger(String url, TriggerReport.Status status, int attempts, Integer httpStatus, String error, String at) {
+        static Trigger of(TriggerReport t) {
             return t == null ? null
                     : new Trigger(t.url(), t.status(), t.attempts(), t.httpStatus(), t.error(), t.at().toString());
         }
     }
 
     /** {@code stowage sync trigger}: the session and the outcome, in one object. */
-    record TriggerReport(long sessionId, String url, String status, int attempts, Integer httpStatus, String error,
-                         String at) {
-        static TriggerReport of(long sessionId, TriggerOutcome t) {
-            return new TriggerReport(sessionId, t.url(), t.status(), t.attempts(), t.httpStatus(), t.error(),
+    record TriggerDocument(long sessionId, String url, TriggerReport.Status status, int attempts, Integer httpStatus,
+                           String error, String at) {
+        static TriggerDocument of(long sessionId, TriggerReport t) {
+            return new TriggerDocument(sessionId, t.url(), t.status(), t.attempts(), t.httpStatus(), t.error(),
                     t.at().toString());
         }
     }
 
-    /** One session of a project, as {@code stowage sync status} lists it. */
-    record Session(long sessionId, String kind, String status, String worker, String source, String startedAt,
+    /**
+     * One session of a project, as {@code stowage sync status} lists it: the {@link SessionSummary} that the trigger
+     * POSTs (one type computes the times, duration and counts of both), less the project, bucket and prefix that
+     * the status document names once, plus the session's error and trigger outcome; fields in the order the
+     * command has always written them.
+     */
+    record Session(long sessionId, String kind, SessionStatus status, String worker, String source, String startedAt,
                    String endedAt, Double durationS, long totalFiles, long filesUploaded, long filesSkipped,
                    long filesFailed, long bytes, long bytesSkipped, String error, Trigger trigger) {
         static Session of(SessionInfo s) {
-            return new Session(s.id(), s.kind(), s.status(), s.worker(), s.source(), millis(s.startedAt()),
-                    s.endedAt() == null ? null : millis(s.endedAt()),
-                    s.endedAt() == null ? null : Duration.between(s.startedAt(), s.endedAt()).toMillis() / 1000.0,
-                    s.totalFiles(), s.filesUploaded(), s.filesSkipped(), s.filesFailed(), s.bytesUploaded(),
-                    s.bytesSkipped(), s.error(), Trigger.of(s.trigger()));
+            SessionSummary m = SessionSummary.of(s);
+            return new Session(m.sessionId(), m.kind(), m.status(), m.worker(), m.source(), m.startedAt(),
+                    m.endedAt(), m.durationS(), m.totalFiles(), m.filesUploaded(), m.filesSkipped(), m.filesFailed(),
+                    m.bytes(), m.bytesSkipped(), s.error(), Trigger.of(s.trigger()));
         }
     }
 

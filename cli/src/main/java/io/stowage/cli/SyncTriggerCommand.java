@@ -2,8 +2,9 @@ package io.stowage.cli;
 
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
+import io.stowage.sync.SyncConfigLoader;
 import io.stowage.sync.SyncLedger;
-import io.stowage.sync.TriggerOutcome;
+import io.stowage.sync.TriggerReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +57,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
         opts.put("trigger_url", url);
         opts.put("trigger_timeout_s", timeout.toNanos() / 1e9);
         opts.put("trigger_attempts", attempts);
-        SyncConfig c = SyncConfig.load(null, System.getenv(), opts);
+        SyncConfig c = SyncConfigLoader.load(null, System.getenv(), opts);
         if (c.state() == null) {
             throw CliException.usage("--state URL is missing: the session lives in a ledger (a file path, "
                     + "jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB)");
@@ -68,10 +69,10 @@ final class SyncTriggerCommand implements Callable<Integer> {
                 throw CliException.usage("session " + session + " belongs to project '" + s.project() + "', not '"
                         + project + "'");
             }
-            TriggerOutcome o = ledger.trigger(session, target, c.triggerTimeout(), c.triggerAttempts());
+            TriggerReport o = ledger.trigger(session, target, c.triggerTimeout(), c.triggerAttempts());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                Output.printJson(out, SyncJson.TriggerReport.of(session, o));
+                Output.printJson(out, SyncJson.TriggerDocument.of(session, o));
             } else {
                 out.println("session " + session + " -> " + o.url() + ": " + o.status() + " after " + o.attempts()
                         + " attempt(s)" + (o.httpStatus() == null ? "" : ", HTTP " + o.httpStatus())

@@ -5,6 +5,7 @@ import io.stowage.s3.S3Settings;
 import io.stowage.s3.TransferReport;
 import io.stowage.s3.UploadOptions;
 import io.stowage.sync.SyncConfig;
+import io.stowage.sync.SyncConfigLoader;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.SyncReport;
 import io.stowage.sync.SyncUploader;
@@ -16,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -90,7 +92,10 @@ final class SyncUploadSupport {
         opts.put("check_remote", o.checkRemote ? Boolean.TRUE : null);
         opts.put("trigger_url", o.triggerUrl);
         opts.put("claim_timeout_s", o.claimTimeout == null ? null : o.claimTimeout.toNanos() / 1e9);
-        SyncConfig config = SyncConfig.load(o.configFile, System.getenv(), opts).requireUploadable();
+        opts.put("include", options.include().isEmpty() ? null : options.include());
+        opts.put("exclude", options.exclude().isEmpty() ? null : options.exclude());
+        opts.put("ext", options.extensions().isEmpty() ? null : List.copyOf(options.extensions()));
+        SyncConfig config = SyncConfigLoader.load(o.configFile, System.getenv(), opts).requireUploadable();
         S3Settings settings = settings(config);
         S3Location target = S3Location.of(config.bucket(), config.prefix());
         try (SyncLedger ledger = open(config.state(), config.workers());
@@ -125,9 +130,10 @@ final class SyncUploadSupport {
         double secs = Math.max(r.duration().toNanos() / 1e9, 1e-3);
         out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%d unchanged in the ledger, %d already in the store),"
                         + " failed %d of %d in %.1f s (%.0f files/s)%n",
-                r.kind().equals("retry") ? "retried: uploaded" : "uploaded", r.uploaded(),
-                S3Cli.bytes(r.bytesUploaded()), r.skipped(), r.unchanged(), r.skipped() - r.unchanged(), r.failed(),
-                r.totalFiles(), secs, r.totalFiles() / secs);
+                r.kind().equals("retry") ? "retried: uploaded" : "uploaded", r.files().uploaded(),
+                S3Cli.bytes(r.bytes().uploaded()), r.files().skipped(), r.files().unchanged(),
+                r.files().skipped() - r.files().unchanged(), r.files().failed(), r.files().total(), secs,
+                r.files().total() / secs);
         out.println("session " + r.sessionId() + " of project " + r.project() + " (" + r.status() + ") in "
                 + ledger.where() + "; target " + S3Location.of(c.bucket(), c.prefix()));
         if (r.cancelled()) {
@@ -142,7 +148,7 @@ final class SyncUploadSupport {
             }
             out.println("failed: " + f.path() + ": " + f.reason());
         }
-        if (r.failed() > 0) {
+        if (r.files().failed() > 0) {
             out.println("retry them with: stowage sync retry --project " + r.project() + " --state "
                     + ledger.where() + " --session " + r.sessionId());
         }

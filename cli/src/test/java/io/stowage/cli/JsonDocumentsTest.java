@@ -3,7 +3,7 @@ package io.stowage.cli;
 import io.stowage.s3.IncompleteUploads;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.TransferReport;
-import io.stowage.sync.TriggerOutcome;
+import io.stowage.sync.TriggerReport;
 import io.stowage.transcode.MediaInfo;
 import io.stowage.transcode.StreamInfo;
 import org.junit.jupiter.api.Test;
@@ -83,10 +83,10 @@ class JsonDocumentsTest {
 
     @Test
     void triggerOutcomeKeepsItsNulls() throws Exception {
-        TriggerOutcome t = new TriggerOutcome("http://h/x", "failed", 3, null, "refused", T);
+        TriggerReport t = new TriggerReport("http://h/x", TriggerReport.Status.FAILED, 3, null, "refused", T);
         assertThat(json(SyncJson.Trigger.of(t))).isEqualTo("{\"url\":\"http://h/x\",\"status\":\"failed\","
                 + "\"attempts\":3,\"http_status\":null,\"error\":\"refused\",\"at\":\"2025-01-01T12:00:00.123456Z\"}");
-        assertThat(json(SyncJson.TriggerReport.of(7, t))).startsWith("{\"session_id\":7,\"url\":\"http://h/x\"");
+        assertThat(json(SyncJson.TriggerDocument.of(7, t))).startsWith("{\"session_id\":7,\"url\":\"http://h/x\"");
     }
 
     @Test
