@@ -8,7 +8,8 @@ import io.stowage.des.DesNameException;
 import io.stowage.des.DesReadOptions;
 import io.stowage.des.DesReader;
 import io.stowage.des.DesVerifyReport;
-import io.stowage.des.DesWriteResult;
+import io.stowage.des.DesWriteListener;
+import io.stowage.des.DesWriteReport;
 import io.stowage.des.DesWriter;
 import io.stowage.des.EntryNames;
 import io.stowage.des.ExternalStore;
@@ -200,7 +201,7 @@ final class DesCommand implements Runnable {
         }
     }
 
-    static Map<String, Object> writeSummary(DesWriteResult res, double seconds) {
+    static Map<String, Object> writeSummary(DesWriteReport res, double seconds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("archive", res.archive());
         m.put("entries", res.entries());
@@ -212,7 +213,7 @@ final class DesCommand implements Runnable {
         return m;
     }
 
-    static void printWriteSummary(PrintWriter o, DesWriteResult res, double seconds) {
+    static void printWriteSummary(PrintWriter o, DesWriteReport res, double seconds) {
         o.printf("%s: %d entries, %s inside%s, archive %s, %.2f s (%.0f files/s)%n", res.archive(), res.entries(),
                 human(res.dataBytes()), res.externalEntries() > 0
                         ? ", " + res.externalEntries() + " external (" + human(res.externalBytes()) + ")" : "",
@@ -254,12 +255,17 @@ final class DesCommand implements Runnable {
                 }
             }
             long t0 = System.nanoTime();
-            DesWriteResult res;
-            try (DesWriter w = pack.apply(DesWriter.builder(out)).build();
-                 Progress progress = Progress.start("pack", -1, " files", 1, json);
+            DesWriteReport res;
+            try (Progress progress = Progress.start("pack", -1, " files", 1, json);
+                 DesWriter w = pack.apply(DesWriter.builder(out)).listener(new DesWriteListener() {
+                     @Override
+                     public void onEntryAdded(String name, long size) {
+                         progress.step(1);
+                     }
+                 }).build();
                  PackInputs files = new PackInputs(inputs, progress::total)) {
                 // the walk runs in its own thread; small files are read ahead in parallel while the archive is written
-                w.addFiles(files, null, Math.max(2, Runtime.getRuntime().availableProcessors()), n -> progress.step(1));
+                w.addFiles(files, null, Math.max(2, Runtime.getRuntime().availableProcessors()));
                 res = w.finish();
             } catch (DesNameException e) { // a bad or repeated name: nothing was committed
                 throw PackInputs.nameError(inputs, e);
@@ -439,7 +445,7 @@ final class DesCommand implements Runnable {
                 throw CliException.usage(out + " already exists; choose another name or add --force");
             }
             long t0 = System.nanoTime();
-            DesWriteResult res;
+            DesWriteReport res;
             try (DesArchive r = open(in, ext);
                  DesWriter w = pack.apply(DesWriter.builder(out)).allowDuplicateNames(true).build();
                  Progress progress = Progress.start("repack", r.list().size(), " entries", 1, json)) {
@@ -454,7 +460,7 @@ final class DesCommand implements Runnable {
                     try (java.io.InputStream s = r.openStream(e.name())) {
                         w.add(e.name(), s, e.size(), meta);
                     } catch (IOException ex) {
-                        throw new io.stowage.des.DesIoException("cannot read '" + e.name() + "'", ex);
+                        throw new io.stowage.des.DesIoException(r.name(), "cannot read '" + e.name() + "'", ex);
                     }
                     progress.step(1);
                 }

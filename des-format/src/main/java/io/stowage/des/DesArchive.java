@@ -73,8 +73,27 @@ public interface DesArchive extends Closeable {
      */
     InputStream openStream(DesEntry entry);
 
-    /** Writes the payload to {@code target} and returns the byte count; checksum verified before returning. */
-    long transferTo(String name, WritableByteChannel target);
+    /**
+     * Writes the payload to {@code target} and returns the byte count; checksum verified before returning. The one
+     * implementation for every archive: {@link #openStream(String)} copied through a buffer of up to 1 MiB.
+     */
+    default long transferTo(String name, WritableByteChannel target) {
+        byte[] buf = new byte[(int) Math.min(Math.max(entry(name).size(), 1), 1 << 20)];
+        long total = 0;
+        try (InputStream in = openStream(name)) {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) {
+                    target.write(bb);
+                }
+                total += n;
+            }
+        } catch (java.io.IOException ex) {
+            throw new DesIoException(name(), name() + ": cannot copy entry '" + name + "'", ex);
+        }
+        return total;
+    }
 
     /**
      * Reads many entries, in offset order, merging nearby ranges into single reads. The result has the requested
@@ -105,7 +124,7 @@ public interface DesArchive extends Closeable {
                 problems.add(DesVerifyReport.Problem.of(e.name(), ex));
             } catch (java.io.IOException ex) {
                 problems.add(DesVerifyReport.Problem.of(e.name(),
-                        new DesIoException(name() + ": cannot read '" + e.name() + "'", ex)));
+                        new DesIoException(name(), name() + ": cannot read '" + e.name() + "'", ex)));
             }
         }
         return new DesVerifyReport(name(), list().size(), bytes, checksummed, index().footer().hasCrc32c(), problems);

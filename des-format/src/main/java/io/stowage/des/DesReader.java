@@ -7,13 +7,11 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,9 +63,9 @@ public final class DesReader implements DesArchive {
         try {
             ch = FileChannel.open(path, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
-            throw new DesIoException(path + ": no such archive", e);
+            throw new DesIoException(path.toString(), path + ": no such archive", e);
         } catch (IOException e) {
-            throw new DesIoException(path + ": cannot open archive", e);
+            throw new DesIoException(path.toString(), path + ": cannot open archive", e);
         }
         return open(ch, path.toString(), options);
     }
@@ -113,7 +111,7 @@ public final class DesReader implements DesArchive {
             ok = true;
             return r;
         } catch (IOException e) {
-            throw new DesIoException(displayName + ": cannot read archive", e);
+            throw new DesIoException(displayName, displayName + ": cannot read archive", e);
         } finally {
             if (!ok) {
                 try {
@@ -206,7 +204,7 @@ public final class DesReader implements DesArchive {
                             + "' has the wrong length");
                 }
             } catch (IOException ex) {
-                throw new DesIoException(name + ": cannot read external entry '" + e.name() + "'", ex);
+                throw new DesIoException(name, name + ": cannot read external entry '" + e.name() + "'", ex);
             }
             return n;
         }
@@ -232,7 +230,7 @@ public final class DesReader implements DesArchive {
         try {
             readFully(channel, name, ByteBuffer.wrap(dst, offset, n), pos, "payload");
         } catch (IOException ex) {
-            throw new DesIoException(name + ": cannot read payload at offset " + pos, ex);
+            throw new DesIoException(name, name + ": cannot read payload at offset " + pos, ex);
         }
     }
 
@@ -256,16 +254,17 @@ public final class DesReader implements DesArchive {
             String key = options.externalKeyOf(e);
             if (store == null) {
                 throw new DesException(name + ": entry '" + e.name() + "' is stored outside the archive under '"
-                        + key + "'; give the external store (--external-root DIR, or DesReadOptions.withExternalStore)");
+                        + key + "'; give the external store (--external-root DIR, or"
+                        + " DesReadOptions.withExternalStore)");
             }
             try {
                 return new VerifyingInputStream(store.open(key), name, e, "external object " + key + " in "
                         + store.describe(), options.verifyChecksums());
             } catch (NoSuchFileException ex) {
-                throw new DesIoException(name + ": external object '" + key + "' of entry '" + e.name()
+                throw new DesIoException(name, name + ": external object '" + key + "' of entry '" + e.name()
                         + "' is missing from " + store.describe(), ex);
             } catch (IOException ex) {
-                throw new DesIoException(name + ": cannot open external object '" + key + "'", ex);
+                throw new DesIoException(name, name + ": cannot open external object '" + key + "'", ex);
             }
         }
         return new VerifyingInputStream(new RangeStream(e.dataOffset(), e.size()), name, e,
@@ -301,26 +300,6 @@ public final class DesReader implements DesArchive {
     }
 
     @Override
-    public long transferTo(String entryName, WritableByteChannel target) {
-        DesEntry e = readable(entryName);
-        byte[] buf = new byte[(int) Math.min(Math.max(e.size(), 1), 1 << 20)];
-        long total = 0;
-        try (InputStream in = openRecord(e)) {
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                while (bb.hasRemaining()) {
-                    target.write(bb);
-                }
-                total += n;
-            }
-        } catch (IOException ex) {
-            throw new DesIoException(name + ": cannot copy entry '" + e.name() + "'", ex);
-        }
-        return total;
-    }
-
-    @Override
     public Map<String, ByteBuffer> readAll(Collection<String> names) {
         List<DesEntry> internal = new ArrayList<>();
         Map<String, ByteBuffer> got = new HashMap<>();
@@ -332,36 +311,19 @@ public final class DesReader implements DesArchive {
                 internal.add(e);
             }
         }
-        internal.sort(Comparator.comparingLong(DesEntry::dataOffset));
-        int i = 0;
-        while (i < internal.size()) {
-            DesEntry first = internal.get(i);
-            if (first.size() > options.maxMergedRead()) {
-                got.put(first.name(), read(first.name()));
-                i++;
-                continue;
+        for (DesReadPlan.Read r : DesReadPlan.plan(internal, options.mergeGap(), options.maxMergedRead())) {
+            if (r.length() > Integer.MAX_VALUE - 8) {   // one entry larger than maxMergedRead and 2 GiB
+                DesEntry e = r.entries().get(0);
+                throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
+                        + " bytes, too big for one buffer; use openStream or transferTo");
             }
-            long start = first.dataOffset();
-            long end = start + first.size();
-            int j = i + 1;
-            while (j < internal.size()) {
-                DesEntry next = internal.get(j);
-                long nextEnd = Math.max(end, next.dataOffset() + next.size());
-                if (next.dataOffset() - end > options.mergeGap() || nextEnd - start > options.maxMergedRead()) {
-                    break;
-                }
-                end = nextEnd;
-                j++;
-            }
-            byte[] block = new byte[(int) (end - start)];
-            copyInternal(start, block, 0, block.length);
-            for (int k = i; k < j; k++) {
-                DesEntry e = internal.get(k);
-                int rel = (int) (e.dataOffset() - start);
+            byte[] block = new byte[(int) r.length()];
+            copyInternal(r.start(), block, 0, block.length);
+            for (DesEntry e : r.entries()) {
+                int rel = r.offsetOf(e);
                 DesPayloads.checkCrc(name, e, block, rel, (int) e.size(), options.verifyChecksums());
                 got.put(e.name(), ByteBuffer.wrap(block, rel, (int) e.size()).slice().asReadOnlyBuffer());
             }
-            i = j;
         }
         Map<String, ByteBuffer> result = new LinkedHashMap<>();
         for (String n : names) {
@@ -375,7 +337,7 @@ public final class DesReader implements DesArchive {
         try {
             channel.close();
         } catch (IOException e) {
-            throw new DesIoException(name + ": cannot close archive", e);
+            throw new DesIoException(name, name + ": cannot close archive", e);
         }
     }
 }

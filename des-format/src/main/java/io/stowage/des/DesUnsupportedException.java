@@ -8,6 +8,7 @@ package io.stowage.des;
  */
 public final class DesUnsupportedException extends DesException {
     private static final long serialVersionUID = 1L;
+    private final String archive;
     private final String entry;
     private final int flags;
 
@@ -15,14 +16,22 @@ public final class DesUnsupportedException extends DesException {
         super(archive + ": entry '" + entry + "' has flags 0x" + Integer.toHexString(flags)
                 + " (" + DesEntry.describeFlags(flags) + ") which DES v1 readers here do not implement;"
                 + " only IS_EXTERNAL (0x1) is supported");
+        this.archive = archive;
         this.entry = entry;
         this.flags = flags;
     }
 
+    /** The archive as the caller named it (path or URL). */
+    public String archive() {
+        return archive;
+    }
+
+    /** The entry's name. */
     public String entry() {
         return entry;
     }
 
+    /** The entry's flags (DES-V1.md). */
     public int flags() {
         return flags;
     }

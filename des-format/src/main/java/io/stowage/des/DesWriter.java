@@ -1,26 +1,21 @@
 package io.stowage.des;
 
-import io.stowage.des.internal.MetaJson;
-
-import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.zip.CRC32C;
 
 /**
@@ -43,30 +38,29 @@ import java.util.zip.CRC32C;
  * META+INDEX, DES-V1.md); the reference reader ignores them. {@link Builder#checksums(boolean) checksums(false)}
  * writes exactly what the reference writer writes.
  *
+ * <p>The work is shared with package-private collaborators: {@code ArchiveOutput} (the buffered sink I/O),
+ * {@code IndexBuilder} (META and INDEX encoding) and {@code ReadAhead} (the parallel read-ahead of
+ * {@link #addFiles}); this class holds the entry rules (names, external payloads, sizes), the footer and the commit.
+ *
  * <p>Not thread-safe: add entries from one thread (or synchronize externally).
  */
 public final class DesWriter implements AutoCloseable {
-    private static final int BUFFER = 1 << 20;
-
     private final DesSink sink;
     private final boolean checksums;
     private final long externalThreshold;
     private final ExternalStore externalStore;
     private final String externalPrefix;
     private final boolean allowDuplicateNames;
+    private final DesWriteListener listener;
 
-    private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
-    private final ByteArrayOutputStream meta = new ByteArrayOutputStream(64 * 1024);
-    private final ByteArrayOutputStream index = new ByteArrayOutputStream(64 * 1024);
+    private final ArchiveOutput out;
+    private final IndexBuilder index = new IndexBuilder();
     private final Set<String> names = new HashSet<>();
     private final List<String> storedExternalKeys = new ArrayList<>();
     private final CRC32C crc = new CRC32C();
-    private long position;
-    /** Read-ahead bytes counted in {@link #position} but still in their batch buffer (see writeUnwritten). */
-    private int unwritten;
+    private final ReadAhead.EntryBytes readAhead = new ReadAhead.EntryBytes();
     private long dataBytes;
     private long externalBytes;
-    private int count;
     private int externalCount;
     private boolean finished;
     private boolean closed;
@@ -79,6 +73,8 @@ public final class DesWriter implements AutoCloseable {
         this.externalStore = b.externalStore;
         this.externalPrefix = b.externalPrefix;
         this.allowDuplicateNames = b.allowDuplicateNames;
+        this.listener = b.listener;
+        this.out = new ArchiveOutput(sink);
     }
 
     /** A writer to a local file (fails at {@link Builder#build()} if it exists, unless {@code overwrite(true)}). */
@@ -101,6 +97,7 @@ public final class DesWriter implements AutoCloseable {
         private String externalPrefix = "";
         private boolean allowDuplicateNames;
         private boolean overwrite;
+        private DesWriteListener listener = DesWriteListener.none();
 
         private Builder(Path target, DesSink sink) {
             this.target = target;
@@ -152,27 +149,33 @@ public final class DesWriter implements AutoCloseable {
             return this;
         }
 
-        /** Opens the sink and writes the header. */
+        /** Hears each entry added, on the adding thread (default {@link DesWriteListener#none()}). */
+        public Builder listener(DesWriteListener l) {
+            this.listener = Objects.requireNonNull(l, "listener");
+            return this;
+        }
+
+        /**
+         * Opens the sink and writes the header.
+         *
+         * @throws DesOutputExistsException when the target file exists and {@code overwrite} is off
+         */
         public DesWriter build() {
             DesSink s = sink;
             if (s == null) {
                 try {
                     s = DesSink.file(target, overwrite);
                 } catch (java.nio.file.FileAlreadyExistsException e) {
-                    throw new DesException(target + " already exists; choose another name or overwrite it (--force)");
+                    throw new DesOutputExistsException(target.toString(), target
+                            + " already exists; choose another name or overwrite it (--force)");
                 } catch (IOException e) {
-                    throw new DesIoException("cannot create " + target, e);
+                    throw new DesIoException(target.toString(), "cannot create " + target, e);
                 }
             }
             DesWriter w = new DesWriter(this, s);
-            w.writeHeader();
+            w.out.writeHeader();
             return w;
         }
-    }
-
-    private void writeHeader() {
-        buf.put(DesFooter.HEADER_MAGIC).put((byte) 1).put(new byte[7]);
-        position = DesFooter.HEADER_SIZE;
     }
 
     /** Adds an entry from bytes in memory. */
@@ -184,10 +187,10 @@ public final class DesWriter implements AutoCloseable {
     public DesWriter add(String name, ByteBuffer data, Map<String, ?> userMeta) {
         ByteBuffer d = data.duplicate();
         long size = d.remaining();
-        return addEntry(name, size, userMeta, new Source() {
+        return addEntry(name, size, userMeta, new EntrySource() {
             @Override
-            public long copyInto(DesWriter w, CRC32C c) throws IOException {
-                w.putBytes(d, c);
+            public long copyInto(ArchiveOutput o, CRC32C c) throws IOException {
+                o.putBytes(d, c);
                 return size;
             }
 
@@ -212,10 +215,10 @@ public final class DesWriter implements AutoCloseable {
         if (length < 0) {
             throw new IllegalArgumentException("length " + length + " of '" + name + "' must be >= 0");
         }
-        return addEntry(name, length, userMeta, new Source() {
+        return addEntry(name, length, userMeta, new EntrySource() {
             @Override
-            public long copyInto(DesWriter w, CRC32C c) throws IOException {
-                return w.putChannel(Channels.newChannel(in), length, c, name);
+            public long copyInto(ArchiveOutput o, CRC32C c) throws IOException {
+                return o.putChannel(Channels.newChannel(in), length, c, name);
             }
 
             @Override
@@ -236,13 +239,13 @@ public final class DesWriter implements AutoCloseable {
             fc = FileChannel.open(file, StandardOpenOption.READ);
             size = fc.size();
         } catch (IOException e) {
-            throw new DesIoException("cannot read " + file + " for entry '" + name + "'", e);
+            throw new DesIoException(file.toString(), "cannot read " + file + " for entry '" + name + "'", e);
         }
         try (FileChannel ch = fc) {
-            return addEntry(name, size, userMeta, new Source() {
+            return addEntry(name, size, userMeta, new EntrySource() {
                 @Override
-                public long copyInto(DesWriter w, CRC32C c) throws IOException {
-                    return w.putChannel(ch, size, c, file.toString());
+                public long copyInto(ArchiveOutput o, CRC32C c) throws IOException {
+                    return o.putChannel(ch, size, c, file.toString());
                 }
 
                 @Override
@@ -251,96 +254,47 @@ public final class DesWriter implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            throw new DesIoException("cannot close " + file, e);
+            throw new DesIoException(file.toString(), "cannot close " + file, e);
         }
     }
-
-    /** Files up to this size are read ahead whole by {@link #addFiles}; larger ones stream in order. */
-    static final int READ_AHEAD_MAX_FILE = 256 << 10;
-    /** Files per read-ahead batch: one hand-over between a reader thread and the writer per batch, not per file. */
-    static final int BATCH_FILES = 32;
-    /** Initial capacity of a pooled batch buffer (grows when a batch holds more). */
-    private static final int BATCH_BUFFER = 1 << 20;
 
     /**
      * Adds many files, in the map's order, reading small files ahead on {@code readers} threads while the archive
      * is written (opening and reading many small files is the cost of packing; this overlaps it with writing).
-     * Readers take consecutive batches of {@value #BATCH_FILES} files, read them back to back into one pooled buffer
-     * and compute their CRC-32C, so the writer only copies bytes and records entries. Files over 256 KiB, and files
-     * that go to the external store, stream in order as {@link #add(String, Path, Map)} does. The result is identical
-     * to adding the files one by one. A failure stops at the first failing file and, unlike a refused name in
-     * {@code add}, fails the writer (some files were added, others not): nothing is committed.
+     * Readers take consecutive batches of 32 files, read them back to back into one
+     * pooled buffer and compute their CRC-32C, so the writer only copies bytes and records entries. Files over
+     * 256 KiB, and files that go to the external store, stream in order as {@link #add(String, Path, Map)} does. The
+     * result is identical to adding the files one by one. A failure stops at the first failing file and, unlike a
+     * refused name in {@code add}, fails the writer (some files were added, others not): nothing is committed.
      *
      * @param files   entry name → file
      * @param metaFor user META per entry name (may return {@code null}); {@code null} for none
      * @param readers reader threads, at least 1
      */
-    public DesWriter addFiles(Map<String, Path> files, java.util.function.Function<String, Map<String, ?>> metaFor,
-                              int readers) {
-        return addFiles(files, metaFor, readers, null);
+    public DesWriter addFiles(Map<String, Path> files, Function<String, Map<String, ?>> metaFor, int readers) {
+        return addFiles(files.entrySet().iterator(), metaFor, readers);
     }
 
     /**
-     * {@link #addFiles(Map, java.util.function.Function, int)}, calling {@code onAdded} with each entry's size once it
-     * is in the archive (for progress; called on the caller's thread).
+     * {@link #addFiles(Map, Function, int)} over entries (name → file) that may still be being found, for example by
+     * a directory walk running in another thread: the iterator is advanced on the caller's thread, a few batches
+     * ahead of the writing. An exception from the iterator fails the writer like any other (nothing is committed)
+     * and propagates.
      */
-    public DesWriter addFiles(Map<String, Path> files, java.util.function.Function<String, Map<String, ?>> metaFor,
-                              int readers, java.util.function.LongConsumer onAdded) {
-        return addFiles(files.entrySet().iterator(), metaFor, readers, onAdded);
-    }
-
-    /**
-     * {@link #addFiles(Map, java.util.function.Function, int, java.util.function.LongConsumer)} over entries (name →
-     * file) that may still be being found, for example by a directory walk running in another thread: the iterator
-     * is advanced on the caller's thread, a few batches ahead of the writing. An exception from the iterator fails
-     * the writer like any other (nothing is committed) and propagates.
-     */
-    public DesWriter addFiles(java.util.Iterator<? extends Map.Entry<String, Path>> files,
-                              java.util.function.Function<String, Map<String, ?>> metaFor, int readers,
-                              java.util.function.LongConsumer onAdded) {
+    public DesWriter addFiles(Iterator<? extends Map.Entry<String, Path>> files,
+                              Function<String, Map<String, ?>> metaFor, int readers) {
         if (readers < 1) {
             throw new IllegalArgumentException("readers " + readers + " must be at least 1");
         }
         checkOpen();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(readers, r -> {
-            Thread t = new Thread(r, "des-read-ahead");
-            t.setDaemon(true);
-            return t;
-        });
-        java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> buffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        long deferAt = externalStore != null ? Math.min(externalThreshold, READ_AHEAD_MAX_FILE + 1L)
-                : READ_AHEAD_MAX_FILE + 1L;
-        boolean crcs = checksums;
-        try {
-            java.util.ArrayDeque<java.util.concurrent.Future<Batch>> window = new java.util.ArrayDeque<>();
-            int maxWindow = 2 * readers + 2;
-            while (true) {
-                while (window.size() < maxWindow && files.hasNext()) {
-                    List<Map.Entry<String, Path>> part = new ArrayList<>(BATCH_FILES);
-                    while (part.size() < BATCH_FILES && files.hasNext()) {
-                        part.add(files.next());
-                    }
-                    window.add(pool.submit(() -> Batch.read(part, deferAt, crcs, buffers)));
-                }
-                java.util.concurrent.Future<Batch> next = window.poll();
-                if (next == null) {
-                    break;
-                }
-                Batch b;
+        long deferAt = externalStore != null ? Math.min(externalThreshold, ReadAhead.MAX_FILE + 1L)
+                : ReadAhead.MAX_FILE + 1L;
+        try (ReadAhead ahead = new ReadAhead(files, readers, deferAt, checksums, sink.describe())) {
+            for (ReadAhead.Batch b = ahead.next(); b != null; b = ahead.next()) {
                 try {
-                    b = next.get();
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new DesException("interrupted while adding files to " + sink.describe(), ex);
-                } catch (java.util.concurrent.ExecutionException ex) {
-                    Throwable c = ex.getCause();
-                    throw c instanceof RuntimeException re ? re : new DesException("cannot read files: " + c, c);
-                }
-                try {
-                    addBatch(b, metaFor, onAdded);
+                    addBatch(b, metaFor);
                 } finally {
-                    b.data.clear();
-                    buffers.add(b.data);
+                    ahead.release(b);
                 }
             }
         } catch (RuntimeException e) {
@@ -350,191 +304,45 @@ public final class DesWriter implements AutoCloseable {
                 failure = e;
             }
             throw e;
-        } finally {
-            pool.shutdownNow();
         }
         return this;
     }
 
-    private void addBatch(Batch b, java.util.function.Function<String, Map<String, ?>> metaFor,
-                          java.util.function.LongConsumer onAdded) {
+    private void addBatch(ReadAhead.Batch b, Function<String, Map<String, ?>> metaFor) {
         ByteBuffer data = b.data.flip();
         for (int i = 0; i < b.files.size(); i++) {
             Map.Entry<String, Path> e = b.files.get(i);
             String name = e.getKey();
             if (i == b.failedAt) {
-                throw new DesIoException("cannot read " + e.getValue() + " for entry '" + name + "'", b.failure);
+                throw new DesIoException(e.getValue().toString(), "cannot read " + e.getValue() + " for entry '"
+                        + name + "'", b.failure);
             }
             Map<String, ?> meta = metaFor == null ? null : metaFor.apply(name);
-            long before = dataBytes + externalBytes;
             if (b.sizes[i] < 0) {
                 writeUnwritten(data); // the read-ahead entries before this one come first
                 add(name, e.getValue(), meta);
             } else {
-                ReadAheadSource src = readAhead;
+                ReadAhead.EntryBytes src = readAhead;
                 src.data = data;
                 src.size = (int) b.sizes[i];
                 src.crc = b.crcs == null ? -1 : b.crcs[i] & 0xffffffffL;
                 addEntry(name, src.size, meta, src);
             }
-            if (onAdded != null) {
-                onAdded.accept(dataBytes + externalBytes - before);
-            }
         }
         writeUnwritten(data);
     }
 
-    /** Runs of read-ahead bytes at least this long skip the writer's buffer (one copy less). */
-    private static final int WRITE_THROUGH = 16 << 10;
-
-    /**
-     * Writes the read-ahead bytes that entries have claimed ({@link #unwritten}, ending at {@code data}'s position):
-     * a batch's files lie back to back in its buffer as they will in the archive, so the whole run goes to the sink
-     * in one write instead of being copied through the writer's buffer file by file.
-     */
+    /** {@link ArchiveOutput#writeUnwritten}; a failure fails the writer. */
     private void writeUnwritten(ByteBuffer data) {
-        if (unwritten == 0) {
-            return;
-        }
-        ByteBuffer run = data.duplicate();
-        run.limit(data.position()).position(data.position() - unwritten);
-        unwritten = 0;
         try {
-            if (run.remaining() < WRITE_THROUGH && run.remaining() <= buf.remaining()) {
-                buf.put(run);
-                return;
-            }
-            flush();
-            while (run.hasRemaining()) {
-                sink.write(run);
-            }
+            out.writeUnwritten(data);
         } catch (IOException ex) {
             failure = ex;
-            throw new DesIoException("cannot write to " + sink.describe(), ex);
+            throw new DesIoException(sink.describe(), "cannot write to " + sink.describe(), ex);
         }
     }
 
-    /** Consecutive files read back to back into one buffer by a reader thread. */
-    private static final class Batch {
-        /** Options of every open (the varargs open builds a HashSet per call). */
-        private static final Set<StandardOpenOption> READ = Set.of(StandardOpenOption.READ);
-
-        final List<Map.Entry<String, Path>> files;
-        /** Bytes read per file, or -1: stream it on the writer's thread (big, or external). */
-        final long[] sizes;
-        final int[] crcs;
-        ByteBuffer data;
-        int failedAt = -1;
-        IOException failure;
-
-        private Batch(List<Map.Entry<String, Path>> files, boolean crcs) {
-            this.files = files;
-            this.sizes = new long[files.size()];
-            this.crcs = crcs ? new int[files.size()] : null;
-        }
-
-        static Batch read(List<Map.Entry<String, Path>> files, long deferAt, boolean checksums,
-                          java.util.Queue<ByteBuffer> buffers) {
-            Batch b = new Batch(files, checksums);
-            ByteBuffer buf = buffers.poll();
-            b.data = buf != null ? buf : ByteBuffer.allocateDirect(BATCH_BUFFER);
-            CRC32C crc = checksums ? new CRC32C() : null;
-            for (int i = 0; i < files.size(); i++) {
-                Path p = files.get(i).getValue();
-                try (FileChannel ch = FileChannel.open(p, READ)) {
-                    long size = ch.size();
-                    if (size >= deferAt) {
-                        b.sizes[i] = -1;
-                        continue;
-                    }
-                    // room for one byte more than the size: getting it means the file grew
-                    if (b.data.remaining() < size + 1) {
-                        ByteBuffer bigger = ByteBuffer.allocateDirect(
-                                (int) Math.max(2L * b.data.capacity(), b.data.position() + size + 1));
-                        b.data.flip();
-                        bigger.put(b.data);
-                        b.data = bigger;
-                    }
-                    int start = b.data.position();
-                    ByteBuffer view = b.data.duplicate();
-                    view.limit(start + (int) size + 1);
-                    while (view.hasRemaining()) {
-                        int want = view.remaining();
-                        int n = ch.read(view);
-                        if (n < want) {
-                            break; // a short read from a file is its end
-                        }
-                    }
-                    int got = view.position() - start;
-                    if (got != size) {
-                        throw new IOException(p + " has " + (got > size ? "more than " + size : got)
-                                + " bytes but " + size + " when it was opened: it changed during packing; pack it"
-                                + " again once it is complete");
-                    }
-                    if (crc != null) {
-                        crc.reset();
-                        view.flip().position(start);
-                        crc.update(view);
-                        b.crcs[i] = (int) crc.getValue();
-                    }
-                    b.data.position(start + (int) size);
-                    b.sizes[i] = size;
-                } catch (IOException e) {
-                    b.failedAt = i;
-                    b.failure = e;
-                    break;
-                }
-            }
-            return b;
-        }
-    }
-
-    private interface Source {
-        long copyInto(DesWriter w, CRC32C crc) throws IOException;
-
-        InputStream stream() throws IOException;
-
-        /**
-         * The payload's CRC-32C (0 to 2^32 - 1) when the source computed it already (then {@link #copyInto} skips
-         * it), else -1.
-         */
-        default long crc32c() {
-            return -1;
-        }
-    }
-
-    /**
-     * The source of every read-ahead entry: the next {@code size} bytes of a batch buffer, checksummed by the reader.
-     * One instance per writer, refilled per entry (this is the per-file path of packing many small files).
-     */
-    private static final class ReadAheadSource implements Source {
-        ByteBuffer data;
-        int size;
-        long crc = -1;
-
-        /** Claims the bytes (the reader computed the checksum); the batch writes them in one go (writeUnwritten). */
-        @Override
-        public long copyInto(DesWriter w, CRC32C c) {
-            data.position(data.position() + size);
-            w.position += size;
-            w.unwritten += size;
-            return size;
-        }
-
-        @Override
-        public InputStream stream() {
-            throw new IllegalStateException("read-ahead entries are never external");
-        }
-
-        @Override
-        public long crc32c() {
-            return crc;
-        }
-    }
-
-    private final ReadAheadSource readAhead = new ReadAheadSource();
-
-    private DesWriter addEntry(String name, long size, Map<String, ?> userMeta, Source source) {
+    private DesWriter addEntry(String name, long size, Map<String, ?> userMeta, EntrySource source) {
         checkOpen();
         EntryNames.check(name);
         if (!names.add(name) && !allowDuplicateNames) {
@@ -571,8 +379,8 @@ public final class DesWriter implements AutoCloseable {
                 externalBytes += size;
                 externalCount++;
             } else {
-                dataOffset = position;
-                long copied = source.copyInto(this, c);
+                dataOffset = out.position();
+                long copied = source.copyInto(out, c);
                 if (copied != size) {
                     throw new DesException("entry '" + name + "' delivered " + copied + " bytes, expected " + size
                             + "; the source changed while packing");
@@ -584,253 +392,29 @@ public final class DesWriter implements AutoCloseable {
                 long known = source.crc32c();
                 crcValue = known >= 0 ? (int) known : (int) c.getValue();
             }
-            byte[] metaBytes;
-            int metaLength;
-            if (m == null) {
-                metaBytes = plainMetaScratch;
-                metaLength = plainMeta(size, c != null, crcValue, metaBytes);
-            } else {
-                if (c != null) {
-                    m.put("crc32c", hex8(crcValue));
-                }
-                metaBytes = MetaJson.encode(m);
-                metaLength = metaBytes.length;
-            }
-            if (metaLength > DesIndex.MAX_META_BYTES) {
-                throw new DesException("META of entry '" + name + "' is " + metaLength
-                        + " bytes, over the limit of " + DesIndex.MAX_META_BYTES + "; store less metadata");
-            }
-            long metaOffsetRel = meta.size();
-            meta.write(metaBytes, 0, metaLength);
-            writeIndexRecord(name, dataOffset, size, metaOffsetRel, metaLength, flags);
-            count++;
+            index.add(name, dataOffset, size, flags, m, c != null, crcValue);
+            listener.onEntryAdded(name, size);
             return this;
         } catch (IOException e) {
             failure = e;
-            throw new DesIoException("cannot add entry '" + name + "' to " + sink.describe(), e);
+            throw new DesIoException(sink.describe(), "cannot add entry '" + name + "' to " + sink.describe(), e);
         } catch (RuntimeException e) {
             failure = e;
             throw e;
         }
     }
 
-    /** Scratch for one index record: u16 name length, name, u64 offset, u64 size, u64 meta offset, u64 meta length,
-     * u32 flags (grown for long names). */
-    private ByteBuffer record = ByteBuffer.allocate(2 + 256 + 36).order(ByteOrder.LITTLE_ENDIAN);
-    /** Scratch for {@link #plainMeta}: {"size":20 digits,"crc32c":"8 hex digits"}. */
-    private final byte[] plainMetaScratch = new byte[64];
-
-    /** Appends one INDEX record; the META offset is relative to META's start until {@link #finish()}. */
-    private void writeIndexRecord(String name, long dataOffset, long size, long metaOffsetRel, int metaLength,
-                                  int flags) {
-        int n = name.length();
-        ByteBuffer r = record;
-        if (r.capacity() < 2 + 3 * n + 36) {
-            r = record = ByteBuffer.allocate(2 + 3 * n + 36).order(ByteOrder.LITTLE_ENDIAN);
-        }
-        byte[] a = r.array();
-        int len = 0;
-        for (; len < n; len++) { // ASCII names (the common case) need no encoder
-            char ch = name.charAt(len);
-            if (ch >= 0x80) {
-                break;
-            }
-            a[2 + len] = (byte) ch;
-        }
-        if (len < n) {
-            byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-            System.arraycopy(utf8, 0, a, 2, utf8.length);
-            len = utf8.length;
-        }
-        r.putShort(0, (short) len);
-        int p = 2 + len;
-        r.putLong(p, dataOffset).putLong(p + 8, size).putLong(p + 16, metaOffsetRel).putLong(p + 24, metaLength)
-                .putInt(p + 32, flags);
-        index.write(a, 0, p + 36);
-    }
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-    private static final byte[] META_SIZE = "{\"size\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] META_CRC = ",\"crc32c\":\"".getBytes(StandardCharsets.US_ASCII);
-
-    /**
-     * META of an entry without user metadata, stored inside: the bytes {@link MetaJson#encode} gives for
-     * {@code {"size": size[, "crc32c": crc as 8 lower-case hex digits]}}, written into {@code out} (at least 64
-     * bytes) without building a map or any string (the per-entry hot path of packing).
-     *
-     * @return the number of bytes written
-     */
-    static int plainMeta(long size, boolean withCrc, int crc, byte[] out) {
-        System.arraycopy(META_SIZE, 0, out, 0, META_SIZE.length);
-        int p = META_SIZE.length;
-        int digits = 1;
-        for (long v = size / 10; v != 0; v /= 10) {
-            digits++;
-        }
-        long v = size;
-        for (int i = p + digits - 1; i >= p; i--) {
-            out[i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        p += digits;
-        if (withCrc) {
-            System.arraycopy(META_CRC, 0, out, p, META_CRC.length);
-            p += META_CRC.length;
-            for (int i = 7; i >= 0; i--) {
-                out[p + i] = (byte) HEX[crc & 0xf];
-                crc >>>= 4;
-            }
-            p += 8;
-            out[p++] = '"';
-        }
-        out[p++] = '}';
-        return p;
-    }
-
-    /** 8 lower-case hex digits (String.format is measurably slow on the per-entry path). */
-    static String hex8(int v) {
-        char[] c = new char[8];
-        for (int i = 7; i >= 0; i--) {
-            c[i] = HEX[v & 0xf];
-            v >>>= 4;
-        }
-        return new String(c);
-    }
-
-    private static final class CountingCrcStream extends FilterInputStream {
-        private final CRC32C crc;
-        long count;
-
-        CountingCrcStream(InputStream in, CRC32C crc) {
-            super(in);
-            this.crc = crc;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-                if (crc != null) {
-                    crc.update(b);
-                }
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-                if (crc != null) {
-                    crc.update(b, off, n);
-                }
-            }
-            return n;
-        }
-    }
-
-    /** Copies {@code src} (position to limit, consumed) through the buffer. */
-    private void putBytes(ByteBuffer src, CRC32C c) throws IOException {
-        checkNothingUnwritten();
-        if (c != null) {
-            int p = src.position();
-            c.update(src);
-            src.position(p);
-        }
-        int lim = src.limit();
-        while (src.hasRemaining()) {
-            if (!buf.hasRemaining()) {
-                flush();
-            }
-            int n = Math.min(buf.remaining(), lim - src.position());
-            src.limit(src.position() + n);
-            buf.put(src);
-            src.limit(lim);
-            position += n;
-        }
-    }
-
-    /**
-     * Copies exactly {@code size} bytes from {@code src} through the buffer and proves the source has no more: each
-     * read asks for one byte past the end, so a source that grew is caught. For a file a short read means end of
-     * file, which saves a separate end-of-file probe per small file (the hot path when packing many files).
-     */
-    private long putChannel(ReadableByteChannel src, long size, CRC32C c, String what) throws IOException {
-        checkNothingUnwritten();
-        boolean shortReadIsEof = src instanceof FileChannel;
-        long remaining = size;
-        while (true) {
-            if (buf.remaining() < Math.min(remaining + 1, BUFFER)) {
-                flush();
-            }
-            int start = buf.position();
-            int lim = (int) Math.min(buf.remaining(), remaining + 1);
-            ByteBuffer view = buf.duplicate();
-            view.limit(start + lim);
-            int n = src.read(view);
-            if (n < 0) {
-                if (remaining == 0) {
-                    return size;
-                }
-                throw new IOException(what + " ended after " + (size - remaining) + " of " + size
-                        + " bytes: it changed during packing; pack it again once it is complete");
-            }
-            if (n > remaining) {
-                throw new IOException(what + " grew beyond " + size + " bytes while it was packed; pack it again"
-                        + " once it is complete");
-            }
-            if (c != null && n > 0) {
-                ByteBuffer written = buf.duplicate();
-                written.position(start).limit(start + n);
-                c.update(written);
-            }
-            buf.position(start + n);
-            remaining -= n;
-            position += n;
-            if (remaining == 0 && shortReadIsEof && n < lim) {
-                return size;
-            }
-        }
-    }
-
-    /** Read-ahead bytes claimed by entries must reach the sink before any byte after them. */
-    private void checkNothingUnwritten() {
-        if (unwritten != 0) {
-            throw new IllegalStateException(unwritten + " read-ahead bytes not yet written");
-        }
-    }
-
-    private void flush() throws IOException {
-        checkNothingUnwritten();
-        buf.flip();
-        while (buf.hasRemaining()) {
-            sink.write(buf);
-        }
-        buf.clear();
-    }
-
     /**
      * Writes META, INDEX and FOOTER and commits the sink: the archive appears under its final name complete, or not
      * at all.
      */
-    public DesWriteResult finish() {
+    public DesWriteReport finish() {
         checkOpen();
         try {
-            long dataLength = position - DesFooter.HEADER_SIZE;
-            long metaStart = position;
-            byte[] metaBytes = meta.toByteArray();
-            byte[] indexBytes = index.toByteArray();
-            // make meta offsets absolute
-            ByteBuffer idx = ByteBuffer.wrap(indexBytes).order(ByteOrder.LITTLE_ENDIAN);
-            int p = 0;
-            for (int i = 0; i < count; i++) {
-                int nameLen = idx.getShort(p) & 0xffff;
-                int metaAt = p + 2 + nameLen + 16;
-                idx.putLong(metaAt, idx.getLong(metaAt) + metaStart);
-                p += 2 + nameLen + 36;
-            }
+            long dataLength = out.position() - DesFooter.HEADER_SIZE;
+            long metaStart = out.position();
+            byte[] metaBytes = index.metaBytes();
+            byte[] indexBytes = index.indexBytes(metaStart);
             int tailCrc = 0;
             if (checksums) {
                 CRC32C c = new CRC32C();
@@ -838,18 +422,19 @@ public final class DesWriter implements AutoCloseable {
                 c.update(indexBytes);
                 tailCrc = (int) c.getValue();
             }
-            putBytes(ByteBuffer.wrap(metaBytes), null);
-            long indexStart = position;
-            putBytes(ByteBuffer.wrap(indexBytes), null);
-            putBytes(DesFooter.encode(DesFooter.HEADER_SIZE, dataLength, metaStart, metaBytes.length, indexStart,
-                    indexBytes.length, count, checksums, tailCrc), null);
-            flush();
+            out.putBytes(ByteBuffer.wrap(metaBytes), null);
+            long indexStart = out.position();
+            out.putBytes(ByteBuffer.wrap(indexBytes), null);
+            out.putBytes(DesFooter.encode(DesFooter.HEADER_SIZE, dataLength, metaStart, metaBytes.length, indexStart,
+                    indexBytes.length, index.count(), checksums, tailCrc), null);
+            out.flush();
             sink.commit();
             finished = true;
-            return new DesWriteResult(sink.describe(), count, dataBytes, externalCount, externalBytes, position);
+            return new DesWriteReport(sink.describe(), index.count(), dataBytes, externalCount, externalBytes,
+                    out.position());
         } catch (IOException e) {
             failure = e;
-            throw new DesIoException("cannot finish " + sink.describe(), e);
+            throw new DesIoException(sink.describe(), "cannot finish " + sink.describe(), e);
         } catch (RuntimeException e) {
             failure = e;
             throw e;
@@ -869,12 +454,12 @@ public final class DesWriter implements AutoCloseable {
 
     /** Entries added so far. */
     public int count() {
-        return count;
+        return index.count();
     }
 
     /** Bytes written to the archive so far (header and payloads). */
     public long position() {
-        return position;
+        return out.position();
     }
 
     /**

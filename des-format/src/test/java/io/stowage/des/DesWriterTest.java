@@ -32,7 +32,7 @@ class DesWriterTest {
         try (DesWriter w = DesWriter.builder(out).build()) {
             w.add("a", "x".getBytes(), null);
             assertThat(out).doesNotExist();
-            DesWriteResult res = w.finish();
+            DesWriteReport res = w.finish();
             assertThat(res.entries()).isEqualTo(1);
             assertThat(res.archiveBytes()).isEqualTo(Files.size(out));
         }
@@ -107,8 +107,9 @@ class DesWriterTest {
     void existingArchiveIsNotOverwrittenUnlessAsked() throws Exception {
         Path out = tmp.resolve("day.des");
         Files.writeString(out, "keep me");
-        assertThatThrownBy(() -> DesWriter.builder(out).build()).isInstanceOf(DesException.class)
-                .hasMessageContaining("already exists");
+        assertThatThrownBy(() -> DesWriter.builder(out).build()).isInstanceOf(DesOutputExistsException.class)
+                .hasMessageContaining("already exists")
+                .satisfies(e -> assertThat(((DesOutputExistsException) e).path()).isEqualTo(out.toString()));
         assertThat(Files.readString(out)).isEqualTo("keep me");
         try (DesWriter w = DesWriter.builder(out).overwrite(true).build()) {
             w.add("a", new byte[1], null);
@@ -223,7 +224,7 @@ class DesWriterTest {
                 .externalStore(ExternalStore.directory(big), "2025-01-15/shard_07/").build()) {
             w.add("big.mp4", payload, Map.of("kind", "video"));
             w.add("small.txt", "hi".getBytes(), null);
-            DesWriteResult res = w.finish();
+            DesWriteReport res = w.finish();
             assertThat(res.externalEntries()).isEqualTo(1);
             assertThat(res.externalBytes()).isEqualTo(5000);
         }
@@ -304,8 +305,13 @@ class DesWriterTest {
             w.finish();
         }
         java.util.List<Long> added = new java.util.ArrayList<>();
-        try (DesWriter w = builder.apply("many").build()) {
-            w.addFiles(files, meta, 3, added::add);
+        try (DesWriter w = builder.apply("many").listener(new DesWriteListener() {
+            @Override
+            public void onEntryAdded(String name, long size) {
+                added.add(size);
+            }
+        }).build()) {
+            w.addFiles(files, meta, 3);
             w.finish();
         }
         assertThat(Files.readAllBytes(tmp.resolve("many.des"))).isEqualTo(Files.readAllBytes(tmp.resolve("one.des")));
@@ -368,7 +374,7 @@ class DesWriterTest {
         };
         Path out = tmp.resolve("x.des");
         try (DesWriter w = DesWriter.builder(out).build()) {
-            assertThatThrownBy(() -> w.addFiles(it, null, 2, null)).hasMessage("walk failed");
+            assertThatThrownBy(() -> w.addFiles(it, null, 2)).hasMessage("walk failed");
             assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class).hasMessageContaining("failed");
         }
         assertThat(out).doesNotExist();

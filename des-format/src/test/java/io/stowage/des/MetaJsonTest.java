@@ -30,7 +30,7 @@ class MetaJsonTest {
             m.put("crc32c", hex);
         }
         byte[] out = new byte[64];
-        int n = DesWriter.plainMeta(size, withCrc, crc, out);
+        int n = IndexBuilder.plainMeta(size, withCrc, crc, out);
         assertThat(java.util.Arrays.copyOf(out, n)).isEqualTo(MetaJson.encode(m));
     }
 

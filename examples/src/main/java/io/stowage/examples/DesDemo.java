@@ -4,7 +4,7 @@ import io.stowage.des.DesEntry;
 import io.stowage.des.DesReadOptions;
 import io.stowage.des.DesReader;
 import io.stowage.des.DesVerifyReport;
-import io.stowage.des.DesWriteResult;
+import io.stowage.des.DesWriteReport;
 import io.stowage.des.DesWriter;
 import io.stowage.des.ExternalStore;
 
@@ -72,7 +72,7 @@ public final class DesDemo implements DemoPipeline {
         Files.createDirectories(archive.getParent());
         Path bucket = workDir.resolve("bucket");
         long t0 = System.nanoTime();
-        DesWriteResult res;
+        DesWriteReport res;
         try (DesWriter w = DesWriter.builder(archive).externalThreshold(THRESHOLD)
                 .externalStore(ExternalStore.directory(bucket), "2025-01-15/shard_07").build();
              Stream<Path> files = Files.list(input)) {

@@ -1,7 +1,7 @@
 package io.stowage.examples;
 
 import io.stowage.des.DesVerifyReport;
-import io.stowage.des.DesWriteResult;
+import io.stowage.des.DesWriteReport;
 import io.stowage.des.DesWriter;
 import io.stowage.des.s3.IndexCache;
 import io.stowage.des.s3.S3DesReader;
@@ -60,7 +60,7 @@ public final class DesS3Demo implements DemoPipeline {
              S3Client s3 = store.settings().withMaxConnections(16).newClient();
              IndexCache cache = IndexCache.caffeine(16L << 20)) {
             long t0 = System.nanoTime();
-            DesWriteResult written;
+            DesWriteReport written;
             try (DesWriter w = DesWriter.builder(S3DesSink.builder(s3, "demo", key).partSize(5 << 20).build())
                     .externalThreshold(1 << 20)
                     .externalStore(S3ExternalStore.create(s3, "demo"), "2025-01-15/shard_07")

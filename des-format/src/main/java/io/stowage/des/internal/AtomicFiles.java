@@ -14,17 +14,17 @@ import java.nio.file.StandardOpenOption;
  * Writes a file under a temporary name in the target folder, fsyncs it, renames it over the final name and fsyncs
  * the folder: a crash leaves the old state or the new, never half a file under the real name. Thread-safe.
  */
-public final class AtomicFiles {
+final class AtomicFiles {
     /** Writes the body of a file to a stream. */
     @FunctionalInterface
-    public interface Body {
+    interface Body {
         void write(OutputStream out) throws IOException;
     }
 
     private AtomicFiles() {}
 
     /** A temporary sibling of {@code target}: same folder, hidden, unique. */
-    public static Path tempSibling(Path target) throws IOException {
+    static Path tempSibling(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         return tempIn(dir, "." + target.getFileName() + ".");
@@ -50,7 +50,7 @@ public final class AtomicFiles {
         }
     }
 
-    public static void write(Path target, Body body) throws IOException {
+    static void write(Path target, Body body) throws IOException {
         Path tmp = tempSibling(target);
         boolean ok = false;
         try {
@@ -70,7 +70,7 @@ public final class AtomicFiles {
     }
 
     /** Renames a fully written, fsynced temporary file over {@code target} and fsyncs the folder. */
-    public static void commit(Path tmp, Path target, boolean replace) throws IOException {
+    static void commit(Path tmp, Path target, boolean replace) throws IOException {
         if (!replace && Files.exists(target)) {
             throw new java.nio.file.FileAlreadyExistsException(target.toString(), null,
                     "refusing to overwrite an existing file");
@@ -83,7 +83,7 @@ public final class AtomicFiles {
         fsyncDirectory(target.toAbsolutePath().getParent());
     }
 
-    public static void fsyncDirectory(Path dir) {
+    static void fsyncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException ignored) {

@@ -20,7 +20,7 @@ public final class DirectoryExternalStore implements ExternalStore {
     }
 
     /** Resolves a key under the root, refusing keys that would leave it. */
-    public Path resolve(String key) {
+    Path resolve(String key) {
         if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("external key '" + key + "' must be a relative path with '/' separators");
         }

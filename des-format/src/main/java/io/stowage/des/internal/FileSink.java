@@ -78,7 +78,7 @@ public final class FileSink implements DesSink {
      * @param direct whether to try {@code O_DIRECT} writes (see the class comment); with {@code false}, writes go
      *               through the page cache
      */
-    public FileSink(Path target, boolean overwrite, boolean direct) throws IOException {
+    FileSink(Path target, boolean overwrite, boolean direct) throws IOException {
         this(target, overwrite, direct, UnaryOperator.identity());
     }
 
@@ -109,7 +109,7 @@ public final class FileSink implements DesSink {
     }
 
     /** Whether this sink writes with {@code O_DIRECT} (for tests and diagnostics). */
-    public boolean direct() {
+    boolean direct() {
         return stage != null;
     }
 

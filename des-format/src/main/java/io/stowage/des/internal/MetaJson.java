@@ -17,7 +17,10 @@ import java.util.Map;
  * {@link Long} (or {@link BigInteger} when larger) and other numbers to {@link Double}, so decode→encode of a
  * reference META object gives the same bytes.
  *
- * <p>Stateless and thread-safe. A general JSON library is not used because none produces these bytes by default.
+ * <p>Stateless and thread-safe. A general JSON library is not used because none produces these bytes by default
+ * (and des-format depends on the JDK only). The class is about 500 lines, at the house limit, on purpose: encoder
+ * and decoder must reproduce Python's {@code json.dumps} byte for byte (number forms, ASCII escapes of non-ASCII
+ * text, surrogate pairs, NaN/Infinity), and keeping both in one class keeps those rules in step.
  */
 public final class MetaJson {
     private MetaJson() {}

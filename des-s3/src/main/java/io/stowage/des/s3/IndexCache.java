@@ -1,8 +1,5 @@
 package io.stowage.des.s3;
 
-import io.stowage.des.s3.internal.CaffeineIndexCache;
-import io.stowage.des.s3.internal.LayeredIndexCache;
-import io.stowage.des.s3.internal.NoIndexCache;
 
 /**
  * Where {@link S3DesReader}s keep parsed archive indexes, keyed by bucket and key and stamped with the object's ETag,

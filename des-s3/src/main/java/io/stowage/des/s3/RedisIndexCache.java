@@ -11,7 +11,6 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.stowage.des.s3.internal.IndexCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,7 +225,7 @@ public final class RedisIndexCache implements IndexCache {
         }
         try {
             return IndexCodec.decode("s3://" + bucket + "/" + key, value, maxValueBytes);
-        } catch (IndexCodec.BadValueException e) {
+        } catch (DesS3InvalidCacheValueException e) {
             LOG.warn("Redis index cache at {}: the value under '{}' is not a valid index ({}); deleting it and"
                     + " reading the index from S3", display, new String(k, StandardCharsets.UTF_8), e.getMessage());
             c.async().del(k);

@@ -5,7 +5,6 @@ import io.stowage.des.DesChecksumException;
 import io.stowage.des.DesCorruptException;
 import io.stowage.des.DesEntry;
 import io.stowage.des.DesException;
-import io.stowage.des.DesFooter;
 import io.stowage.des.DesIndex;
 import io.stowage.des.DesIoException;
 import io.stowage.des.DesPayloads;
@@ -13,26 +12,19 @@ import io.stowage.des.DesReadOptions;
 import io.stowage.des.DesUnsupportedException;
 import io.stowage.des.DesVerifyReport;
 import io.stowage.des.ExternalStore;
-import io.stowage.des.s3.internal.ObjectRanges;
+import io.stowage.s3.ETags;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.NoSuchFileException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -74,7 +66,6 @@ import java.util.function.Function;
 public final class S3DesReader implements DesArchive {
     /** Default size of the first (suffix) range: holds the index of about 2,000 entries with short META. */
     public static final int DEFAULT_FIRST_RANGE = 256 * 1024;
-    private static final int MAX_ATTEMPTS = 3;
     private static final ExecutorService DEFAULT_EXECUTOR = defaultExecutor();
 
     private final String bucket;
@@ -82,11 +73,10 @@ public final class S3DesReader implements DesArchive {
     private final String name;
     private final DesReadOptions options;
     private final IndexCache cache;
-    private final int firstRange;
     private final ExecutorService executor;
     private final ObjectRanges ranges;
+    private final IndexLoader loader;
     private final Object reloadLock = new Object();
-    private final LongAdder indexLoads = new LongAdder();
     private final LongAdder reloads = new LongAdder();
     private volatile CachedIndex current;
     private volatile boolean closed;
@@ -104,9 +94,9 @@ public final class S3DesReader implements DesArchive {
         }
         this.options = o;
         this.cache = b.cache;
-        this.firstRange = b.firstRange;
         this.executor = b.executor == null ? DEFAULT_EXECUTOR : b.executor;
         this.ranges = new ObjectRanges(b.s3, b.bucket, b.key, name);
+        this.loader = new IndexLoader(ranges, cache, bucket, key, name, b.firstRange);
     }
 
     private static ExecutorService defaultExecutor() {
@@ -224,61 +214,9 @@ public final class S3DesReader implements DesArchive {
     private void init() {
         CachedIndex c = cache.get(bucket, key);
         if (c == null) {
-            c = load();
+            c = loader.load();
         }
         current = c;
-    }
-
-    /** Loads the index from S3 and stores it in the cache; the result holds no suffix bytes. */
-    private CachedIndex load() {
-        ObjectRanges.ChangedException last = null;
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            try {
-                CachedIndex loaded = loadOnce();
-                indexLoads.increment();
-                cache.put(bucket, key, loaded);
-                return loaded.withoutSuffix();
-            } catch (ObjectRanges.ChangedException e) {
-                last = e;
-            }
-        }
-        throw new DesException(name + " was replaced " + MAX_ATTEMPTS + " times while its index was read ("
-                + last.getMessage() + "); read it again once the writer is done");
-    }
-
-    private CachedIndex loadOnce() {
-        ObjectRanges.Range r = ranges.suffix(firstRange);
-        long total = r.total();
-        byte[] b = r.bytes();
-        if (total < DesFooter.MIN_ARCHIVE_SIZE) {
-            if (total >= DesFooter.HEADER_SIZE && r.start() == 0) {
-                DesFooter.checkHeader(name, ByteBuffer.wrap(b, 0, DesFooter.HEADER_SIZE));
-            }
-            DesFooter.parse(name, total, ByteBuffer.allocate(DesFooter.SIZE)); // throws, naming the size
-        }
-        if (r.start() == 0) {
-            DesFooter.checkHeader(name, ByteBuffer.wrap(b, 0, DesFooter.HEADER_SIZE));
-        }
-        DesFooter footer = DesFooter.parse(name, total, ByteBuffer.wrap(b, b.length - DesFooter.SIZE, DesFooter.SIZE)
-                .slice());
-        if (footer.tailLength() > Integer.MAX_VALUE - 8 - DesFooter.SIZE) {
-            throw new DesException(name + ": META+INDEX of " + footer.tailLength()
-                    + " bytes is larger than this reader supports (2 GiB); split the archive");
-        }
-        int suffixLen = (int) footer.tailLength() + DesFooter.SIZE;
-        byte[] suffix;
-        if (suffixLen <= b.length) {
-            suffix = suffixLen == b.length ? b : Arrays.copyOfRange(b, b.length - suffixLen, b.length);
-        } else {
-            long start = footer.metaStart();
-            int missing = (int) (r.start() - start);
-            ObjectRanges.Range more = ranges.range(start, missing, r.etag(), "META+INDEX");
-            suffix = new byte[suffixLen];
-            System.arraycopy(more.bytes(), 0, suffix, 0, missing);
-            System.arraycopy(b, 0, suffix, missing, b.length);
-        }
-        DesIndex index = DesIndex.parse(name, footer, ByteBuffer.wrap(suffix, 0, suffixLen - DesFooter.SIZE));
-        return new CachedIndex(r.etag() == null ? "" : r.etag(), index, suffix);
     }
 
     /** Loads the index again unless another thread already replaced {@code stale}. */
@@ -289,7 +227,7 @@ public final class S3DesReader implements DesArchive {
                 return c;
             }
             cache.invalidate(bucket, key);
-            CachedIndex fresh = load();
+            CachedIndex fresh = loader.load();
             reloads.increment();
             current = fresh;
             return fresh;
@@ -305,17 +243,18 @@ public final class S3DesReader implements DesArchive {
         for (int attempt = 1; ; attempt++) {
             try {
                 return op.apply(c);
-            } catch (ObjectRanges.ChangedException e) {
-                if (attempt >= MAX_ATTEMPTS) {
-                    throw new DesException(name + " keeps changing while it is read (" + e.getMessage()
-                            + "); read it again once the writer is done");
+            } catch (DesS3ArchiveChangedException e) {
+                if (attempt >= IndexLoader.MAX_ATTEMPTS) {
+                    throw new DesS3ArchiveChangedException(name, e.expectedETag(), e.actualETag(), name
+                            + " keeps changing while it is read (" + e.getMessage() + "); read it again once the"
+                            + " writer is done");
                 }
                 c = reload(c);
             } catch (DesChecksumException e) {
                 // a store that replaces objects non-atomically (S3Proxy's filesystem backend) can serve the new
                 // bytes under the old ETag for a moment, so If-Match passes: if the object has a new ETag now, that
                 // was a torn read, not corruption; read again from the new index
-                if (attempt >= MAX_ATTEMPTS || sameObject(c)) {
+                if (attempt >= IndexLoader.MAX_ATTEMPTS || sameObject(c)) {
                     throw e;
                 }
                 c = reload(c);
@@ -326,7 +265,7 @@ public final class S3DesReader implements DesArchive {
     /** Whether the object still has the ETag {@code c} was read from (one HEAD). */
     private boolean sameObject(CachedIndex c) {
         String now = ranges.currentETag();
-        return now != null && now.equals(c.etag());   // compared as ObjectRanges compares answers' ETags
+        return now != null && now.equals(ETags.unquote(c.etag()));   // HEAD gives it unquoted
     }
 
     @Override
@@ -368,10 +307,11 @@ public final class S3DesReader implements DesArchive {
     }
 
     public Stats stats() {
-        return new Stats(ranges.requests(), indexLoads.sum(), reloads.sum());
+        return new Stats(ranges.requests(), loader.loads(), reloads.sum());
     }
 
-    private DesEntry readable(CachedIndex c, String entryName) {
+    /** The entry of {@code entryName} in {@code c}, or the exception saying why it cannot be read. */
+    DesEntry readable(CachedIndex c, String entryName) {
         DesEntry e = c.index().get(entryName);
         if (!e.isSupported()) {
             throw new DesUnsupportedException(name, e.name(), e.flags());
@@ -406,7 +346,8 @@ public final class S3DesReader implements DesArchive {
         });
     }
 
-    private void readInto(CachedIndex c, DesEntry e, byte[] dst, int off) {
+    /** Reads {@code e}'s payload (inside: one ranged GET; external: streamed) into {@code dst}, verified. */
+    void readInto(CachedIndex c, DesEntry e, byte[] dst, int off) {
         int n = (int) e.size();
         if (e.isExternal()) {
             try (InputStream in = openExternal(e)) {
@@ -416,7 +357,7 @@ public final class S3DesReader implements DesArchive {
                             + "' has the wrong length");
                 }
             } catch (IOException ex) {
-                throw new DesIoException(name + ": cannot read external entry '" + e.name() + "'", ex);
+                throw new DesIoException(name, name + ": cannot read external entry '" + e.name() + "'", ex);
             }
             return;
         }
@@ -434,10 +375,10 @@ public final class S3DesReader implements DesArchive {
             return DesPayloads.verifying(store.open(k), name, e, "external object " + k + " in " + store.describe(),
                     options.verifyChecksums());
         } catch (NoSuchFileException ex) {
-            throw new DesIoException(name + ": external object '" + k + "' of entry '" + e.name()
+            throw new DesIoException(name, name + ": external object '" + k + "' of entry '" + e.name()
                     + "' is missing from " + store.describe(), ex);
         } catch (IOException ex) {
-            throw new DesIoException(name + ": cannot open external object '" + k + "'", ex);
+            throw new DesIoException(name, name + ": cannot open external object '" + k + "'", ex);
         }
     }
 
@@ -458,7 +399,8 @@ public final class S3DesReader implements DesArchive {
         });
     }
 
-    private InputStream openRecord(CachedIndex c, DesEntry e) {
+    /** A verifying stream of {@code e}'s payload (inside: one ranged GET at the index's ETag; external). */
+    InputStream openRecord(CachedIndex c, DesEntry e) {
         if (e.isExternal()) {
             return openExternal(e);
         }
@@ -468,135 +410,8 @@ public final class S3DesReader implements DesArchive {
     }
 
     @Override
-    public long transferTo(String entryName, WritableByteChannel target) {
-        long total = 0;
-        try (InputStream in = openStream(entryName)) {
-            byte[] buf = new byte[256 * 1024];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                while (bb.hasRemaining()) {
-                    target.write(bb);
-                }
-                total += n;
-            }
-        } catch (IOException ex) {
-            throw new DesIoException(name + ": cannot copy entry '" + entryName + "'", ex);
-        }
-        return total;
-    }
-
-    /** Consecutive entries (by offset) fetched with one ranged GET. */
-    private record Group(long start, long end, List<DesEntry> entries) {
-    }
-
-    /** Groups internal entries: sorted by offset, merged while the gap is at most {@code gap} and the size fits. */
-    private List<Group> groups(List<DesEntry> internal, long gap) {
-        List<DesEntry> sorted = new ArrayList<>(internal);
-        sorted.sort(Comparator.comparingLong(DesEntry::dataOffset));
-        List<Group> out = new ArrayList<>();
-        int i = 0;
-        while (i < sorted.size()) {
-            DesEntry first = sorted.get(i);
-            long start = first.dataOffset();
-            long end = start + first.size();
-            List<DesEntry> members = new ArrayList<>();
-            members.add(first);
-            int j = i + 1;
-            while (j < sorted.size() && first.size() <= options.maxMergedRead()) {
-                DesEntry next = sorted.get(j);
-                long nextEnd = Math.max(end, next.dataOffset() + next.size());
-                if (next.dataOffset() - end > gap || nextEnd - start > options.maxMergedRead()) {
-                    break;
-                }
-                end = nextEnd;
-                members.add(next);
-                j++;
-            }
-            out.add(new Group(start, end, members));
-            i = j;
-        }
-        return out;
-    }
-
-    @Override
     public Map<String, ByteBuffer> readAll(Collection<String> names) {
-        return withIndex(c -> readAllAt(c, names));
-    }
-
-    private Map<String, ByteBuffer> readAllAt(CachedIndex c, Collection<String> names) {
-        List<DesEntry> internal = new ArrayList<>();
-        List<DesEntry> external = new ArrayList<>();
-        Map<String, ByteBuffer> got = new HashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (String n : names) {
-            DesEntry e = readable(c, n);
-            if (!seen.add(e.name())) {
-                continue;
-            }
-            if (e.isExternal()) {
-                external.add(e);
-            } else if (e.size() == 0) {
-                got.put(e.name(), ByteBuffer.allocate(0).asReadOnlyBuffer());
-            } else {
-                internal.add(e);
-            }
-        }
-        List<CompletableFuture<Map<String, ByteBuffer>>> tasks = new ArrayList<>();
-        for (Group g : groups(internal, options.mergeGap())) {
-            tasks.add(CompletableFuture.supplyAsync(() -> readGroup(c, g), executor));
-        }
-        for (DesEntry e : external) {
-            tasks.add(CompletableFuture.supplyAsync(() -> {
-                if (e.size() > Integer.MAX_VALUE - 8) {
-                    throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
-                            + " bytes, too big for one buffer; use openStream or transferTo");
-                }
-                byte[] b = new byte[(int) e.size()];
-                readInto(c, e, b, 0);
-                return Map.of(e.name(), ByteBuffer.wrap(b).asReadOnlyBuffer());
-            }, executor));
-        }
-        for (CompletableFuture<Map<String, ByteBuffer>> t : tasks) {
-            got.putAll(join(t));
-        }
-        Map<String, ByteBuffer> result = new LinkedHashMap<>();
-        for (String n : names) {
-            result.put(n, got.get(n).duplicate());
-        }
-        return result;
-    }
-
-    private Map<String, ByteBuffer> readGroup(CachedIndex c, Group g) {
-        if (g.end() - g.start() > Integer.MAX_VALUE - 8) {   // one entry larger than maxMergedRead and 2 GiB
-            DesEntry e = g.entries().get(0);
-            throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
-                    + " bytes, too big for one buffer; use openStream or transferTo");
-        }
-        int len = (int) (g.end() - g.start());
-        byte[] block = ranges.range(g.start(), len, c.etag(), "payloads at offset " + g.start()).bytes();
-        Map<String, ByteBuffer> out = new HashMap<>();
-        for (DesEntry e : g.entries()) {
-            int rel = (int) (e.dataOffset() - g.start());
-            DesPayloads.checkCrc(name, e, block, rel, (int) e.size(), options.verifyChecksums());
-            out.put(e.name(), ByteBuffer.wrap(block, rel, (int) e.size()).slice().asReadOnlyBuffer());
-        }
-        return out;
-    }
-
-    private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException ex) {
-            Throwable cause = ex.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw ex;
-        }
+        return withIndex(c -> ParallelReads.readAll(this, c, names, ranges, executor));
     }
 
     /**
@@ -614,7 +429,7 @@ public final class S3DesReader implements DesArchive {
         }
         Map<S3DesReader, Map<String, ByteBuffer>> out = new LinkedHashMap<>();
         for (Map.Entry<S3DesReader, CompletableFuture<Map<String, ByteBuffer>>> t : tasks.entrySet()) {
-            out.put(t.getKey(), join(t.getValue()));
+            out.put(t.getKey(), ParallelReads.join(t.getValue()));
         }
         return out;
     }
@@ -626,92 +441,7 @@ public final class S3DesReader implements DesArchive {
      */
     @Override
     public DesVerifyReport verify() {
-        return withIndex(this::verifyAt);
-    }
-
-    private DesVerifyReport verifyAt(CachedIndex c) {
-        List<DesVerifyReport.Problem> problems = new ArrayList<>();
-        long bytes = 0;
-        int checksummed = 0;
-        List<DesEntry> internal = new ArrayList<>();
-        Map<DesEntry, DesVerifyReport.Problem> byEntry = new HashMap<>();
-        for (DesEntry e : c.index().entries()) {
-            if (e.hasCrc32c()) {
-                checksummed++;
-            }
-            if (!e.isSupported()) {
-                byEntry.put(e, DesVerifyReport.Problem.of(e.name(), new DesUnsupportedException(name, e.name(),
-                        e.flags())));
-            } else if (e.isExternal()) {
-                try (InputStream in = openExternal(e)) {
-                    bytes += in.transferTo(OutputStreamSink.INSTANCE);
-                } catch (DesException ex) {
-                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), ex));
-                } catch (IOException | UncheckedIOException ex) {
-                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), new DesIoException(name
-                            + ": cannot read external entry '" + e.name() + "'", ex instanceof IOException io ? io
-                            : ((UncheckedIOException) ex).getCause())));
-                }
-            } else if (e.size() > options.maxMergedRead()) {
-                try (InputStream in = openStreamAt(c, e)) {
-                    bytes += in.transferTo(OutputStreamSink.INSTANCE);
-                } catch (DesException ex) {
-                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), ex));
-                } catch (IOException ex) {
-                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), new DesIoException(name
-                            + ": cannot read '" + e.name() + "'", ex)));
-                }
-            } else if (e.size() > 0) {
-                internal.add(e);
-            }
-        }
-        for (Group g : groups(internal, Long.MAX_VALUE / 4)) {
-            byte[] block;
-            try {
-                block = ranges.range(g.start(), (int) (g.end() - g.start()), c.etag(), "payloads at offset "
-                        + g.start()).bytes();
-            } catch (DesException ex) {
-                for (DesEntry e : g.entries()) {
-                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), ex));
-                }
-                continue;
-            }
-            for (DesEntry e : g.entries()) {
-                int rel = (int) (e.dataOffset() - g.start());
-                try {
-                    DesPayloads.checkCrc(name, e, block, rel, (int) e.size(), options.verifyChecksums());
-                    bytes += e.size();
-                } catch (DesException ex) {
-                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), ex));
-                }
-            }
-        }
-        for (DesEntry e : c.index().entries()) {
-            DesVerifyReport.Problem p = byEntry.get(e);
-            if (p != null) {
-                problems.add(p);
-            }
-        }
-        return new DesVerifyReport(name, c.index().size(), bytes, checksummed, c.index().footer().hasCrc32c(),
-                problems);
-    }
-
-    private InputStream openStreamAt(CachedIndex c, DesEntry e) {
-        return DesPayloads.verifying(ranges.stream(e.dataOffset(), e.size(), c.etag(), "payload of '" + e.name() + "'"),
-                name, e, "payload at offset " + e.dataOffset(), options.verifyChecksums());
-    }
-
-    /** Discards what is written (counting is done by {@code transferTo}'s return value). */
-    private static final class OutputStreamSink extends java.io.OutputStream {
-        static final OutputStreamSink INSTANCE = new OutputStreamSink();
-
-        @Override
-        public void write(int b) {
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-        }
+        return withIndex(c -> S3ArchiveVerifier.verify(this, c, ranges));
     }
 
     /** Ends the use of this reader; the client and the cache stay open (they are the caller's). */

@@ -1,11 +1,13 @@
 package io.stowage.des.s3;
 
-import io.stowage.des.DesException;
+import io.stowage.des.DesOutputExistsException;
 import io.stowage.des.DesIoException;
 import io.stowage.des.DesSink;
-import io.stowage.des.s3.internal.MultipartUpload;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import io.stowage.s3.S3Objects;
+import io.stowage.s3.S3UploadStream;
+import io.stowage.s3.StreamUploadOptions;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -36,13 +38,13 @@ public final class S3DesSink implements DesSink {
 
     private final String bucket;
     private final String key;
-    private final MultipartUpload upload;
+    private final S3UploadStream upload;
     private boolean open = true;
 
-    private S3DesSink(S3Client s3, String bucket, String key, int partSize, int inFlight) {
+    private S3DesSink(S3Objects objects, String bucket, String key, StreamUploadOptions options) {
         this.bucket = bucket;
         this.key = key;
-        this.upload = new MultipartUpload(s3, bucket, key, partSize, inFlight);
+        this.upload = objects.openUpload(bucket, key, options);
     }
 
     /** A sink to {@code bucket}/{@code key} that refuses to replace an existing object. */
@@ -56,15 +58,15 @@ public final class S3DesSink implements DesSink {
 
     /** Configures an {@link S3DesSink}. Not thread-safe. */
     public static final class Builder {
-        private final S3Client s3;
+        private final S3Objects objects;
         private final String bucket;
         private final String key;
-        private int partSize = DEFAULT_PART_SIZE;
-        private int inFlight = 2;
+        private StreamUploadOptions options = StreamUploadOptions.defaults().withPartSize(DEFAULT_PART_SIZE)
+                .withPartsInFlight(2);
         private boolean overwrite;
 
         private Builder(S3Client s3, String bucket, String key) {
-            this.s3 = Objects.requireNonNull(s3, "s3");
+            this.objects = S3Objects.create(Objects.requireNonNull(s3, "s3"));
             this.bucket = Objects.requireNonNull(bucket, "bucket");
             this.key = Objects.requireNonNull(key, "key");
             if (key.isEmpty() || key.endsWith("/")) {
@@ -74,23 +76,20 @@ public final class S3DesSink implements DesSink {
 
         /** Bytes per part, 5 MiB (S3's minimum) to 2 GiB; default 8 MiB. An archive may have 10,000 parts. */
         public Builder partSize(int bytes) {
-            MultipartUpload.checkPartSize(bytes);
-            this.partSize = bytes;
+            this.options = options.withPartSize(bytes);
             return this;
         }
 
         /** Parts uploading while the next fills (default 2, 1..16). */
         public Builder partsInFlight(int n) {
-            if (n < 1 || n > 16) {
-                throw new IllegalArgumentException("partsInFlight " + n + " is outside 1..16");
-            }
-            this.inFlight = n;
+            this.options = options.withPartsInFlight(n);
             return this;
         }
 
         /**
-         * Whether an existing object under the key may be replaced (default false: {@link #build()} fails when one
-         * exists; checked once with a HEAD, so two writers racing for one key are not excluded).
+         * Whether an existing object under the key may be replaced (default false: {@link #build()} fails with
+         * {@link DesOutputExistsException} when one exists; checked once with a HEAD, so two writers racing for one
+         * key are not excluded).
          */
         public Builder overwrite(boolean v) {
             this.overwrite = v;
@@ -99,21 +98,21 @@ public final class S3DesSink implements DesSink {
 
         public S3DesSink build() {
             if (!overwrite) {
+                String url = "s3://" + bucket + "/" + key;
+                boolean exists;
                 try {
-                    s3.headObject(r -> r.bucket(bucket).key(key));
-                    throw new DesException("s3://" + bucket + "/" + key + " already exists; choose another key or"
-                            + " allow replacing it (S3DesSink.builder(..).overwrite(true))");
+                    exists = objects.head(bucket, key).isPresent();
                 } catch (AwsServiceException e) {
-                    if (e.statusCode() != 404) {
-                        throw new DesIoException("cannot check s3://" + bucket + "/" + key,
-                                new IOException(e.getMessage(), e));
-                    }
+                    throw new DesIoException(url, "cannot check " + url, new IOException(e.getMessage(), e));
                 } catch (SdkException e) {
-                    throw new DesIoException("cannot reach S3 for s3://" + bucket + "/" + key,
-                            new IOException(e.getMessage(), e));
+                    throw new DesIoException(url, "cannot reach S3 for " + url, new IOException(e.getMessage(), e));
+                }
+                if (exists) {
+                    throw new DesOutputExistsException(url, url + " already exists; choose another key or allow"
+                            + " replacing it (S3DesSink.builder(..).overwrite(true))");
                 }
             }
-            return new S3DesSink(s3, bucket, key, partSize, inFlight);
+            return new S3DesSink(objects, bucket, key, options);
         }
     }
 

@@ -1,10 +1,11 @@
 package io.stowage.des.s3;
 
 import io.stowage.des.ExternalStore;
-import io.stowage.des.s3.internal.MultipartUpload;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import io.stowage.s3.S3ObjectMissingException;
+import io.stowage.s3.S3Objects;
+import io.stowage.s3.S3UploadStream;
+import io.stowage.s3.StreamUploadOptions;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -15,8 +16,8 @@ import java.util.Objects;
 /**
  * External ("big") DES payloads as objects in one bucket, keyed {@code {prefix}/_bigFiles/{name}}: what
  * {@link io.stowage.des.DesWriter} stores when given this store, and what {@link S3DesReader} reads by default.
- * Payloads up to the part size go up with one PUT; bigger ones stream as a multipart upload (one part in memory at a
- * time), completed only when every byte arrived, so an object appears whole or not at all.
+ * Payloads stream up through s3-io's {@link S3Objects#openUpload}: one PUT when they fit in a part, else a multipart
+ * upload (a few parts in memory), completed only when every byte arrived, so an object appears whole or not at all.
  *
  * <pre>{@code
  * DesWriter w = DesWriter.builder(S3DesSink.create(s3, "media", "2025-01-15/shard_07/day.des"))
@@ -29,26 +30,28 @@ import java.util.Objects;
 public final class S3ExternalStore implements ExternalStore {
     /** Default part size of multipart uploads: 16 MiB. */
     public static final int DEFAULT_PART_SIZE = 16 << 20;
+    /** Bytes read from a payload stream at a time. */
+    private static final int COPY_BUFFER = 1 << 20;
 
-    private final S3Client s3;
+    private final S3Objects objects;
     private final String bucket;
-    private final int partSize;
+    private final StreamUploadOptions options;
 
-    private S3ExternalStore(S3Client s3, String bucket, int partSize) {
-        this.s3 = Objects.requireNonNull(s3, "s3");
+    private S3ExternalStore(S3Objects objects, String bucket, StreamUploadOptions options) {
+        this.objects = objects;
         this.bucket = Objects.requireNonNull(bucket, "bucket");
-        this.partSize = partSize;
+        this.options = options;
     }
 
     /** Objects in {@code bucket}, 16 MiB parts. */
     public static S3ExternalStore create(S3Client s3, String bucket) {
-        return new S3ExternalStore(s3, bucket, DEFAULT_PART_SIZE);
+        return new S3ExternalStore(S3Objects.create(Objects.requireNonNull(s3, "s3")), bucket,
+                StreamUploadOptions.defaults().withPartSize(DEFAULT_PART_SIZE));
     }
 
     /** The same store with another part size (5 MiB to 2 GiB): the memory one upload holds. */
     public S3ExternalStore withPartSize(int bytes) {
-        MultipartUpload.checkPartSize(bytes);
-        return new S3ExternalStore(s3, bucket, bytes);
+        return new S3ExternalStore(objects, bucket, options.withPartSize(bytes));
     }
 
     public String bucket() {
@@ -60,41 +63,22 @@ public final class S3ExternalStore implements ExternalStore {
         if (length < 0) {
             throw new IllegalArgumentException("length " + length + " of '" + key + "' must be >= 0");
         }
-        if (length <= partSize) {
-            byte[] b = data.readNBytes((int) length);
-            if (b.length != length) {
-                throw new IOException("source of s3://" + bucket + "/" + key + " ended after " + b.length + " of "
-                        + length + " bytes");
-            }
-            checkEnd(data, key, length);
-            try {
-                s3.putObject(r -> r.bucket(bucket).key(key).contentLength(length), RequestBody.fromBytes(b));
-            } catch (SdkException e) {
-                throw new IOException("cannot store s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-            }
-            return;
-        }
-        MultipartUpload up = new MultipartUpload(s3, bucket, key, partSize, 2);
-        boolean ok = false;
-        try {
-            byte[] buf = new byte[partSize];
+        try (S3UploadStream up = objects.openUpload(bucket, key, options)) {   // closed without complete: aborted
+            byte[] buf = new byte[(int) Math.min(Math.max(length, 1), COPY_BUFFER)];
             long left = length;
             while (left > 0) {
-                int n = data.readNBytes(buf, 0, (int) Math.min(buf.length, left));
-                if (n == 0) {
+                int n = data.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
                     throw new IOException("source of s3://" + bucket + "/" + key + " ended after " + (length - left)
                             + " of " + length + " bytes");
                 }
-                up.write(java.nio.ByteBuffer.wrap(buf, 0, n));
+                up.write(buf, 0, n);
                 left -= n;
             }
             checkEnd(data, key, length);
             up.complete();
-            ok = true;
-        } finally {
-            if (!ok) {
-                up.abort();
-            }
+        } catch (SdkException e) {
+            throw new IOException("cannot store s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
         }
     }
 
@@ -109,14 +93,11 @@ public final class S3ExternalStore implements ExternalStore {
     @Override
     public InputStream open(String key) throws IOException {
         try {
-            return s3.getObject(r -> r.bucket(bucket).key(key));
-        } catch (AwsServiceException e) {
-            if (e.statusCode() == 404) {
-                NoSuchFileException nf = new NoSuchFileException("s3://" + bucket + "/" + key);
-                nf.initCause(e);
-                throw nf;
-            }
-            throw new IOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+            return objects.get(bucket, key);
+        } catch (S3ObjectMissingException e) {
+            NoSuchFileException nf = new NoSuchFileException("s3://" + bucket + "/" + key);
+            nf.initCause(e);
+            throw nf;
         } catch (SdkException e) {
             throw new IOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
         }
@@ -125,7 +106,7 @@ public final class S3ExternalStore implements ExternalStore {
     @Override
     public void delete(String key) throws IOException {
         try {
-            s3.deleteObject(r -> r.bucket(bucket).key(key));
+            objects.client().deleteObject(r -> r.bucket(bucket).key(key));   // S3Objects has no DELETE
         } catch (SdkException e) {
             throw new IOException("cannot delete s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
         }

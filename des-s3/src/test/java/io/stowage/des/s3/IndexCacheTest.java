@@ -1,6 +1,5 @@
 package io.stowage.des.s3;
 
-import io.stowage.des.s3.internal.CaffeineIndexCache;
 import io.stowage.s3.S3Settings;
 import io.stowage.testing.EmbeddedS3Extension;
 import io.stowage.testing.core.TestRedis;
@@ -178,7 +177,7 @@ class IndexCacheTest {
             assertThat(back.index().entries()).hasSize(300);
             assertThat(back.index().get("e0123").dataOffset()).isEqualTo(r.entry("e0123").dataOffset());
             assertThat(back.index().get("e0123").meta()).isEqualTo(r.entry("e0123").meta());
-            byte[] encoded = io.stowage.des.s3.internal.IndexCodec.encode(back);
+            byte[] encoded = IndexCodec.encode(back);
             assertThat(encoded.length).isLessThan(back.suffix().length);   // deflated
         }
     }

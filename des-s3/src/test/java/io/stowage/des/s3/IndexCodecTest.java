@@ -3,7 +3,6 @@ package io.stowage.des.s3;
 import io.stowage.des.DesEntry;
 import io.stowage.des.DesFooter;
 import io.stowage.des.DesIndex;
-import io.stowage.des.s3.internal.IndexCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +68,7 @@ class IndexCodecTest {
                     CachedIndex got;
                     try {
                         got = IndexCodec.decode("a", bad, 1 << 20);
-                    } catch (IndexCodec.BadValueException e) {
+                    } catch (DesS3InvalidCacheValueException e) {
                         continue;
                     }
                     // accepted (a flipped ETag byte, or a deflate padding bit): the index must be the same, and
@@ -90,11 +89,11 @@ class IndexCodecTest {
         for (int n = 0; n < v.length; n++) {
             byte[] cut = Arrays.copyOf(v, n);
             assertThatThrownBy(() -> IndexCodec.decode("a", cut, 1 << 20)).as("cut at %d", n)
-                    .isInstanceOf(IndexCodec.BadValueException.class);
+                    .isInstanceOf(DesS3InvalidCacheValueException.class);
         }
         byte[] longer = Arrays.copyOf(v, v.length + 1);
         assertThatThrownBy(() -> IndexCodec.decode("a", longer, 1 << 20))
-                .isInstanceOf(IndexCodec.BadValueException.class);
-        assertThatThrownBy(() -> IndexCodec.decode("a", v, 100)).isInstanceOf(IndexCodec.BadValueException.class);
+                .isInstanceOf(DesS3InvalidCacheValueException.class);
+        assertThatThrownBy(() -> IndexCodec.decode("a", v, 100)).isInstanceOf(DesS3InvalidCacheValueException.class);
     }
 }

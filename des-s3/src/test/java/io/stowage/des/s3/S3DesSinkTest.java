@@ -1,7 +1,8 @@
 package io.stowage.des.s3;
 
 import io.stowage.des.DesException;
-import io.stowage.des.DesWriteResult;
+import io.stowage.des.DesOutputExistsException;
+import io.stowage.des.DesWriteReport;
 import io.stowage.des.DesWriter;
 import io.stowage.testing.EmbeddedS3Extension;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class S3DesSinkTest {
         Map<String, byte[]> entries = Fixtures.entries(12, 1 << 20);   // 12 MiB: three 5 MiB parts
         String key = "2025-01-15/shard_07/day.des";
         S3DesSink sink = S3DesSink.builder(S3.client(), S3.bucket(), key).partSize(5 << 20).build();
-        DesWriteResult res;
+        DesWriteReport res;
         try (DesWriter w = DesWriter.builder(sink).build()) {
             int i = 0;
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
@@ -149,8 +150,10 @@ class S3DesSinkTest {
     void anExistingArchiveIsNotReplacedUnlessAsked() {
         Fixtures.put(S3.client(), S3.bucket(), "exists.des", new byte[] {1});
         assertThatThrownBy(() -> S3DesSink.create(S3.client(), S3.bucket(), "exists.des"))
-                .isInstanceOf(DesException.class).hasMessageContaining("already exists")
-                .hasMessageContaining("overwrite(true)");
+                .isInstanceOf(DesOutputExistsException.class).hasMessageContaining("already exists")
+                .hasMessageContaining("overwrite(true)")
+                .satisfies(e -> assertThat(((DesOutputExistsException) e).path())
+                        .isEqualTo("s3://" + S3.bucket() + "/exists.des"));
         try (DesWriter w = DesWriter.builder(S3DesSink.builder(S3.client(), S3.bucket(), "exists.des")
                 .overwrite(true).build()).build()) {
             w.add("x", ByteBuffer.wrap(new byte[] {9}), null);

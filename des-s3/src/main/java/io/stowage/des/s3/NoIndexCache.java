@@ -1,11 +1,9 @@
-package io.stowage.des.s3.internal;
+package io.stowage.des.s3;
 
-import io.stowage.des.s3.CachedIndex;
-import io.stowage.des.s3.IndexCache;
 
 /** {@link IndexCache#none()}. */
-public final class NoIndexCache implements IndexCache {
-    public static final NoIndexCache INSTANCE = new NoIndexCache();
+final class NoIndexCache implements IndexCache {
+    static final NoIndexCache INSTANCE = new NoIndexCache();
 
     private NoIndexCache() {
     }

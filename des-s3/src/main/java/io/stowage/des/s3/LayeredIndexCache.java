@@ -1,16 +1,14 @@
-package io.stowage.des.s3.internal;
+package io.stowage.des.s3;
 
-import io.stowage.des.s3.CachedIndex;
-import io.stowage.des.s3.IndexCache;
 
 import java.util.Objects;
 
 /** {@link IndexCache#layered}: near in front of far. */
-public final class LayeredIndexCache implements IndexCache {
+final class LayeredIndexCache implements IndexCache {
     private final IndexCache near;
     private final IndexCache far;
 
-    public LayeredIndexCache(IndexCache near, IndexCache far) {
+    LayeredIndexCache(IndexCache near, IndexCache far) {
         this.near = Objects.requireNonNull(near, "near");
         this.far = Objects.requireNonNull(far, "far");
     }

@@ -1,16 +1,14 @@
-package io.stowage.des.s3.internal;
+package io.stowage.des.s3;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.stowage.des.s3.CachedIndex;
-import io.stowage.des.s3.IndexCache;
 
 /** {@link IndexCache#caffeine(long)}: bounded by weight in bytes; keeps parsed indexes without their raw bytes. */
-public final class CaffeineIndexCache implements IndexCache {
+final class CaffeineIndexCache implements IndexCache {
     private final Cache<String, CachedIndex> cache;
     private final long maxBytes;
 
-    public CaffeineIndexCache(long maxBytes) {
+    CaffeineIndexCache(long maxBytes) {
         if (maxBytes < (1L << 20)) {
             throw new IllegalArgumentException("Caffeine index cache bound " + maxBytes + " bytes is below 1 MiB;"
                     + " give at least 1048576 (an index of 10,000 entries weighs about 2 MiB)");
@@ -42,13 +40,13 @@ public final class CaffeineIndexCache implements IndexCache {
     }
 
     /** Indexes held now (after pending evictions). */
-    public long size() {
+    long size() {
         cache.cleanUp();
         return cache.estimatedSize();
     }
 
     /** Sum of the weights held now. */
-    public long weightedSize() {
+    long weightedSize() {
         cache.cleanUp();
         return cache.policy().eviction().flatMap(e -> e.weightedSize().stream().boxed().findFirst()).orElse(0L);
     }

@@ -1,8 +1,10 @@
-package io.stowage.des.s3.internal;
+package io.stowage.des.s3;
 
 import io.stowage.des.DesCorruptException;
 import io.stowage.des.DesException;
 import io.stowage.des.DesIoException;
+import io.stowage.s3.RemoteObject;
+import io.stowage.s3.S3Objects;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -20,30 +22,22 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Ranged GETs of one object, and nothing else: never a HEAD (the size comes from {@code Content-Range}). Every payload
  * GET carries {@code If-Match} with the ETag the index was read from, and the answer's ETag is compared too (for stores
- * that ignore {@code If-Match}), so bytes of a replaced object are never returned: {@link ChangedException} instead.
+ * that ignore {@code If-Match}), so bytes of a replaced object are never returned:
+ * {@link DesS3ArchiveChangedException} instead.
  * Thread-safe (the client is).
  */
-public final class ObjectRanges {
+final class ObjectRanges {
     private final S3Client s3;
     private final String bucket;
     private final String key;
     private final String name;
     private final LongAdder requests = new LongAdder();
 
-    public ObjectRanges(S3Client s3, String bucket, String key, String name) {
+    ObjectRanges(S3Client s3, String bucket, String key, String name) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
         this.name = name;
-    }
-
-    /** The object changed since {@code expectedEtag} was read (412, or a different ETag in the answer). */
-    public static final class ChangedException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public ChangedException(String message) {
-            super(message, null, false, false);
-        }
     }
 
     /**
@@ -54,30 +48,30 @@ public final class ObjectRanges {
      * @param total the object's size (from {@code Content-Range})
      * @param etag  the object's ETag
      */
-    public record Range(byte[] bytes, long start, long total, String etag) {
+    record Range(byte[] bytes, long start, long total, String etag) {
     }
 
     /** GET requests sent so far (each attempt of the SDK counts once per call here). */
-    public long requests() {
+    long requests() {
         return requests.sum();
     }
 
     /** The last {@code n} bytes (or the whole object when it is shorter): {@code Range: bytes=-n}. */
-    public Range suffix(int n) {
+    Range suffix(int n) {
         GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key).range("bytes=-" + n).build();
         ResponseBytes<GetObjectResponse> r = get(req, null, "footer and index");
         GetObjectResponse resp = r.response();
         byte[] b = r.asByteArrayUnsafe();
         long[] cr = contentRange(resp.contentRange(), b.length);
         if (cr[1] - cr[0] + 1 != b.length && b.length > 0) {
-            throw new DesIoException(name + ": the store sent " + b.length + " bytes for Content-Range "
+            throw new DesIoException(name, name + ": the store sent " + b.length + " bytes for Content-Range "
                     + resp.contentRange(), new IOException("short range answer"));
         }
         return new Range(b, b.length == 0 ? cr[2] : cr[0], cr[2], resp.eTag());
     }
 
     /** {@code [start, start+length)} of the object as it was at {@code etag}; {@code length} at least 1. */
-    public Range range(long start, int length, String etagOrEmpty, String what) {
+    Range range(long start, int length, String etagOrEmpty, String what) {
         String etag = known(etagOrEmpty);
         GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key)
                 .range("bytes=" + start + "-" + (start + length - 1)).ifMatch(etag).build();
@@ -92,7 +86,7 @@ public final class ObjectRanges {
     }
 
     /** Reads {@code [start, start+length)} at {@code etag} straight into {@code dst}. */
-    public void rangeInto(long start, int length, String etag, byte[] dst, int off, String what) {
+    void rangeInto(long start, int length, String etag, byte[] dst, int off, String what) {
         try (InputStream in = stream(start, length, etag, what)) {
             int got = in.readNBytes(dst, off, length);
             if (got != length) {
@@ -100,12 +94,12 @@ public final class ObjectRanges {
                         + got + " of " + length + " bytes; the object is shorter than its index says");
             }
         } catch (IOException e) {
-            throw new DesIoException(name + ": cannot read " + what + " at offset " + start, e);
+            throw new DesIoException(name, name + ": cannot read " + what + " at offset " + start, e);
         }
     }
 
     /** A stream of {@code [start, start+length)} at {@code etag}; 412 or a changed ETag fail before any byte. */
-    public InputStream stream(long start, long length, String etagOrEmpty, String what) {
+    InputStream stream(long start, long length, String etagOrEmpty, String what) {
         String etag = known(etagOrEmpty);
         GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key)
                 .range("bytes=" + start + "-" + (start + length - 1)).ifMatch(etag).build();
@@ -119,23 +113,22 @@ public final class ObjectRanges {
         String got = in.response().eTag();
         if (etag != null && got != null && !etag.equals(got)) {
             in.abort();
-            throw new ChangedException(name + " changed: ETag " + got + " instead of " + etag);
+            throw new DesS3ArchiveChangedException(name, etag, got, name + " changed: ETag " + got + " instead of "
+                    + etag);
         }
         return in;
     }
 
     /**
-     * The object's ETag now (one HEAD, counted as a request), or null when it is gone or the store sends none. Used
-     * after a checksum failure: a different ETag means the object was replaced under a read the store let through.
+     * The object's ETag now, unquoted (one HEAD through s3-io's {@link S3Objects#head}, counted as a request), or null
+     * when it is gone. Used after a checksum failure: a different ETag means the object was replaced under a read the
+     * store let through.
      */
-    public String currentETag() {
+    String currentETag() {
         requests.increment();
         try {
-            return s3.headObject(b -> b.bucket(bucket).key(key)).eTag();
+            return S3Objects.create(s3).head(bucket, key).map(RemoteObject::eTag).orElse(null);
         } catch (SdkException e) {
-            if (e instanceof AwsServiceException ae && ae.statusCode() == 404) {
-                return null;
-            }
             throw translate(e, null, "its current ETag");
         }
     }
@@ -155,7 +148,8 @@ public final class ObjectRanges {
         }
         String got = r.response().eTag();
         if (etag != null && got != null && !etag.equals(got)) {
-            throw new ChangedException(name + " changed: ETag " + got + " instead of " + etag);
+            throw new DesS3ArchiveChangedException(name, etag, got, name + " changed: ETag " + got + " instead of "
+                    + etag);
         }
         return r;
     }
@@ -164,11 +158,12 @@ public final class ObjectRanges {
         if (e instanceof AwsServiceException ae) {
             int status = ae.statusCode();
             if (status == 412 && etag != null) {
-                return new ChangedException(name + " changed since its index was read (ETag " + etag + " no longer"
+                return new DesS3ArchiveChangedException(name, etag, null, name + " changed since its index was read"
+                        + " (ETag " + etag + " no longer"
                         + " matches)");
             }
             if (status == 404) {
-                return new DesIoException(name + ": no such archive (the bucket or key does not exist)",
+                return new DesIoException(name, name + ": no such archive (the bucket or key does not exist)",
                         new NoSuchFileException(name));
             }
             if (status == 416) {
@@ -177,13 +172,14 @@ public final class ObjectRanges {
                         + " upload completed)");
             }
             if (status == 403) {
-                return new DesIoException(name + ": access denied (403) reading " + what + "; check the"
+                return new DesIoException(name, name + ": access denied (403) reading " + what + "; check the"
                         + " credentials (AWS_ACCESS_KEY_ID/AWS_PROFILE) and the bucket policy", new IOException(e));
             }
-            return new DesIoException(name + ": S3 answered " + status + " (" + ae.awsErrorDetails().errorCode()
+            return new DesIoException(name, name + ": S3 answered " + status + " (" + ae.awsErrorDetails().errorCode()
                     + ") reading " + what, new IOException(e.getMessage(), e));
         }
-        return new DesIoException(name + ": cannot read " + what + " from S3", new IOException(e.getMessage(), e));
+        return new DesIoException(name, name + ": cannot read " + what + " from S3",
+                new IOException(e.getMessage(), e));
     }
 
     /** Parses {@code bytes A-B/TOTAL}; {@code [A, B, TOTAL]}. Without the header the answer was the whole object. */

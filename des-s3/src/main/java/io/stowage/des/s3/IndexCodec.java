@@ -1,8 +1,7 @@
-package io.stowage.des.s3.internal;
+package io.stowage.des.s3;
 
 import io.stowage.des.DesFooter;
 import io.stowage.des.DesIndex;
-import io.stowage.des.s3.CachedIndex;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -25,22 +24,13 @@ import java.util.zip.Inflater;
  *
  * Stateless and thread-safe.
  */
-public final class IndexCodec {
+final class IndexCodec {
     private static final byte[] MAGIC = {'S', 'D', 'I', '1'};
 
     private IndexCodec() {
     }
 
-    /** Thrown for a value that is not a valid encoding. */
-    public static final class BadValueException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BadValueException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    public static byte[] encode(CachedIndex c) {
+    static byte[] encode(CachedIndex c) {
         if (c.suffix() == null) {
             throw new IllegalArgumentException("the index has no suffix bytes to encode");
         }
@@ -64,19 +54,20 @@ public final class IndexCodec {
      *
      * @param archive    the archive's name for messages of the parsed index
      * @param maxSuffix  largest suffix accepted (bounds the memory a foreign value can make us allocate)
-     * @throws BadValueException when the value is not ours or is damaged (including a failed index validation)
+     * @throws DesS3InvalidCacheValueException when the value is not ours or is damaged (including a failed index
+     *                                         validation)
      */
-    public static CachedIndex decode(String archive, byte[] value, int maxSuffix) {
+    static CachedIndex decode(String archive, byte[] value, int maxSuffix) {
         try {
             ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
             for (byte m : MAGIC) {
                 if (b.get() != m) {
-                    throw new BadValueException("not an index cache value (magic)", null);
+                    throw new DesS3InvalidCacheValueException("not an index cache value (magic)", null);
                 }
             }
             int flags = b.get() & 0xff;
             if ((flags & ~1) != 0) {
-                throw new BadValueException("unknown flags 0x" + Integer.toHexString(flags), null);
+                throw new DesS3InvalidCacheValueException("unknown flags 0x" + Integer.toHexString(flags), null);
             }
             int etagLen = b.getShort() & 0xffff;
             byte[] etag = new byte[etagLen];
@@ -84,14 +75,16 @@ public final class IndexCodec {
             long fileSize = b.getLong();
             int suffixLen = b.getInt();
             if (suffixLen < DesFooter.SIZE || suffixLen > maxSuffix || suffixLen > fileSize) {
-                throw new BadValueException("suffix length " + suffixLen + " outside [72, " + maxSuffix + "]", null);
+                throw new DesS3InvalidCacheValueException("suffix length " + suffixLen + " outside [72, " + maxSuffix
+                        + "]", null);
             }
             byte[] suffix;
             if ((flags & 1) != 0) {
                 suffix = inflate(value, b.position(), value.length - b.position(), suffixLen);
             } else {
                 if (b.remaining() != suffixLen) {
-                    throw new BadValueException("suffix is " + b.remaining() + " bytes, header says " + suffixLen, null);
+                    throw new DesS3InvalidCacheValueException("suffix is " + b.remaining() + " bytes, header says "
+                            + suffixLen, null);
                 }
                 suffix = new byte[suffixLen];
                 b.get(suffix);
@@ -99,15 +92,16 @@ public final class IndexCodec {
             DesFooter footer = DesFooter.parse(archive, fileSize,
                     ByteBuffer.wrap(suffix, suffixLen - DesFooter.SIZE, DesFooter.SIZE).slice());
             if (footer.tailLength() + DesFooter.SIZE != suffixLen) {
-                throw new BadValueException("suffix of " + suffixLen + " bytes does not match the footer's "
+                throw new DesS3InvalidCacheValueException("suffix of " + suffixLen
+                        + " bytes does not match the footer's "
                         + (footer.tailLength() + DesFooter.SIZE), null);
             }
             DesIndex index = DesIndex.parse(archive, footer, ByteBuffer.wrap(suffix, 0, suffixLen - DesFooter.SIZE));
             return new CachedIndex(new String(etag, StandardCharsets.UTF_8), index, suffix);
-        } catch (BadValueException e) {
+        } catch (DesS3InvalidCacheValueException e) {
             throw e;
         } catch (RuntimeException e) {   // BufferUnderflow, DesCorruptException, ...
-            throw new BadValueException(e.toString(), e);
+            throw new DesS3InvalidCacheValueException(e.toString(), e);
         }
     }
 
@@ -142,12 +136,13 @@ public final class IndexCodec {
                 n += k;
             }
             if (n != expected || !inf.finished() || inf.getRemaining() != 0) {
-                throw new BadValueException("deflated suffix gives " + n + " bytes (or more), header says " + expected,
+                throw new DesS3InvalidCacheValueException("deflated suffix gives " + n + " bytes (or more), header says "
+                        + expected,
                         null);
             }
             return out;
         } catch (DataFormatException e) {
-            throw new BadValueException("deflated suffix is damaged: " + e.getMessage(), e);
+            throw new DesS3InvalidCacheValueException("deflated suffix is damaged: " + e.getMessage(), e);
         } finally {
             inf.end();
         }
