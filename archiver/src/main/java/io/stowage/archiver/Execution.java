@@ -5,7 +5,8 @@ import io.stowage.transcode.TranscodeCancelledException;
 import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.TranscodeJob;
 import io.stowage.transcode.TranscodeRequest;
-import io.stowage.transcode.TranscodeResult;
+import io.stowage.transcode.TranscodeListener;
+import io.stowage.transcode.TranscodeReport;
 import io.stowage.transcode.Transcoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,7 +160,7 @@ final class Execution {
         LOG.info("transcoding {} -> {}", a.path(), a.target());
         TranscodeRequest req = TranscodeRequest.of(a.path(), a.target(), plan.options().preset())
                 .withOverwrite(!plan.options().skipArchived())
-                .withListener(e -> listener.onTranscodeProgress(a, e));
+                .withListener(TranscodeListener.progress(e -> listener.onTranscodeProgress(a, e)));
         try {
             Files.createDirectories(a.target().getParent());
             TranscodeJob job = transcoder.submit(req);
@@ -167,7 +168,7 @@ final class Execution {
             if (cancelled) {
                 job.cancel();
             }
-            TranscodeResult r;
+            TranscodeReport r;
             try {
                 r = job.await();
             } finally {

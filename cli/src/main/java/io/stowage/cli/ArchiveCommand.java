@@ -4,16 +4,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.stowage.archiver.ArchiveAction;
 import io.stowage.archiver.ArchiveActionType;
 import io.stowage.archiver.ArchiveDay;
-import io.stowage.archiver.ArchiveException;
 import io.stowage.archiver.ArchiveFailure;
-import io.stowage.archiver.ArchiveInvalidOptionException;
 import io.stowage.archiver.ArchiveOptions;
 import io.stowage.archiver.ArchivePlan;
 import io.stowage.archiver.ArchiveReport;
 import io.stowage.archiver.ArchiveStatus;
 import io.stowage.archiver.ArchiveTotals;
 import io.stowage.archiver.CameraArchiver;
-import io.stowage.transcode.TranscodeException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -81,12 +78,12 @@ final class ArchiveCommand implements Callable<Integer> {
     @Option(names = "--zone", paramLabel = "ZONE", description = "Zone of the times in names (default: the system's).")
     String zone;
 
-    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "2m", converter = S3Cli.DurationConverter.class,
+    @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class,
             description = "Leave recordings modified within this (default: ${DEFAULT-VALUE}).")
     Duration settle;
 
     @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "0",
-            converter = S3Cli.DurationConverter.class,
+            converter = DurationConverter.class,
             description = "Archive only recordings at least this old (default: all).")
     Duration olderThan;
 
@@ -107,7 +104,7 @@ final class ArchiveCommand implements Callable<Integer> {
     @Option(names = "--cleanup", description = "Empty the trash by --age and --max-size.")
     boolean cleanup;
 
-    @Option(names = "--age", paramLabel = "DURATION", converter = S3Cli.DurationConverter.class,
+    @Option(names = "--age", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "With --cleanup: remove what was recorded longer ago than this (e.g. 30d).")
     Duration age;
 
@@ -158,13 +155,6 @@ final class ArchiveCommand implements Callable<Integer> {
                 return signals.received() > 0 ? signals.exitCode() : 130;
             }
             return report.status() == ArchiveStatus.COMPLETE ? ExitCodes.OK : ExitCodes.PARTIAL;
-        } catch (ArchiveInvalidOptionException e) {
-            throw new CliException(ExitCodes.USAGE, e.getClass().getSimpleName(), "--" + e.getMessage());
-        } catch (ArchiveException e) {
-            throw CliException.failed(e.getClass().getSimpleName(), e.getMessage() == null ? e.toString()
-                    : e.getMessage());
-        } catch (TranscodeException e) {
-            throw TranscodeCli.map(e);
         } finally {
             ArchiveLogFile.stop();
         }
@@ -190,9 +180,8 @@ final class ArchiveCommand implements Callable<Integer> {
             }
             return o;
         } catch (DateTimeException e) {
-            throw CliException.usage("--zone " + zone + " is not a time zone; use e.g. Europe/Berlin, UTC or +01:00");
-        } catch (ArchiveInvalidOptionException e) {
-            throw new CliException(ExitCodes.USAGE, e.getClass().getSimpleName(), "--" + e.getMessage());
+            throw CliException.usage("--zone " + zone + " is not a time zone; use e.g. Europe/Berlin, UTC or +01:00",
+                    e);
         }
     }
 
