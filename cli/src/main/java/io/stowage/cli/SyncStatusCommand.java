@@ -45,7 +45,7 @@ final class SyncStatusCommand implements Callable<Integer> {
             throw CliException.usage("--limit and --sessions must be 0 or more");
         }
         SyncConfig c = ledgerOptions.require(Map.of());
-        try (SyncLedger ledger = SyncUploadSupport.open(c.state(), 2)) {
+        try (SyncLedger ledger = SyncUploadSupport.openExisting(c.state(), 2)) {
             ProjectStatus st = ledger.status(c.project(), limit);
             List<SessionInfo> recent = ledger.sessions(c.project(), sessions);
             PrintWriter out = spec.commandLine().getOut();

@@ -63,7 +63,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
                     + "jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB)");
         }
         URI target = c.triggerUrl();
-        try (SyncLedger ledger = SyncUploadSupport.open(c.state(), 2)) {
+        try (SyncLedger ledger = SyncUploadSupport.openExisting(c.state(), 2)) {
             SessionInfo s = ledger.session(session);
             if (project != null && !project.equals(s.project())) {
                 throw CliException.usage("session " + session + " belongs to project '" + s.project() + "', not '"
