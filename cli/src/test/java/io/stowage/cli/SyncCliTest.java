@@ -255,4 +255,28 @@ class SyncCliTest {
         assertThat(status.get("failed").asLong()).isEqualTo(1);
         assertThat(status.at("/failures/0/reason").asText()).startsWith("key collision: ");
     }
+
+    /** Issue 17 (same class as the terminal-escape defect): failure lines of upload and sync status are escaped. */
+    @Test
+    void failureLinesEscapeControlCharactersOfNamesAndReasons() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("evil"));
+        String nfc = java.text.Normalizer.normalize("\u001b]0;pwned\u0007caf\u00e9.txt",
+                java.text.Normalizer.Form.NFC);
+        String nfd = java.text.Normalizer.normalize(nfc, java.text.Normalizer.Form.NFD);
+        Files.writeString(dir.resolve(nfc), "one");
+        Files.writeString(dir.resolve(nfd), "two");
+        try (var names = Files.list(dir)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(names.count() == 2,
+                    "this file system keeps NFC and NFD names apart (not so on macOS APFS/HFS+)");
+        }
+        String state = tmp.resolve("evil.db").toString();
+        CliRun up = CliRun.of("upload", dir.toString(), "s3://ledgered/e", "--endpoint", endpoint, "--state", state,
+                "--project", "evil");
+        assertThat(up.exitCode()).isEqualTo(3);
+        assertThat(up.out()).contains("failed: \\x1b]0;pwned\\x07caf").doesNotContain("\u001b")
+                .doesNotContain("\u0007");
+        CliRun status = CliRun.of("sync", "status", "--project", "evil", "--state", state);
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.out()).contains("failed: \\x1b]0;pwned\\x07caf").doesNotContain("\u001b");
+    }
 }
