@@ -136,7 +136,7 @@ final class SyncUploadSupport {
 
     /**
      * {@code text} for a terminal: control and format characters (ESC, BEL, bidi overrides, line separators) as
-     * {@code \xNN} / {@code \uNNNN}, so a file name or an error text cannot retitle the terminal or fake rows.
+     * {@code \xNN} or a backslash-u escape, so a file name or an error text cannot retitle the terminal or fake rows.
      * JSON output is unchanged.
      */
     static String printable(String text) {
