@@ -68,6 +68,15 @@ final class TestMedia {
         return make(MediaSpec.mp4(CLIP_SECONDS).withExtraArgs(List.of("-movflags", "+faststart")));
     }
 
+    /**
+     * A 1 s, 64x48 clip with sound, cheap enough to damage and transcode many times; with {@code faststart} the index
+     * is at the front, so a truncated copy still probes.
+     */
+    Path tinyClip(boolean faststart) {
+        MediaSpec spec = MediaSpec.mp4(1).withSize(64, 48);
+        return make(faststart ? spec.withExtraArgs(List.of("-movflags", "+faststart")) : spec);
+    }
+
     private Path make(MediaSpec spec) {
         return made.computeIfAbsent(spec, s -> generator.generate(s, dir.resolve(s.fileName())));
     }
