@@ -100,7 +100,7 @@ public final class ArchivePlan implements Iterable<ArchiveDay> {
     /** One iteration: its own listing cache and its own projected total for the size cap. */
     private final class Days implements Iterator<ArchiveDay> {
         private final Iterator<Map.Entry<LocalDate, Survey.DayDirs>> days = survey.days.entrySet().iterator();
-        private final DirListing listing = new DirListing(parser, layout);
+        private final DirListing listing = new DirListing(parser, layout, survey.attrs);
         private final Planner planner = new Planner(layout, options, extension, createdAt,
                 survey.totals().totalBytes());
         private boolean unrecognisedDone = survey.unrecognisedDirs.isEmpty();
