@@ -17,7 +17,8 @@ import java.util.stream.StreamSupport;
  * Everything a run will do, decided before anything changes: per day (oldest first) the transcodes, the removal of
  * verified sources, the skips with their reasons and the cleanup; then the files whose names did not parse. The
  * totals come from a first pass over the trees; the days are read one at a time when iterated, so memory stays flat
- * however many days there are. Each iteration reads the folders again (a file changed since is re-checked before
+ * however many days there are. Each iteration lists the folders again, with the sizes and mtimes the first pass
+ * read (a file it did not see is looked up; a file changed since is re-checked before
  * any action anyway).
  *
  * <pre>{@code
