@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.fail;
  * Round trips, and: every structural corruption gives a {@link DesCorruptException}; with Stowage checksums any
  * flipped byte gives a {@link DesException}, never wrong bytes; nothing else ever escapes.
  */
+@org.junit.jupiter.api.Tag("small-heap")
 class CorruptionPropertiesTest {
 
     @Provide
