@@ -47,6 +47,7 @@ final class ParallelReads {
             if (e.isExternal()) {
                 external.add(e);
             } else if (e.size() == 0) {
+                DesPayloads.checkCrc(reader.name(), e, new byte[0], 0, 0, options.verifyChecksums());
                 got.put(e.name(), ByteBuffer.allocate(0).asReadOnlyBuffer());
             } else {
                 internal.add(e);

@@ -425,7 +425,8 @@ public final class S3DesReader implements DesArchive {
             }
             return;
         }
-        if (n == 0) {
+        if (n == 0) {   // nothing to fetch, but an empty payload has a checksum too
+            DesPayloads.checkCrc(name, e, dst, off, 0, options.verifyChecksums());
             return;
         }
         ranges.rangeInto(e.dataOffset(), n, c.etag(), dst, off, "payload of '" + e.name() + "'");
