@@ -249,9 +249,25 @@ public final class DesReader implements DesArchive {
             throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
                     + " bytes, too big for one buffer; use openStream or transferTo");
         }
+        if (e.isExternal()) {   // its size is only a claim of the index: allocate as the bytes arrive
+            return ByteBuffer.wrap(readExternal(e)).asReadOnlyBuffer();
+        }
         byte[] b = new byte[(int) e.size()];
         read(e, b, 0);
         return ByteBuffer.wrap(b).asReadOnlyBuffer();
+    }
+
+    private byte[] readExternal(DesEntry e) {
+        try (InputStream in = openRecord(e)) {
+            byte[] b = in.readNBytes((int) e.size());   // grows with what is read, never sized from the claim
+            if (b.length != e.size() || in.read() != -1) { // the read past the end runs the stream's final check
+                throw new DesCorruptException(name, "external", -1, "external object of '" + e.name()
+                        + "' has the wrong length");
+            }
+            return b;
+        } catch (IOException ex) {
+            throw new DesIoException(name, name + ": cannot read external entry '" + e.name() + "'", ex);
+        }
     }
 
     @Override

@@ -210,6 +210,42 @@ class HostileArchiveTest {
     }
 
     @Test
+    void anExternalEntryClaimingGigabytesIsNotAllocatedFromItsClaim() throws IOException {
+        assertThat(Runtime.getRuntime().maxMemory()).as("this test runs in the -Xmx256m surefire execution")
+                .isLessThanOrEqualTo(300L << 20);
+        Path day = tmp.resolve("claim.des");
+        Path store = tmp.resolve("claims");
+        try (DesWriter w = DesWriter.builder(day).externalThreshold(100)
+                .externalStore(ExternalStore.directory(store), "p").build()) {
+            w.add("big", random(1000, 5), null);
+            w.finish();
+        }
+        byte[] a = Files.readAllBytes(day);
+        // drop META's size (an optional key) and make data_length claim 2e9 bytes, as a crafted archive can
+        byte[] size = "\"size\"".getBytes(StandardCharsets.UTF_8);
+        System.arraycopy("\"sizf\"".getBytes(StandardCharsets.UTF_8), 0, a, indexOf(a, size), size.length);
+        ByteBuffer b = ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
+        int footer = a.length - 72;
+        int indexStart = (int) b.getLong(footer + 48);
+        int nameLen = b.getShort(indexStart) & 0xffff;
+        b.putLong(indexStart + 2 + nameLen + 8, 2_000_000_000L);
+        int metaStart = (int) b.getLong(footer + 32);
+        CRC32C crc = new CRC32C();
+        crc.update(a, metaStart, footer - metaStart);
+        b.putInt(footer + 12, (int) crc.getValue());
+        Files.write(day, a);
+        try (DesReader r = DesReader.open(day, DesReadOptions.defaults()
+                .withExternalStore(ExternalStore.directory(store)))) {
+            assertThat(r.entry("big").size()).isEqualTo(2_000_000_000L);
+            assertThatThrownBy(() -> r.read("big")).isInstanceOf(DesCorruptException.class)
+                    .hasMessageContaining("'big'");
+            assertThatThrownBy(() -> r.readAll(java.util.List.of("big"))).isInstanceOf(DesCorruptException.class);
+            assertThatThrownBy(() -> r.transferTo("big", new CountingChannel())).isInstanceOf(DesException.class);
+            assertThat(r.verify().problems()).singleElement().satisfies(p -> assertThat(p.entry()).isEqualTo("big"));
+        }
+    }
+
+    @Test
     void controlCharactersAreEscapedForTerminals() {
         assertThat(EntryNames.escaped("a\u001b]0;owned\u0007b\u009b")).isEqualTo("a\\u001b]0;owned\\u0007b\\u009b");
         assertThat(EntryNames.escaped("café 😀.jpg")).isEqualTo("café 😀.jpg");

@@ -391,6 +391,9 @@ public final class S3DesReader implements DesArchive {
                 throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
                         + " bytes, too big for one buffer; use openStream or transferTo");
             }
+            if (e.isExternal()) {
+                return ByteBuffer.wrap(readExternal(e)).asReadOnlyBuffer();
+            }
             byte[] b = new byte[(int) e.size()];
             readInto(c, e, b, 0);
             return ByteBuffer.wrap(b).asReadOnlyBuffer();
@@ -431,6 +434,20 @@ public final class S3DesReader implements DesArchive {
         }
         ranges.rangeInto(e.dataOffset(), n, c.etag(), dst, off, "payload of '" + e.name() + "'");
         DesPayloads.checkCrc(name, e, dst, off, n, options.verifyChecksums());
+    }
+
+    /** An external payload, verified; its size is only a claim of the index, so the buffer grows as bytes arrive. */
+    byte[] readExternal(DesEntry e) {
+        try (InputStream in = openExternal(e)) {
+            byte[] b = in.readNBytes((int) e.size());
+            if (b.length != e.size() || in.read() != -1) { // the read past the end runs the stream's final check
+                throw new DesCorruptException(name, "external", -1, "external object of '" + e.name()
+                        + "' has the wrong length");
+            }
+            return b;
+        } catch (IOException ex) {
+            throw new DesIoException(name, name + ": cannot read external entry '" + e.name() + "'", ex);
+        }
     }
 
     private InputStream openExternal(DesEntry e) {
