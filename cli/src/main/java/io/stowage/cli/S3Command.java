@@ -1,7 +1,7 @@
 package io.stowage.cli;
 
 import io.stowage.s3.EmbeddedS3;
-import io.stowage.s3.EmbeddedS3Exception;
+import io.stowage.s3.S3EmbeddedServerException;
 import io.stowage.s3.IncompleteUploads;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
@@ -98,7 +98,7 @@ final class S3Command implements Runnable {
             EmbeddedS3 server;
             try {
                 server = b.start();
-            } catch (EmbeddedS3Exception e) {
+            } catch (S3EmbeddedServerException e) {
                 throw CliException.failed("ServeFailed", e.getMessage());
             }
             PrintWriter out = spec.commandLine().getOut();

@@ -206,7 +206,8 @@ public final class EmbeddedS3 implements AutoCloseable {
         /**
          * Starts the server and waits until it accepts requests.
          *
-         * @throws EmbeddedS3Exception if S3Proxy is not on the class path, the folder is unusable or the port taken
+         * @throws S3EmbeddedServerException if S3Proxy is not on the class path, the folder is unusable or the port
+         *                                    taken
          */
         public EmbeddedS3 start() {
             Path dir = directory == null ? null : directory.toAbsolutePath().normalize();   // S3Proxy fails on "/./"
@@ -218,11 +219,13 @@ public final class EmbeddedS3 implements AutoCloseable {
                     Files.createDirectories(dir);
                 }
             } catch (IOException e) {
-                throw new EmbeddedS3Exception("cannot create the EmbeddedS3 folder " + dir + ": " + e
+                throw new S3EmbeddedServerException(S3EmbeddedServerException.Stage.FOLDER, dir, null, null,
+                        "cannot create the EmbeddedS3 folder " + dir + ": " + e
                         + "; give a writable folder", e);
             }
             if (!Files.isDirectory(dir)) {
-                throw new EmbeddedS3Exception("EmbeddedS3 folder " + dir + " is not a folder; give a folder", null);
+                throw new S3EmbeddedServerException(S3EmbeddedServerException.Stage.FOLDER, dir, null, null,
+                        "EmbeddedS3 folder " + dir + " is not a folder; give a folder", null);
             }
             S3ProxyServer server = S3ProxyServer.start(dir.toAbsolutePath(), host, port, accessKey, secretKey);
             String h = host.contains(":") ? "[" + host + "]" : host;

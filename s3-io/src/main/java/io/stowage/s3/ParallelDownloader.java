@@ -2,7 +2,6 @@ package io.stowage.s3;
 
 import io.stowage.s3.internal.Cancellation;
 import io.stowage.s3.internal.DownloadRun;
-import io.stowage.s3.internal.UploadRun;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -73,8 +72,6 @@ public final class ParallelDownloader implements AutoCloseable {
         current = c;
         try {
             return body.apply(new DownloadRun(s3, options, listener, source, folder, c));
-        } catch (UploadRun.ListingFailedException e) {
-            throw new S3IoException(e.getMessage() + "; check the endpoint, bucket and credentials", e.getCause());
         } finally {
             current = null;
         }

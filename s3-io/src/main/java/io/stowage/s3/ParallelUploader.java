@@ -65,7 +65,7 @@ public final class ParallelUploader implements AutoCloseable {
      * Uploads every regular file under {@code folder} to {@code target}.
      *
      * @throws IllegalArgumentException if {@code folder} is not a readable folder
-     * @throws S3IoException            if the prefix cannot be listed for the skip check
+     * @throws S3ListingFailedException if the prefix cannot be listed for the skip check
      */
     public synchronized TransferReport upload(Path folder, S3Location target) {
         Objects.requireNonNull(target, "target");
@@ -77,8 +77,31 @@ public final class ParallelUploader implements AutoCloseable {
     }
 
     /**
+     * Uploads the caller's items, each under its own key in {@code target}'s bucket, with the size and modification
+     * time the caller already read (no stat before sending; the file is checked afterwards not to have changed). Every
+     * {@link FileReport} gives the item back ({@link FileReport#item()}, with its tag); its {@code path} is the key
+     * relative to {@code target}'s prefix. Items may come in any order and the iterator may block (a claim feed); when
+     * the skip policy needs a listing, {@code target}'s prefix is listed into memory once.
+     *
+     * <pre>{@code
+     * Iterator<UploadItem> items = claims.stream().map(c -> new UploadItem(c.path(), c.key(), c.size(), c.mtime(), c))
+     *         .iterator();
+     * TransferReport r = uploader.upload(items, S3Location.parse("s3://media/day1/"));
+     * }</pre>
+     *
+     * @throws S3ListingFailedException if the prefix cannot be listed for the skip check
+     */
+    public synchronized TransferReport upload(Iterator<UploadItem> items, S3Location target) {
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(target, "target");
+        return run(target, run -> run.runItems(items));
+    }
+
+    /**
      * Uploads the given files; each key is the file's path relative to {@code root}. Files outside {@code root} fail.
-     * The listing (when the skip policy needs it) is loaded into memory once, as the files may come in any order.
+     * Each file is statted here (give {@link UploadItem}s to {@link #upload(Iterator, S3Location)} when the sizes and
+     * times are known). The listing (when the skip policy needs it) is loaded into memory once, as the files may come
+     * in any order.
      */
     public synchronized TransferReport upload(Path root, Iterator<Path> files, S3Location target) {
         Objects.requireNonNull(files, "files");
@@ -94,8 +117,6 @@ public final class ParallelUploader implements AutoCloseable {
         current = c;
         try {
             return body.apply(new UploadRun(s3, options, skipPolicy, listener, target, c));
-        } catch (UploadRun.ListingFailedException e) {
-            throw new S3IoException(e.getMessage() + "; check the endpoint, bucket and credentials", e.getCause());
         } finally {
             current = null;
         }

@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  *
  * @param maxAttempts    attempts in all, including the first (1..50); 1 retries nothing
  * @param initialBackoff the delay before the first retry (zero or positive); doubles per retry
- * @param maxBackoff     the cap of one delay (zero or positive)
+ * @param maxBackoff     the cap of one delay (zero or positive; zero: no delay)
  */
 public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
 
@@ -79,8 +79,8 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration m
         long cap = maxBackoff.toNanos();
         if (first > 0 && cap > first) {
             b.withBackoff(initialBackoff, maxBackoff).withJitter(0.25);
-        } else if (first > 0) {
-            b.withDelay(initialBackoff).withJitter(0.25);
+        } else if (first > 0 && cap > 0) {
+            b.withDelay(cap < first ? maxBackoff : initialBackoff).withJitter(0.25);   // the cap wins, as it caps
         }
         return b.build();
     }

@@ -4,8 +4,9 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.function.CheckedSupplier;
-import io.stowage.s3.internal.DirectS3;
+import io.stowage.s3.internal.ListingPage;
 import io.stowage.s3.internal.RemoteIndex;
+import io.stowage.s3.internal.Utf8Order;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -40,7 +41,8 @@ import java.util.stream.StreamSupport;
  * {@link RetrySettings} say ({@link RetrySettings#defaults()} unless {@link #withRetry} changes it), with
  * {@link S3Errors#isTransient} as the rule; a failure that is not transient, or the last one, propagates as the SDK's
  * exception, except a missing object: {@link #head} gives {@link Optional#empty()}, {@link #get} and
- * {@link #getRange} throw {@link S3ObjectMissingException}.
+ * {@link #getRange} throw {@link S3ObjectMissingException}; and a listing that would never end (a store repeating its
+ * continuation token, or sending truncated pages with nothing new) throws {@link S3ListingFailedException}.
  *
  * <pre>{@code
  * S3Objects objects = S3Objects.create(s3);
@@ -115,17 +117,42 @@ public final class S3Objects {
             private Iterator<RemoteObject> page = List.<RemoteObject>of().iterator();
             private String token;
             private boolean last;
+            /** The greatest key listed so far (S3 order), or null. */
+            private String greatest;
 
             @Override
             public boolean hasNext() {
                 while (!page.hasNext() && !last) {
                     String t = token;
-                    DirectS3.Listing l = retried(() -> RemoteIndex.list(s3, null, bucket, prefix, null, t));
+                    ListingPage l = retried(() -> RemoteIndex.list(s3, null, bucket, prefix, null, t));
+                    checkProgress(l, t);
                     page = l.objects().iterator();
                     token = l.nextToken();
                     last = token == null;
                 }
                 return page.hasNext();
+            }
+
+            /**
+             * A store that answers a continuation token with the same token, or with a page of nothing after the keys
+             * already listed, would be followed forever: that is an error, not an endless stream.
+             */
+            private void checkProgress(ListingPage l, String sent) {
+                String before = greatest;
+                for (RemoteObject o : l.objects()) {
+                    if (greatest == null || Utf8Order.compare(o.key(), greatest) > 0) {
+                        greatest = o.key();
+                    }
+                }
+                String why = null;
+                if (sent != null && sent.equals(l.nextToken())) {
+                    why = "the store answered continuation token '" + sent + "' with the same token";
+                } else if (sent != null && l.nextToken() != null && Objects.equals(before, greatest)) {
+                    why = "the store sent a truncated page with no key after '" + before + "' (it would list forever)";
+                }
+                if (why != null) {
+                    throw new S3ListingFailedException(new S3Location(bucket, prefix), why, null);
+                }
             }
 
             @Override

@@ -7,7 +7,7 @@ package io.stowage.s3;
  * <pre>{@code
  * TransferListener l = new TransferListener() {
  *     public void onProgress(TransferProgress p) { System.err.printf("%d/%d files%n", p.filesDone(), p.filesTotal()); }
- *     public void onFile(FileOutcome f) { if (f.status() == FileOutcome.Status.FAILED) log.warn(f.reason()); }
+ *     public void onFile(FileReport f) { if (f.status() == FileReport.Status.FAILED) log.warn(f.reason()); }
  * };
  * }</pre>
  *
@@ -19,7 +19,7 @@ public interface TransferListener {
     default void onProgress(TransferProgress progress) {}
 
     /** One file's final outcome (uploaded/downloaded, skipped or failed). */
-    default void onFile(FileOutcome outcome) {}
+    default void onFile(FileReport outcome) {}
 
     /** A listener that does nothing. */
     static TransferListener none() {

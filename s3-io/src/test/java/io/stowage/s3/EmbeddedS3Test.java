@@ -167,8 +167,14 @@ class EmbeddedS3Test {
     @Test
     void portInUseIsAClearError() {
         assertThatThrownBy(() -> EmbeddedS3.builder().port(server.port()).start())
-                .isInstanceOf(EmbeddedS3Exception.class)
+                .isInstanceOf(S3EmbeddedServerException.class)
                 .hasMessageContaining(String.valueOf(server.port()))
-                .hasMessageContaining("port may be taken");
+                .hasMessageContaining("port may be taken")
+                .satisfies(e -> {
+                    S3EmbeddedServerException x = (S3EmbeddedServerException) e;
+                    assertThat(x.stage()).isEqualTo(S3EmbeddedServerException.Stage.LISTEN);
+                    assertThat(x.address()).endsWith(":" + server.port());
+                    assertThat(x.folder()).isNotNull();
+                });
     }
 }

@@ -320,7 +320,7 @@ class FaultInjectionTest {
         try (ParallelUploader uploader = ParallelUploader.builder(viaProxy).options(options)
                 .listener(new TransferListener() {
                     @Override
-                    public void onFile(FileOutcome o) {
+                    public void onFile(FileReport o) {
                         outcomes.computeIfAbsent(o.path() + " " + o.status(), k -> new AtomicInteger()).incrementAndGet();
                     }
                 }).build()) {
@@ -417,8 +417,8 @@ class FaultInjectionTest {
         try (ParallelUploader uploader = ParallelUploader.builder(viaProxy).options(options)
                 .listener(new TransferListener() {
                     @Override
-                    public void onFile(FileOutcome o) {
-                        if (o.status() == FileOutcome.Status.TRANSFERRED && done.incrementAndGet() == 20) {
+                    public void onFile(FileReport o) {
+                        if (o.status() == FileReport.Status.TRANSFERRED && done.incrementAndGet() == 20) {
                             holder[0].cancel();
                         }
                     }

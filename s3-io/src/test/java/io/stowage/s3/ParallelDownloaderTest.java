@@ -178,10 +178,10 @@ class ParallelDownloaderTest {
         java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
         TransferListener check = new TransferListener() {
             @Override
-            public void onFile(FileOutcome f) {
+            public void onFile(FileReport f) {
                 try {
                     String md5 = md5(Files.readAllBytes(out.resolve(f.path())));
-                    if (f.status() != FileOutcome.Status.TRANSFERRED || !md5.equals(expected.get(f.path()))) {
+                    if (f.status() != FileReport.Status.TRANSFERRED || !md5.equals(expected.get(f.path()))) {
                         wrong.add(f.path() + " " + f.status() + " " + md5);
                     }
                 } catch (IOException e) {
@@ -242,7 +242,9 @@ class ParallelDownloaderTest {
     void safePathsRejectEveryEscape(@TempDir Path root) {
         for (String bad : List.of("../x", "a/../../x", "/etc/passwd", "a//b", "./a", "a/.", "..", "", "a\0b")) {
             assertThatThrownBy(() -> io.stowage.s3.internal.SafePaths.resolve(root, "k:" + bad, bad))
-                    .as(bad).isInstanceOf(UnsafeKeyException.class);
+                    .as(bad).isInstanceOf(S3UnsafeKeyException.class)
+                    .satisfies(e -> assertThat(((S3UnsafeKeyException) e).key()).isEqualTo("k:" + bad))
+                    .satisfies(e -> assertThat(((S3UnsafeKeyException) e).reason()).isNotBlank());
         }
         assertThat(io.stowage.s3.internal.SafePaths.resolve(root, "k", "a/b c/..d/e.."))
                 .isEqualTo(root.toAbsolutePath().resolve("a/b c/..d/e.."));

@@ -66,7 +66,7 @@ class ParallelUploaderTest {
     void uploadsATreeAndEveryObjectHasTheRightBytes(@TempDir Path dir) throws IOException {
         Map<String, String> expected = tree(dir, 60, 1000);
         String bucket = S3TestFiles.newBucket(server, "tree");
-        List<FileOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        List<FileReport> outcomes = Collections.synchronizedList(new ArrayList<>());
         List<TransferProgress> progress = Collections.synchronizedList(new ArrayList<>());
         TransferReport r;
         try (ParallelUploader up = ParallelUploader.builder(s3).options(small()).listener(new TransferListener() {
@@ -76,7 +76,7 @@ class ParallelUploaderTest {
             }
 
             @Override
-            public void onFile(FileOutcome o) {
+            public void onFile(FileReport o) {
                 outcomes.add(o);
             }
         }).build()) {
@@ -90,7 +90,7 @@ class ParallelUploaderTest {
         Map<String, String> stored = new TreeMap<>();
         S3TestFiles.contents(s3, bucket, "").forEach((k, v) -> stored.put(k.substring("day1/".length()), v));
         assertThat(stored).isEqualTo(expected);
-        assertThat(outcomes).hasSize(60).allMatch(o -> o.status() == FileOutcome.Status.TRANSFERRED
+        assertThat(outcomes).hasSize(60).allMatch(o -> o.status() == FileReport.Status.TRANSFERRED
                 && o.eTag() != null && o.key().startsWith("day1/"));
         TransferProgress last = progress.get(progress.size() - 1);
         assertThat(last.filesDone()).isEqualTo(60);
@@ -387,5 +387,58 @@ class ParallelUploaderTest {
         }
         assertThat(S3TestFiles.contents(s3, bucket, "").keySet())
                 .containsExactly("s/d0/sub0/f0.bin", "s/d1/sub1/f1.bin", "s/d2/sub2/f2.bin");
+    }
+
+    @Test
+    void itemsKeepTheirKeysAndTagsThroughTheReports(@TempDir Path dir) throws IOException {
+        String bucket = S3TestFiles.newBucket(server, "items");
+        List<UploadItem> items = new ArrayList<>();
+        Map<String, String> expected = new TreeMap<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] data = bytes(100 + i, 500 + i);
+            Path p = write(dir, "in/f" + i + ".bin", data);
+            String key = "items/claimed-" + (19 - i);   // keys the caller chose, not derived from the path
+            items.add(new UploadItem(p, key, data.length, Files.getLastModifiedTime(p).toInstant(), "claim-" + i));
+            expected.put(key, md5(data));
+        }
+        List<FileReport> reports = Collections.synchronizedList(new ArrayList<>());
+        TransferReport r;
+        try (ParallelUploader up = ParallelUploader.builder(s3).options(small()).listener(new TransferListener() {
+            @Override
+            public void onFile(FileReport f) {
+                reports.add(f);
+            }
+        }).build()) {
+            r = up.upload(items.iterator(), S3Location.parse("s3://" + bucket + "/items/"));
+            assertThat(r.transferred()).isEqualTo(20);
+            assertThat(S3TestFiles.contents(s3, bucket, "items/")).isEqualTo(expected);
+            assertThat(reports).hasSize(20).allSatisfy(f -> {
+                assertThat(f.status()).isEqualTo(FileReport.Status.TRANSFERRED);
+                assertThat(f.item()).isNotNull();
+                assertThat(f.key()).isEqualTo(f.item().key());
+                assertThat(f.path()).isEqualTo(f.item().key().substring("items/".length()));
+                assertThat(f.tag()).isEqualTo("claim-" + f.item().path().getFileName().toString()
+                        .replace("f", "").replace(".bin", ""));
+            });
+            reports.clear();
+            TransferReport again = up.upload(items.iterator(), S3Location.parse("s3://" + bucket + "/items/"));
+            assertThat(again.skipped()).isEqualTo(20);   // SkipPolicy.sameSize() against the listing
+            assertThat(reports).extracting(FileReport::tag).doesNotContainNull();
+        }
+    }
+
+    @Test
+    void anItemWhoseFileChangedSinceTheCallerStattedItIsStoredAsItIsNow(@TempDir Path dir) throws IOException {
+        String bucket = S3TestFiles.newBucket(server, "stale");
+        Path p = write(dir, "a.bin", bytes(1, 100));
+        UploadItem stale = new UploadItem(p, "a.bin", 100, Files.getLastModifiedTime(p).toInstant(), null);
+        byte[] now = bytes(2, 150);
+        Files.write(p, now);
+        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+        try (ParallelUploader up = ParallelUploader.builder(s3).options(small()).build()) {
+            TransferReport r = up.upload(List.of(stale).iterator(), S3Location.parse("s3://" + bucket));
+            assertThat(r.transferred()).isEqualTo(1);
+        }
+        assertThat(S3TestFiles.contents(s3, bucket, "")).containsEntry("a.bin", md5(now));
     }
 }

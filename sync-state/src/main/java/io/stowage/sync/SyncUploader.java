@@ -1,6 +1,6 @@
 package io.stowage.sync;
 
-import io.stowage.s3.FileOutcome;
+import io.stowage.s3.FileReport;
 import io.stowage.s3.LocalFile;
 import io.stowage.s3.ParallelUploader;
 import io.stowage.s3.RemoteObject;
@@ -691,14 +691,14 @@ public final class SyncUploader {
                 }
 
                 @Override
-                public void onFile(FileOutcome o) {
+                public void onFile(FileReport o) {
                     InFlight f = inFlight.remove(o.path());
                     if (f == null) {
                         LOG.warn("{}: an outcome for a file this worker did not claim ({})", o.path(), o.status());
-                    } else if (o.status() == FileOutcome.Status.FAILED) {
+                    } else if (o.status() == FileReport.Status.FAILED) {
                         writer.add(new LedgerDb.Outcome(f.claim.id(), "failed", f.size, f.mtimeNs, null, o.reason()));
                     } else {
-                        String eTag = o.status() == FileOutcome.Status.TRANSFERRED ? o.eTag() : f.storedETag;
+                        String eTag = o.status() == FileReport.Status.TRANSFERRED ? o.eTag() : f.storedETag;
                         writer.add(new LedgerDb.Outcome(f.claim.id(), "uploaded", f.size, f.mtimeNs, eTag, null));
                     }
                     listener.onFile(o);

@@ -198,9 +198,9 @@ public final class BatchedCommits implements AutoCloseable {
                 LOG.warn("could not delete temporary file {}: {}", p.temp(), e.toString());
             }
             String f = failure;
-            UploadRun.safe(() -> p.onFailed().accept(f));
+            TransferRun.safe(() -> p.onFailed().accept(f));
         } else {
-            UploadRun.safe(p.onCommitted());
+            TransferRun.safe(p.onCommitted());
         }
     }
 

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Content type by file extension, media first. Stateless. */
-public final class ContentTypes {
+final class ContentTypes {
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("png", "image/png"),
             Map.entry("gif", "image/gif"), Map.entry("webp", "image/webp"), Map.entry("heic", "image/heic"),

@@ -7,7 +7,7 @@ import java.util.Locale;
  * records, and the combination of ranges' CRCs into the whole object's, so parallel ranged downloads are verified as
  * they stream instead of by a second pass over the file. Stateless and thread-safe.
  */
-public final class Crc32cs {
+final class Crc32cs {
     /** User metadata key (sent as {@code x-amz-meta-stowage-crc32c}): the object's CRC-32C as 8 lowercase hex digits. */
     public static final String METADATA = "stowage-crc32c";
 

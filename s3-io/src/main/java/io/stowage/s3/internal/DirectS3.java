@@ -1,17 +1,12 @@
 package io.stowage.s3.internal;
 
-import io.stowage.s3.ETags;
-import io.stowage.s3.RemoteObject;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -19,14 +14,9 @@ import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,8 +24,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -59,11 +47,12 @@ import java.util.Optional;
  * (no endpoint override), for a client with the caller's own execution interceptors or metric publishers, or when an
  * HTTP proxy is configured.
  *
+ * <p>The XML it reads (listings, error answers) is {@link S3Xml}'s; an answer and its body are a
+ * {@link DirectResponse}.
+ *
  * <p>Thread-safe; {@link #close()} closes the connection pool.
  */
-public final class DirectS3 implements AutoCloseable {
-    private static final int MAX_ERROR_BODY = 64 * 1024;
-    private static final XMLInputFactory XML = xmlFactory();
+final class DirectS3 implements AutoCloseable {
 
     private final String protocol;
     private final String host;
@@ -158,7 +147,7 @@ public final class DirectS3 implements AutoCloseable {
         for (Map.Entry<String, String> m : metadata.entrySet()) {
             b.putHeader("x-amz-meta-" + m.getKey().toLowerCase(Locale.ROOT), m.getValue());
         }
-        try (Response r = execute(b, body, length)) {
+        try (DirectResponse r = execute(b, body, length)) {
             r.drain();
             return r.header("ETag");
         }
@@ -170,7 +159,7 @@ public final class DirectS3 implements AutoCloseable {
         SdkHttpFullRequest.Builder b = request(SdkHttpMethod.PUT, bucket, key).putHeader("Content-MD5", contentMd5)
                 .putRawQueryParameter("partNumber", String.valueOf(partNumber))
                 .putRawQueryParameter("uploadId", uploadId);
-        try (Response r = execute(b, body, length)) {
+        try (DirectResponse r = execute(b, body, length)) {
             r.drain();
             return r.header("ETag");
         }
@@ -185,7 +174,7 @@ public final class DirectS3 implements AutoCloseable {
         if (ifMatch != null) {
             b.putHeader("If-Match", ifMatch);
         }
-        Response r = executeWithoutBody(b);
+        DirectResponse r = executeWithoutBody(b);
         Instant lastModified = null;
         String lm = r.header("Last-Modified");
         if (lm != null) {
@@ -200,14 +189,12 @@ public final class DirectS3 implements AutoCloseable {
                 lastModified, r.body);
     }
 
-    /** One ListObjectsV2 page: the objects, the common prefixes (with a delimiter) and the next token or null. */
-    public record Listing(List<RemoteObject> objects, List<String> prefixes, String nextToken) {}
 
     /**
      * One ListObjectsV2 page ({@code encoding-type=url}, as the SDK asks, so any key survives the XML), parsed with
      * StAX: the SDK's unmarshalling cost more client CPU than the listing request itself.
      */
-    public Listing list(String bucket, String prefix, String delimiter, String token, int maxKeys) {
+    public ListingPage list(String bucket, String prefix, String delimiter, String token, int maxKeys) {
         SdkHttpFullRequest.Builder b = request(SdkHttpMethod.GET, bucket, null)
                 .putRawQueryParameter("list-type", "2")
                 .putRawQueryParameter("encoding-type", "url")
@@ -220,109 +207,10 @@ public final class DirectS3 implements AutoCloseable {
             b.putRawQueryParameter("continuation-token", token);
         }
         String xml;
-        try (Response r = executeWithoutBody(b)) {
+        try (DirectResponse r = executeWithoutBody(b)) {
             xml = r.text();
         }
-        return parseListing(xml);
-    }
-
-    /** A ListObjectsV2 answer; keys are URL-decoded only when the store says it encoded them (as the SDK decides). */
-    static Listing parseListing(String xml) {
-        List<RemoteObject> objects = new ArrayList<>();
-        List<String> prefixes = new ArrayList<>();
-        List<String[]> rawObjects = new ArrayList<>();
-        List<String> rawPrefixes = new ArrayList<>();
-        String encoding = null;
-        String truncated = null;
-        String next = null;
-        try {
-            XMLStreamReader r = XML.createXMLStreamReader(new StringReader(xml));
-            try {
-                String[] current = null; // key, size, etag, last-modified of the <Contents> being read
-                boolean inPrefixes = false;
-                while (r.hasNext()) {
-                    int event = r.next();
-                    if (event == XMLStreamConstants.START_ELEMENT) {
-                        switch (r.getLocalName()) {
-                            case "Contents" -> current = new String[4];
-                            case "CommonPrefixes" -> inPrefixes = true;
-                            case "Key" -> set(current, 0, r.getElementText());
-                            case "Size" -> set(current, 1, r.getElementText());
-                            case "ETag" -> set(current, 2, r.getElementText());
-                            case "LastModified" -> set(current, 3, r.getElementText());
-                            case "Prefix" -> {
-                                String v = r.getElementText();
-                                if (inPrefixes) {
-                                    rawPrefixes.add(v);
-                                }
-                            }
-                            case "EncodingType" -> encoding = r.getElementText();
-                            case "IsTruncated" -> truncated = r.getElementText();
-                            case "NextContinuationToken" -> next = r.getElementText();
-                            default -> {
-                                // other fields are not used
-                            }
-                        }
-                    } else if (event == XMLStreamConstants.END_ELEMENT) {
-                        if (r.getLocalName().equals("Contents") && current != null) {
-                            if (current[0] == null) {
-                                throw SdkClientException.create("a listing entry without a <Key>");
-                            }
-                            rawObjects.add(current);
-                            current = null;
-                        } else if (r.getLocalName().equals("CommonPrefixes")) {
-                            inPrefixes = false;
-                        }
-                    }
-                }
-            } finally {
-                r.close();
-            }
-        } catch (XMLStreamException e) {
-            throw SdkClientException.create("the store's listing is not well-formed XML: " + e.getMessage(), e);
-        }
-        boolean url = encoding != null && encoding.trim().equalsIgnoreCase("url");
-        for (String[] o : rawObjects) {
-            Instant modified = null;
-            if (o[3] != null) {
-                try {
-                    modified = Instant.parse(o[3].trim());
-                } catch (DateTimeParseException e) {
-                    modified = null;
-                }
-            }
-            long size;
-            try {
-                size = o[1] == null ? -1 : Long.parseLong(o[1].trim());
-            } catch (NumberFormatException e) {
-                throw SdkClientException.create("a listing entry with a bad <Size>: " + o[1]);
-            }
-            objects.add(new RemoteObject(url ? urlDecode(o[0]) : o[0], size, ETags.unquote(o[2]), modified));
-        }
-        for (String p : rawPrefixes) {
-            prefixes.add(url ? urlDecode(p) : p);
-        }
-        if (truncated != null && truncated.trim().equals("true")) {
-            if (next == null) {
-                throw SdkClientException.create("a truncated listing without a NextContinuationToken");
-            }
-        } else {
-            next = null;
-        }
-        return new Listing(objects, prefixes, next);
-    }
-
-    private static void set(String[] current, int field, String value) {
-        if (current != null) {
-            current[field] = value;
-        }
-    }
-
-    private static String urlDecode(String s) {
-        if (s == null || (s.indexOf('%') < 0 && s.indexOf('+') < 0)) {
-            return s;
-        }
-        return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return S3Xml.parseListing(xml);
     }
 
     @Override
@@ -338,7 +226,7 @@ public final class DirectS3 implements AutoCloseable {
         return SdkHttpFullRequest.builder().method(method).protocol(protocol).host(host).port(port).encodedPath(path);
     }
 
-    private Response executeWithoutBody(SdkHttpFullRequest.Builder b) {
+    private DirectResponse executeWithoutBody(SdkHttpFullRequest.Builder b) {
         try {
             return execute(b, null, 0);
         } catch (BodyReadException e) {
@@ -346,7 +234,7 @@ public final class DirectS3 implements AutoCloseable {
         }
     }
 
-    private Response execute(SdkHttpFullRequest.Builder b, Body body, long length) throws BodyReadException {
+    private DirectResponse execute(SdkHttpFullRequest.Builder b, Body body, long length) throws BodyReadException {
         if (closed) {
             throw SdkClientException.create("the transfer was closed");
         }
@@ -379,7 +267,7 @@ public final class DirectS3 implements AutoCloseable {
             }
             HttpExecuteResponse resp = http.prepareRequest(HttpExecuteRequest.builder().request(req)
                     .contentStreamProvider(content).build()).call();
-            Response r = new Response(resp);
+            DirectResponse r = new DirectResponse(resp);
             if (r.status >= 300 && r.status != 304) {
                 throw r.error(unsigned.method().name(), unsigned.encodedPath());
             }
@@ -478,148 +366,4 @@ public final class DirectS3 implements AutoCloseable {
         return sb.toString();
     }
 
-    private static XMLInputFactory xmlFactory() {
-        XMLInputFactory f = XMLInputFactory.newFactory();
-        f.setProperty(XMLInputFactory.SUPPORT_DTD, false); // no DTDs, no external entities
-        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        f.setProperty(XMLInputFactory.IS_COALESCING, true);
-        return f;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-
-    /** An answer: status, headers (case-insensitive) and the body; closing before its end drops the connection. */
-    private static final class Response implements AutoCloseable {
-        final int status;
-        private final SdkHttpResponse head;
-        final InputStream body;
-
-        Response(HttpExecuteResponse resp) {
-            this.head = resp.httpResponse();
-            this.status = head.statusCode();
-            AbortableInputStream raw = resp.responseBody().orElse(null);
-            this.body = raw == null ? InputStream.nullInputStream() : new AbortOnEarlyClose(raw);
-        }
-
-        String header(String name) {
-            return head.firstMatchingHeader(name).orElse(null);
-        }
-
-        long contentLength() {
-            String v = header("Content-Length");
-            try {
-                return v == null ? -1 : Long.parseLong(v.trim());
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }
-
-        String text() {
-            try (InputStream in = body) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw SdkClientException.create("reading the answer failed: " + e, e);
-            }
-        }
-
-        void drain() {
-            try (InputStream in = body) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            } catch (IOException e) {
-                throw SdkClientException.create("reading the answer failed: " + e, e);
-            }
-        }
-
-        S3Exception error(String method, String path) {
-            String text;
-            try (InputStream in = body) {
-                text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                text = "";
-            }
-            String code = null;
-            String message = null;
-            String requestId = null;
-            try {
-                XMLStreamReader r = XML.createXMLStreamReader(new StringReader(text));
-                try {
-                    while (r.hasNext()) {
-                        if (r.next() == XMLStreamConstants.START_ELEMENT) {
-                            switch (r.getLocalName()) {
-                                case "Code" -> code = r.getElementText();
-                                case "Message" -> message = r.getElementText();
-                                case "RequestId" -> requestId = r.getElementText();
-                                default -> {
-                                    // not used
-                                }
-                            }
-                        }
-                    }
-                } finally {
-                    r.close();
-                }
-            } catch (XMLStreamException e) {
-                // not XML (a proxy's page, an empty body): the status decides
-            }
-            if (code == null) {
-                code = switch (status) {
-                    case 404 -> "NoSuchKey";
-                    case 412 -> "PreconditionFailed";
-                    case 403 -> "AccessDenied";
-                    default -> null;
-                };
-            }
-            if (message == null) {
-                message = method + " " + path + " answered HTTP " + status;
-            }
-            return (S3Exception) S3Exception.builder().statusCode(status)
-                    .message(message + " (Service: S3, Status Code: " + status + ")")
-                    .requestId(requestId)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message)
-                            .serviceName("S3").build())
-                    .build();
-        }
-
-        @Override
-        public void close() {
-            try {
-                body.close();
-            } catch (IOException e) {
-                // the connection is dropped instead of pooled
-            }
-        }
-
-        /** Closing before the end aborts (drops the connection) instead of reading the rest to reuse it. */
-        private static final class AbortOnEarlyClose extends FilterInputStream {
-            private final AbortableInputStream raw;
-            private boolean ended;
-
-            AbortOnEarlyClose(AbortableInputStream raw) {
-                super(raw);
-                this.raw = raw;
-            }
-
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                ended |= b < 0;
-                return b;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                ended |= n < 0;
-                return n;
-            }
-
-            @Override
-            public void close() throws IOException {
-                if (!ended) {
-                    raw.abort();
-                }
-                super.close();
-            }
-        }
-    }
 }

@@ -11,7 +11,7 @@ import java.nio.file.StandardOpenOption;
  * Reads exactly {@code length} bytes of a file from {@code offset}; a file that became shorter fails with
  * {@link ChangedDuringTransferException} instead of sending fewer bytes. Not thread-safe (one request body).
  */
-public final class RangeInputStream extends InputStream {
+final class RangeInputStream extends InputStream {
     private final FileChannel ch;
     private final Path file;
     private long pos;

@@ -201,7 +201,7 @@ public final class RemoteIndex implements AutoCloseable {
         String token = null;
         do {
             String t = token;
-            DirectS3.Listing resp = retrier.run(() -> cancellation.interruptible(
+            ListingPage resp = retrier.run(() -> cancellation.interruptible(
                     () -> list(s3, direct, location.bucket(), dir, "/", t))).value();
             listRequests.incrementAndGet();
             for (RemoteObject o : resp.objects()) {
@@ -215,7 +215,7 @@ public final class RemoteIndex implements AutoCloseable {
     private void fetchPage() throws Exception {
         started = true;
         String t = continuation;
-        DirectS3.Listing resp = retrier.run(() -> cancellation.interruptible(
+        ListingPage resp = retrier.run(() -> cancellation.interruptible(
                 () -> list(s3, direct, location.bucket(), location.prefix(), null, t))).value();
         listRequests.incrementAndGet();
         for (RemoteObject o : resp.objects()) {
@@ -239,7 +239,7 @@ public final class RemoteIndex implements AutoCloseable {
         String token = null;
         do {
             String t = token;
-            DirectS3.Listing resp = retrier.run(() -> cancellation.interruptible(
+            ListingPage resp = retrier.run(() -> cancellation.interruptible(
                     () -> list(s3, direct, location.bucket(), location.prefix(), null, t))).value();
             listRequests.incrementAndGet();
             for (RemoteObject o : resp.objects()) {
@@ -251,7 +251,7 @@ public final class RemoteIndex implements AutoCloseable {
     }
 
     /** One listing page of up to 1,000 keys, through the direct path when there is one, else the SDK. */
-    public static DirectS3.Listing list(S3Client s3, DirectS3 direct, String bucket, String prefix, String delimiter,
+    public static ListingPage list(S3Client s3, DirectS3 direct, String bucket, String prefix, String delimiter,
                                         String token) {
         if (direct != null) {
             return direct.list(bucket, prefix, delimiter, token, 1000);
@@ -272,7 +272,7 @@ public final class RemoteIndex implements AutoCloseable {
         for (CommonPrefix cp : resp.commonPrefixes()) {
             prefixes.add(cp.prefix());
         }
-        return new DirectS3.Listing(objects, prefixes,
+        return new ListingPage(objects, prefixes,
                 resp.isTruncated() != null && resp.isTruncated() ? resp.nextContinuationToken() : null);
     }
 

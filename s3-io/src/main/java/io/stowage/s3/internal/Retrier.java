@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link Cancellation} and end at once when it is cancelled. The execution is created at the first failure only: a
  * request that succeeds first time costs nothing extra. Thread-safe.
  */
-public final class Retrier {
+final class Retrier {
     private final RetryPolicy<Object> policy;
     private final AtomicLong retries;
     private final Cancellation cancellation;

@@ -1,6 +1,7 @@
 package io.stowage.s3.internal;
 
-import io.stowage.s3.EmbeddedS3Exception;
+import io.stowage.s3.S3EmbeddedServerException;
+import io.stowage.s3.S3EmbeddedServerException.Stage;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -40,7 +41,7 @@ public final class S3ProxyServer {
             blobStoreIface = Class.forName("org.gaul.s3proxy.blobstore.BlobStore", true, cl);
             authType = Class.forName("org.gaul.s3proxy.auth.AuthenticationType", true, cl);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new EmbeddedS3Exception("EmbeddedS3 needs S3Proxy on the class path (" + e + "); add the "
+            throw new S3EmbeddedServerException(Stage.CLASS_PATH, directory, null, null, "EmbeddedS3 needs S3Proxy on the class path (" + e + "); add the "
                     + "dependency org.gaul:s3proxy (version managed by the stowage-bom), or use stowage-testing", e);
         }
         Object store;
@@ -59,7 +60,7 @@ public final class S3ProxyServer {
             auth.invoke(b, type, accessKey, secretKey);
             proxy = bc.getMethod("build").invoke(b);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new EmbeddedS3Exception("cannot configure S3Proxy over " + directory + ": " + cause(e)
+            throw new S3EmbeddedServerException(Stage.CONFIGURE, directory, null, null, "cannot configure S3Proxy over " + directory + ": " + cause(e)
                     + "; check that org.gaul:s3proxy is version 4.1.x (the stowage-bom's)", cause(e));
         }
         try {
@@ -83,7 +84,7 @@ public final class S3ProxyServer {
                 Thread.currentThread().interrupt();
             }
             Throwable c = cause(e);
-            throw new EmbeddedS3Exception("EmbeddedS3 could not listen on " + host + ":" + port + ": " + c
+            throw new S3EmbeddedServerException(Stage.LISTEN, directory, host + ":" + port, null, "EmbeddedS3 could not listen on " + host + ":" + port + ": " + c
                     + (port != 0 ? "; the port may be taken, choose another or 0 for a free one" : ""), c);
         }
         return new S3ProxyServer(proxy, store, directory);
@@ -97,7 +98,7 @@ public final class S3ProxyServer {
         try {
             return (Integer) proxy.getClass().getMethod("getPort").invoke(proxy);
         } catch (ReflectiveOperationException e) {
-            throw new EmbeddedS3Exception("cannot read S3Proxy's port: " + cause(e), cause(e));
+            throw new S3EmbeddedServerException(Stage.LISTEN, directory, null, null, "cannot read S3Proxy's port: " + cause(e), cause(e));
         }
     }
 
@@ -114,7 +115,7 @@ public final class S3ProxyServer {
             try {
                 Files.createDirectories(directory.resolve(name));
             } catch (IOException io) {
-                throw new EmbeddedS3Exception("cannot create bucket '" + name + "' in " + directory + ": "
+                throw new S3EmbeddedServerException(Stage.CREATE_BUCKET, directory, null, name, "cannot create bucket '" + name + "' in " + directory + ": "
                         + cause(e) + "; " + io, io);
             }
         }
@@ -124,7 +125,7 @@ public final class S3ProxyServer {
         try {
             proxy.getClass().getMethod("stop").invoke(proxy);
         } catch (ReflectiveOperationException e) {
-            throw new EmbeddedS3Exception("EmbeddedS3 did not stop cleanly: " + cause(e), cause(e));
+            throw new S3EmbeddedServerException(Stage.STOP, directory, null, null, "EmbeddedS3 did not stop cleanly: " + cause(e), cause(e));
         } finally {
             try {
                 store.getClass().getMethod("close").invoke(store);

@@ -1,6 +1,6 @@
 package io.stowage.s3.internal;
 
-import io.stowage.s3.UnsafeKeyException;
+import io.stowage.s3.S3UnsafeKeyException;
 
 import java.nio.file.Path;
 
@@ -11,31 +11,31 @@ public final class SafePaths {
     /**
      * The path for {@code relative} under {@code root}.
      *
-     * @throws UnsafeKeyException if the key is absolute, has {@code .}/{@code ..}/empty segments or a NUL, or would
+     * @throws S3UnsafeKeyException if the key is absolute, has {@code .}/{@code ..}/empty segments or a NUL, or would
      *                            resolve outside {@code root}
      */
     public static Path resolve(Path root, String key, String relative) {
         if (relative.isEmpty()) {
-            throw new UnsafeKeyException(key, "names the prefix itself, not a file below it");
+            throw new S3UnsafeKeyException(key, "names the prefix itself, not a file below it");
         }
         if (relative.startsWith("/")) {
-            throw new UnsafeKeyException(key, "is absolute");
+            throw new S3UnsafeKeyException(key, "is absolute");
         }
         if (relative.indexOf('\0') >= 0) {
-            throw new UnsafeKeyException(key, "contains a NUL character");
+            throw new S3UnsafeKeyException(key, "contains a NUL character");
         }
         for (String segment : relative.split("/", -1)) {
             if (segment.equals("..")) {
-                throw new UnsafeKeyException(key, "contains '..'");
+                throw new S3UnsafeKeyException(key, "contains '..'");
             }
             if (segment.equals(".") || segment.isEmpty()) {
-                throw new UnsafeKeyException(key, "has an empty or '.' path segment");
+                throw new S3UnsafeKeyException(key, "has an empty or '.' path segment");
             }
         }
         Path base = root.toAbsolutePath().normalize();
         Path p = base.resolve(relative).normalize();
         if (!p.startsWith(base) || p.equals(base)) {
-            throw new UnsafeKeyException(key, "resolves outside " + base);
+            throw new S3UnsafeKeyException(key, "resolves outside " + base);
         }
         return p;
     }

@@ -130,14 +130,14 @@ class DirectS3Test {
         List<String> flat = new java.util.ArrayList<>();
         String token = null;
         do {
-            DirectS3.Listing page = direct.list("vault", "", null, token, 2);
+            ListingPage page = direct.list("vault", "", null, token, 2);
             page.objects().forEach(o -> flat.add(o.key()));
             assertThat(page.objects()).allMatch(o -> o.size() > 0 && o.lastModified() != null
                     && o.isSinglePartMd5());
             token = page.nextToken();
         } while (token != null);
         assertThat(flat).isEqualTo(sdkKeys).containsAll(keys);
-        DirectS3.Listing top = direct.list("vault", "", "/", null, 1000);
+        ListingPage top = direct.list("vault", "", "/", null, 1000);
         assertThat(top.prefixes()).contains("a b/", "emoji/", "nfc/", "deep/");
         assertThat(top.objects()).extracting(o -> o.key()).contains("x");
         assertThat(direct.list("vault", "emoji/", "/", null, 1000).objects()).extracting(o -> o.key())
@@ -154,7 +154,7 @@ class DirectS3Test {
                 + "<Contents><Key>x&#x41;&#66;</Key><ETag>\"0123456789abcdef0123456789abcdef-3\"</ETag>"
                 + "<Size>7</Size></Contents>"
                 + "<CommonPrefixes><Prefix>dir%2F%C3%A9/</Prefix></CommonPrefixes></ListBucketResult>";
-        DirectS3.Listing l = DirectS3.parseListing(xml);
+        ListingPage l = S3Xml.parseListing(xml);
         assertThat(l.objects()).extracting(o -> o.key()).containsExactly("a b+c&<d> e", "xAB");
         assertThat(l.objects().get(0).size()).isEqualTo(42);
         assertThat(l.objects().get(0).eTag()).isEqualTo("0123456789abcdef0123456789abcdef");
@@ -162,10 +162,10 @@ class DirectS3Test {
         assertThat(l.objects().get(1).multipartCount()).isEqualTo(3);
         assertThat(l.prefixes()).containsExactly("dir/\u00e9/");
         assertThat(l.nextToken()).isEqualTo("t&1");
-        assertThat(DirectS3.parseListing("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>")
+        assertThat(S3Xml.parseListing("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>")
                 .nextToken()).isNull();
         // a store that ignored encoding-type=url sends plain keys: a '+' stays a '+'
-        assertThat(DirectS3.parseListing("<ListBucketResult><Contents><Key>a+b%20c</Key><Size>1</Size></Contents>"
+        assertThat(S3Xml.parseListing("<ListBucketResult><Contents><Key>a+b%20c</Key><Size>1</Size></Contents>"
                 + "</ListBucketResult>").objects()).extracting(o -> o.key()).containsExactly("a+b%20c");
     }
 
