@@ -60,6 +60,7 @@ public final class DownloadRun extends TransferRun {
             while (!pending.isEmpty()) {
                 String prefix = pending.pop();
                 List<String> subfolders = new ArrayList<>();
+                ListingGuard guard = new ListingGuard(new S3Location(source.bucket(), prefix));
                 String token = null;
                 do {
                     cancellation.check();
@@ -74,6 +75,7 @@ public final class DownloadRun extends TransferRun {
                         throw new S3ListingFailedException(source, S3Errors.describe(e), e);
                     }
                     listRequests.incrementAndGet();
+                    guard.check(resp, t);   // a listing that would never end fails here
                     for (RemoteObject o : resp.objects()) {
                         offer(o);
                     }
@@ -114,7 +116,8 @@ public final class DownloadRun extends TransferRun {
                     failedFile(source.relative(key), key, 0, S3Errors.describe(e), null);
                     continue;
                 }
-                offer(new RemoteObject(key, h.contentLength(), ETags.unquote(h.eTag()), h.lastModified()));
+                offer(new RemoteObject(key, h.contentLength() == null ? -1 : h.contentLength(),
+                        ETags.unquote(h.eTag()), h.lastModified()));
             }
         });
     }
@@ -126,6 +129,11 @@ public final class DownloadRun extends TransferRun {
             return;
         }
         tracker.found(Math.max(0, o.size()));
+        if (o.size() < 0) {
+            failedFile(rel, o.key(), 0, "the store gives a size of " + o.size() + " bytes for this object (a"
+                    + " listing or HEAD that cannot be right); not downloaded", null);
+            return;
+        }
         Path target;
         try {
             target = SafePaths.resolve(root, o.key(), rel);
@@ -169,6 +177,10 @@ public final class DownloadRun extends TransferRun {
         } catch (Exception e) {
             failedFile(rel, o.key(), o.size(), cancellation.isCancelled() ? "cancelled before it was written"
                     : S3Errors.describe(e), null);
+        } catch (Error e) {
+            // never a file dropped silently: the run reports it failed (exit 3), and says so loudly
+            LOG.error("internal error downloading {}: the file is not written", o.key(), e);
+            failedFile(rel, o.key(), o.size(), "internal error: " + e, null);
         }
     }
 
