@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -106,6 +107,10 @@ public final class DownloadRun extends TransferRun {
                     tracker.found(0);
                     failedFile(source.relative(key), key, 0, e.getMessage(), null);
                     continue;
+                } catch (InvalidPathException e) {
+                    tracker.found(0);
+                    failedFile(source.relative(key), key, 0, unrepresentable(e), null);
+                    continue;
                 }
                 HeadObjectResponse h;
                 try {
@@ -120,6 +125,11 @@ public final class DownloadRun extends TransferRun {
                         ETags.unquote(h.eTag()), h.lastModified()));
             }
         });
+    }
+
+    /** Why a key's name cannot be a local file name here (a name the JVM's file name encoding cannot hold). */
+    private static String unrepresentable(InvalidPathException e) {
+        return "its name cannot be a local file name here (" + e.getReason() + "): " + LocalNames.localeHint();
     }
 
     private void offer(RemoteObject o) throws CancelledException {
@@ -139,6 +149,9 @@ public final class DownloadRun extends TransferRun {
             target = SafePaths.resolve(root, o.key(), rel);
         } catch (S3UnsafeKeyException e) {
             failedFile(rel, o.key(), o.size(), e.getMessage(), null);
+            return;
+        } catch (InvalidPathException e) {
+            failedFile(rel, o.key(), o.size(), unrepresentable(e), null);
             return;
         }
         inFlight.acquireSlot();
@@ -164,6 +177,7 @@ public final class DownloadRun extends TransferRun {
             return;
         }
         try {
+            local.sweepStaleTemps(target.getParent());
             BasicFileAttributes existing = attributesOrNull(target);
             if (alreadyThere(o, target, existing)) {
                 skippedFile(rel, o.key(), o.size(), o.eTag(), "already present (" + opts.skip() + ")", null);
