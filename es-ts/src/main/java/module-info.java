@@ -5,6 +5,9 @@
 module io.stowage.es {
     requires transitive io.stowage.s3;
     requires org.slf4j;
+    requires com.fasterxml.jackson.databind;
 
     exports io.stowage.es;
+    // the resume checkpoint (ResumeCheckpoint) is a record Jackson reads and writes by reflection
+    opens io.stowage.es.internal to com.fasterxml.jackson.databind;
 }

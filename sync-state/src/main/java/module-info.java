@@ -14,4 +14,6 @@ module io.stowage.sync {
     requires org.slf4j;
 
     exports io.stowage.sync;
+    // Jackson writes the public records (SessionSummary, the reports) and reads nothing by reflection
+    opens io.stowage.sync to com.fasterxml.jackson.databind;
 }

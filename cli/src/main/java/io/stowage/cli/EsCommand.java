@@ -221,10 +221,9 @@ final class EsCommand implements Runnable {
                     }
                     store = EsSegmentStore.directory(dir);
                 }
-                EsToTsParser parser = EsToTsParser.create(store, o);
                 EsFetchReport r;
                 try (Bar bar = Bar.start(json, toStdout)) {
-                    parser = parser.withListener(bar);
+                    EsToTsParser parser = EsToTsParser.create(store, o.withListener(bar));
                     if (toStdout) {
                         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out),
                                 1 << 20);
@@ -349,7 +348,7 @@ final class EsCommand implements Runnable {
         }
 
         @Override
-        public void planned(int segments, int resumed) {
+        public void onPlan(int segments, int resumed) {
             if (bar != null) {
                 bar.maxHint(segments);
                 bar.stepTo(resumed);
@@ -357,7 +356,7 @@ final class EsCommand implements Runnable {
         }
 
         @Override
-        public void segmentWritten(EsSegment segment, long bytesSoFar) {
+        public void onSegment(EsSegment segment, long bytesSoFar) {
             if (bar != null) {
                 bar.step();
                 bar.setExtraMessage(DesCommand.human(bytesSoFar));

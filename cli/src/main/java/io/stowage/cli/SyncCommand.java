@@ -3,6 +3,7 @@ package io.stowage.cli;
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
 import io.stowage.sync.SyncConfigException;
+import io.stowage.sync.SyncConfigLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +48,7 @@ final class SyncCommand implements Runnable {
             opts.put("state", state);
             opts.put("project", project);
             try {
-                return SyncConfig.load(null, System.getenv(), opts).requireLedger();
+                return SyncConfigLoader.load(null, System.getenv(), opts).requireLedger();
             } catch (SyncConfigException e) {
                 throw CliException.usage(e.getMessage());
             }

@@ -80,7 +80,7 @@ final class SyncRetryCommand implements Callable<Integer> {
             if (config.endpoint() == null && !recent.isEmpty()) {
                 Object ep = endpointOf(recent.get(0).config());
                 if (ep != null) {
-                    config = SyncConfig.load(null, Map.of(), merge(config, "endpoint", ep));
+                    config = config.withEndpoint(ep.toString());
                 }
             }
             S3Settings settings = SyncUploadSupport.settings(config);
@@ -118,12 +118,5 @@ final class SyncRetryCommand implements Callable<Integer> {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    private static Map<String, Object> merge(SyncConfig c, String key, Object value) {
-        Map<String, Object> m = new LinkedHashMap<>(c.toMap());
-        m.put("state", c.state());   // toMap hides the password; keep the real URL
-        m.put(key, value);
-        return m;
     }
 }

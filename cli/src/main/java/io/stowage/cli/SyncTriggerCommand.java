@@ -3,9 +3,10 @@ package io.stowage.cli;
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
 import io.stowage.sync.SyncConfigException;
+import io.stowage.sync.SyncConfigLoader;
 import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncLedger;
-import io.stowage.sync.TriggerOutcome;
+import io.stowage.sync.TriggerReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +61,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
         opts.put("trigger_attempts", attempts);
         SyncConfig c;
         try {
-            c = SyncConfig.load(null, System.getenv(), opts);
+            c = SyncConfigLoader.load(null, System.getenv(), opts);
         } catch (SyncConfigException e) {
             throw CliException.usage(e.getMessage());
         }
@@ -75,7 +76,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
                 throw CliException.usage("session " + session + " belongs to project '" + s.project() + "', not '"
                         + project + "'");
             }
-            TriggerOutcome o = ledger.trigger(session, target, c.triggerTimeout(), c.triggerAttempts());
+            TriggerReport o = ledger.trigger(session, target, c.triggerTimeout(), c.triggerAttempts());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -5,18 +5,19 @@ import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
 import io.stowage.s3.TransferReport;
 import io.stowage.s3.UploadOptions;
-import io.stowage.sync.LedgerBusyException;
-import io.stowage.sync.LedgerSchemaException;
-import io.stowage.sync.LedgerUnavailableException;
-import io.stowage.sync.ProjectNotFoundException;
-import io.stowage.sync.SessionNotFoundException;
+import io.stowage.sync.SyncLedgerBusyException;
+import io.stowage.sync.SyncLedgerSchemaException;
+import io.stowage.sync.SyncLedgerUnavailableException;
+import io.stowage.sync.SyncProjectNotFoundException;
+import io.stowage.sync.SyncSessionNotFoundException;
 import io.stowage.sync.SyncConfig;
 import io.stowage.sync.SyncConfigException;
+import io.stowage.sync.SyncConfigLoader;
 import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.SyncReport;
 import io.stowage.sync.SyncUploader;
-import io.stowage.sync.TriggerOutcome;
+import io.stowage.sync.TriggerReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -102,9 +103,12 @@ final class SyncUploadSupport {
         opts.put("check_remote", o.checkRemote ? Boolean.TRUE : null);
         opts.put("trigger_url", o.triggerUrl);
         opts.put("claim_timeout_s", o.claimTimeout == null ? null : o.claimTimeout.toNanos() / 1e9);
+        opts.put("include", options.include().isEmpty() ? null : options.include());
+        opts.put("exclude", options.exclude().isEmpty() ? null : options.exclude());
+        opts.put("ext", options.extensions().isEmpty() ? null : List.copyOf(options.extensions()));
         SyncConfig config;
         try {
-            config = SyncConfig.load(o.configFile, System.getenv(), opts).requireUploadable();
+            config = SyncConfigLoader.load(o.configFile, System.getenv(), opts).requireUploadable();
         } catch (SyncConfigException e) {
             throw CliException.usage(e.getMessage());
         }
@@ -151,11 +155,11 @@ final class SyncUploadSupport {
         if (e instanceof SyncConfigException) {
             return CliException.usage(e.getMessage());
         }
-        String type = e instanceof ProjectNotFoundException ? "ProjectNotFound"
-                : e instanceof SessionNotFoundException ? "SessionNotFound"
-                : e instanceof LedgerBusyException ? "LedgerBusy"
-                : e instanceof LedgerSchemaException ? "LedgerSchema"
-                : e instanceof LedgerUnavailableException ? "LedgerUnavailable" : "SyncError";
+        String type = e instanceof SyncProjectNotFoundException ? "ProjectNotFound"
+                : e instanceof SyncSessionNotFoundException ? "SessionNotFound"
+                : e instanceof SyncLedgerBusyException ? "LedgerBusy"
+                : e instanceof SyncLedgerSchemaException ? "LedgerSchema"
+                : e instanceof SyncLedgerUnavailableException ? "LedgerUnavailable" : "SyncError";
         return CliException.failed(type, e.getMessage());
     }
 
@@ -168,25 +172,25 @@ final class SyncUploadSupport {
         m.put("session_id", r.sessionId());
         m.put("kind", r.kind());
         m.put("status", r.status());
-        m.put("total_files", r.totalFiles());
-        m.put("uploaded", r.uploaded());
-        m.put("skipped", r.skipped());
-        m.put("failed", r.failed());
-        m.put("unchanged", r.unchanged());
-        m.put("new_files", r.newFiles());
-        m.put("changed", r.changed());
-        m.put("found_in_store", r.foundInStore());
-        m.put("bytes_uploaded", r.bytesUploaded());
-        m.put("bytes_skipped", r.bytesSkipped());
-        m.put("list_requests", r.listRequests());
-        m.put("head_requests", r.headRequests());
-        m.put("rounds", r.rounds());
-        m.put("ledger_rows", r.ledgerRows());
+        m.put("total_files", r.files().total());
+        m.put("uploaded", r.files().uploaded());
+        m.put("skipped", r.files().skipped());
+        m.put("failed", r.files().failed());
+        m.put("unchanged", r.files().unchanged());
+        m.put("new_files", r.files().newFiles());
+        m.put("changed", r.files().changed());
+        m.put("found_in_store", r.files().foundInStore());
+        m.put("bytes_uploaded", r.bytes().uploaded());
+        m.put("bytes_skipped", r.bytes().skipped());
+        m.put("list_requests", r.work().listRequests());
+        m.put("head_requests", r.work().headRequests());
+        m.put("rounds", r.work().rounds());
+        m.put("ledger_rows", r.work().ledgerRows());
         m.put("started_at", r.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
         double secs = r.duration().toNanos() / 1e9;
         m.put("duration_s", Math.round(secs * 1000) / 1000.0);
-        m.put("files_per_s", Math.round(r.totalFiles() / Math.max(secs, 1e-3) * 10) / 10.0);
-        m.put("ledger_rows_per_s", Math.round(r.ledgerRows() / Math.max(secs, 1e-3) * 10) / 10.0);
+        m.put("files_per_s", Math.round(r.files().total() / Math.max(secs, 1e-3) * 10) / 10.0);
+        m.put("ledger_rows_per_s", Math.round(r.work().ledgerRows() / Math.max(secs, 1e-3) * 10) / 10.0);
         m.put("cancelled", r.cancelled());
         m.put("failures", failures(r.failures()));
         m.put("trigger", trigger(r.trigger()));
@@ -204,7 +208,7 @@ final class SyncUploadSupport {
         return out;
     }
 
-    static Map<String, Object> trigger(TriggerOutcome t) {
+    static Map<String, Object> trigger(TriggerReport t) {
         if (t == null) {
             return null;
         }
@@ -222,9 +226,10 @@ final class SyncUploadSupport {
         double secs = Math.max(r.duration().toNanos() / 1e9, 1e-3);
         out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%d unchanged in the ledger, %d already in the store),"
                         + " failed %d of %d in %.1f s (%.0f files/s)%n",
-                r.kind().equals("retry") ? "retried: uploaded" : "uploaded", r.uploaded(),
-                S3Cli.bytes(r.bytesUploaded()), r.skipped(), r.unchanged(), r.skipped() - r.unchanged(), r.failed(),
-                r.totalFiles(), secs, r.totalFiles() / secs);
+                r.kind().equals("retry") ? "retried: uploaded" : "uploaded", r.files().uploaded(),
+                S3Cli.bytes(r.bytes().uploaded()), r.files().skipped(), r.files().unchanged(),
+                r.files().skipped() - r.files().unchanged(), r.files().failed(), r.files().total(), secs,
+                r.files().total() / secs);
         out.println("session " + r.sessionId() + " of project " + r.project() + " (" + r.status() + ") in "
                 + ledger.where() + "; target " + S3Location.of(c.bucket(), c.prefix()));
         if (r.cancelled()) {
@@ -239,7 +244,7 @@ final class SyncUploadSupport {
             }
             out.println("failed: " + f.path() + ": " + f.reason());
         }
-        if (r.failed() > 0) {
+        if (r.files().failed() > 0) {
             out.println("retry them with: stowage sync retry --project " + r.project() + " --state "
                     + ledger.where() + " --session " + r.sessionId());
         }

@@ -1,7 +1,10 @@
 package io.stowage.es;
 
 /**
- * Root of every failure of the es-ts module. Unchecked; subclasses name the failure and carry the facts.
+ * Root of every failure of the es-ts module. Unchecked; only its subclasses are thrown, each naming the failure and
+ * carrying its facts: {@link EsInvalidRangeException}, {@link EsOutputExistsException}, {@link EsOutputIoException},
+ * {@link EsNothingInRangeException}, {@link EsResumeException}, {@link EsStoreException} and
+ * {@link EsSegmentMissingException}.
  *
  * <pre>{@code
  * try { parser.fetch(from, to, out); } catch (EsException e) { log.error(e.getMessage()); }
@@ -12,11 +15,11 @@ package io.stowage.es;
 public class EsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    public EsException(String message) {
+    protected EsException(String message) {
         super(message);
     }
 
-    public EsException(String message, Throwable cause) {
+    protected EsException(String message, Throwable cause) {
         super(message, cause);
     }
 }

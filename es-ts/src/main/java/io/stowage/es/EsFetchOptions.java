@@ -7,7 +7,8 @@ import java.util.Objects;
  * How {@link EsToTsParser} fetches and stitches. Immutable and validated; {@code withX} methods return copies.
  *
  * <pre>{@code
- * EsFetchOptions o = EsFetchOptions.defaults().withWorkers(16).withTrim(true).withResume(true);
+ * EsFetchOptions o = EsFetchOptions.defaults().withWorkers(16).withTrim(true).withResume(true)
+ *         .withListener(progressBar);
  * }</pre>
  *
  * <p>Thread-safe (immutable).
@@ -33,6 +34,8 @@ import java.util.Objects;
  * @param resume          continue an interrupted fetch from {@code OUT.part} ({@code --resume})
  * @param checkpointInterval how often the resume state is saved (data fsynced first); zero saves after every
  *                        segment
+ * @param listener        told of the plan, each segment written and each retry ({@link EsFetchListener#none()} by
+ *                        default)
  */
 public record EsFetchOptions(
         int workers,
@@ -51,9 +54,11 @@ public record EsFetchOptions(
         long maxPrerollBytes,
         boolean overwrite,
         boolean resume,
-        Duration checkpointInterval) {
+        Duration checkpointInterval,
+        EsFetchListener listener) {
 
     public EsFetchOptions {
+        Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(segmentDuration, "segmentDuration");
         Objects.requireNonNull(preroll, "preroll");
         Objects.requireNonNull(maxRange, "maxRange");
@@ -91,107 +96,115 @@ public record EsFetchOptions(
     /**
      * 8 workers, window 16, 4 s segments, no trim (10 s preroll when trimming), ranges up to 24 h, records up to
      * 1 MiB, 10 s utc slack, any start code, 4 attempts from 200 ms, 4 MiB spool memory per segment, 64 MiB preroll,
-     * resume state saved at most every second.
+     * resume state saved at most every second, no listener ({@link EsFetchListener#none()}).
      */
     public static EsFetchOptions defaults() {
         return new EsFetchOptions(8, 16, Duration.ofSeconds(4), false, false, Duration.ofSeconds(10),
                 Duration.ofHours(24), 1 << 20, Duration.ofSeconds(10), -1, 4, Duration.ofMillis(200), 4L << 20,
-                64L << 20, false, false, Duration.ofSeconds(1));
+                64L << 20, false, false, Duration.ofSeconds(1), EsFetchListener.none());
     }
 
     /** Sets workers; the window grows to at least twice the workers. */
     public EsFetchOptions withWorkers(int n) {
         return new EsFetchOptions(n, Math.max(window, 2 * n), segmentDuration, listing,
                 trim, preroll, maxRange, maxRecordSize, utcSlack, startCode, maxAttempts, retryDelay, spoolMemory,
-                maxPrerollBytes, overwrite, resume, checkpointInterval);
+                maxPrerollBytes, overwrite, resume, checkpointInterval, listener);
     }
 
     public EsFetchOptions withWindow(int n) {
         return new EsFetchOptions(workers, n, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
-                resume, checkpointInterval);
+                resume, checkpointInterval, listener);
     }
 
     public EsFetchOptions withSegmentDuration(Duration d) {
         return new EsFetchOptions(workers, window, d, listing, trim, preroll, maxRange, maxRecordSize, utcSlack,
                 startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval);
+                checkpointInterval, listener);
     }
 
     public EsFetchOptions withListing(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, b, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
-                resume, checkpointInterval);
+                resume, checkpointInterval, listener);
     }
 
     public EsFetchOptions withTrim(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, b, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
-                resume, checkpointInterval);
+                resume, checkpointInterval, listener);
     }
 
     public EsFetchOptions withPreroll(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, d, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
-                resume, checkpointInterval);
+                resume, checkpointInterval, listener);
     }
 
     public EsFetchOptions withMaxRange(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, d, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
-                resume, checkpointInterval);
+                resume, checkpointInterval, listener);
     }
 
     public EsFetchOptions withMaxRecordSize(int n) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, n, utcSlack,
                 startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval);
+                checkpointInterval, listener);
     }
 
     public EsFetchOptions withUtcSlack(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 d, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval);
+                checkpointInterval, listener);
     }
 
     public EsFetchOptions withStartCode(int code) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, code, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval);
+                checkpointInterval, listener);
     }
 
     public EsFetchOptions withRetries(int attempts, Duration firstDelay) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, attempts, firstDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval);
+                checkpointInterval, listener);
     }
 
     public EsFetchOptions withSpoolMemory(long bytes) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, bytes, maxPrerollBytes, overwrite, resume,
-                checkpointInterval);
+                checkpointInterval, listener);
     }
 
     public EsFetchOptions withMaxPrerollBytes(long bytes) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, bytes, overwrite, resume,
-                checkpointInterval);
+                checkpointInterval, listener);
     }
 
     public EsFetchOptions withOverwrite(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, b, resume && !b,
-                checkpointInterval);
+                checkpointInterval, listener);
     }
 
     public EsFetchOptions withCheckpointInterval(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, d);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, d,
+                listener);
     }
 
     public EsFetchOptions withResume(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite && !b,
-                b, checkpointInterval);
+                b, checkpointInterval, listener);
+    }
+
+    /** Sets the listener told of progress ({@link EsFetchListener#none()} for none). */
+    public EsFetchOptions withListener(EsFetchListener l) {
+        return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval, l);
     }
 }

@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <p>Implementations are thread-safe: {@link EsToTsParser} calls {@link #open} from several worker threads at once.
  * Users may implement this interface (e.g. for another object store); {@link #open} must throw
- * {@link SegmentMissingException} for a key with no object and {@link EsStoreException} (with
+ * {@link EsSegmentMissingException} for a key with no object and {@link EsStoreException} (with
  * {@link EsStoreException#isTransient()}) for other failures.
  */
 public interface EsSegmentStore extends Closeable {
@@ -48,7 +48,7 @@ public interface EsSegmentStore extends Closeable {
     /**
      * Opens one segment for streaming. The caller closes the returned data.
      *
-     * @throws SegmentMissingException if no object has that key
+     * @throws EsSegmentMissingException if no object has that key
      * @throws EsStoreException        on any other failure (see {@link EsStoreException#isTransient()})
      */
     SegmentData open(String key);

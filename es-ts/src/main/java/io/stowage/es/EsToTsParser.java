@@ -7,7 +7,6 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -43,22 +42,15 @@ import java.util.Objects;
 public final class EsToTsParser {
     private final EsSegmentStore store;
     private final EsFetchOptions options;
-    private final EsFetchListener listener;
 
-    private EsToTsParser(EsSegmentStore store, EsFetchOptions options, EsFetchListener listener) {
+    private EsToTsParser(EsSegmentStore store, EsFetchOptions options) {
         this.store = Objects.requireNonNull(store, "store");
         this.options = Objects.requireNonNull(options, "options");
-        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
-    /** A parser over {@code store} with {@code options}. */
+    /** A parser over {@code store} with {@code options} (progress goes to {@link EsFetchOptions#listener()}). */
     public static EsToTsParser create(EsSegmentStore store, EsFetchOptions options) {
-        return new EsToTsParser(store, options, new EsFetchListener() { });
-    }
-
-    /** A copy that reports progress to {@code listener}. */
-    public EsToTsParser withListener(EsFetchListener l) {
-        return new EsToTsParser(store, options, l);
+        return new EsToTsParser(store, options);
     }
 
     /** The options in use. */
@@ -74,13 +66,7 @@ public final class EsToTsParser {
      */
     public List<EsSegment> plan(Instant from, Instant to) {
         checkRange(from, to);
-        List<EsSegment> out = new ArrayList<>();
-        for (FetchRun.PlanItem p : FetchRun.plan(store, from, to, options)) {
-            if (!p.hole()) {
-                out.add(p.segment());
-            }
-        }
-        return out;
+        return FetchRun.segments(store, from, to, options);
     }
 
     /**
@@ -91,12 +77,12 @@ public final class EsToTsParser {
      * @throws EsOutputExistsException    if {@code out} exists and overwrite is off
      * @throws EsNothingInRangeException  if no valid record was found (no file is left)
      * @throws EsResumeException          if resuming from part files of another fetch
-     * @throws EsException                on an I/O failure writing the output (the part files stay for a resume)
+     * @throws EsOutputIoException       on an I/O failure writing the output (the part files stay for a resume)
      */
     public EsFetchReport fetch(Instant from, Instant to, Path out) {
         checkRange(from, to);
         Objects.requireNonNull(out, "out");
-        return new FetchRun(store, options, listener).toFile(from, to, out);
+        return new FetchRun(store, options).toFile(from, to, out);
     }
 
     /**
@@ -131,11 +117,11 @@ public final class EsToTsParser {
             public void close() {
             }
         };
-        EsFetchReport r = new FetchRun(store, options, listener).toStream(from, to, ch, "-");
+        EsFetchReport r = new FetchRun(store, options).toStream(from, to, ch, "-");
         try {
             out.flush();
         } catch (java.io.IOException e) {
-            throw new EsException("flushing the output stream failed: " + e, e);
+            throw new EsOutputIoException(null, "flushing the output stream failed: " + e, e);
         }
         return r;
     }
@@ -143,15 +129,8 @@ public final class EsToTsParser {
     private void checkRange(Instant from, Instant to) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
-        if (!from.isBefore(to)) {
-            throw new EsInvalidRangeException("--from " + from + " must be before --to " + to
-                    + " (the range is half-open [from, to))");
-        }
-        Duration d = Duration.between(from, to);
-        if (d.compareTo(options.maxRange()) > 0) {
-            throw new EsInvalidRangeException("range " + from + " .. " + to + " is " + d.toSeconds()
-                    + " s, longer than the limit " + options.maxRange().toSeconds()
-                    + " s; split it or raise EsFetchOptions.maxRange (--max-range)");
+        if (!from.isBefore(to) || Duration.between(from, to).compareTo(options.maxRange()) > 0) {
+            throw new EsInvalidRangeException(from, to, options.maxRange());
         }
     }
 }

@@ -21,7 +21,7 @@ class EsResumeTest {
     Path tmp;
 
     /** A store that records which keys were opened. */
-    static final class CountingStore implements EsSegmentStore {
+    static class CountingStore implements EsSegmentStore {
         final EsSegmentStore inner;
         final List<String> opened = Collections.synchronizedList(new ArrayList<>());
 
@@ -64,7 +64,7 @@ class EsResumeTest {
             int n;
 
             @Override
-            public void segmentWritten(EsSegment segment, long bytesSoFar) {
+            public void onSegment(EsSegment segment, long bytesSoFar) {
                 if (++n == segments) {
                     throw new Crash();
                 }
@@ -78,7 +78,7 @@ class EsResumeTest {
     void resumeContinuesWithoutFetchingFinishedSegmentsAgain() throws Exception {
         Path out = tmp.resolve("clip.ts");
         EsSegmentStore dir = EsSegmentStore.directory(Vectors.segments());
-        assertThatThrownBy(() -> EsToTsParser.create(dir, every).withListener(crashAfter(4))
+        assertThatThrownBy(() -> EsToTsParser.create(dir, every.withListener(crashAfter(4)))
                 .fetch(Vectors.FIRST_START, Vectors.LAST_END, out)).isInstanceOf(Crash.class);
         Path part = tmp.resolve("clip.ts.part");
         Path state = tmp.resolve("clip.ts.part.json");
@@ -112,7 +112,7 @@ class EsResumeTest {
         EsFetchReport want = EsToTsParser.create(store, every).fetch(Vectors.FIRST_START, Vectors.LAST_END, straight);
 
         Path out = tmp.resolve("resumed.ts");
-        assertThatThrownBy(() -> EsToTsParser.create(store, every).withListener(crashAfter(5))
+        assertThatThrownBy(() -> EsToTsParser.create(store, every.withListener(crashAfter(5)))
                 .fetch(Vectors.FIRST_START, Vectors.LAST_END, out)).isInstanceOf(Crash.class);
         EsFetchReport got = EsToTsParser.create(store, every.withResume(true))
                 .fetch(Vectors.FIRST_START, Vectors.LAST_END, out);
@@ -130,7 +130,7 @@ class EsResumeTest {
     void damagedPartStartsAgainAndStillGivesTheRightBytes() throws Exception {
         Path out = tmp.resolve("clip.ts");
         EsSegmentStore dir = EsSegmentStore.directory(Vectors.segments());
-        assertThatThrownBy(() -> EsToTsParser.create(dir, every).withListener(crashAfter(3))
+        assertThatThrownBy(() -> EsToTsParser.create(dir, every.withListener(crashAfter(3)))
                 .fetch(Vectors.FIRST_START, Vectors.LAST_END, out)).isInstanceOf(Crash.class);
         Path part = tmp.resolve("clip.ts.part");
         byte[] b = Files.readAllBytes(part);
@@ -146,13 +146,77 @@ class EsResumeTest {
     void resumeOfAnotherFetchIsRefused() throws IOException {
         Path out = tmp.resolve("clip.ts");
         EsSegmentStore dir = EsSegmentStore.directory(Vectors.segments());
-        assertThatThrownBy(() -> EsToTsParser.create(dir, every).withListener(crashAfter(3))
+        assertThatThrownBy(() -> EsToTsParser.create(dir, every.withListener(crashAfter(3)))
                 .fetch(Vectors.FIRST_START, Vectors.LAST_END, out)).isInstanceOf(Crash.class);
         byte[] before = Files.readAllBytes(tmp.resolve("clip.ts.part"));
         assertThatThrownBy(() -> EsToTsParser.create(dir, every.withResume(true))
                 .fetch(Vectors.FIRST_START.plusSeconds(4), Vectors.LAST_END, out))
                 .isInstanceOf(EsResumeException.class).hasMessageContaining("belongs to another fetch");
         assertThat(Files.readAllBytes(tmp.resolve("clip.ts.part"))).isEqualTo(before);
+    }
+
+    /**
+     * The store of {@code legacy-checkpoint/clip.ts.part.json}: a fixed location (the plan hash includes it), S1
+     * missing, S2 denied, S4 with trailing junk. That checkpoint was written by the hand-written JSON writer this
+     * module had before {@code ResumeCheckpoint}, after five segments.
+     */
+    private Path legacySource() throws IOException {
+        Path src = Vectors.copySegments(Files.createDirectories(tmp.resolve("src")));
+        Files.delete(src.resolve(EsFetchDamageTest.S1));
+        Files.write(src.resolve(EsFetchDamageTest.S4), "not es".getBytes(), StandardOpenOption.APPEND);
+        return src;
+    }
+
+    private static CountingStore legacyStore(Path src) {
+        return new CountingStore(EsSegmentStore.directory(src)) {
+            @Override
+            public String location() {
+                return "legacy-vectors";
+            }
+
+            @Override
+            public SegmentData open(String key) {
+                if (key.equals(EsFetchDamageTest.S2)) {
+                    throw new EsStoreException(key, "cannot read " + key + " (HTTP 403 AccessDenied): simulated",
+                            false, null);
+                }
+                return super.open(key);
+            }
+        };
+    }
+
+    @Test
+    void checkpointWrittenBeforeJacksonStillResumes() throws Exception {
+        Path src = legacySource();
+        EsSegmentStore store = legacyStore(src);
+        Path straight = tmp.resolve("straight.ts");
+        EsFetchReport want = EsToTsParser.create(store, every).fetch(Vectors.FIRST_START, Vectors.LAST_END, straight);
+        byte[] full = Files.readAllBytes(straight);
+
+        Path out = tmp.resolve("clip.ts");
+        String legacy;
+        try (var in = EsResumeTest.class.getResourceAsStream("/legacy-checkpoint/clip.ts.part.json")) {
+            legacy = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(legacy).contains("\"bytes\": 213568", "\"suspect_reason\": \"corrupt data\"");
+        Files.writeString(tmp.resolve("clip.ts.part.json"), legacy);
+        Files.write(tmp.resolve("clip.ts.part"), java.util.Arrays.copyOf(full, 213568));
+
+        CountingStore counting = legacyStore(src);
+        EsFetchReport got = EsToTsParser.create(counting, every.withResume(true))
+                .fetch(Vectors.FIRST_START, Vectors.LAST_END, out);
+        assertThat(got.segmentsResumed()).isEqualTo(5);
+        assertThat(counting.opened).containsExactlyElementsOf(Vectors.keys().subList(5, 7));
+        Vectors.assertSameBytes(Files.readAllBytes(out), full);
+        assertThat(got.missing()).isEqualTo(want.missing()).hasSize(1);
+        assertThat(got.failed()).isEqualTo(want.failed()).hasSize(1);
+        assertThat(got.corrupt()).isEqualTo(want.corrupt()).hasSize(1);
+        assertThat(got.gaps()).isEqualTo(want.gaps());
+        assertThat(got.records()).isEqualTo(want.records());
+        assertThat(got.discontinuitiesMarked()).isEqualTo(want.discontinuitiesMarked());
+        assertThat(got.segmentsFetched()).isEqualTo(want.segmentsFetched());
+        assertThat(got.actualStart()).isEqualTo(want.actualStart());
+        assertThat(got.actualEnd()).isEqualTo(want.actualEnd());
     }
 
     @Test

@@ -65,13 +65,13 @@ class EsS3StoreTest {
         upload("cams/cam-01/");
         Path out = tmp.resolve("s3.ts");
         List<String> order = Collections.synchronizedList(new ArrayList<>());
-        EsFetchReport r = parser(S3.client(), "cams/cam-01", EsFetchOptions.defaults().withWorkers(4).withWindow(4))
+        EsFetchReport r = parser(S3.client(), "cams/cam-01", EsFetchOptions.defaults().withWorkers(4).withWindow(4)
                 .withListener(new EsFetchListener() {
                     @Override
-                    public void segmentWritten(EsSegment segment, long bytesSoFar) {
+                    public void onSegment(EsSegment segment, long bytesSoFar) {
                         order.add(segment.key());
                     }
-                })
+                }))
                 .fetch(Vectors.FIRST_START, Vectors.LAST_END, out);
         Vectors.assertSameBytes(Files.readAllBytes(out), Vectors.expectedFull());
         assertThat(r.complete()).isTrue();
@@ -146,13 +146,13 @@ class EsS3StoreTest {
             List<String> retries = Collections.synchronizedList(new ArrayList<>());
             Path out = tmp.resolve("faults.ts");
             EsFetchReport r = parser(client, "p", EsFetchOptions.defaults().withWorkers(4)
-                    .withRetries(3, Duration.ofMillis(10)))
+                    .withRetries(3, Duration.ofMillis(10))
                     .withListener(new EsFetchListener() {
                         @Override
-                        public void retrying(String key, int attempt, long delayMillis, String reason) {
+                        public void onRetry(String key, int attempt, long delayMillis, String reason) {
                             retries.add(key);
                         }
-                    })
+                    }))
                     .fetch(Vectors.FIRST_START, Vectors.LAST_END, out);
 
             assertThat(r.missing()).isEmpty();

@@ -110,6 +110,26 @@ class EsToTsParserVectorTest {
     }
 
     @Test
+    void failuresCarryTheirFacts() {
+        EsToTsParser p = parser(EsFetchOptions.defaults().withMaxRange(java.time.Duration.ofHours(1)));
+        Instant late = Vectors.FIRST_START.plusSeconds(7201);
+        assertThatThrownBy(() -> p.fetch(Vectors.FIRST_START, late, tmp.resolve("r.ts")))
+                .isInstanceOfSatisfying(EsInvalidRangeException.class, e -> {
+                    assertThat(e.from()).isEqualTo(Vectors.FIRST_START);
+                    assertThat(e.to()).isEqualTo(late);
+                    assertThat(e.maxRange()).isEqualTo(java.time.Duration.ofHours(1));
+                });
+        EsSegmentStore dir = EsSegmentStore.directory(Vectors.segments());
+        assertThatThrownBy(() -> dir.open("01012025/12/0-4.es"))
+                .isInstanceOfSatisfying(EsSegmentMissingException.class, e -> {
+                    assertThat(e.key()).isEqualTo("01012025/12/0-4.es");
+                    assertThat(e.where()).isEqualTo(dir.location());
+                    assertThat(e.isTransient()).isFalse();
+                });
+        assertThat(EsFetchOptions.defaults().listener()).isSameAs(EsFetchListener.none());
+    }
+
+    @Test
     void listingModeFindsTheSameSegments() throws Exception {
         Path out = tmp.resolve("listed.ts");
         EsFetchReport r = parser(EsFetchOptions.defaults().withListing(true).withSegmentDuration(

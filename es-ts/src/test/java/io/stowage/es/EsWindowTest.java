@@ -75,13 +75,13 @@ class EsWindowTest {
         EsFetchOptions o = EsFetchOptions.defaults().withWorkers(4).withWindow(6)
                 .withUtcSlack(Duration.ofDays(1)); // every segment holds the same records
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        EsFetchReport r = EsToTsParser.create(remote, o).withListener(new EsFetchListener() {
+        EsFetchReport r = EsToTsParser.create(remote, o.withListener(new EsFetchListener() {
             @Override
-            public void segmentWritten(EsSegment segment, long bytesSoFar) {
+            public void onSegment(EsSegment segment, long bytesSoFar) {
                 written.incrementAndGet();
                 order.add(segment.key());
             }
-        }).fetch(from, to, out);
+        })).fetch(from, to, out);
 
         assertThat(r.segmentsFetched()).isEqualTo(200);
         assertThat(order).isEqualTo(EsSegment.covering(from, to, Duration.ofSeconds(4)).stream()

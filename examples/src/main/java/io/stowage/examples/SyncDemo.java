@@ -55,22 +55,22 @@ public final class SyncDemo implements DemoPipeline {
             SyncUploader uploader = SyncUploader.builder(ledger, s3).build();
 
             SyncReport first = uploader.upload(config);
-            check(first.isComplete() && first.uploaded() == FILES, "first upload: " + first);
-            out.printf(Locale.ROOT, "  upload:   %d files in %.2f s, session %d, %d ledger rows%n", first.uploaded(),
-                    first.duration().toMillis() / 1000.0, first.sessionId(), first.ledgerRows());
+            check(first.isComplete() && first.files().uploaded() == FILES, "first upload: " + first);
+            out.printf(Locale.ROOT, "  upload:   %d files in %.2f s, session %d, %d ledger rows%n", first.files().uploaded(),
+                    first.duration().toMillis() / 1000.0, first.sessionId(), first.work().ledgerRows());
 
             SyncReport again = uploader.upload(config);
-            check(again.uploaded() == 0 && again.unchanged() == FILES && again.listRequests() == 0
-                    && again.headRequests() == 0 && again.rounds() == 0,
+            check(again.files().uploaded() == 0 && again.files().unchanged() == FILES && again.work().listRequests() == 0
+                    && again.work().headRequests() == 0 && again.work().rounds() == 0,
                     "the re-run should skip everything from the ledger alone: " + again);
-            out.printf(Locale.ROOT, "  re-run:   %d unchanged in %.2f s, no S3 request%n", again.unchanged(),
+            out.printf(Locale.ROOT, "  re-run:   %d unchanged in %.2f s, no S3 request%n", again.files().unchanged(),
                     again.duration().toMillis() / 1000.0);
 
             Files.writeString(photos.resolve("cam1/IMG_0001.jpg"), "a retouched frame, longer than before");
             SyncReport changed = uploader.upload(config);
-            check(changed.uploaded() == 1 && changed.changed() == 1, "one changed file: " + changed);
-            out.printf(Locale.ROOT, "  changed:  %d file uploaded, %d unchanged%n", changed.uploaded(),
-                    changed.unchanged());
+            check(changed.files().uploaded() == 1 && changed.files().changed() == 1, "one changed file: " + changed);
+            out.printf(Locale.ROOT, "  changed:  %d file uploaded, %d unchanged%n", changed.files().uploaded(),
+                    changed.files().unchanged());
 
             ProjectStatus st = ledger.status("photos");
             check(st.uploaded() == FILES && st.failed() == 0 && st.pending() == 0, "status: " + st);

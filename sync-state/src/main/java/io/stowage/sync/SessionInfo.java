@@ -7,9 +7,7 @@ import java.time.Instant;
  *
  * <p>{@code ledger.sessions("photos", 10).forEach(s -> System.out.println(s.id() + " " + s.status()));}
  *
- * <p>Status is {@code running}, {@code completed} (nothing failed), {@code partial} (some files failed),
- * {@code cancelled}, {@code failed} (the session itself failed, see {@link #error()}) or {@code interrupted} (its
- * process died: no heartbeat). Immutable and thread-safe.
+ * <p>Immutable and thread-safe.
  *
  * @param id            session id
  * @param project       project name
@@ -18,7 +16,7 @@ import java.time.Instant;
  * @param kind          {@code upload} or {@code retry}
  * @param worker        the process that ran it ({@code host/pid/random})
  * @param source        the local folder
- * @param status        see above
+ * @param status        running, ended (completed, partial, cancelled, failed) or interrupted (its process died)
  * @param startedAt     start
  * @param endedAt       end, or {@code null} while running
  * @param totalFiles    files this session looked at
@@ -32,6 +30,6 @@ import java.time.Instant;
  * @param trigger       the trigger outcome, or {@code null} if none was sent
  */
 public record SessionInfo(long id, String project, String bucket, String prefix, String kind, String worker,
-                          String source, String status, Instant startedAt, Instant endedAt, long totalFiles,
+                          String source, SessionStatus status, Instant startedAt, Instant endedAt, long totalFiles,
                           long filesUploaded, long filesSkipped, long filesFailed, long bytesUploaded,
-                          long bytesSkipped, String config, String error, TriggerOutcome trigger) {}
+                          long bytesSkipped, String config, String error, TriggerReport trigger) {}

@@ -7,7 +7,7 @@ package io.stowage.sync;
  * <pre>{@code
  * try (SyncLedger ledger = SyncLedger.open("stowage.db")) {
  *     ledger.status("photos");
- * } catch (ProjectNotFoundException e) {
+ * } catch (SyncProjectNotFoundException e) {
  *     System.err.println(e.getMessage());    // names the project and the ledger, and lists the known projects
  * } catch (SyncException e) {
  *     System.err.println(e.getMessage());

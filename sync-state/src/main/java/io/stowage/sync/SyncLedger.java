@@ -1,5 +1,6 @@
 package io.stowage.sync;
 
+import io.stowage.sync.internal.FileStatus;
 import io.stowage.sync.internal.LedgerDb;
 
 import java.net.URI;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * The sync ledger: projects, upload sessions, one record per file (size, mtime, checksum, key, status
  * {@code pending|uploading|uploaded|failed}, attempts, last error) and every run's configuration, on SQLite (a file;
  * one process at a time) or PostgreSQL (many worker processes). The schema is versioned and migrated on open; a
- * ledger written by a newer Stowage is refused with {@link LedgerSchemaException}.
+ * ledger written by a newer Stowage is refused with {@link SyncLedgerSchemaException}.
  *
  * <pre>{@code
  * try (SyncLedger ledger = SyncLedger.open("stowage.db");                       // or jdbc:postgresql://db/stowage
@@ -39,8 +40,8 @@ public final class SyncLedger implements AutoCloseable {
      * {@code jdbc:postgresql://HOST:PORT/DB?user=NAME} (the tables are created in the connection's schema).
      *
      * @throws SyncConfigException        if the URL is not one of these
-     * @throws LedgerUnavailableException if the database cannot be reached or read
-     * @throws LedgerSchemaException      if it was written by a newer Stowage
+     * @throws SyncLedgerUnavailableException if the database cannot be reached or read
+     * @throws SyncLedgerSchemaException      if it was written by a newer Stowage
      */
     public static SyncLedger open(String state) {
         return open(state, 8);
@@ -79,7 +80,7 @@ public final class SyncLedger implements AutoCloseable {
         Objects.requireNonNull(name, "name");
         return db.findProject(name).orElseThrow(() -> {
             List<String> known = db.projectNames();
-            return new ProjectNotFoundException("no project '" + name + "' in the ledger " + db.where()
+            return new SyncProjectNotFoundException("no project '" + name + "' in the ledger " + db.where()
                     + (known.isEmpty() ? " (it has no projects yet; an upload with --project creates one)"
                     : "; known projects: " + String.join(", ", known.size() > 20 ? known.subList(0, 20) : known)),
                     name);
@@ -89,14 +90,15 @@ public final class SyncLedger implements AutoCloseable {
     /**
      * The project's counts by status and up to {@code failureLimit} failed files with their last error.
      *
-     * @throws ProjectNotFoundException if there is no such project
+     * @throws SyncProjectNotFoundException if there is no such project
      */
     public ProjectStatus status(String project, int failureLimit) {
         LedgerDb.Project p = project(project);
-        Map<String, Long> c = db.counts(p.id());
-        List<SessionInfo> last = db.sessions(p.id(), 1);
-        return new ProjectStatus(p.name(), p.bucket(), p.prefix(), c.get("uploaded"), c.get("pending"),
-                c.get("uploading"), c.get("failed"), db.failures(p.id(), null, failureLimit),
+        Map<FileStatus, Long> c = db.files().counts(p.id());
+        List<SessionInfo> last = db.sessions().list(p.id(), 1);
+        return new ProjectStatus(p.name(), p.bucket(), p.prefix(), c.get(FileStatus.UPLOADED),
+                c.get(FileStatus.PENDING), c.get(FileStatus.UPLOADING), c.get(FileStatus.FAILED),
+                db.files().failures(p.id(), null, failureLimit),
                 last.isEmpty() ? null : last.get(0));
     }
 
@@ -107,44 +109,44 @@ public final class SyncLedger implements AutoCloseable {
 
     /** The project's newest sessions first. */
     public List<SessionInfo> sessions(String project, int limit) {
-        return db.sessions(project(project).id(), limit);
+        return db.sessions().list(project(project).id(), limit);
     }
 
     /**
      * One session.
      *
-     * @throws SessionNotFoundException if there is none with that id
+     * @throws SyncSessionNotFoundException if there is none with that id
      */
     public SessionInfo session(long id) {
-        return db.session(id).orElseThrow(() -> new SessionNotFoundException("no session " + id + " in the ledger "
+        return db.sessions().find(id).orElseThrow(() -> new SyncSessionNotFoundException("no session " + id + " in the ledger "
                 + db.where(), id));
     }
 
     /** Failed files of the project (of one session when {@code sessionId} is given), oldest first. */
     public List<FailedFile> failures(String project, Long sessionId, int limit) {
-        return db.failures(project(project).id(), sessionId, limit);
+        return db.files().failures(project(project).id(), sessionId, limit);
     }
 
     /** The project's configuration history, newest first. */
     public List<ConfigChange> configHistory(String project, int limit) {
-        return db.configHistory(project(project).id(), limit);
+        return db.sessions().configHistory(project(project).id(), limit);
     }
 
     /**
-     * POSTs the summary of session {@code sessionId} to {@code url} and records the outcome on the session.
+     * POSTs the summary of session {@code sessionId} to {@code url} and records the report on the session.
      *
-     * @throws SessionNotFoundException if there is no such session
+     * @throws SyncSessionNotFoundException if there is no such session
      */
-    public TriggerOutcome trigger(long sessionId, URI url, Duration timeout, int attempts) {
+    public TriggerReport trigger(long sessionId, URI url, Duration timeout, int attempts) {
         return trigger(sessionId, SyncTrigger.create(url, timeout, attempts));
     }
 
     /** {@link #trigger(long, URI, Duration, int)} with a configured trigger. */
-    public TriggerOutcome trigger(long sessionId, SyncTrigger trigger) {
+    public TriggerReport trigger(long sessionId, SyncTrigger trigger) {
         SessionInfo s = session(sessionId);
-        TriggerOutcome o = trigger.send(s);
-        db.recordTrigger(sessionId, o);
-        return o;
+        TriggerReport r = trigger.send(s);
+        db.sessions().recordTrigger(sessionId, r);
+        return r;
     }
 
     /** Closes the connection pool. */

@@ -1,8 +1,12 @@
 package io.stowage.sync;
 
-import io.stowage.sync.internal.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import io.stowage.s3.RetrySettings;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,30 +17,30 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * POSTs a session summary as JSON to a URL, with a timeout per request and retries with doubling pauses; a 2xx
- * answer is success. Never throws for delivery problems: the {@link TriggerOutcome} says what happened, and
+ * POSTs a session summary as JSON to a URL, with a timeout per request and retries with doubling pauses (a Failsafe
+ * policy from s3-io's {@link RetrySettings}: connection errors, timeouts, 5xx, 408 and 429 are tried again, other 4xx
+ * answers are final); a 2xx answer is success. Never throws for delivery problems: the {@link TriggerReport} says what happened, and
  * {@link SyncLedger#trigger} records it on the session.
  *
  * <pre>{@code
- * TriggerOutcome o = SyncTrigger.create(URI.create("http://hooks.local/done"), Duration.ofSeconds(10), 3)
+ * TriggerReport r = SyncTrigger.create(URI.create("http://hooks.local/done"), Duration.ofSeconds(10), 3)
  *         .send(ledger.session(42));
  * }</pre>
  *
- * <p>The body is {@link #summary(SessionInfo)}: {@code session_id, project, bucket, prefix, source, status,
- * total_files, files_uploaded, files_skipped, files_failed, bytes, bytes_skipped, started_at, ended_at,
- * duration_s}. Thread-safe.
+ * <p>The body is the session's {@link SessionSummary}: {@code session_id, project, kind, bucket, prefix, source,
+ * worker, status, total_files, files_uploaded, files_skipped, files_failed, bytes, bytes_skipped, started_at,
+ * ended_at, duration_s}. Thread-safe.
  */
 public final class SyncTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(SyncTrigger.class);
+    /** The longest pause between two attempts. */
+    private static final Duration MAX_PAUSE = Duration.ofMinutes(1);
     private final URI url;
     private final Duration timeout;
-    private final int attempts;
-    private final Duration firstPause;
+    private final RetrySettings retry;
     private final HttpClient http;
 
     private SyncTrigger(URI url, Duration timeout, int attempts, Duration firstPause) {
@@ -45,97 +49,97 @@ public final class SyncTrigger {
         if (attempts < 1 || attempts > 20) {
             throw new IllegalArgumentException("trigger attempts " + attempts + " is outside 1..20");
         }
-        this.attempts = attempts;
-        this.firstPause = firstPause;
+        this.retry = new RetrySettings(attempts, firstPause, MAX_PAUSE);
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
     }
 
-    /** A trigger with a 500 ms pause before the second attempt, doubling after. */
+    /** A trigger with a 500 ms pause before the second attempt, doubling after (at most a minute). */
     public static SyncTrigger create(URI url, Duration timeout, int attempts) {
         return new SyncTrigger(url, timeout, attempts, Duration.ofMillis(500));
     }
 
     /** The same trigger with another first pause between attempts (tests use short ones). */
     public SyncTrigger withFirstPause(Duration pause) {
-        return new SyncTrigger(url, timeout, attempts, pause);
+        return new SyncTrigger(url, timeout, retry.maxAttempts(), pause);
     }
 
-    /** The JSON body sent for a session. */
-    public static Map<String, Object> summary(SessionInfo s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("session_id", s.id());
-        m.put("project", s.project());
-        m.put("kind", s.kind());
-        m.put("bucket", s.bucket());
-        m.put("prefix", s.prefix());
-        m.put("source", s.source());
-        m.put("worker", s.worker());
-        m.put("status", s.status());
-        m.put("total_files", s.totalFiles());
-        m.put("files_uploaded", s.filesUploaded());
-        m.put("files_skipped", s.filesSkipped());
-        m.put("files_failed", s.filesFailed());
-        m.put("bytes", s.bytesUploaded());
-        m.put("bytes_skipped", s.bytesSkipped());
-        m.put("started_at", s.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
-        m.put("ended_at", s.endedAt() == null ? null : s.endedAt().truncatedTo(ChronoUnit.MILLIS).toString());
-        m.put("duration_s", s.endedAt() == null ? null
-                : Duration.between(s.startedAt(), s.endedAt()).toMillis() / 1000.0);
-        return m;
+    /** What the attempts of one {@link #send} saw so far (its thread only). */
+    private static final class Attempts {
+        int made;
+        Integer lastStatus;
+        String lastError;
+    }
+
+    /** An attempt that was not accepted; {@code retryable}: sending it again may help. */
+    private static final class Undelivered extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final boolean retryable;
+
+        Undelivered(boolean retryable) {
+            super(null, null, false, false);
+            this.retryable = retryable;
+        }
     }
 
     /** Sends the summary of {@code session}; interrupting the thread stops between attempts. */
-    public TriggerOutcome send(SessionInfo session) {
-        byte[] body = Json.write(summary(session)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        Integer lastStatus = null;
-        String lastError = null;
-        int made = 0;
-        Duration pause = firstPause;
-        for (int i = 1; i <= attempts; i++) {
-            made = i;
-            try {
-                HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
-                        .header("Content-Type", "application/json")
-                        .header("User-Agent", "stowage-sync")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-                HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-                lastStatus = resp.statusCode();
-                if (lastStatus / 100 == 2) {
-                    return new TriggerOutcome(url.toString(), TriggerOutcome.DELIVERED, i, lastStatus, null,
-                            Instant.now().truncatedTo(ChronoUnit.MILLIS));
-                }
-                String text = resp.body() == null ? "" : resp.body().strip();
-                lastError = "HTTP " + lastStatus + (text.isEmpty() ? "" : ": "
-                        + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
-                if (lastStatus / 100 == 4 && lastStatus != 408 && lastStatus != 429) {
-                    break;   // the receiver refuses this summary; sending it again will not help
-                }
-            } catch (HttpTimeoutException e) {
-                lastStatus = null;
-                lastError = "no answer within " + timeout.toMillis() + " ms";
-            } catch (IOException e) {
-                lastStatus = null;
-                lastError = "cannot reach " + url + ": " + (e.getMessage() == null
-                        ? e.getClass().getSimpleName() + " (nothing listening there, or unreachable)" : e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                lastError = "interrupted";
-                break;
-            }
-            if (i < attempts) {
-                LOG.info("trigger {} attempt {}/{} failed ({}); trying again in {} ms", url, i, attempts, lastError,
-                        pause.toMillis());
-                try {
-                    Thread.sleep(pause.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                pause = pause.multipliedBy(2);
+    public TriggerReport send(SessionInfo session) {
+        byte[] body = SyncJson.bytes(SessionSummary.of(session));
+        Attempts seen = new Attempts();
+        RetryPolicy<TriggerReport> policy = retry.policy(e -> e instanceof Undelivered u && u.retryable);
+        try {
+            return Failsafe.with(policy).get(() -> attempt(body, seen));
+        } catch (Undelivered e) {
+            // the last attempt's status and error are in seen
+        } catch (FailsafeException e) {
+            if (e.getCause() instanceof InterruptedException) {
+                Thread.currentThread().interrupt();   // interrupted in a pause: stop with what the attempts saw
             }
         }
-        LOG.warn("trigger {} failed after {} attempt(s): {}", url, made, lastError);
-        return new TriggerOutcome(url.toString(), TriggerOutcome.FAILED, made, lastStatus, lastError, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        LOG.warn("trigger {} failed after {} attempt(s): {}", url, seen.made, seen.lastError);
+        return new TriggerReport(url.toString(), TriggerReport.Status.FAILED, seen.made, seen.lastStatus,
+                seen.lastError, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /** One POST: the delivered report, or {@link Undelivered} with what went wrong noted in {@code seen}. */
+    private TriggerReport attempt(byte[] body, Attempts seen) {
+        int i = ++seen.made;
+        boolean retryable;
+        try {
+            HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "stowage-sync")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+            int status = resp.statusCode();
+            seen.lastStatus = status;
+            if (status / 100 == 2) {
+                return new TriggerReport(url.toString(), TriggerReport.Status.DELIVERED, i, status, null,
+                        Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            }
+            String text = resp.body() == null ? "" : resp.body().strip();
+            seen.lastError = "HTTP " + status + (text.isEmpty() ? "" : ": "
+                    + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
+            // a 4xx other than 408/429: the receiver refuses this summary; sending it again will not help
+            retryable = status / 100 != 4 || status == 408 || status == 429;
+        } catch (HttpTimeoutException e) {
+            seen.lastStatus = null;
+            seen.lastError = "no answer within " + timeout.toMillis() + " ms";
+            retryable = true;
+        } catch (IOException e) {
+            seen.lastStatus = null;
+            seen.lastError = "cannot reach " + url + ": " + (e.getMessage() == null
+                    ? e.getClass().getSimpleName() + " (nothing listening there, or unreachable)" : e.getMessage());
+            retryable = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            seen.lastError = "interrupted";
+            retryable = false;
+        }
+        if (retryable && i < retry.maxAttempts()) {
+            LOG.info("trigger {} attempt {}/{} failed ({}); trying again", url, i, retry.maxAttempts(),
+                    seen.lastError);
+        }
+        throw new Undelivered(retryable);
     }
 }

@@ -85,10 +85,10 @@ class MultiWorkerTest {
             ProjectStatus st = ledger.status(project);
             assertThat(st.uploaded()).isEqualTo(150);
             assertThat(st.pending() + st.uploading() + st.failed()).isZero();
-            assertThat(ledger.db().files(ledger.project(project).id())).allSatisfy(r ->
+            assertThat(ledger.db().files().rows(ledger.project(project).id())).allSatisfy(r ->
                     assertThat(r.attempts()).as("attempts of %s", r.path()).isEqualTo(1));
             assertThat(ledger.sessions(project, 10)).hasSize(3)
-                    .allSatisfy(s -> assertThat(s.status()).isEqualTo("completed"));
+                    .allSatisfy(s -> assertThat(s.status()).isEqualTo(SessionStatus.COMPLETED));
             assertLedgerMatchesStore(ledger, project, S3.client(), dir);
         }
     }

@@ -121,8 +121,8 @@ class ResumeAfterKillTest {
             }
             List<SessionInfo> sessions = ledger.sessions(project, 10);
             assertThat(sessions).hasSize(2);
-            assertThat(sessions.get(0).status()).isEqualTo("completed");
-            assertThat(sessions.get(1).status()).as("the killed session").isEqualTo("interrupted");
+            assertThat(sessions.get(0).status()).isEqualTo(SessionStatus.COMPLETED);
+            assertThat(sessions.get(1).status()).as("the killed session").isEqualTo(SessionStatus.INTERRUPTED);
         }
     }
 }

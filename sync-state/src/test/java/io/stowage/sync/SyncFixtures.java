@@ -1,5 +1,6 @@
 package io.stowage.sync;
 
+import io.stowage.sync.internal.FileStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -66,8 +67,8 @@ final class SyncFixtures {
     static void assertLedgerMatchesStore(SyncLedger ledger, String project, S3Client s3, Path dir) {
         var p = ledger.project(project);
         Map<String, S3Object> objects = objects(s3, p.bucket(), p.prefix());
-        for (var row : ledger.db().files(p.id())) {
-            if (!row.status().equals("uploaded")) {
+        for (var row : ledger.db().files().rows(p.id())) {
+            if (row.status() != FileStatus.UPLOADED) {
                 continue;
             }
             S3Object o = objects.get(row.key());

@@ -76,11 +76,11 @@ class SyncLedgerTest {
             l.db().execute("INSERT INTO stowage_schema (version, applied_at, description) VALUES (7, 0, 'V7')");
         }
         assertThatThrownBy(() -> SyncLedger.open(url))
-                .isInstanceOf(LedgerSchemaException.class)
+                .isInstanceOf(SyncLedgerSchemaException.class)
                 .hasMessageContaining("schema version 7")
                 .hasMessageContaining("newer than version 1")
                 .hasMessageContaining("upgrade Stowage")
-                .satisfies(e -> assertThat(((LedgerSchemaException) e).foundVersion()).isEqualTo(7));
+                .satisfies(e -> assertThat(((SyncLedgerSchemaException) e).foundVersion()).isEqualTo(7));
         if (kind == Ledgers.POSTGRESQL) {
             try (SyncLedger l = SyncLedger.open(PgSchema.baseUrl())) {
                 l.db().execute("DELETE FROM " + pg.schema() + ".stowage_schema WHERE version = 7");
@@ -96,7 +96,7 @@ class SyncLedgerTest {
         }
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/test?user=postgres&password=secret";
         assertThatThrownBy(() -> SyncLedger.open(url))
-                .isInstanceOf(LedgerUnavailableException.class)
+                .isInstanceOf(SyncLedgerUnavailableException.class)
                 .hasMessageContaining("cannot open the ledger jdbc:postgresql://127.0.0.1:" + port)
                 .hasMessageContaining("check that PostgreSQL runs")
                 .hasMessageNotContaining("secret");
@@ -116,10 +116,10 @@ class SyncLedgerTest {
     @Test
     void aSqliteLedgerInAMissingFolderOrOnAFolderIsAClearError() throws Exception {
         assertThatThrownBy(() -> SyncLedger.open(tmp.resolve("no/such/dir/l.db").toString()))
-                .isInstanceOf(LedgerUnavailableException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(SyncLedgerUnavailableException.class).hasMessageContaining("does not exist");
         Files.createDirectories(tmp.resolve("adir"));
         assertThatThrownBy(() -> SyncLedger.open(tmp.resolve("adir").toString()))
-                .isInstanceOf(LedgerUnavailableException.class).hasMessageContaining("it is a folder");
+                .isInstanceOf(SyncLedgerUnavailableException.class).hasMessageContaining("it is a folder");
     }
 
     @Test
@@ -127,7 +127,7 @@ class SyncLedgerTest {
         Path f = tmp.resolve("notes.txt");
         Files.writeString(f, "this is not a database, just some text that is long enough to have a header page");
         assertThatThrownBy(() -> SyncLedger.open(f.toString()))
-                .isInstanceOf(LedgerUnavailableException.class)
+                .isInstanceOf(SyncLedgerUnavailableException.class)
                 .hasMessageContaining(f.toString());
     }
 

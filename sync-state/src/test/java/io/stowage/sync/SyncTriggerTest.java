@@ -95,8 +95,8 @@ class SyncTriggerTest {
             assertThat(json.get("status").asText()).isEqualTo("completed");
             assertThat(json.get("started_at").asText()).endsWith("Z");
             assertThat(json.get("ended_at").asText()).endsWith("Z");
-            TriggerOutcome stored = ledger.session(r.sessionId()).trigger();
-            assertThat(stored.status()).isEqualTo("delivered");
+            TriggerReport stored = ledger.session(r.sessionId()).trigger();
+            assertThat(stored.status()).isEqualTo(TriggerReport.Status.DELIVERED);
             assertThat(stored.attempts()).isEqualTo(1);
             assertThat(stored.httpStatus()).isEqualTo(200);
             assertThat(stored.url()).isEqualTo(hook().toString());
@@ -111,7 +111,7 @@ class SyncTriggerTest {
         try (SyncLedger ledger = SyncLedger.open(url)) {
             SyncReport r = upload(ledger, url, dir, SyncConfig.defaults());
             assertThat(r.trigger()).isNull();
-            TriggerOutcome o = ledger.trigger(r.sessionId(), SyncTrigger.create(hook(), Duration.ofSeconds(5), 5)
+            TriggerReport o = ledger.trigger(r.sessionId(), SyncTrigger.create(hook(), Duration.ofSeconds(5), 5)
                     .withFirstPause(Duration.ofMillis(10)));
             assertThat(o.delivered()).isTrue();
             assertThat(o.attempts()).isEqualTo(3);
@@ -127,14 +127,14 @@ class SyncTriggerTest {
         String url = tmp.resolve("t.db").toString();
         try (SyncLedger ledger = SyncLedger.open(url)) {
             SyncReport r = upload(ledger, url, dir, SyncConfig.defaults());
-            TriggerOutcome o = ledger.trigger(r.sessionId(), SyncTrigger.create(hook(), Duration.ofMillis(200), 2)
+            TriggerReport o = ledger.trigger(r.sessionId(), SyncTrigger.create(hook(), Duration.ofMillis(200), 2)
                     .withFirstPause(Duration.ofMillis(10)));
             assertThat(o.delivered()).isFalse();
             assertThat(o.attempts()).isEqualTo(2);
             assertThat(o.httpStatus()).isNull();
             assertThat(o.error()).contains("no answer within 200 ms");
-            TriggerOutcome stored = ledger.session(r.sessionId()).trigger();
-            assertThat(stored.status()).isEqualTo("failed");
+            TriggerReport stored = ledger.session(r.sessionId()).trigger();
+            assertThat(stored.status()).isEqualTo(TriggerReport.Status.FAILED);
             assertThat(stored.error()).isEqualTo(o.error());
         }
     }
@@ -146,7 +146,7 @@ class SyncTriggerTest {
         String url = tmp.resolve("t.db").toString();
         try (SyncLedger ledger = SyncLedger.open(url)) {
             SyncReport r = upload(ledger, url, dir, SyncConfig.defaults());
-            TriggerOutcome o = ledger.trigger(r.sessionId(), hook(), Duration.ofSeconds(2), 4);
+            TriggerReport o = ledger.trigger(r.sessionId(), hook(), Duration.ofSeconds(2), 4);
             assertThat(o.delivered()).isFalse();
             assertThat(o.attempts()).isEqualTo(1);
             assertThat(o.httpStatus()).isEqualTo(400);
@@ -164,7 +164,7 @@ class SyncTriggerTest {
         String url = tmp.resolve("t.db").toString();
         try (SyncLedger ledger = SyncLedger.open(url)) {
             SyncReport r = upload(ledger, url, dir, SyncConfig.defaults());
-            TriggerOutcome o = ledger.trigger(r.sessionId(), SyncTrigger.create(URI.create("http://127.0.0.1:" + port
+            TriggerReport o = ledger.trigger(r.sessionId(), SyncTrigger.create(URI.create("http://127.0.0.1:" + port
                     + "/x"), Duration.ofSeconds(1), 2).withFirstPause(Duration.ofMillis(10)));
             assertThat(o.delivered()).isFalse();
             assertThat(o.error()).startsWith("cannot reach http://127.0.0.1:" + port);

@@ -1,7 +1,6 @@
 package io.stowage.sync;
 
 import io.stowage.s3.UploadOptions;
-import io.stowage.sync.internal.ProcessLock;
 import io.stowage.testing.EmbeddedS3Extension;
 import io.stowage.testing.core.PgSchema;
 import org.junit.jupiter.api.AfterAll;
@@ -16,8 +15,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
@@ -82,10 +84,10 @@ class SyncUploaderTest {
         String url = kind.url(tmp, pg, "ledger");
         try (SyncLedger ledger = SyncLedger.open(url)) {
             SyncReport first = uploader(ledger).upload(config(url, dir));
-            assertThat(first.uploaded()).isEqualTo(40);
-            assertThat(first.newFiles()).isEqualTo(40);
-            assertThat(first.failed()).isZero();
-            assertThat(first.status()).isEqualTo("completed");
+            assertThat(first.files().uploaded()).isEqualTo(40);
+            assertThat(first.files().newFiles()).isEqualTo(40);
+            assertThat(first.files().failed()).isZero();
+            assertThat(first.status()).isEqualTo(SessionStatus.COMPLETED);
             assertThat(counter.count("PutObject")).isEqualTo(40);
             assertThat(objects(S3.client(), S3.bucket(), "up/")).hasSize(40);
             ProjectStatus st = ledger.status(project);
@@ -95,12 +97,12 @@ class SyncUploaderTest {
 
             counter.reset();
             SyncReport second = uploader(ledger).upload(config(url, dir));
-            assertThat(second.unchanged()).isEqualTo(40);
-            assertThat(second.uploaded()).isZero();
-            assertThat(second.rounds()).isZero();
+            assertThat(second.files().unchanged()).isEqualTo(40);
+            assertThat(second.files().uploaded()).isZero();
+            assertThat(second.work().rounds()).isZero();
             assertThat(counter.total()).as("S3 requests of the re-run: %s", counter.requests).isZero();
             assertThat(ledger.sessions(project, 10)).hasSize(2)
-                    .allSatisfy(s -> assertThat(s.status()).isEqualTo("completed"));
+                    .allSatisfy(s -> assertThat(s.status()).isEqualTo(SessionStatus.COMPLETED));
             SessionInfo s = ledger.session(second.sessionId());
             assertThat(s.totalFiles()).isEqualTo(40);
             assertThat(s.filesSkipped()).isEqualTo(40);
@@ -119,10 +121,10 @@ class SyncUploaderTest {
             Files.writeString(dir.resolve("d2/new.txt"), "new");
             counter.reset();
             SyncReport r = uploader(ledger).upload(config(url, dir));
-            assertThat(r.uploaded()).isEqualTo(2);
-            assertThat(r.changed()).isEqualTo(1);
-            assertThat(r.newFiles()).isEqualTo(1);
-            assertThat(r.unchanged()).isEqualTo(11);
+            assertThat(r.files().uploaded()).isEqualTo(2);
+            assertThat(r.files().changed()).isEqualTo(1);
+            assertThat(r.files().newFiles()).isEqualTo(1);
+            assertThat(r.files().unchanged()).isEqualTo(11);
             assertThat(counter.putKeys).containsExactlyInAnyOrder("up/d1/f001.txt", "up/d2/new.txt");
             assertLedgerMatchesStore(ledger, project, S3.client(), dir);
         }
@@ -140,10 +142,10 @@ class SyncUploaderTest {
         try (SyncLedger ledger = SyncLedger.open(url)) {
             // few unknown files: one HEAD each
             SyncReport r = uploader(ledger).upload(config(url, dir));
-            assertThat(r.uploaded()).isEqualTo(5);
-            assertThat(r.skipped()).isEqualTo(5);
-            assertThat(r.headRequests()).isEqualTo(10);
-            assertThat(r.listRequests()).isZero();
+            assertThat(r.files().uploaded()).isEqualTo(5);
+            assertThat(r.files().skipped()).isEqualTo(5);
+            assertThat(r.work().headRequests()).isEqualTo(10);
+            assertThat(r.work().listRequests()).isZero();
             assertThat(counter.putKeys).hasSize(5).allSatisfy(k -> assertThat(k).matches(".*f00[13579]\\.txt"));
             assertThat(ledger.status(project).uploaded()).isEqualTo(10);
             assertLedgerMatchesStore(ledger, project, S3.client(), dir);
@@ -161,10 +163,10 @@ class SyncUploaderTest {
         String url = kind.url(tmp, pg, "ledger");
         try (SyncLedger ledger = SyncLedger.open(url)) {
             SyncReport r = SyncUploader.builder(ledger, s3).listThreshold(5).build().upload(config(url, dir));
-            assertThat(r.foundInStore()).isEqualTo(6);
-            assertThat(r.uploaded()).isEqualTo(4);
-            assertThat(r.listRequests()).isEqualTo(1);
-            assertThat(r.headRequests()).isZero();
+            assertThat(r.files().foundInStore()).isEqualTo(6);
+            assertThat(r.files().uploaded()).isEqualTo(4);
+            assertThat(r.work().listRequests()).isEqualTo(1);
+            assertThat(r.work().headRequests()).isZero();
             assertThat(counter.count("PutObject")).isEqualTo(4);
             assertLedgerMatchesStore(ledger, project, S3.client(), dir);
         }
@@ -179,11 +181,11 @@ class SyncUploaderTest {
             uploader(ledger).upload(config(url, dir));
             S3.client().deleteObject(b -> b.bucket(S3.bucket()).key("up/d3/f003.txt"));
             counter.reset();
-            assertThat(uploader(ledger).upload(config(url, dir)).uploaded()).as("the ledger alone trusts itself")
+            assertThat(uploader(ledger).upload(config(url, dir)).files().uploaded()).as("the ledger alone trusts itself")
                     .isZero();
             SyncReport r = uploader(ledger).upload(config(url, dir).withChecks(false, true));
-            assertThat(r.listRequests()).isGreaterThanOrEqualTo(1);
-            assertThat(r.uploaded()).isEqualTo(1);
+            assertThat(r.work().listRequests()).isGreaterThanOrEqualTo(1);
+            assertThat(r.files().uploaded()).isEqualTo(1);
             assertThat(counter.putKeys).containsExactly("up/d3/f003.txt");
             assertLedgerMatchesStore(ledger, project, S3.client(), dir);
         }
@@ -202,10 +204,10 @@ class SyncUploaderTest {
             Files.writeString(f, old.replace('f', 'g'));
             Files.setLastModifiedTime(f, mtime);
             counter.reset();
-            assertThat(uploader(ledger).upload(config(url, dir)).uploaded()).isZero();
+            assertThat(uploader(ledger).upload(config(url, dir)).files().uploaded()).isZero();
             SyncReport r = uploader(ledger).upload(config(url, dir).withChecks(true, false));
-            assertThat(r.uploaded()).isEqualTo(1);
-            assertThat(r.changed()).isEqualTo(1);
+            assertThat(r.files().uploaded()).isEqualTo(1);
+            assertThat(r.files().changed()).isEqualTo(1);
             assertThat(counter.putKeys).containsExactly("up/d2/f002.txt");
             assertLedgerMatchesStore(ledger, project, S3.client(), dir);
         }
@@ -219,23 +221,23 @@ class SyncUploaderTest {
         counter.failSuffixes.addAll(Set.of("f003.txt", "f007.txt"));
         try (SyncLedger ledger = SyncLedger.open(url)) {
             SyncReport r = uploader(ledger).upload(config(url, dir));
-            assertThat(r.failed()).isEqualTo(2);
-            assertThat(r.status()).isEqualTo("partial");
+            assertThat(r.files().failed()).isEqualTo(2);
+            assertThat(r.status()).isEqualTo(SessionStatus.PARTIAL);
             ProjectStatus st = ledger.status(project);
             assertThat(st.uploaded()).isEqualTo(8);
             assertThat(st.failed()).isEqualTo(2);
             assertThat(st.failures()).extracting(FailedFile::path)
                     .containsExactlyInAnyOrder("d3/f003.txt", "d3/f007.txt");
             assertThat(st.failures()).allSatisfy(ff -> assertThat(ff.reason()).contains("injected failure"));
-            assertThat(ledger.session(r.sessionId()).status()).isEqualTo("partial");
+            assertThat(ledger.session(r.sessionId()).status()).isEqualTo(SessionStatus.PARTIAL);
 
             counter.failSuffixes.clear();
             counter.reset();
             SyncReport retry = uploader(ledger).retry(SyncConfig.defaults().withProject(project, url)
                     .withRetries(3, Duration.ofMillis(10)), r.sessionId());
             assertThat(retry.kind()).isEqualTo("retry");
-            assertThat(retry.uploaded()).isEqualTo(2);
-            assertThat(retry.failed()).isZero();
+            assertThat(retry.files().uploaded()).isEqualTo(2);
+            assertThat(retry.files().failed()).isZero();
             assertThat(counter.putKeys).containsExactlyInAnyOrder("up/d3/f003.txt", "up/d3/f007.txt");
             assertThat(ledger.status(project).failed()).isZero();
             assertLedgerMatchesStore(ledger, project, S3.client(), dir);
@@ -252,8 +254,8 @@ class SyncUploaderTest {
             uploader(ledger).upload(config(url, dir));
             SyncReport retry = uploader(ledger).retry(SyncConfig.defaults().withProject(project, url)
                     .withRetries(3, Duration.ofMillis(10)), null);
-            assertThat(retry.rounds()).isEqualTo(2);   // attempts 2 and 3; the first was the upload
-            assertThat(retry.failed()).isEqualTo(2);
+            assertThat(retry.work().rounds()).isEqualTo(2);   // attempts 2 and 3; the first was the upload
+            assertThat(retry.files().failed()).isEqualTo(2);
             List<FailedFile> failed = ledger.status(project).failures();
             assertThat(failed).singleElement().satisfies(ff -> {
                 assertThat(ff.path()).isEqualTo("d1/f001.txt");
@@ -262,7 +264,7 @@ class SyncUploaderTest {
             });
             SyncReport again = uploader(ledger).retry(SyncConfig.defaults().withProject(project, url)
                     .withRetries(3, Duration.ofMillis(10)), null);
-            assertThat(again.rounds()).as("no attempts left").isZero();
+            assertThat(again.work().rounds()).as("no attempts left").isZero();
             assertThat(ledger.status(project).failed()).isEqualTo(1);
         }
     }
@@ -282,6 +284,43 @@ class SyncUploaderTest {
             assertThat(h.get(0).config()).contains("\"workers\":7");
             assertThat(h.get(1).changedKeys()).isEmpty();
             assertThat(h.get(2).changedKeys()).contains("bucket", "project", "workers");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Ledgers.class)
+    void theSelectionComesFromTheConfigAndIsRecorded(Ledgers kind) {
+        Path dir = files(tmp.resolve("src"), 8);
+        String url = kind.url(tmp, pg, "ledger");
+        try (SyncLedger ledger = SyncLedger.open(url)) {
+            SyncReport r = uploader(ledger).upload(config(url, dir)
+                    .withSelection(List.of(), List.of("d1/**", "d2/**"), List.of("TXT")));
+            assertThat(r.files().uploaded()).isEqualTo(4);
+            assertThat(counter.putKeys).allSatisfy(k -> assertThat(k).matches("up/d[03]/.*"));
+            List<ConfigChange> h = ledger.configHistory(project, 10);
+            assertThat(h.get(0).config()).contains("\"exclude\":[\"d1/**\",\"d2/**\"]")
+                    .contains("\"ext\":[\"txt\"]");
+            SyncReport all = uploader(ledger).upload(config(url, dir));
+            assertThat(all.files().uploaded()).isEqualTo(4);
+            assertThat(ledger.configHistory(project, 10).get(0).changedKeys()).containsExactly("exclude", "ext");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Ledgers.class)
+    void anNfdFileNameIsUploadedUnderItsNfcKeyAndSkippedNextTime(Ledgers kind) throws Exception {
+        Path dir = files(tmp.resolve("src"), 2);
+        Files.writeString(dir.resolve("d1/Cafe\u0301.txt"), "a name in NFD");
+        String url = kind.url(tmp, pg, "ledger");
+        try (SyncLedger ledger = SyncLedger.open(url)) {
+            SyncReport first = uploader(ledger).upload(config(url, dir));
+            assertThat(first.files().uploaded()).isEqualTo(3);
+            assertThat(first.files().failed()).isZero();
+            assertThat(counter.putKeys).contains("up/d1/Caf\u00e9.txt");
+            counter.reset();
+            SyncReport second = uploader(ledger).upload(config(url, dir));
+            assertThat(second.files().unchanged()).isEqualTo(3);
+            assertThat(counter.total()).isZero();
         }
     }
 
@@ -314,13 +353,16 @@ class SyncUploaderTest {
     }
 
     @Test
-    void aSqliteLedgerTakesOneProcessAtATime() {
+    void aSqliteLedgerTakesOneProcessAtATime() throws Exception {
         Path dir = files(tmp.resolve("src"), 2);
         String url = tmp.resolve("busy.db").toString();
+        // another upload holds the ledger's OS lock (<ledger>.lock)
         try (SyncLedger ledger = SyncLedger.open(url);
-             ProcessLock held = ProcessLock.acquire(tmp.resolve("busy.db").toAbsolutePath())) {
+             FileChannel lockFile = FileChannel.open(tmp.resolve("busy.db.lock"), StandardOpenOption.CREATE,
+                     StandardOpenOption.WRITE);
+             FileLock held = lockFile.lock()) {
             assertThatThrownBy(() -> uploader(ledger).upload(config(url, dir)))
-                    .isInstanceOf(LedgerBusyException.class)
+                    .isInstanceOf(SyncLedgerBusyException.class)
                     .hasMessageContaining("in use by another upload")
                     .hasMessageContaining("PostgreSQL");
             assertThat(counter.total()).isZero();
@@ -333,10 +375,10 @@ class SyncUploaderTest {
         String url = kind.url(tmp, pg, "ledger");
         try (SyncLedger ledger = SyncLedger.open(url)) {
             assertThatThrownBy(() -> ledger.status("no-such-project"))
-                    .isInstanceOf(ProjectNotFoundException.class)
+                    .isInstanceOf(SyncProjectNotFoundException.class)
                     .hasMessageContaining("no project 'no-such-project'")
-                    .satisfies(e -> assertThat(((ProjectNotFoundException) e).project()).isEqualTo("no-such-project"));
-            assertThatThrownBy(() -> ledger.session(987654321L)).isInstanceOf(SessionNotFoundException.class);
+                    .satisfies(e -> assertThat(((SyncProjectNotFoundException) e).project()).isEqualTo("no-such-project"));
+            assertThatThrownBy(() -> ledger.session(987654321L)).isInstanceOf(SyncSessionNotFoundException.class);
         }
     }
 

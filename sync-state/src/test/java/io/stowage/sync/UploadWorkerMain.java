@@ -25,8 +25,8 @@ public final class UploadWorkerMain {
              S3Client s3 = CountingS3.client(URI.create(args[3]), counter)) {
             SyncReport r = SyncUploader.builder(ledger, s3).uploadOptions(UploadOptions.defaults()).build()
                     .upload(config);
-            System.out.println("REPORT uploaded=" + r.uploaded() + " skipped=" + r.skipped() + " failed=" + r.failed()
-                    + " heads=" + r.headRequests() + " puts=" + counter.count("PutObject"));
+            System.out.println("REPORT uploaded=" + r.files().uploaded() + " skipped=" + r.files().skipped() + " failed=" + r.files().failed()
+                    + " heads=" + r.work().headRequests() + " puts=" + counter.count("PutObject"));
             System.out.flush();
             System.exit(r.isComplete() ? 0 : 3);
         }

@@ -107,7 +107,7 @@ final class SyntheticSegments {
             public SegmentData open(String key) {
                 byte[] b = segs.get(key);
                 if (b == null) {
-                    throw new io.stowage.es.SegmentMissingException(key, "memory");
+                    throw new io.stowage.es.EsSegmentMissingException(key, "memory");
                 }
                 return new SegmentData() {
                     int pos;

@@ -2,7 +2,7 @@ package io.stowage.es.internal;
 
 import io.stowage.es.EsSegmentStore;
 import io.stowage.es.EsStoreException;
-import io.stowage.es.SegmentMissingException;
+import io.stowage.es.EsSegmentMissingException;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * {@link EsSegmentStore} over a local folder with the {@code DDMMYYYY/HH/start-end.es} layout. Keys never leave the
- * folder ({@code ..} and absolute keys are refused). Thread-safe (stateless apart from the root).
+ * folder ({@code ..} and absolute keys are refused). Public only for {@code EsSegmentStore.directory} (this package is
+ * not exported). Thread-safe (stateless apart from the root).
  */
 public final class LocalDirectoryStore implements EsSegmentStore {
     private final Path root;
@@ -65,7 +66,7 @@ public final class LocalDirectoryStore implements EsSegmentStore {
                 }
             };
         } catch (NoSuchFileException e) {
-            throw new SegmentMissingException(key, root.toString());
+            throw new EsSegmentMissingException(key, root.toString());
         } catch (IOException e) {
             if (Files.isDirectory(p)) {
                 throw new EsStoreException(key, p + " is a folder, not a segment file", false, e);

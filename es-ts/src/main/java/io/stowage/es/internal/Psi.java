@@ -7,10 +7,10 @@ import java.util.List;
  * MPEG-TS packet fields and PSI (PAT/PMT) sections, ISO/IEC 13818-1. Static functions over a 188-byte packet at
  * {@code b[p]}; the {@link Assembler} joins sections that span packets. Not thread-safe (assemblers hold state).
  */
-public final class Psi {
-    public static final int PACKET = 188;
-    public static final int NULL_PID = 0x1FFF;
-    public static final int PAT_PID = 0;
+final class Psi {
+    static final int PACKET = 188;
+    static final int NULL_PID = 0x1FFF;
+    static final int PAT_PID = 0;
 
     private static final int[] CRC_TABLE = new int[256];
 
@@ -27,37 +27,37 @@ public final class Psi {
     private Psi() {
     }
 
-    public static int pid(byte[] b, int p) {
+    static int pid(byte[] b, int p) {
         return (b[p + 1] & 0x1F) << 8 | (b[p + 2] & 0xFF);
     }
 
-    public static boolean pusi(byte[] b, int p) {
+    static boolean pusi(byte[] b, int p) {
         return (b[p + 1] & 0x40) != 0;
     }
 
     /** adaptation_field_control: 1 payload only, 2 adaptation only, 3 both, 0 reserved. */
-    public static int afc(byte[] b, int p) {
+    static int afc(byte[] b, int p) {
         return (b[p + 3] >> 4) & 3;
     }
 
-    public static int cc(byte[] b, int p) {
+    static int cc(byte[] b, int p) {
         return b[p + 3] & 0x0F;
     }
 
-    public static boolean hasAdaptationFlags(byte[] b, int p) {
+    static boolean hasAdaptationFlags(byte[] b, int p) {
         return (afc(b, p) & 2) != 0 && (b[p + 4] & 0xFF) > 0;
     }
 
-    public static boolean discontinuity(byte[] b, int p) {
+    static boolean discontinuity(byte[] b, int p) {
         return hasAdaptationFlags(b, p) && (b[p + 5] & 0x80) != 0;
     }
 
-    public static boolean randomAccess(byte[] b, int p) {
+    static boolean randomAccess(byte[] b, int p) {
         return hasAdaptationFlags(b, p) && (b[p + 5] & 0x40) != 0;
     }
 
     /** The PCR in 27 MHz ticks, or -1 if the packet carries none. */
-    public static long pcr(byte[] b, int p) {
+    static long pcr(byte[] b, int p) {
         if (!hasAdaptationFlags(b, p) || (b[p + 5] & 0x10) == 0 || (b[p + 4] & 0xFF) < 7) {
             return -1;
         }
@@ -68,7 +68,7 @@ public final class Psi {
     }
 
     /** Offset of the payload within the packet array, or -1 if the packet has no payload. */
-    public static int payloadStart(byte[] b, int p) {
+    static int payloadStart(byte[] b, int p) {
         int afc = afc(b, p);
         if ((afc & 1) == 0) {
             return -1;
@@ -84,7 +84,7 @@ public final class Psi {
      * An adaptation-only packet of {@code pid} with discontinuity_indicator set and continuity counter {@code cc}:
      * marks that the counter of the next packet may jump (ISO 13818-1 2.4.3.5).
      */
-    public static byte[] discontinuityPacket(int pid, int cc) {
+    static byte[] discontinuityPacket(int pid, int cc) {
         byte[] d = new byte[PACKET];
         java.util.Arrays.fill(d, (byte) 0xFF);
         d[0] = 0x47;
@@ -97,7 +97,7 @@ public final class Psi {
     }
 
     /** CRC-32/MPEG-2 of {@code b[off, off + len)}; 0 over a whole section including its CRC means valid. */
-    public static int crc32(byte[] b, int off, int len) {
+    static int crc32(byte[] b, int off, int len) {
         int crc = 0xFFFFFFFF;
         for (int i = off; i < off + len; i++) {
             crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b[i]) & 0xFF];
@@ -106,7 +106,7 @@ public final class Psi {
     }
 
     /** program_number → PMT PID pairs of a PAT section (program 0, the NIT, left out). */
-    public static List<int[]> patPrograms(byte[] s, int len) {
+    static List<int[]> patPrograms(byte[] s, int len) {
         List<int[]> out = new ArrayList<>();
         if (len < 12 || (s[0] & 0xFF) != 0x00) {
             return out;
@@ -122,10 +122,10 @@ public final class Psi {
     }
 
     /** A parsed PMT: PCR PID and (stream_type, elementary PID) pairs; null if not a PMT section. */
-    public record Pmt(int program, int pcrPid, List<int[]> streams) {
+    record Pmt(int program, int pcrPid, List<int[]> streams) {
     }
 
-    public static Pmt pmt(byte[] s, int len) {
+    static Pmt pmt(byte[] s, int len) {
         if (len < 16 || (s[0] & 0xFF) != 0x02) {
             return null;
         }
@@ -145,7 +145,7 @@ public final class Psi {
     }
 
     /** Whether a PMT stream_type is video (MPEG-1/2, MPEG-4 part 2, H.264, HEVC, VVC, VC-1, AVS). */
-    public static boolean isVideo(int streamType) {
+    static boolean isVideo(int streamType) {
         return switch (streamType) {
             case 0x01, 0x02, 0x10, 0x1B, 0x20, 0x24, 0x33, 0x42, 0xD1, 0xEA -> true;
             default -> false;
@@ -153,7 +153,7 @@ public final class Psi {
     }
 
     /** A short name of a stream_type for reports. */
-    public static String streamTypeName(int t) {
+    static String streamTypeName(int t) {
         return switch (t) {
             case 0x01 -> "mpeg1-video";
             case 0x02 -> "mpeg2-video";
@@ -177,7 +177,7 @@ public final class Psi {
      * Whether the PES starting in this packet (PUSI set) begins with a coded picture a decoder can start from: the
      * random_access_indicator, or an H.264 IDR / HEVC IRAP NAL unit within this packet.
      */
-    public static boolean startsRandomAccess(byte[] b, int p, int streamType) {
+    static boolean startsRandomAccess(byte[] b, int p, int streamType) {
         if (!pusi(b, p)) {
             return false;
         }
@@ -208,28 +208,28 @@ public final class Psi {
     }
 
     /** Receives complete sections. */
-    public interface SectionHandler {
+    interface SectionHandler {
         void section(int pid, byte[] s, int len);
     }
 
     /** Joins the sections of one PID across packets (pointer_field, multiple sections per packet). */
-    public static final class Assembler {
+    static final class Assembler {
         private final int pid;
         private final byte[] buf = new byte[4096 + PACKET];
         private int len;
         private boolean active;
 
-        public Assembler(int pid) {
+        Assembler(int pid) {
             this.pid = pid;
         }
 
         /** Forgets a partly received section (after a gap). */
-        public void reset() {
+        void reset() {
             active = false;
             len = 0;
         }
 
-        public void feed(byte[] b, int p, SectionHandler h) {
+        void feed(byte[] b, int p, SectionHandler h) {
             int s = payloadStart(b, p);
             if (s < 0) {
                 return;

@@ -1,7 +1,6 @@
 package io.stowage.es.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.time.Instant;
 
@@ -25,12 +24,12 @@ import java.time.Instant;
  * An {@link IOException} from the channel or the sink propagates; the segment is then only partly delivered.
  * Not thread-safe: one parser per thread.
  */
-public final class RecordParser {
+final class RecordParser {
     /** Size of a record header. */
-    public static final int HEADER = 27;
+    static final int HEADER = 27;
 
     /** Receives what the parser finds, in file order. */
-    public interface Sink {
+    interface Sink {
         /**
          * A valid record: its payload is {@code buf[pos, pos + len)}, whole TS packets, valid only during the call
          * (the sink must not modify or keep the array).
@@ -46,22 +45,17 @@ public final class RecordParser {
 
     private final int maxRecordSize;
     private final int startCode;
-    private byte[] a;
-    private ByteBuffer readView;
-    private int lo;
-    private int hi;
-    private long base;
-    private boolean eof;
+    private final SlidingBuffer in;
 
     /**
      * @param maxRecordSize largest accepted payload in bytes
      * @param startCode     required start code 0..255, or -1 for any
      */
-    public RecordParser(int maxRecordSize, int startCode) {
+    RecordParser(int maxRecordSize, int startCode) {
         this.maxRecordSize = maxRecordSize;
         this.startCode = startCode;
-        this.a = new byte[Math.max(256 << 10, HEADER + Math.min(maxRecordSize, 1 << 20) + 1)];
-        this.readView = ByteBuffer.wrap(a);
+        this.in = new SlidingBuffer(Math.max(256 << 10, HEADER + Math.min(maxRecordSize, 1 << 20) + 1),
+                HEADER + maxRecordSize + 1);
     }
 
     /**
@@ -71,28 +65,26 @@ public final class RecordParser {
      * @param utcMinNs smallest plausible utc_ns (inclusive)
      * @param utcMaxNs largest plausible utc_ns (inclusive)
      */
-    public void parse(ReadableByteChannel ch, long size, long utcMinNs, long utcMaxNs, Sink sink) throws IOException {
-        lo = 0;
-        hi = 0;
-        base = 0;
-        eof = false;
+    void parse(ReadableByteChannel ch, long size, long utcMinNs, long utcMaxNs, Sink sink) throws IOException {
+        SlidingBuffer in = this.in; // a local: the JIT need not reload the field after each call out
+        in.reset();
         long skipStart = -1;
         String skipReason = null;
         held = false;
         while (fill(ch, 1)) {
-            long off = base + lo;
+            long off = in.position();
             String bad;
             if (!fill(ch, HEADER)) {
-                bad = "truncated record header: " + (hi - lo) + " bytes at the end of the segment, a header needs "
-                        + HEADER;
+                bad = "truncated record header: " + (in.hi - in.lo) + " bytes at the end of the segment, a header"
+                        + " needs " + HEADER;
                 if (skipStart < 0) {
                     skipStart = off;
                     skipReason = bad;
                 }
-                lo = hi;
+                in.lo = in.hi;
                 break;
             }
-            long payloadSize = i64(lo + 19);
+            long payloadSize = i64(in.lo + 19);
             bad = checkHeader(off, size, utcMinNs, utcMaxNs, payloadSize);
             if (bad == null && payloadSize == 0) {
                 if (held) {
@@ -102,16 +94,16 @@ public final class RecordParser {
                 }
                 skipStart = -1;
                 sink.empty(off);
-                lo += HEADER;
+                in.lo += HEADER;
                 continue;
             }
             int n = (int) payloadSize;
             if (bad == null) {
                 if (!fill(ch, HEADER + n)) {
-                    bad = "truncated record: payload size " + n + " but only " + (hi - lo - HEADER)
+                    bad = "truncated record: payload size " + n + " but only " + (in.hi - in.lo - HEADER)
                             + " bytes left in the segment";
                 } else {
-                    bad = checkSync(lo + HEADER, n);
+                    bad = checkSync(in.lo + HEADER, n);
                 }
             }
             if (bad == null) {
@@ -126,33 +118,33 @@ public final class RecordParser {
                 // the segment shows whether a valid record follows (drop it) or only trailing garbage (keep it).
                 String after = null;
                 if (fill(ch, HEADER + n + HEADER)) {
-                    int save = lo;
-                    lo += HEADER + n;
-                    after = checkHeader(base + lo, size, utcMinNs, utcMaxNs, i64(lo + 19));
+                    int save = in.lo;
+                    in.lo += HEADER + n;
+                    after = checkHeader(in.position(), size, utcMinNs, utcMaxNs, i64(in.lo + 19));
                     if (after != null && looksLikeHeader(utcMinNs, utcMaxNs)) {
                         after = null; // a damaged header of the next record, not displaced payload
                     }
-                    lo = save;
+                    in.lo = save;
                 }
-                long utc = i64(lo + 3);
-                long pcr = i64(lo + 11);
-                int pos = lo + HEADER;
-                lo += HEADER + n;
+                long utc = i64(in.lo + 3);
+                long pcr = i64(in.lo + 11);
+                int pos = in.lo + HEADER;
+                in.lo += HEADER + n;
                 if (after != null) {
                     hold(off, utc, pcr, pos, n);
                     heldPacketsAfter = packetsFollow(ch);
-                    skipStart = base + lo;
+                    skipStart = in.position();
                     skipReason = after;
                     continue;
                 }
-                sink.record(off, utc, pcr, a, pos, n);
+                sink.record(off, utc, pcr, in.a, pos, n);
                 continue;
             }
             if (skipStart < 0) {
                 skipStart = off;
                 skipReason = bad;
             }
-            lo++;
+            in.lo++;
             scanToCandidate(ch);
         }
         if (held) {
@@ -169,7 +161,7 @@ public final class RecordParser {
             }
         }
         if (skipStart >= 0) {
-            sink.skipped(skipStart, base + hi - skipStart, skipReason);
+            sink.skipped(skipStart, in.base + in.hi - skipStart, skipReason);
         }
     }
 
@@ -185,7 +177,7 @@ public final class RecordParser {
         if (heldPayload.length < n) {
             heldPayload = new byte[n];
         }
-        System.arraycopy(a, pos, heldPayload, 0, n);
+        System.arraycopy(in.a, pos, heldPayload, 0, n);
         heldLength = n;
         heldOffset = off;
         heldUtc = utc;
@@ -203,42 +195,42 @@ public final class RecordParser {
 
     /**
      * Whether TS packets (0x47 at 188-byte steps, three in a row or up to the end) start within 400 bytes of
-     * {@code lo}: the signature of displaced record data rather than appended garbage.
+     * {@code in.lo}: the signature of displaced record data rather than appended garbage.
      */
     private boolean packetsFollow(ReadableByteChannel ch) throws IOException {
         fill(ch, 400 + 3 * 188);
-        int end = hi;
-        for (int i = lo; i < Math.min(end, lo + 400); i++) {
-            if (a[i] != 0x47 || i + 188 > end) {
+        int end = in.hi;
+        for (int i = in.lo; i < Math.min(end, in.lo + 400); i++) {
+            if (in.a[i] != 0x47 || i + 188 > end) {
                 continue;
             }
-            if (i + 188 == end && eof) {
+            if (i + 188 == end && in.eof) {
                 return true; // one whole packet up to the end of the segment
             }
-            if (i + 188 < end && a[i + 188] == 0x47 && (i + 376 >= end || a[i + 376] == 0x47)) {
+            if (i + 188 < end && in.a[i + 188] == 0x47 && (i + 376 >= end || in.a[i + 376] == 0x47)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether the bytes at {@code lo} look like a (damaged) record header: header length 27 or a plausible utc. */
+    /** Whether the bytes at {@code in.lo} look like a (damaged) record header: header length 27 or a plausible utc. */
     private boolean looksLikeHeader(long utcMin, long utcMax) {
-        boolean length27 = a[lo + 1] == HEADER && a[lo + 2] == 0;
-        long utc = i64(lo + 3);
+        boolean length27 = in.a[in.lo + 1] == HEADER && in.a[in.lo + 2] == 0;
+        long utc = i64(in.lo + 3);
         return length27 || (utc >= utcMin && utc <= utcMax);
     }
 
     private String checkHeader(long off, long size, long utcMin, long utcMax, long payloadSize) {
-        int code = a[lo] & 0xFF;
-        int headerLength = (a[lo + 1] & 0xFF) | (a[lo + 2] & 0xFF) << 8;
+        int code = in.a[in.lo] & 0xFF;
+        int headerLength = (in.a[in.lo + 1] & 0xFF) | (in.a[in.lo + 2] & 0xFF) << 8;
         if (headerLength != HEADER) {
             return "header length " + headerLength + " where writers put 27: not a record header";
         }
         if (startCode >= 0 && code != startCode) {
             return String.format("start code 0x%02X, expected 0x%02X", code, startCode);
         }
-        long utc = i64(lo + 3);
+        long utc = i64(in.lo + 3);
         if (utc < utcMin || utc > utcMax) {
             return "utc_ns " + utc + " (" + describeNs(utc) + ") is outside the segment's plausible window "
                     + describeNs(utcMin) + " .. " + describeNs(utcMax);
@@ -258,6 +250,7 @@ public final class RecordParser {
     }
 
     private String checkSync(int p, int n) {
+        byte[] a = in.a;
         for (int k = 0; k < n; k += 188) {
             if (a[p + k] != 0x47) {
                 return String.format("TS packet %d of the payload starts with 0x%02X instead of the sync byte 0x47",
@@ -276,11 +269,12 @@ public final class RecordParser {
         }
     }
 
-    /** Moves {@code lo} to the next position that could start a header (header length bytes 27, 0). */
+    /** Moves {@code in.lo} to the next position that could start a header (header length bytes 27, 0). */
     private void scanToCandidate(ReadableByteChannel ch) throws IOException {
         while (true) {
-            int end = hi - 2;
-            int i = lo;
+            byte[] a = in.a;
+            int end = in.hi - 2;
+            int i = in.lo;
             if (startCode >= 0) {
                 byte sc = (byte) startCode;
                 while (i < end && !(a[i] == sc && a[i + 1] == HEADER && a[i + 2] == 0)) {
@@ -291,53 +285,24 @@ public final class RecordParser {
                     i++;
                 }
             }
-            lo = i;
+            in.lo = i;
             if (i < end) {
                 return;
             }
-            if (!fill(ch, hi - lo + 1)) {
+            if (!fill(ch, in.hi - in.lo + 1)) {
                 return;
             }
         }
     }
 
     private long i64(int p) {
+        byte[] a = in.a;
         return (long) (a[p] & 0xFF) | (long) (a[p + 1] & 0xFF) << 8 | (long) (a[p + 2] & 0xFF) << 16
                 | (long) (a[p + 3] & 0xFF) << 24 | (long) (a[p + 4] & 0xFF) << 32 | (long) (a[p + 5] & 0xFF) << 40
                 | (long) (a[p + 6] & 0xFF) << 48 | (long) (a[p + 7] & 0xFF) << 56;
     }
 
-    /** Ensures {@code n} bytes from {@code lo} are buffered; false at end of stream with fewer. */
     private boolean fill(ReadableByteChannel ch, int n) throws IOException {
-        if (hi - lo >= n) {
-            return true;
-        }
-        if (eof) {
-            return false;
-        }
-        if (a.length - lo < n) {
-            byte[] target = a;
-            if (n > a.length) {
-                target = new byte[Math.max(n, Math.min(a.length * 2, HEADER + maxRecordSize + 1))];
-            }
-            System.arraycopy(a, lo, target, 0, hi - lo);
-            if (target != a) {
-                a = target;
-                readView = ByteBuffer.wrap(a);
-            }
-            base += lo;
-            hi -= lo;
-            lo = 0;
-        }
-        while (hi - lo < n) {
-            readView.limit(a.length).position(hi);
-            int r = ch.read(readView);
-            if (r < 0) {
-                eof = true;
-                return false;
-            }
-            hi += r;
-        }
-        return true;
+        return in.fill(ch, n);
     }
 }

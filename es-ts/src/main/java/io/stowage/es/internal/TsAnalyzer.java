@@ -3,7 +3,6 @@ package io.stowage.es.internal;
 import io.stowage.es.TsCheckReport;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +10,7 @@ import java.util.List;
 
 /**
  * The state of one {@code TsChecker} run: streaming sync, continuity, PSI and PCR analysis. Not thread-safe; one per
- * check.
+ * check. Public only for {@code TsChecker} (this package is not exported).
  */
 public final class TsAnalyzer {
     private static final long PCR_WRAP = (1L << 33) * 300;
@@ -21,11 +20,7 @@ public final class TsAnalyzer {
     private final List<String> errors = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
 
-    private byte[] a = new byte[1 << 20];
-    private int lo;
-    private int hi;
-    private long base;
-    private boolean eof;
+    private final SlidingBuffer in = new SlidingBuffer(1 << 20, 1 << 20);
 
     private long packets;
     private long syncLosses;
@@ -45,9 +40,18 @@ public final class TsAnalyzer {
     private final long[] lastPcr = new long[8192];
     private final int[] lastCc = new int[8192];
     private final boolean[] dupSeen = new boolean[8192];
-    private final int[] streamType = new int[8192];
-    private final boolean[] pmtPid = new boolean[8192];
-    private final Psi.Assembler[] assemblers = new Psi.Assembler[8192];
+    private final PsiTracker psi = new PsiTracker(8192, false, new PsiTracker.Events() {
+        @Override
+        public void onBadCrc(int pid, int tableId) {
+            crcErrors++;
+            error(currentPos, pid, "section CRC-32 mismatch (table_id " + tableId + ")");
+        }
+
+        @Override
+        public void onPat() {
+            patCount++;
+        }
+    });
 
     // PCR time axis (first PCR PID seen)
     private int clockPid = -1;
@@ -63,10 +67,8 @@ public final class TsAnalyzer {
         this.maxErrors = maxErrors;
         Arrays.fill(lastPcr, -1);
         Arrays.fill(lastCc, -1);
-        Arrays.fill(streamType, -1);
         Arrays.fill(pidPcrMax, -1);
         Arrays.fill(lastPmtT, Double.NaN);
-        assemblers[Psi.PAT_PID] = new Psi.Assembler(Psi.PAT_PID);
     }
 
     public TsCheckReport run(ReadableByteChannel ch, String name) throws IOException {
@@ -75,42 +77,45 @@ public final class TsAnalyzer {
             if (!fill(ch, Psi.PACKET)) {
                 break;
             }
-            if (a[lo] == 0x47) {
-                currentPos = base + lo;
-                packet(a, lo);
-                lo += Psi.PACKET;
+            if (in.a[in.lo] == 0x47) {
+                currentPos = in.position();
+                packet(in.a, in.lo);
+                in.lo += Psi.PACKET;
                 inSync = true;
                 continue;
             }
-            long lossAt = base + lo;
+            long lossAt = in.position();
             if (inSync) {
                 syncLosses++;
             }
             inSync = false;
-            lo++;
+            in.lo++;
             // resync: a 0x47 followed by two more at 188-byte steps (or end of data)
             while (true) {
                 if (!fill(ch, 3 * Psi.PACKET)) {
                     // near the end: accept a 0x47 whose following packets (if any) also start with 0x47
-                    while (lo < hi && !(a[lo] == 0x47 && (lo + Psi.PACKET >= hi || a[lo + Psi.PACKET] == 0x47))) {
-                        lo++;
+                    byte[] a = in.a;
+                    while (in.lo < in.hi
+                            && !(a[in.lo] == 0x47 && (in.lo + Psi.PACKET >= in.hi || a[in.lo + Psi.PACKET] == 0x47))) {
+                        in.lo++;
                     }
                     break;
                 }
-                if (a[lo] == 0x47 && a[lo + Psi.PACKET] == 0x47 && a[lo + 2 * Psi.PACKET] == 0x47) {
+                byte[] a = in.a;
+                if (a[in.lo] == 0x47 && a[in.lo + Psi.PACKET] == 0x47 && a[in.lo + 2 * Psi.PACKET] == 0x47) {
                     break;
                 }
-                lo++;
+                in.lo++;
             }
-            long skipped = base + lo - lossAt;
+            long skipped = in.position() - lossAt;
             bytesSkipped += skipped;
             error(lossAt, -1, "sync byte lost; " + skipped + " bytes skipped to the next packet");
         }
-        if (hi > lo) {
-            bytesSkipped += hi - lo;
-            error(base + lo, -1, "partial packet of " + (hi - lo) + " bytes at the end (truncated file)");
+        if (in.hi > in.lo) {
+            bytesSkipped += in.hi - in.lo;
+            error(in.position(), -1, "partial packet of " + (in.hi - in.lo) + " bytes at the end (truncated file)");
         }
-        long total = base + hi;
+        long total = in.base + in.hi;
         if (patCount == 0 && packets > 0) {
             error(0, 0, "no PAT found: players cannot find the programs");
         }
@@ -131,7 +136,7 @@ public final class TsAnalyzer {
             if (pidPackets[pid] == 0) {
                 continue;
             }
-            int t = streamType[pid];
+            int t = psi.streamType(pid);
             pids.add(new TsCheckReport.TsPidReport(pid, role(pid), t, t < 0 ? null : Psi.streamTypeName(t),
                     pidPackets[pid], pidCcErrors[pid], pidDuplicates[pid], pidPcrCount[pid], round(pidPcrMax[pid])));
         }
@@ -151,10 +156,10 @@ public final class TsAnalyzer {
         if (pid == Psi.NULL_PID) {
             return "null";
         }
-        if (pmtPid[pid]) {
+        if (psi.isPmtPid(pid)) {
             return "pmt";
         }
-        if (streamType[pid] >= 0) {
+        if (psi.streamType(pid) >= 0) {
             return "pes";
         }
         if (pid == 0x11) {
@@ -239,8 +244,7 @@ public final class TsAnalyzer {
             }
         }
         // PSI
-        Psi.Assembler asm = assemblers[pid];
-        if (asm != null) {
+        if (psi.isTablePid(pid)) {
             if (Psi.pusi(b, p)) {
                 double t = now();
                 if (pid == Psi.PAT_PID) {
@@ -248,14 +252,14 @@ public final class TsAnalyzer {
                         patMax = t - lastPatT;
                     }
                     lastPatT = t;
-                } else if (pmtPid[pid]) {
+                } else if (psi.isPmtPid(pid)) {
                     if (!Double.isNaN(t) && !Double.isNaN(lastPmtT[pid]) && t - lastPmtT[pid] > pmtMax) {
                         pmtMax = t - lastPmtT[pid];
                     }
                     lastPmtT[pid] = t;
                 }
             }
-            asm.feed(b, p, this::section);
+            psi.feed(b, p, pid);
         }
     }
 
@@ -268,57 +272,7 @@ public final class TsAnalyzer {
         return clockPcr < 0 ? Double.NaN : clockPcr / TICKS;
     }
 
-    private void section(int pid, byte[] s, int len) {
-        if (Psi.crc32(s, 0, len) != 0) {
-            crcErrors++;
-            error(currentPos, pid, "section CRC-32 mismatch (table_id " + (s[0] & 0xFF) + ")");
-            return;
-        }
-        if (pid == Psi.PAT_PID) {
-            if ((s[0] & 0xFF) != 0) {
-                return;
-            }
-            patCount++;
-            for (int[] prog : Psi.patPrograms(s, len)) {
-                int pmt = prog[1];
-                if (!pmtPid[pmt]) {
-                    pmtPid[pmt] = true;
-                    assemblers[pmt] = new Psi.Assembler(pmt);
-                }
-            }
-        } else if (pmtPid[pid]) {
-            Psi.Pmt pmt = Psi.pmt(s, len);
-            if (pmt != null) {
-                for (int[] st : pmt.streams()) {
-                    streamType[st[1]] = st[0];
-                }
-            }
-        }
-    }
-
     private boolean fill(ReadableByteChannel ch, int n) throws IOException {
-        if (hi - lo >= n) {
-            return true;
-        }
-        if (eof) {
-            return false;
-        }
-        if (a.length - lo < n) {
-            System.arraycopy(a, lo, a, 0, hi - lo);
-            base += lo;
-            hi -= lo;
-            lo = 0;
-        }
-        ByteBuffer bb = ByteBuffer.wrap(a);
-        while (hi - lo < n) {
-            bb.limit(a.length).position(hi);
-            int r = ch.read(bb);
-            if (r < 0) {
-                eof = true;
-                return false;
-            }
-            hi += r;
-        }
-        return true;
+        return in.fill(ch, n);
     }
 }

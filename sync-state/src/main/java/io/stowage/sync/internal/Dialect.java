@@ -3,7 +3,7 @@ package io.stowage.sync.internal;
 import java.util.Locale;
 
 /** The two ledger databases and the SQL that differs between them. */
-public enum Dialect {
+enum Dialect {
     /** A file; one process at a time (WAL, busy timeout). */
     SQLITE("sqlite", "CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER)", ""),
     /** A server; many processes claim work with {@code FOR UPDATE SKIP LOCKED}. */
@@ -20,7 +20,7 @@ public enum Dialect {
     }
 
     /** Replaces {@code NOW_MS} (the database clock, epoch ms) and {@code SKIP_LOCKED} in {@code sql}. */
-    public String sql(String sql) {
+    String sql(String sql) {
         return sql.replace("NOW_MS", nowMillis).replace("SKIP_LOCKED", skipLocked);
     }
 

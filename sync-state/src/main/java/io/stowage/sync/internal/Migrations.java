@@ -1,6 +1,6 @@
 package io.stowage.sync.internal;
 
-import io.stowage.sync.LedgerSchemaException;
+import io.stowage.sync.SyncLedgerSchemaException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -37,7 +37,7 @@ final class Migrations {
                     + "applied_at BIGINT NOT NULL, description TEXT NOT NULL)");
             int found = current(h);
             if (found > LATEST) {
-                throw new LedgerSchemaException("the ledger " + where + " has schema version " + found
+                throw new SyncLedgerSchemaException("the ledger " + where + " has schema version " + found
                         + ", newer than version " + LATEST + " that this Stowage knows; it was written by a newer "
                         + "Stowage: upgrade Stowage (nothing was changed in the ledger)", found);
             }

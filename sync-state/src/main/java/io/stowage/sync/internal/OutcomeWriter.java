@@ -1,8 +1,13 @@
 package io.stowage.sync.internal;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.FailsafeExecutor;
+import io.stowage.s3.RetrySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,13 +16,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes file outcomes to the ledger in batches from one background thread, so the upload threads never wait for a
- * database round trip. A batch that cannot be written is tried again (5 times, backing off); outcomes that still
- * cannot be written leave their files {@code uploading}, and the next run checks those against the store.
+ * database round trip. A batch that cannot be written is tried again ({@link #WRITE_RETRY}: 5 attempts, 100 ms
+ * doubling up to 5 s, a Failsafe policy from s3-io's {@link RetrySettings} that retries any ledger failure); outcomes
+ * that still cannot be written leave their files {@code uploading}, and the next run checks those against the store.
+ * Thread-safe: {@link #add} from any thread; one writer thread.
  */
-public final class OutcomeWriter implements AutoCloseable {
+final class OutcomeWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeWriter.class);
-    private static final LedgerDb.Outcome FLUSH = new LedgerDb.Outcome(-1, "flush", 0, 0, null, null);
+    private static final FileTable.Outcome FLUSH = new FileTable.Outcome(-1, false, 0, 0, null, null);
 
+    /** How a batch is tried again. */
+    static final RetrySettings WRITE_RETRY = new RetrySettings(5, Duration.ofMillis(100), Duration.ofSeconds(5));
+
+    private final FailsafeExecutor<Integer> retry = Failsafe.with(WRITE_RETRY.<Integer>policy(
+            e -> e instanceof RuntimeException));
     private final LedgerDb db;
     private final String worker;
     private final long sessionId;
@@ -29,7 +41,7 @@ public final class OutcomeWriter implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private volatile boolean closed;
 
-    public OutcomeWriter(LedgerDb db, String worker, long sessionId) {
+    OutcomeWriter(LedgerDb db, String worker, long sessionId) {
         this.db = db;
         this.worker = worker;
         this.sessionId = sessionId;
@@ -38,12 +50,12 @@ public final class OutcomeWriter implements AutoCloseable {
         this.thread.start();
     }
 
-    public void add(LedgerDb.Outcome o) {
+    void add(FileTable.Outcome o) {
         queue.add(o);
     }
 
     /** Waits until everything added before this call is written (or given up). */
-    public void flush() {
+    void flush() {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         queue.add(done);
         try {
@@ -54,7 +66,7 @@ public final class OutcomeWriter implements AutoCloseable {
     }
 
     private void loop() {
-        List<LedgerDb.Outcome> batch = new ArrayList<>(LedgerDb.BATCH);
+        List<FileTable.Outcome> batch = new ArrayList<>(FileTable.BATCH);
         List<java.util.concurrent.CountDownLatch> waiting = new ArrayList<>();
         while (!closed || !queue.isEmpty()) {
             Object first;
@@ -67,7 +79,7 @@ public final class OutcomeWriter implements AutoCloseable {
                 continue;
             }
             take(first, batch, waiting);
-            while (batch.size() < LedgerDb.BATCH) {
+            while (batch.size() < FileTable.BATCH) {
                 Object next = queue.poll();
                 if (next == null) {
                     break;
@@ -81,67 +93,67 @@ public final class OutcomeWriter implements AutoCloseable {
         }
     }
 
-    private static void take(Object o, List<LedgerDb.Outcome> batch, List<java.util.concurrent.CountDownLatch> w) {
+    private static void take(Object o, List<FileTable.Outcome> batch, List<java.util.concurrent.CountDownLatch> w) {
         if (o instanceof java.util.concurrent.CountDownLatch l) {
             w.add(l);
         } else if (o != FLUSH) {
-            batch.add((LedgerDb.Outcome) o);
+            batch.add((FileTable.Outcome) o);
         }
     }
 
-    private void write(List<LedgerDb.Outcome> batch) {
+    private void write(List<FileTable.Outcome> batch) {
         if (batch.isEmpty()) {
             return;
         }
-        long pause = 100;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                int n = db.record(worker, sessionId, batch);
-                if (n > 0) {
-                    notHeld.addAndGet(n);
-                    LOG.warn("{} file result(s) were not recorded: another worker took those files over after this "
-                            + "worker's claim timed out (raise claim_timeout_s if uploads are slow)", n);
-                }
-                written.addAndGet(batch.size() - n);
-                batches.incrementAndGet();
-                return;
-            } catch (RuntimeException e) {
-                if (attempt >= 5) {
-                    lost.addAndGet(batch.size());
-                    LOG.error("cannot record {} file result(s) in the ledger {}: {}; they stay 'uploading' and the "
-                            + "next run checks them against the store", batch.size(), db.where(),
-                            LedgerDb.message(e));
-                    return;
-                }
-                LOG.warn("ledger write failed ({}); trying again in {} ms", LedgerDb.message(e), pause);
+        int n;
+        try {
+            n = retry.get(ctx -> {
                 try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    lost.addAndGet(batch.size());
-                    return;
+                    return db.files().record(worker, sessionId, batch);
+                } catch (RuntimeException e) {
+                    if (ctx.getAttemptCount() + 1 < WRITE_RETRY.maxAttempts()) {
+                        LOG.warn("ledger write failed ({}); trying again", LedgerDb.message(e));
+                    }
+                    throw e;
                 }
-                pause = Math.min(pause * 2, 5000);
+            });
+        } catch (FailsafeException e) {
+            if (e.getCause() instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
             }
+            lost.addAndGet(batch.size());
+            return;
+        } catch (RuntimeException e) {
+            lost.addAndGet(batch.size());
+            LOG.error("cannot record {} file result(s) in the ledger {}: {}; they stay 'uploading' and the "
+                    + "next run checks them against the store", batch.size(), db.where(), LedgerDb.message(e));
+            return;
         }
+        if (n > 0) {
+            notHeld.addAndGet(n);
+            LOG.warn("{} file result(s) were not recorded: another worker took those files over after this "
+                    + "worker's claim timed out (raise claim_timeout_s if uploads are slow)", n);
+        }
+        written.addAndGet(batch.size() - n);
+        batches.incrementAndGet();
     }
 
     /** Rows written. */
-    public long written() {
+    long written() {
         return written.get();
     }
 
     /** Results not recorded because the ledger could not be written. */
-    public long lost() {
+    long lost() {
         return lost.get();
     }
 
     /** Results not recorded because the claim had passed to another worker. */
-    public long notHeld() {
+    long notHeld() {
         return notHeld.get();
     }
 
-    public long batches() {
+    long batches() {
         return batches.get();
     }
 

@@ -1,6 +1,6 @@
 package io.stowage.sync.internal;
 
-import io.stowage.sync.LedgerBusyException;
+import io.stowage.sync.SyncLedgerBusyException;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
  * The one-process-at-a-time guard of a SQLite ledger: an OS lock on {@code <ledger>.lock}, released by the OS
  * when the process dies (even by {@code kill -9}), so a crashed run never blocks the next one.
  */
-public final class ProcessLock implements AutoCloseable {
+final class ProcessLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -22,7 +22,7 @@ public final class ProcessLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    public static ProcessLock acquire(Path ledger) {
+    static ProcessLock acquire(Path ledger) {
         Path lockFile = ledger.resolveSibling(ledger.getFileName() + ".lock");
         FileChannel ch = null;
         try {
@@ -37,16 +37,16 @@ public final class ProcessLock implements AutoCloseable {
             throw busy(ledger, e);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new LedgerBusyException("cannot lock the SQLite ledger " + ledger + " (" + lockFile + "): " + e
+            throw new SyncLedgerBusyException("cannot lock the SQLite ledger " + ledger + " (" + lockFile + "): " + e
                     .getMessage(), ledger.toString(), e);
-        } catch (LedgerBusyException e) {
+        } catch (SyncLedgerBusyException e) {
             closeQuietly(ch);
             throw e;
         }
     }
 
-    private static LedgerBusyException busy(Path ledger, Throwable cause) {
-        return new LedgerBusyException("the SQLite ledger " + ledger + " is in use by another upload or retry; a "
+    private static SyncLedgerBusyException busy(Path ledger, Throwable cause) {
+        return new SyncLedgerBusyException("the SQLite ledger " + ledger + " is in use by another upload or retry; a "
                 + "SQLite ledger takes one process at a time: wait for it to finish, or use a PostgreSQL ledger "
                 + "(--state jdbc:postgresql://...) to run many workers", ledger.toString(), cause);
     }

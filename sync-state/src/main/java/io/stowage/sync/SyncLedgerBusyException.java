@@ -3,20 +3,20 @@ package io.stowage.sync;
 /**
  * A SQLite ledger is in use by another process (SQLite ledgers take one process at a time; use PostgreSQL for many workers).
  *
- * <p>{@code catch (LedgerBusyException e) { System.err.println(e.getMessage() + " (" + e.path() + ")"); }}
+ * <p>{@code catch (SyncLedgerBusyException e) { System.err.println(e.getMessage() + " (" + e.path() + ")"); }}
  *
  * <p>Immutable and thread-safe.
  */
-public final class LedgerBusyException extends SyncException {
+public final class SyncLedgerBusyException extends SyncException {
     private static final long serialVersionUID = 1L;
     private final String path;
 
-    public LedgerBusyException(String message, String path) {
+    public SyncLedgerBusyException(String message, String path) {
         super(message);
         this.path = path;
     }
 
-    public LedgerBusyException(String message, String path, Throwable cause) {
+    public SyncLedgerBusyException(String message, String path, Throwable cause) {
         super(message, cause);
         this.path = path;
     }

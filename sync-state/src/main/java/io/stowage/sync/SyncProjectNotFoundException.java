@@ -3,20 +3,20 @@ package io.stowage.sync;
 /**
  * No project of that name in the ledger.
  *
- * <p>{@code catch (ProjectNotFoundException e) { System.err.println(e.getMessage() + " (" + e.project() + ")"); }}
+ * <p>{@code catch (SyncProjectNotFoundException e) { System.err.println(e.getMessage() + " (" + e.project() + ")"); }}
  *
  * <p>Immutable and thread-safe.
  */
-public final class ProjectNotFoundException extends SyncException {
+public final class SyncProjectNotFoundException extends SyncException {
     private static final long serialVersionUID = 1L;
     private final String project;
 
-    public ProjectNotFoundException(String message, String project) {
+    public SyncProjectNotFoundException(String message, String project) {
         super(message);
         this.project = project;
     }
 
-    public ProjectNotFoundException(String message, String project, Throwable cause) {
+    public SyncProjectNotFoundException(String message, String project, Throwable cause) {
         super(message, cause);
         this.project = project;
     }
