@@ -146,7 +146,7 @@ final class SyncUploadSupport {
                         + r.project() + " --state ... lists them)");
                 break;
             }
-            out.println("failed: " + f.path() + ": " + f.reason());
+            out.println(S3Cli.failureLine(f));
         }
         if (r.files().failed() > 0) {
             out.println("retry them with: stowage sync retry --project " + r.project() + " --state "
