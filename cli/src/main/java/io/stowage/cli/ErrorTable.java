@@ -1,5 +1,7 @@
 package io.stowage.cli;
 
+import io.stowage.archiver.ArchiveException;
+import io.stowage.archiver.ArchiveInvalidOptionException;
 import io.stowage.des.DesException;
 import io.stowage.des.DesOutputExistsException;
 import io.stowage.es.EsException;
@@ -57,13 +59,15 @@ final class ErrorTable {
             new Row(TranscodeOutputExistsException.class, ExitCodes.USAGE,
                     e -> ((TranscodeOutputExistsException) e).path()
                             + " already exists; choose another name or add --force"),
+            new Row(ArchiveInvalidOptionException.class, ExitCodes.USAGE),
             new Row(IllegalArgumentException.class, ExitCodes.USAGE),
             // the module roots: every other failure of a module (exit 1)
             new Row(DesException.class, ExitCodes.FAILED),
             new Row(S3IoException.class, ExitCodes.FAILED),
             new Row(SyncException.class, ExitCodes.FAILED),
             new Row(EsException.class, ExitCodes.FAILED),
-            new Row(TranscodeException.class, ExitCodes.FAILED));
+            new Row(TranscodeException.class, ExitCodes.FAILED),
+            new Row(ArchiveException.class, ExitCodes.FAILED));
 
     /** The verdict for {@code ex}, thrown by a command. */
     static Verdict of(Throwable ex) {

@@ -1,5 +1,6 @@
 package io.stowage.cli;
 
+import io.stowage.archiver.ArchiveException;
 import io.stowage.des.DesException;
 import io.stowage.des.s3.S3DesReader;
 import io.stowage.es.EsException;
@@ -31,7 +32,8 @@ class ErrorTypesDocumentedTest {
         String docs = Files.readString(docsCliMd());
         List<String> missing = new ArrayList<>();
         for (Class<?> anchor : List.of(CliException.class, DesException.class, S3DesReader.class,
-                S3IoException.class, SyncException.class, EsException.class, TranscodeException.class)) {
+                S3IoException.class, SyncException.class, EsException.class, TranscodeException.class,
+                ArchiveException.class)) {
             for (Class<?> c : exceptionsBeside(anchor)) {
                 if (!docs.contains("`" + c.getSimpleName() + "`")) {
                     missing.add(c.getName());
