@@ -42,6 +42,12 @@ public final class DownloadRun extends TransferRun {
     private final WholeGet whole = new WholeGet(this);
     private final RangedGet ranged = new RangedGet(this);
     private LocalTarget local;
+    /** How this file system folds names, probed at the start of the run. */
+    private NameFolding folding = NameFolding.NONE;
+    /** Where names fold: each local file's folded path, and the key that claimed it first. */
+    private final java.util.Map<String, String> claims = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A key that claimed a local file another key maps to as well, and that other key: neither is written. */
+    private final java.util.Map<String, String> collided = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DownloadRun(S3Client s3, DownloadOptions opts, TransferListener listener, S3Location source, Path root,
                        Cancellation cancellation) {
@@ -77,6 +83,7 @@ public final class DownloadRun extends TransferRun {
                     }
                     listRequests.incrementAndGet();
                     guard.check(resp, t);   // a listing that would never end fails here
+                    claimPage(resp.objects());
                     for (RemoteObject o : resp.objects()) {
                         offer(o);
                     }
@@ -127,6 +134,36 @@ public final class DownloadRun extends TransferRun {
         });
     }
 
+    /**
+     * Where the file system folds names: claims the local files of a listing page before any of its objects is
+     * started, so two keys of one page (a folder's siblings) that are one local file both fail and neither is written.
+     */
+    private void claimPage(List<RemoteObject> objects) {
+        if (!folding.folds()) {
+            return;
+        }
+        for (RemoteObject o : objects) {
+            Path target;
+            try {
+                target = SafePaths.resolve(root, o.key(), source.relative(o.key()));
+            } catch (RuntimeException e) {
+                continue;   // refused in offer, with its reason
+            }
+            String first = claims.putIfAbsent(folding.fold(target.toString()), o.key());
+            if (first != null && !first.equals(o.key())) {
+                collided.put(first, o.key());
+                collided.put(o.key(), first);
+            }
+        }
+    }
+
+    /** Why {@code key} is not written: {@code other} maps to the same local file on this file system. */
+    private static String collision(String key, String other, Path target) {
+        return "key '" + key + "' and key '" + other + "' map to the same local file " + target + " (this file"
+                + " system does not tell names apart that differ only in case or Unicode normalization); neither is"
+                + " written, as one would overwrite the other: download them to a case-sensitive file system";
+    }
+
     /** Why a key's name cannot be a local file name here (a name the JVM's file name encoding cannot hold). */
     private static String unrepresentable(InvalidPathException e) {
         return "its name cannot be a local file name here (" + e.getReason() + "): " + LocalNames.localeHint();
@@ -153,6 +190,20 @@ public final class DownloadRun extends TransferRun {
         } catch (InvalidPathException e) {
             failedFile(rel, o.key(), o.size(), unrepresentable(e), null);
             return;
+        }
+        if (folding.folds()) {
+            String other = collided.get(o.key());   // found with its page: then neither is started
+            if (other == null) {
+                String first = claims.putIfAbsent(folding.fold(target.toString()), o.key());
+                if (first != null && !first.equals(o.key())) {
+                    collided.put(first, o.key());   // pages apart: the first fails too, unless already written
+                    other = first;
+                }
+            }
+            if (other != null) {
+                failedFile(rel, o.key(), o.size(), collision(o.key(), other, target), null);
+                return;
+            }
         }
         inFlight.acquireSlot();
         inFlight.begin();
@@ -250,6 +301,10 @@ public final class DownloadRun extends TransferRun {
             } else {
                 r = retrier.run(() -> whole.get(o, temp, head, !batched));
             }
+            String other = collided.get(o.key());
+            if (other != null) {   // another key of this run maps to the same local file: neither gets it
+                throw new LocalFileException(collision(o.key(), other, target), null);
+            }
             LocalTarget.setMtime(temp, head[0], o);
             if (batched && local.submit(temp, target, o.size(),
                     () -> transferredFile(rel, o.key(), o.size(), r.attempts(), r.value(), null),
@@ -290,6 +345,7 @@ public final class DownloadRun extends TransferRun {
 
     private TransferReport run(Producer producer) {
         local = new LocalTarget(root, opts.durability() == DownloadOptions.Durability.BATCHED, opts.workers());
+        folding = NameFolding.probe(root);
         return execute(producer, "download from " + source);
     }
 
