@@ -79,10 +79,12 @@ class UntrustedSizesTest {
                     + "</LastModified><ETag>&quot;").append(S3TestFiles.md5(REAL)).append("&quot;</ETag><Size>")
                     .append(size).append("</Size><StorageClass>STANDARD</StorageClass></Contents>");
             server.stubFor(get(urlPathEqualTo("/" + BUCKET + "/" + key)).atPriority(5).willReturn(aResponse()
-                    .withStatus(200).withHeader("ETag", eTag).withBody(REAL)));
+                    .withStatus(200).withHeader("ETag", eTag)
+                    .withHeader("Content-Length", String.valueOf(REAL.length)).withBody(REAL)));
             server.stubFor(get(urlPathEqualTo("/" + BUCKET + "/" + key)).withHeader("Range", matching("bytes=0-.*"))
                     .atPriority(1).willReturn(aResponse().withStatus(206).withHeader("ETag", eTag)
                             .withHeader("Content-Range", "bytes 0-" + (REAL.length - 1) + "/" + REAL.length)
+                            .withHeader("Content-Length", String.valueOf(REAL.length))
                             .withBody(REAL)));
         });
         xml.append("</ListBucketResult>");
