@@ -56,8 +56,8 @@ final class SyncStatusCommand implements Callable<Integer> {
                 out.printf("uploaded %d, pending %d, uploading %d, failed %d%n", st.uploaded(), st.pending(),
                         st.uploading(), st.failed());
                 for (FailedFile f : st.failures()) {
-                    out.printf("failed: %s: %s (attempts %d, session %d)%n", SyncUploadSupport.printable(f.path()),
-                            SyncUploadSupport.printable(f.reason()), f.attempts(),
+                    out.printf("failed: %s: %s (attempts %d, session %d)%n", S3Cli.printable(f.path()),
+                            S3Cli.printable(f.reason()), f.attempts(),
                             f.sessionId());
                 }
                 if (st.failed() > st.failures().size()) {

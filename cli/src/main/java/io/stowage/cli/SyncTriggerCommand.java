@@ -76,7 +76,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
             } else {
                 out.println("session " + session + " -> " + o.url() + ": " + o.status() + " after " + o.attempts()
                         + " attempt(s)" + (o.httpStatus() == null ? "" : ", HTTP " + o.httpStatus())
-                        + (o.error() == null ? "" : " (" + SyncUploadSupport.printable(o.error()) + ")"));
+                        + (o.error() == null ? "" : " (" + S3Cli.printable(o.error()) + ")"));
                 out.flush();
             }
             if (!o.delivered()) {

@@ -134,34 +134,6 @@ final class SyncUploadSupport {
         return SyncLedger.openExisting(state, Math.max(2, Math.min(pool, 16)));
     }
 
-    /**
-     * {@code text} for a terminal: control and format characters (ESC, BEL, bidi overrides, line separators) as
-     * {@code \xNN} or a backslash-u escape, so a file name or an error text cannot retitle the terminal or fake rows.
-     * JSON output is unchanged.
-     */
-    static String printable(String text) {
-        if (text == null) {
-            return "null";
-        }
-        StringBuilder sb = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean escape = Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
-                    || c == '\u2028' || c == '\u2029';
-            if (escape && sb == null) {
-                sb = new StringBuilder(text.length() + 16).append(text, 0, i);
-            }
-            if (sb != null) {
-                if (!escape) {
-                    sb.append(c);
-                } else {
-                    sb.append(String.format(Locale.ROOT, c < 0x100 ? "\\x%02x" : "\\u%04x", (int) c));
-                }
-            }
-        }
-        return sb == null ? text : sb.toString();
-    }
-
     static void printHuman(PrintWriter out, SyncReport r, SyncConfig c, SyncLedger ledger) {
         double secs = Math.max(r.duration().toNanos() / 1e9, 1e-3);
         out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%d unchanged in the ledger, %d already in the store),"
@@ -182,7 +154,7 @@ final class SyncUploadSupport {
                         + r.project() + " --state ... lists them)");
                 break;
             }
-            out.println("failed: " + printable(f.path()) + ": " + printable(f.reason()));
+            out.println(S3Cli.failureLine(f));
         }
         if (r.files().failed() > 0) {
             out.println("retry them with: stowage sync retry --project " + r.project() + " --state "
@@ -191,7 +163,7 @@ final class SyncUploadSupport {
         if (r.trigger() != null) {
             out.println("trigger " + r.trigger().url() + ": " + r.trigger().status() + " after "
                     + r.trigger().attempts() + " attempt(s)"
-                    + (r.trigger().error() == null ? "" : " (" + printable(r.trigger().error()) + ")"));
+                    + (r.trigger().error() == null ? "" : " (" + S3Cli.printable(r.trigger().error()) + ")"));
         }
         out.flush();
     }
