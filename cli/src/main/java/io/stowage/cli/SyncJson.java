@@ -5,6 +5,7 @@ import io.stowage.s3.TransferReport;
 import io.stowage.sync.FailedFile;
 import io.stowage.sync.ProjectStatus;
 import io.stowage.sync.SessionInfo;
+import io.stowage.sync.SessionKind;
 import io.stowage.sync.SessionStatus;
 import io.stowage.sync.SessionSummary;
 import io.stowage.sync.SyncConfig;
@@ -29,7 +30,7 @@ final class SyncJson {
     }
 
     /** {@code stowage upload --state ...} and {@code stowage sync retry}: one session's report. */
-    record Report(String source, String target, String project, String state, long sessionId, String kind,
+    record Report(String source, String target, String project, String state, long sessionId, SessionKind kind,
                   SessionStatus status, long totalFiles, long uploaded, long skipped, long failed, long unchanged,
                   long newFiles, long changed, long foundInStore, long bytesUploaded, long bytesSkipped,
                   long listRequests, long headRequests, int rounds, long ledgerRows, String startedAt,
@@ -80,7 +81,7 @@ final class SyncJson {
      * the status document names once, plus the session's error and trigger outcome; fields in the order the
      * command has always written them.
      */
-    record Session(long sessionId, String kind, SessionStatus status, String worker, String source, String startedAt,
+    record Session(long sessionId, SessionKind kind, SessionStatus status, String worker, String source, String startedAt,
                    String endedAt, Double durationS, long totalFiles, long filesUploaded, long filesSkipped,
                    long filesFailed, long bytes, long bytesSkipped, String error, Trigger trigger) {
         static Session of(SessionInfo s) {

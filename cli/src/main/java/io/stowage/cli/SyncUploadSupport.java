@@ -4,6 +4,7 @@ import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
 import io.stowage.s3.TransferReport;
 import io.stowage.s3.UploadOptions;
+import io.stowage.sync.SessionKind;
 import io.stowage.sync.SyncConfig;
 import io.stowage.sync.SyncConfigLoader;
 import io.stowage.sync.SyncLedger;
@@ -138,7 +139,7 @@ final class SyncUploadSupport {
         double secs = Math.max(r.duration().toNanos() / 1e9, 1e-3);
         out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%d unchanged in the ledger, %d already in the store),"
                         + " failed %d of %d in %.1f s (%.0f files/s)%n",
-                r.kind().equals("retry") ? "retried: uploaded" : "uploaded", r.files().uploaded(),
+                r.kind() == SessionKind.RETRY ? "retried: uploaded" : "uploaded", r.files().uploaded(),
                 S3Cli.bytes(r.bytes().uploaded()), r.files().skipped(), r.files().unchanged(),
                 r.files().skipped() - r.files().unchanged(), r.files().failed(), r.files().total(), secs,
                 r.files().total() / secs);

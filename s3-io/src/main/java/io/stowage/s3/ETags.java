@@ -10,8 +10,7 @@ import java.nio.file.Path;
  *
  * <pre>{@code
  * String eTag = ETags.unquote(head.eTag());                       // "\"9e10...\"" -> "9e10..."
- * boolean same = ETags.isPlainMd5(eTag) ? ETags.md5Hex(file).equalsIgnoreCase(eTag)
- *         : ETags.isMultipart(eTag) && ETags.multipartETag(file, size, partSize).equalsIgnoreCase(eTag);
+ * boolean same = ETags.matches(file, size, eTag, options.partSizeFor(size));   // the one "same content" rule
  * }</pre>
  *
  * <p>Stateless and thread-safe.
@@ -83,5 +82,32 @@ public final class ETags {
             throw new IllegalArgumentException("partSize " + partSize + " must be positive");
         }
         return Md5s.multipartETag(file, size, partSize);
+    }
+
+    /**
+     * Whether the first {@code size} bytes of {@code file} have the content {@code eTag} describes: a plain MD5 ETag
+     * is compared with the file's MD5; a multipart ETag ({@code ...-N}) with the multipart ETag computed with parts of
+     * {@code partSize} bytes (so objects uploaded with the same part size compare exactly; others do not match). Any
+     * other ETag (or {@code null}) does not match. Reads the file once, and not at all when the part count already
+     * differs. The rule behind {@link SkipPolicy#sameSizeAndChecksum} and the sync ledger's checksum checks.
+     *
+     * @throws IOException if the file cannot be read or is shorter than {@code size}
+     */
+    public static boolean matches(Path file, long size, String eTag, long partSize) throws IOException {
+        if (eTag == null) {
+            return false;
+        }
+        if (isPlainMd5(eTag)) {
+            return Md5s.hex(Md5s.ofFile(file, 0, size)).equalsIgnoreCase(eTag);
+        }
+        int parts = partCount(eTag);
+        if (parts <= 0) {
+            return false;
+        }
+        if (partSize <= 0) {
+            throw new IllegalArgumentException("partSize " + partSize + " must be positive");
+        }
+        return parts == Math.max(1, (size + partSize - 1) / partSize)
+                && Md5s.multipartETag(file, size, partSize).equalsIgnoreCase(eTag);
     }
 }

@@ -60,6 +60,19 @@ public final class FileTree {
         default void onFailed(String relativePath, String reason) {}
 
         /**
+         * Regular files of one folder whose names differ on disk but are one key (Unicode NFC and NFD forms, or bytes
+         * that are not UTF-8): none of them is given to {@link #onFile}, as one would overwrite the other in the
+         * store. {@code reasons.get(i)} is the walk's reason for {@code files.get(i)}, naming the others by their
+         * bytes; by default each file is reported through {@link #onFailed} with it. A caller that records failures
+         * elsewhere (a ledger) overrides this; this walk is the one place such names are detected.
+         */
+        default void onCollided(List<LocalFile> files, List<String> reasons) {
+            for (int i = 0; i < files.size(); i++) {
+                onFailed(files.get(i).relativePath(), reasons.get(i));
+            }
+        }
+
+        /**
          * The subfolders of a folder just listed, as keys ending in '/', in the order the walk will enter them
          * (before any of their files are given): a chance to look them up ahead.
          */
@@ -171,7 +184,10 @@ public final class FileTree {
             }
             if (j - i > 1) {
                 List<Entry> same = new ArrayList<>(entries.subList(i, j));
+                List<String> reasons = new ArrayList<>(same.size());
+                boolean allFiles = true;
                 for (Entry e : same) {
+                    allFiles &= !e.dir();
                     StringBuilder others = new StringBuilder();
                     for (Entry o : same) {
                         if (o != e) {
@@ -179,11 +195,24 @@ public final class FileTree {
                                     .append(LocalNames.shown(o.path())).append('\'');
                         }
                     }
-                    visitor.onFailed(relPrefix + e.name() + (e.dir() ? "/" : ""), "local " + (e.dir() ? "folder '"
-                            : "file '") + LocalNames.shown(e.path()) + "' and " + others + " map to the same key '"
-                            + keyPrefix + relPrefix + e.name() + "' (names that differ only in Unicode normalization"
-                            + " or in bytes that are not UTF-8, shown here as bytes): neither is uploaded, as one would"
-                            + " overwrite the other; rename one of them");
+                    reasons.add("local " + (e.dir() ? "folder '" : "file '") + LocalNames.shown(e.path()) + "' and "
+                            + others + " map to the same key '" + keyPrefix + relPrefix + e.name() + "' (names that "
+                            + "differ only in Unicode normalization or in bytes that are not UTF-8, shown here as "
+                            + "bytes): neither is uploaded, as one would overwrite the other; rename one of them");
+                }
+                if (allFiles) {
+                    List<LocalFile> files = new ArrayList<>(same.size());
+                    for (Entry e : same) {
+                        String rel = relPrefix + e.name();
+                        files.add(new LocalFile(e.path(), rel, keyPrefix + rel, e.attrs().size(),
+                                e.attrs().lastModifiedTime().toInstant()));
+                    }
+                    visitor.onCollided(files, reasons);
+                } else {
+                    for (int k = 0; k < same.size(); k++) {
+                        Entry e = same.get(k);
+                        visitor.onFailed(relPrefix + e.name() + (e.dir() ? "/" : ""), reasons.get(k));
+                    }
                 }
                 entries.subList(i, j).clear();
             } else {

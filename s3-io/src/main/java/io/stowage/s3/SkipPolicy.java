@@ -1,7 +1,5 @@
 package io.stowage.s3;
 
-import io.stowage.s3.internal.Md5s;
-
 /**
  * Decides whether {@link ParallelUploader} skips a file because the store already has it. The uploader lists the
  * prefix once (pages of 1,000 keys, no request per file) and passes what the listing shows for the file's key; a
@@ -10,7 +8,7 @@ import io.stowage.s3.internal.Md5s;
  *
  * <pre>{@code
  * uploader.upload(dir, target);                                    // SkipPolicy.sameSize(), like rclone --size-only
- * ParallelUploader.builder(s3).skipPolicy(SkipPolicy.sameSizeAndChecksum()).build();   // --checksum
+ * ParallelUploader.builder(s3).skipPolicy(SkipPolicy.sameSizeAndChecksum(options)).build();   // --checksum
  * ParallelUploader.builder(s3).skipPolicy(SkipPolicy.never()).build();                 // --force
  * }</pre>
  *
@@ -80,15 +78,7 @@ public interface SkipPolicy {
                 if (remote == null || remote.size() != file.size()) {
                     return false;
                 }
-                if (remote.isSinglePartMd5()) {
-                    return Md5s.hex(Md5s.ofFile(file.path(), 0, file.size())).equalsIgnoreCase(remote.eTag());
-                }
-                int parts = remote.multipartCount();
-                if (parts > 0) {
-                    long partSize = options.partSizeFor(file.size());
-                    return Md5s.multipartETag(file.path(), file.size(), partSize).equalsIgnoreCase(remote.eTag());
-                }
-                return false;
+                return ETags.matches(file.path(), file.size(), remote.eTag(), options.partSizeFor(file.size()));
             }
 
             @Override

@@ -29,7 +29,7 @@ import java.time.Instant;
  * @param error         why the session failed, or {@code null}
  * @param trigger       the trigger outcome, or {@code null} if none was sent
  */
-public record SessionInfo(long id, String project, String bucket, String prefix, String kind, String worker,
+public record SessionInfo(long id, String project, String bucket, String prefix, SessionKind kind, String worker,
                           String source, SessionStatus status, Instant startedAt, Instant endedAt, long totalFiles,
                           long filesUploaded, long filesSkipped, long filesFailed, long bytesUploaded,
                           long bytesSkipped, String config, String error, TriggerReport trigger) {}

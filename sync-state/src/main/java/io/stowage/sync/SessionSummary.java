@@ -40,7 +40,7 @@ import java.time.temporal.ChronoUnit;
  * @param durationS     seconds from start to end, or {@code null} while running
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record SessionSummary(long sessionId, String project, String kind, String bucket, String prefix,
+public record SessionSummary(long sessionId, String project, SessionKind kind, String bucket, String prefix,
                              String bucketName, String s3Prefix, String source, String worker,
                              SessionStatus status, long totalFiles, long filesUploaded,
                              long filesSkipped, long filesFailed, long bytes, long bytesSkipped, String startedAt,

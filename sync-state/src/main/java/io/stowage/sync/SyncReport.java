@@ -33,7 +33,7 @@ import java.util.Objects;
  * @param failures  the failed files with reasons
  * @param trigger   the trigger report, or {@code null} without a trigger URL
  */
-public record SyncReport(long sessionId, String project, String kind, SessionStatus status, Instant startedAt,
+public record SyncReport(long sessionId, String project, SessionKind kind, SessionStatus status, Instant startedAt,
                          Duration duration, FileCounts files, ByteCounts bytes, Work work,
                          List<TransferReport.Failure> failures, TriggerReport trigger) {
     public SyncReport {

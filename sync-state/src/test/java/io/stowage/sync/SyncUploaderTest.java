@@ -286,7 +286,7 @@ class SyncUploaderTest {
             counter.reset();
             SyncReport retry = uploader(ledger).retry(SyncConfig.defaults().withProject(project, url)
                     .withRetries(3, Duration.ofMillis(10)), r.sessionId());
-            assertThat(retry.kind()).isEqualTo("retry");
+            assertThat(retry.kind()).isEqualTo(SessionKind.RETRY);
             assertThat(retry.files().uploaded()).isEqualTo(2);
             assertThat(retry.files().failed()).isZero();
             assertThat(counter.putKeys).containsExactlyInAnyOrder("up/d3/f003.txt", "up/d3/f007.txt");
@@ -354,6 +354,25 @@ class SyncUploaderTest {
             SyncReport all = uploader(ledger).upload(config(url, dir));
             assertThat(all.files().uploaded()).isEqualTo(4);
             assertThat(ledger.configHistory(project, 10).get(0).changedKeys()).containsExactly("exclude", "ext");
+        }
+    }
+
+    /** A download's temporary file in the source folder is ignored by the walk: not uploaded, not failed. */
+    @ParameterizedTest
+    @EnumSource(Ledgers.class)
+    void aDownloadTemporaryInTheSourceIsNeitherUploadedNorFailed(Ledgers kind) throws Exception {
+        Path dir = files(tmp.resolve("src"), 2);
+        Files.writeString(dir.resolve("d1/.part.txt.stowage-part-00ff"), "left by an interrupted download");
+        String url = kind.url(tmp, pg, "ledger");
+        try (SyncLedger ledger = SyncLedger.open(url)) {
+            SyncReport r = uploader(ledger).upload(config(url, dir));
+            assertThat(r.files().total()).isEqualTo(2);
+            assertThat(r.files().uploaded()).isEqualTo(2);
+            assertThat(r.files().failed()).isZero();
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.status()).isEqualTo(SessionStatus.COMPLETED);
+            assertThat(counter.putKeys).noneMatch(k -> k.contains("stowage-part"));
+            assertThat(ledger.status(project).failed()).isZero();
         }
     }
 

@@ -6,6 +6,7 @@ import io.stowage.sync.SyncConfigException;
 import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncLedgerNotFoundException;
 import io.stowage.sync.SyncLedgerUnavailableException;
+import io.stowage.sync.SyncProjectNotFoundException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 
@@ -272,8 +273,8 @@ public final class LedgerDb implements AutoCloseable {
         return write(() -> {
             jdbi.useHandle(h -> h.execute(sql("INSERT INTO projects (name, bucket, prefix, created_at) "
                     + "VALUES (?, ?, ?, NOW_MS) ON CONFLICT (name) DO NOTHING"), name, bucket, prefix));
-            return findProject(name).orElseThrow(() -> new SyncException("project " + name + " vanished from "
-                    + where + " right after it was created"));
+            return findProject(name).orElseThrow(() -> new SyncProjectNotFoundException("project " + name
+                    + " vanished from " + where + " right after it was created", name));
         });
     }
 

@@ -4,9 +4,12 @@ import io.stowage.s3.ETags;
 import io.stowage.s3.FileTree;
 import io.stowage.s3.LocalFile;
 import io.stowage.s3.RemoteObject;
-import io.stowage.s3.S3IoException;
+import io.stowage.s3.S3Errors;
+import io.stowage.s3.S3ListingFailedException;
 import io.stowage.s3.TransferReport;
+import io.stowage.sync.SyncConfigException;
 import io.stowage.sync.SyncException;
+import io.stowage.sync.SyncLedgerUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +58,8 @@ final class LedgerDiff {
     private final List<FileTable.Requeue> requeue = new ArrayList<>();
     private final List<Verify> verify = new ArrayList<>();
     private final List<Confirm> confirm = new ArrayList<>();
-    /** Walked files whose name on disk differs from their key path (or has U+FFFD): only these can collide. */
-    private int renamedCount;
+    /** Groups of local files that are one key, as the walk (s3-io's {@link FileTree}, the one detection) found them. */
+    private final List<List<LocalFile>> collided = new ArrayList<>();
 
     LedgerDiff(SyncRun run, int listThreshold) {
         this.run = run;
@@ -92,8 +95,8 @@ final class LedgerDiff {
         long pw = System.nanoTime();
         Map<String, FileTable.Known> known = ledgerRows(loading);
         long p1 = System.nanoTime();
-        if (renamedCount > 0) {
-            walked = withoutCollisions(walked, known);
+        if (!collided.isEmpty()) {
+            recordCollisions(known);
         }
         for (Walked w : walked) {
             diff(w, known.remove(w.rel()));
@@ -136,9 +139,6 @@ final class LedgerDiff {
                     String onDisk = f.path().toString();
                     // the name on disk differs from the NFC key path (an NFD name): claims must find the real file
                     boolean renamed = onDisk.length() != prefixLength + rel.length() || !onDisk.endsWith(rel);
-                    if (renamed || rel.indexOf('\uFFFD') >= 0) {
-                        renamedCount++;   // may share its key with another file
-                    }
                     walked.add(new Walked(rel, renamed ? f.path() : null, f.size(),
                             FileTable.mtimeNs(f.lastModified())));
                 }
@@ -150,12 +150,17 @@ final class LedgerDiff {
                 }
 
                 @Override
+                public void onCollided(List<LocalFile> files, List<String> reasons) {
+                    collided.add(List.copyOf(files));   // recorded in the ledger once the ledger is read
+                }
+
+                @Override
                 public boolean isStopped() {
                     return run.cancelled();
                 }
             });
         } catch (IllegalArgumentException e) {
-            throw new SyncException("cannot walk " + run.root + ": " + e.getMessage(), e);
+            throw new SyncConfigException("cannot walk " + run.root + ": " + e.getMessage(), "source", e);
         }
         if (run.cancelled()) {
             throw new SessionRecorder.CancelledWalk();
@@ -164,35 +169,18 @@ final class LedgerDiff {
     }
 
     /**
-     * Takes out files whose key another local file has too ({@code café} in NFC and in NFD, or names differing only
-     * in bytes that are not UTF-8): both fail naming each other, and the ledger records the key as failed, so no run
-     * uploads either (a re-run would otherwise flip which content the key holds). Only possible where a name on disk
-     * differs from its key, so the (rare) renamed files are the only ones looked up.
+     * Records the files whose key another local file has too ({@code café} in NFC and in NFD, or names differing only
+     * in bytes that are not UTF-8; the walk found them and gave neither): both fail naming each other, and the ledger
+     * records the key as failed, so no run uploads either (a re-run would otherwise flip which content the key holds).
      */
-    private List<Walked> withoutCollisions(List<Walked> walked, Map<String, FileTable.Known> known) {
-        Map<String, List<Walked>> byKey = new HashMap<>();
-        for (Walked w : walked) {
-            if (w.renamedFile() != null || w.rel().indexOf('\uFFFD') >= 0) {
-                byKey.computeIfAbsent(w.rel(), k -> new ArrayList<>());
-            }
-        }
-        for (Walked w : walked) {
-            List<Walked> same = byKey.get(w.rel());
-            if (same != null) {
-                same.add(w);
-            }
-        }
-        byKey.values().removeIf(l -> l.size() < 2);
-        if (byKey.isEmpty()) {
-            return walked;
-        }
+    private void recordCollisions(Map<String, FileTable.Known> known) {
         List<FileTable.Collided> rows = new ArrayList<>();
-        for (List<Walked> group : byKey.values()) {
-            Walked first = group.get(0);
-            String key = run.target.key(first.rel());
+        for (List<LocalFile> group : collided) {
+            LocalFile first = group.get(0);
+            String key = run.target.key(first.relativePath());
             List<String> names = new ArrayList<>();
-            for (Walked w : group) {
-                names.add(describe(localName(w)));
+            for (LocalFile f : group) {
+                names.add(describe(localName(f)));
             }
             for (int i = 0; i < group.size(); i++) {
                 List<String> others = new ArrayList<>(names);
@@ -204,27 +192,19 @@ final class LedgerDiff {
             }
             n.totalFiles += group.size();
             n.failed += group.size();
-            known.remove(first.rel());
-            rows.add(new FileTable.Collided(first.rel(), first.size(), first.mtimeNs(), key,
-                    "local files " + String.join(", ", names) + " map to the key " + key + "; neither was "
+            known.remove(first.relativePath());
+            rows.add(new FileTable.Collided(first.relativePath(), first.size(), FileTable.mtimeNs(first.lastModified()),
+                    key, "local files " + String.join(", ", names) + " map to the key " + key + "; neither was "
                             + "uploaded: rename one of them"));
             LOG.warn("{} local files map to the key {}: {}; neither is uploaded", group.size(), key, names);
         }
         run.db.files().collide(run.project.id(), run.sessionId, rows);
         n.ledgerRows += rows.size();
-        List<Walked> rest = new ArrayList<>(walked.size());
-        for (Walked w : walked) {
-            if (!byKey.containsKey(w.rel())) {
-                rest.add(w);
-            }
-        }
-        return rest;
     }
 
     /** The file's name under the root as it is on disk. */
-    private String localName(Walked w) {
-        return w.renamedFile() == null ? w.rel() : run.root.relativize(w.renamedFile()).toString()
-                .replace(File.separatorChar, '/');
+    private String localName(LocalFile f) {
+        return run.root.relativize(f.path()).toString().replace(File.separatorChar, '/');
     }
 
     /** A name with what tells it apart from a look-alike: its Unicode form, or undecodable bytes. */
@@ -247,11 +227,12 @@ final class LedgerDiff {
             return loading.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            // no subclass: an interrupt is not a failure of the ledger, the folder or the store
             throw new SyncException("interrupted while reading the ledger", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            throw c instanceof RuntimeException re ? re : new SyncException("cannot read the ledger "
-                    + run.db.where() + ": " + c, c);
+            throw c instanceof RuntimeException re ? re : new SyncLedgerUnavailableException("cannot read the ledger "
+                    + run.db.where() + ": " + c, run.db.where(), c);
         }
     }
 
@@ -321,6 +302,7 @@ final class LedgerDiff {
                     ok = results.get(i).get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    // no subclass: an interrupt is not a failure of the ledger, the folder or the store
                     throw new SyncException("interrupted while verifying checksums", e);
                 } catch (ExecutionException e) {
                     ok = false;
@@ -345,13 +327,7 @@ final class LedgerDiff {
     /** Whether {@code file} (of {@code size} bytes) has the content the ETag describes (single part or multipart). */
     private boolean eTagMatches(Path file, long size, String eTag) {
         try {
-            if (ETags.isPlainMd5(eTag)) {
-                return ETags.md5Hex(file).equalsIgnoreCase(eTag);
-            }
-            int parts = ETags.partCount(eTag);
-            long partSize = run.options.partSizeFor(size);
-            return parts > 0 && parts == (size + partSize - 1) / partSize
-                    && ETags.multipartETag(file, size, partSize).equalsIgnoreCase(eTag);
+            return ETags.matches(file, size, eTag, run.options.partSizeFor(size));
         } catch (IOException | UncheckedIOException e) {
             return false;
         }
@@ -402,8 +378,8 @@ final class LedgerDiff {
                 m.put(o.key(), o);
             }
         } catch (RuntimeException e) {
-            throw new S3IoException("cannot list " + run.target + " to find files already stored: " + e.getMessage()
-                    + "; check the endpoint, bucket and credentials", e);
+            throw e instanceof S3ListingFailedException l ? l
+                    : new S3ListingFailedException(run.target, S3Errors.describe(e) + " (finding files already stored)", e);
         }
         n.listRequests += Math.max(1, (m.size() + LIST_PAGE - 1) / LIST_PAGE);
         return m;

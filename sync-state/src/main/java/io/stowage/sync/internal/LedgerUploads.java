@@ -4,6 +4,7 @@ import io.stowage.s3.ParallelUploader;
 import io.stowage.s3.TransferListener;
 import io.stowage.s3.TransferReport;
 import io.stowage.s3.UploadOptions;
+import io.stowage.sync.SessionKind;
 import io.stowage.sync.SyncConfig;
 import io.stowage.sync.SyncReport;
 import org.slf4j.Logger;
@@ -84,7 +85,7 @@ public final class LedgerUploads {
     public SyncReport upload(SyncConfig config, LedgerDb.Project project, Path root) {
         cancel.reset();
         try (ProcessLock lock = db.sqliteFile() == null ? null : ProcessLock.acquire(db.sqliteFile())) {
-            SyncRun run = new SyncRun(this, project, config, root, "upload");
+            SyncRun run = new SyncRun(this, project, config, root, SessionKind.UPLOAD);
             return new SessionRecorder(run).record(() -> {
                 if (db.dialect() == Dialect.SQLITE) {
                     int n = db.files().expireClaims(project.id());
@@ -103,7 +104,7 @@ public final class LedgerUploads {
     public SyncReport retry(SyncConfig config, LedgerDb.Project project, Path root, Long sessionId) {
         cancel.reset();
         try (ProcessLock lock = db.sqliteFile() == null ? null : ProcessLock.acquire(db.sqliteFile())) {
-            SyncRun run = new SyncRun(this, project, config, root, "retry");
+            SyncRun run = new SyncRun(this, project, config, root, SessionKind.RETRY);
             return new SessionRecorder(run).record(() -> {
                 if (db.dialect() == Dialect.SQLITE) {
                     db.files().expireClaims(project.id());

@@ -2,6 +2,7 @@ package io.stowage.sync.internal;
 
 import io.stowage.sync.ConfigChange;
 import io.stowage.sync.SessionInfo;
+import io.stowage.sync.SessionKind;
 import io.stowage.sync.SessionStatus;
 import io.stowage.sync.SyncConfig;
 import io.stowage.sync.SyncConfigLoader;
@@ -51,13 +52,13 @@ public final class SessionTable {
     }
 
     /** Records a running session (after marking the project's stale ones interrupted); returns its id. */
-    long start(long projectId, String kind, String worker, String source, String configJson, long staleAfterMs) {
+    long start(long projectId, SessionKind kind, String worker, String source, String configJson, long staleAfterMs) {
         return db.write(() -> {
             markInterrupted(projectId, staleAfterMs);
             return db.jdbi().inTransaction(h -> h.createUpdate(db.sql("INSERT INTO sync_sessions (project_id, kind, "
                             + "worker, source, status, started_at, heartbeat_at, config) "
                             + "VALUES (?, ?, ?, ?, 'running', NOW_MS, NOW_MS, ?)"))
-                    .bind(0, projectId).bind(1, kind).bind(2, worker).bind(3, source).bind(4, configJson)
+                    .bind(0, projectId).bind(1, kind.value()).bind(2, worker).bind(3, source).bind(4, configJson)
                     .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
         });
     }
@@ -118,7 +119,7 @@ public final class SessionTable {
             status = SessionStatus.INTERRUPTED;
             endedAt = Instant.ofEpochMilli(heartbeat);
         }
-        return new SessionInfo(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        return new SessionInfo(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), SessionKind.of(rs.getString(5)),
                 rs.getString(6), rs.getString(7), status, Instant.ofEpochMilli(rs.getLong(9)), endedAt,
                 rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16),
                 config, rs.getString(18), trig);

@@ -3,6 +3,7 @@ package io.stowage.sync.internal;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Objects;
 import io.stowage.s3.UploadOptions;
+import io.stowage.sync.SessionKind;
 import io.stowage.sync.SyncConfig;
 
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ final class SyncRun {
     final UploadOptions options;
     final S3Location target;
     final Path root;
-    final String kind;
+    final SessionKind kind;
     /** s3-io's single-object access (LIST, HEAD), retried as {@link #options} say. */
     final S3Objects objects;
     final RunCounters counters = new RunCounters();
@@ -31,7 +32,7 @@ final class SyncRun {
     long sessionId;
     OutcomeWriter writer;
 
-    SyncRun(LedgerUploads owner, LedgerDb.Project project, SyncConfig config, Path root, String kind) {
+    SyncRun(LedgerUploads owner, LedgerDb.Project project, SyncConfig config, Path root, SessionKind kind) {
         this.owner = owner;
         this.db = owner.db();
         this.project = project;
