@@ -1,6 +1,7 @@
 package io.stowage.cli;
 
 import io.stowage.s3.S3Location;
+import io.stowage.s3.S3Objects;
 import io.stowage.s3.S3Settings;
 import io.stowage.s3.TransferReport;
 import picocli.CommandLine;
@@ -59,22 +60,23 @@ final class S3Cli {
     /** Fails with a clear message when the bucket is missing or unreachable (one HEAD request). */
     static void checkBucket(S3Client s3, S3Location loc, S3Settings settings) {
         String where = settings.endpoint() == null ? "AWS S3" : settings.endpoint().toString();
+        S3Objects.BucketStatus status;
         try {
-            s3.headBucket(b -> b.bucket(loc.bucket()));
+            status = S3Objects.create(s3).checkBucket(loc.bucket());
         } catch (AwsServiceException e) {
-            if (e.statusCode() == 404) {
-                throw new CliBucketMissingException("bucket '" + loc.bucket() + "' does not exist at "
-                        + where + "; create it first (or check --endpoint)");
-            }
-            if (e.statusCode() == 403) {
-                throw new CliBucketAccessDeniedException("access to bucket '" + loc.bucket() + "' at " + where
-                        + " was denied (403); check the credentials (AWS_ACCESS_KEY_ID/AWS_PROFILE)");
-            }
             throw new CliS3UnreachableException("cannot reach bucket '" + loc.bucket() + "' at " + where + ": "
                     + e.getMessage(), e);
         } catch (SdkClientException e) {
             throw new CliS3UnreachableException("cannot reach " + where + ": " + e.getMessage()
                     + "; check --endpoint and that the store is running", e);
+        }
+        if (status == S3Objects.BucketStatus.MISSING) {
+            throw new CliBucketMissingException("bucket '" + loc.bucket() + "' does not exist at "
+                    + where + "; create it first (or check --endpoint)");
+        }
+        if (status == S3Objects.BucketStatus.ACCESS_DENIED) {
+            throw new CliBucketAccessDeniedException("access to bucket '" + loc.bucket() + "' at " + where
+                    + " was denied (403); check the credentials (AWS_ACCESS_KEY_ID/AWS_PROFILE)");
         }
     }
 

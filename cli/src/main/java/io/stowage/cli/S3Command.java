@@ -155,7 +155,7 @@ final class S3Command implements Runnable {
                 S3Cli.checkBucket(s3, loc, settings);
                 IncompleteUploads stale = IncompleteUploads.of(s3, loc);
                 List<IncompleteUploads.Upload> found = stale.list(olderThan);
-                IncompleteUploads.Result r = dryRun ? new IncompleteUploads.Result(List.of(), List.of())
+                IncompleteUploads.AbortReport r = dryRun ? new IncompleteUploads.AbortReport(List.of(), List.of())
                         : stale.abort(found);
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {

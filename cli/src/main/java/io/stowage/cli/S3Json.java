@@ -78,7 +78,7 @@ final class S3Json {
     record Cleanup(String target, long olderThanS, boolean dryRun, int found, int aborted, List<Upload> uploads,
                    List<KeyFailure> failures) {
         static Cleanup of(S3Location loc, Duration olderThan, boolean dryRun, List<IncompleteUploads.Upload> found,
-                          IncompleteUploads.Result r) {
+                          IncompleteUploads.AbortReport r) {
             return new Cleanup(loc.toString(), olderThan.toSeconds(), dryRun, found.size(), r.aborted().size(),
                     found.stream().map(u -> new Upload(loc.relative(u.key()), u.uploadId(),
                             u.initiated() == null ? null : u.initiated().toString())).toList(),

@@ -1,13 +1,12 @@
 package io.stowage.cli;
 
 import io.stowage.sync.SyncConfig;
+import io.stowage.sync.SyncOverrides;
 import io.stowage.sync.SyncConfigLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code stowage sync status|retry|trigger}: the ledger of ledgered uploads ({@code stowage upload --state}). */
 @Command(name = "sync", mixinStandardHelpOptions = true,
@@ -39,11 +38,9 @@ final class SyncCommand implements Runnable {
         String project;
 
         /** The state and project from the options, then the environment; both required. */
-        SyncConfig require(Map<String, Object> more) {
-            Map<String, Object> opts = new LinkedHashMap<>(more);
-            opts.put("state", state);
-            opts.put("project", project);
-            return SyncConfigLoader.load(null, System.getenv(), opts).requireLedger();
+        SyncConfig require(SyncOverrides more) {
+            return SyncConfigLoader.load(null, System.getenv(), more.withState(state).withProject(project))
+                    .requireLedger();
         }
     }
 }

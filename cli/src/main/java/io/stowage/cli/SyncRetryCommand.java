@@ -5,6 +5,8 @@ import io.stowage.s3.S3Settings;
 import io.stowage.s3.UploadOptions;
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
+import io.stowage.sync.SyncConfigException;
+import io.stowage.sync.SyncOverrides;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.SyncReport;
 import io.stowage.sync.SyncUploader;
@@ -15,9 +17,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stowage sync retry}: failed files again, in rounds with doubling pauses, up to the attempt limit. */
@@ -63,22 +63,22 @@ final class SyncRetryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> more = new LinkedHashMap<>();
-        more.put("source", source == null ? null : source.toString());
-        more.put("max_attempts", maxAttempts);
-        more.put("retry_backoff_s", backoff == null ? null : backoff.toNanos() / 1e9);
-        more.put("workers", workers);
-        more.put("trigger_url", triggerUrl);
-        more.put("endpoint", endpoint.endpoint);
-        more.put("region", endpoint.region);
+        SyncOverrides more = SyncOverrides.none()
+                .withSource(source)
+                .withMaxAttempts(maxAttempts)
+                .withRetryBackoff(backoff)
+                .withWorkers(workers)
+                .withTriggerUrl(triggerUrl)
+                .withEndpoint(endpoint.endpoint)
+                .withRegion(endpoint.region);
         SyncConfig c = ledgerOptions.require(more);
         try (SyncLedger ledger = SyncUploadSupport.openExisting(c.state(), c.workers())) {
             List<SessionInfo> recent = ledger.sessions(c.project(), 1);
             SyncConfig config = c;
             if (config.endpoint() == null && !recent.isEmpty()) {
-                Object ep = endpointOf(recent.get(0).config());
+                String ep = endpointOf(recent.get(0));
                 if (ep != null) {
-                    config = config.withEndpoint(ep.toString());
+                    config = config.withEndpoint(ep);
                 }
             }
             S3Settings settings = SyncUploadSupport.settings(config);
@@ -105,11 +105,11 @@ final class SyncRetryCommand implements Callable<Integer> {
         }
     }
 
-    private static Object endpointOf(String configJson) {
+    /** The endpoint the session ran with, or {@code null} (none, or an unreadable record). */
+    private static String endpointOf(SessionInfo s) {
         try {
-            com.fasterxml.jackson.databind.JsonNode n = Output.JSON.readTree(configJson).get("endpoint");
-            return n == null || n.isNull() ? null : n.asText();
-        } catch (Exception e) {
+            return s.recordedConfig().endpoint();
+        } catch (SyncConfigException e) {
             return null;
         }
     }

@@ -4,6 +4,7 @@ import io.stowage.sync.FailedFile;
 import io.stowage.sync.ProjectStatus;
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
+import io.stowage.sync.SyncOverrides;
 import io.stowage.sync.SyncLedger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stowage sync status}: counts by state, failed files with reasons, recent sessions. */
@@ -44,7 +44,7 @@ final class SyncStatusCommand implements Callable<Integer> {
         if (limit < 0 || sessions < 0) {
             throw CliException.usage("--limit and --sessions must be 0 or more");
         }
-        SyncConfig c = ledgerOptions.require(Map.of());
+        SyncConfig c = ledgerOptions.require(SyncOverrides.none());
         try (SyncLedger ledger = SyncUploadSupport.openExisting(c.state(), 2)) {
             ProjectStatus st = ledger.status(c.project(), limit);
             List<SessionInfo> recent = ledger.sessions(c.project(), sessions);

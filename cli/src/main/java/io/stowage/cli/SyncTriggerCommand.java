@@ -2,6 +2,7 @@ package io.stowage.cli;
 
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
+import io.stowage.sync.SyncOverrides;
 import io.stowage.sync.SyncConfigLoader;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.TriggerReport;
@@ -12,8 +13,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stowage sync trigger}: POST one session's summary to a URL now and record the outcome. */
@@ -52,11 +51,11 @@ final class SyncTriggerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> opts = new LinkedHashMap<>();
-        opts.put("state", state);
-        opts.put("trigger_url", url);
-        opts.put("trigger_timeout_s", timeout.toNanos() / 1e9);
-        opts.put("trigger_attempts", attempts);
+        SyncOverrides opts = SyncOverrides.none()
+                .withState(state)
+                .withTriggerUrl(url)
+                .withTriggerTimeout(timeout)
+                .withTriggerAttempts(attempts);
         SyncConfig c = SyncConfigLoader.load(null, System.getenv(), opts);
         if (c.state() == null) {
             throw CliException.usage("--state URL is missing: the session lives in a ledger (a file path, "

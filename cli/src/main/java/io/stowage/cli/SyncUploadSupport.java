@@ -6,6 +6,7 @@ import io.stowage.s3.TransferReport;
 import io.stowage.s3.UploadOptions;
 import io.stowage.sync.SessionKind;
 import io.stowage.sync.SyncConfig;
+import io.stowage.sync.SyncOverrides;
 import io.stowage.sync.SyncConfigLoader;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.SyncReport;
@@ -17,10 +18,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** The ledger side of {@code stowage upload} ({@code --state}, {@code --project}, ...) and what the sync commands share. */
 final class SyncUploadSupport {
@@ -80,22 +79,22 @@ final class SyncUploadSupport {
                     + "decides what is uploaded; use --check-remote to re-check the store, or upload without --state");
         }
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
-        Map<String, Object> opts = new LinkedHashMap<>();
-        opts.put("state", o.state);
-        opts.put("project", o.project);
-        opts.put("source", dir.toString());
-        opts.put("bucket", loc.bucket());
-        opts.put("prefix", loc.prefix());
-        opts.put("endpoint", endpoint.endpoint);
-        opts.put("region", endpoint.region);
-        opts.put("workers", pr.hasMatchedOption("--workers") ? options.workers() : null);
-        opts.put("verify_checksums", o.verifyChecksums || checksum ? Boolean.TRUE : null);
-        opts.put("check_remote", o.checkRemote ? Boolean.TRUE : null);
-        opts.put("trigger_url", o.triggerUrl);
-        opts.put("claim_timeout_s", o.claimTimeout == null ? null : o.claimTimeout.toNanos() / 1e9);
-        opts.put("include", options.include().isEmpty() ? null : options.include());
-        opts.put("exclude", options.exclude().isEmpty() ? null : options.exclude());
-        opts.put("ext", options.extensions().isEmpty() ? null : List.copyOf(options.extensions()));
+        SyncOverrides opts = SyncOverrides.none()
+                .withState(o.state)
+                .withProject(o.project)
+                .withSource(dir)
+                .withBucket(loc.bucket())
+                .withPrefix(loc.prefix())
+                .withEndpoint(endpoint.endpoint)
+                .withRegion(endpoint.region)
+                .withWorkers(pr.hasMatchedOption("--workers") ? options.workers() : null)
+                .withVerifyChecksums(o.verifyChecksums || checksum ? Boolean.TRUE : null)
+                .withCheckRemote(o.checkRemote ? Boolean.TRUE : null)
+                .withTriggerUrl(o.triggerUrl)
+                .withClaimTimeout(o.claimTimeout)
+                .withInclude(options.include())
+                .withExclude(options.exclude())
+                .withExtensions(List.copyOf(options.extensions()));
         SyncConfig config = SyncConfigLoader.load(o.configFile, System.getenv(), opts).requireUploadable();
         S3Settings settings = settings(config);
         S3Location target = S3Location.of(config.bucket(), config.prefix());

@@ -53,7 +53,7 @@ class JsonDocumentsTest {
         S3Location loc = S3Location.parse("s3://media/day1");
         List<IncompleteUploads.Upload> found = List.of(new IncompleteUploads.Upload("day1/big.mp4", "u1", T),
                 new IncompleteUploads.Upload("day1/other.mp4", "u2", null));
-        IncompleteUploads.Result r = new IncompleteUploads.Result(found.subList(0, 1),
+        IncompleteUploads.AbortReport r = new IncompleteUploads.AbortReport(found.subList(0, 1),
                 List.of(new TransferReport.Failure("other.mp4", "day1/other.mp4", "403")));
         assertThat(json(S3Json.Cleanup.of(loc, Duration.ofDays(1), false, found, r))).isEqualTo(
                 "{\"target\":\"s3://media/day1/\",\"older_than_s\":86400,\"dry_run\":false,\"found\":2,\"aborted\":1,"

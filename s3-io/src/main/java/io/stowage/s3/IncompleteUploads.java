@@ -20,7 +20,7 @@ import java.util.Objects;
  * <pre>{@code
  * IncompleteUploads stale = IncompleteUploads.of(s3, S3Location.parse("s3://media/day1"));
  * List<IncompleteUploads.Upload> old = stale.list(Duration.ofDays(1));
- * Result r = stale.abort(old);
+ * AbortReport r = stale.abort(old);
  * }</pre>
  *
  * <p>Immutable and thread-safe (the client is shared, not owned).
@@ -63,8 +63,8 @@ public final class IncompleteUploads {
      * @param aborted uploads aborted
      * @param failed  uploads that could not be aborted, with the reason
      */
-    public record Result(List<Upload> aborted, List<TransferReport.Failure> failed) {
-        public Result {
+    public record AbortReport(List<Upload> aborted, List<TransferReport.Failure> failed) {
+        public AbortReport {
             aborted = List.copyOf(aborted);
             failed = List.copyOf(failed);
         }
@@ -109,7 +109,7 @@ public final class IncompleteUploads {
     }
 
     /** Aborts each upload; one that fails is reported, the rest go on. */
-    public Result abort(List<Upload> uploads) {
+    public AbortReport abort(List<Upload> uploads) {
         List<Upload> aborted = new ArrayList<>();
         List<TransferReport.Failure> failed = new ArrayList<>();
         for (Upload u : uploads) {
@@ -121,6 +121,6 @@ public final class IncompleteUploads {
                         "cannot abort upload " + u.uploadId() + ": " + S3Errors.describe(e)));
             }
         }
-        return new Result(aborted, failed);
+        return new AbortReport(aborted, failed);
     }
 }

@@ -49,7 +49,8 @@ public final class ParallelDownloader implements AutoCloseable {
      * Downloads everything under {@code source} into {@code folder} (created if missing); keys keep their path
      * relative to the prefix.
      *
-     * @throws S3IoException if the folder cannot be created or the prefix cannot be listed
+     * @throws S3DownloadFolderException if the folder cannot be created
+     * @throws S3ListingFailedException   if the prefix cannot be listed
      */
     public synchronized TransferReport download(S3Location source, Path folder) {
         return run(source, folder, DownloadRun::runPrefix);
@@ -86,10 +87,10 @@ public final class ParallelDownloader implements AutoCloseable {
                 p = p.getParent();
             }
             if (p != null) {
-                throw new S3IoException("cannot create download folder " + folder + ": a file is in the way at "
-                        + p + "; choose another folder or move that file", e);
+                throw new S3DownloadFolderException("cannot create download folder " + folder
+                        + ": a file is in the way at " + p + "; choose another folder or move that file", folder, e);
             }
-            throw new S3IoException("cannot create download folder " + folder + ": " + e, e);
+            throw new S3DownloadFolderException("cannot create download folder " + folder + ": " + e, folder, e);
         }
     }
 

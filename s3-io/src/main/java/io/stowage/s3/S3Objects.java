@@ -265,4 +265,39 @@ public final class S3Objects {
             return up.complete();
         }
     }
+
+    /** What {@link #checkBucket} found. */
+    public enum BucketStatus {
+        /** The bucket exists and these credentials may use it. */
+        EXISTS,
+        /** There is no such bucket (404). */
+        MISSING,
+        /** These credentials are refused for the bucket (403). */
+        ACCESS_DENIED
+    }
+
+    /**
+     * Whether {@code bucket} exists and may be used: one HEAD request, not retried (a check before a transfer answers
+     * at once; the transfer's own requests are retried).
+     *
+     * <p>{@code if (objects.checkBucket("media") == S3Objects.BucketStatus.MISSING) createIt();}
+     *
+     * @throws AwsServiceException for any other answer of the store
+     * @throws software.amazon.awssdk.core.exception.SdkClientException if the store cannot be reached
+     */
+    public BucketStatus checkBucket(String bucket) {
+        Objects.requireNonNull(bucket, "bucket");
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+            return BucketStatus.EXISTS;
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 404) {
+                return BucketStatus.MISSING;
+            }
+            if (e.statusCode() == 403) {
+                return BucketStatus.ACCESS_DENIED;
+            }
+            throw e;
+        }
+    }
 }

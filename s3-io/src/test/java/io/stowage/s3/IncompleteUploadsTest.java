@@ -43,7 +43,7 @@ class IncompleteUploadsTest {
         List<IncompleteUploads.Upload> stale = day1.list(Duration.ofSeconds(1));
         assertThat(stale).extracting(IncompleteUploads.Upload::key).containsExactlyInAnyOrder("day1/a.mp4",
                 "day1/sub/b.mp4");
-        IncompleteUploads.Result r = day1.abort(stale);
+        IncompleteUploads.AbortReport r = day1.abort(stale);
         assertThat(r.aborted()).hasSize(2);
         assertThat(r.failed()).isEmpty();
         assertThat(day1.list(Duration.ZERO)).isEmpty();

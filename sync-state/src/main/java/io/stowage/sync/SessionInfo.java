@@ -25,11 +25,22 @@ import java.time.Instant;
  * @param filesFailed   files that failed in it
  * @param bytesUploaded bytes it uploaded
  * @param bytesSkipped  bytes of skipped files
- * @param config        the effective configuration, JSON
+ * @param config        the effective configuration, JSON ({@link #recordedConfig()} reads it back)
  * @param error         why the session failed, or {@code null}
  * @param trigger       the trigger outcome, or {@code null} if none was sent
  */
 public record SessionInfo(long id, String project, String bucket, String prefix, SessionKind kind, String worker,
                           String source, SessionStatus status, Instant startedAt, Instant endedAt, long totalFiles,
                           long filesUploaded, long filesSkipped, long filesFailed, long bytesUploaded,
-                          long bytesSkipped, String config, String error, TriggerReport trigger) {}
+                          long bytesSkipped, String config, String error, TriggerReport trigger) {
+    /**
+     * The configuration this session ran with, read back from {@link #config()} (keys missing from older entries,
+     * or no recorded configuration at all, take their defaults; the state URL is the recorded one, without its
+     * password).
+     *
+     * @throws SyncConfigException if the recorded text is not a configuration
+     */
+    public SyncConfig recordedConfig() {
+        return config == null ? SyncConfig.defaults() : SyncConfigLoader.fromJson(config);
+    }
+}

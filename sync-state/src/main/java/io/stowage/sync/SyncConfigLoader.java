@@ -45,6 +45,41 @@ public final class SyncConfigLoader {
      *                             value
      */
     public static SyncConfig load(Path configFile, Map<String, String> env, Map<String, ?> options) {
+        SyncConfig.Draft d = fileAndEnvironment(configFile, env);
+        if (options != null) {
+            for (Map.Entry<String, ?> e : options.entrySet()) {
+                if (e.getValue() == null) {
+                    continue;
+                }
+                String where = "option " + e.getKey();
+                ConfigKey k = known(e.getKey(), where, e.getKey());
+                set(d, k, e.getValue(), where);
+            }
+        }
+        return d.build();
+    }
+
+    /**
+     * Merges a JSON config file (may be {@code null}), the environment ({@code STOWAGE_SYNC_*} variables) and typed
+     * {@code overrides}, in that order: the same as {@link #load(Path, Map, Map)}, with the keys checked by the
+     * compiler.
+     *
+     * @throws SyncConfigException for a missing or unreadable file, bad JSON, an unknown key, a wrong type or a bad
+     *                             value
+     */
+    public static SyncConfig load(Path configFile, Map<String, String> env, SyncOverrides overrides) {
+        SyncConfig.Draft d = fileAndEnvironment(configFile, env);
+        for (Map.Entry<ConfigKey, Object> e : overrides.values().entrySet()) {
+            set(d, e.getKey(), e.getValue(), "option " + e.getKey().json());
+        }
+        return d.build();
+    }
+
+    private static void set(SyncConfig.Draft d, ConfigKey k, Object v, String where) {
+        k.set(d, v instanceof String s ? parseText(k, s, where) : check(k, v, where));
+    }
+
+    private static SyncConfig.Draft fileAndEnvironment(Path configFile, Map<String, String> env) {
         SyncConfig.Draft d = new SyncConfig.Draft(SyncConfig.defaults());
         if (configFile != null) {
             fromObject(readFile(configFile), "config file " + configFile, d);
@@ -60,18 +95,7 @@ public final class SyncConfigLoader {
                 k.set(d, parseText(k, e.getValue(), where));
             }
         }
-        if (options != null) {
-            for (Map.Entry<String, ?> e : options.entrySet()) {
-                if (e.getValue() == null) {
-                    continue;
-                }
-                String where = "option " + e.getKey();
-                ConfigKey k = known(e.getKey(), where, e.getKey());
-                Object v = e.getValue();
-                k.set(d, v instanceof String s ? parseText(k, s, where) : check(k, v, where));
-            }
-        }
-        return d.build();
+        return d;
     }
 
     /**

@@ -34,6 +34,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Each file's size and modification time are the ones its producer read (the walk's, or the caller's item): the
  * run does not stat a file before sending it, only after reading it (the unchanged check). A file tried again after
  * it changed is statted anew.
+ *
+ * <p>The "changed during upload" retry ({@code changedRetries}, {@code changedRetryDelay}) is the one retry not run
+ * through a {@link io.stowage.s3.RetrySettings} policy, on purpose: it is not a retry of a failed request (those go
+ * through {@link Retrier}'s Failsafe policy) but a new attempt at a file that is still being written, rescheduled
+ * on a timer so the wait does not hold a worker thread, and a Failsafe execution would hold one while it sleeps.
  */
 public final class UploadRun extends TransferRun {
     private static final Logger LOG = LoggerFactory.getLogger(UploadRun.class);
