@@ -6,7 +6,7 @@
  */
 module io.stowage.testing.core {
     requires transitive org.junit.jupiter.api;
-    requires transitive java.sql;
+    requires java.sql;
     requires jdk.httpserver;
 
     exports io.stowage.testing.core;

@@ -68,7 +68,8 @@ final class Cli {
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("error: " + ex.getMessage());
+        ErrorTable.Verdict v = ErrorTable.usage(ex.getMessage());
+        err.println("error: " + v.message());
         boolean json = false;
         for (String a : args) {
             if (a.equals("--json")) {
@@ -76,27 +77,25 @@ final class Cli {
             }
         }
         if (json) {
-            Output.printJsonError(cmd.getOut(), "UsageError", ex.getMessage());
+            Output.printJsonError(cmd.getOut(), v.type(), v.message());
         } else {
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage and examples.");
         }
-        return ExitCodes.USAGE;
+        return v.exitCode();
     }
 
     private static int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
         boolean json = jsonRequested(parseResult.commandSpec().commandLine().getParseResult());
-        int code = ExitCodes.of(ex);
-        String type = ex instanceof CliException ce ? ce.type() : ex.getClass().getSimpleName();
-        String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-        cmd.getErr().println("error: " + message);
+        ErrorTable.Verdict v = ErrorTable.of(ex);
+        cmd.getErr().println("error: " + v.message());
         if (System.getenv("STOWAGE_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());
         }
         if (json) {
-            Output.printJsonError(cmd.getOut(), type, message);
+            Output.printJsonError(cmd.getOut(), v.type(), v.message());
         }
         cmd.getErr().flush();
         cmd.getOut().flush();
-        return code;
+        return v.exitCode();
     }
 }

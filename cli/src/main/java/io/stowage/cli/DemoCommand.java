@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -50,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path work = Files.createTempDirectory("stowage-demo-");
         PrintStream out = json ? System.err : System.out;
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<PipelineResult> results = new ArrayList<>();
         boolean allOk = true;
         long t0 = System.nanoTime();
         for (DemoPipeline p : pipelines) {
@@ -58,24 +56,20 @@ final class DemoCommand implements Callable<Integer> {
             Path dir = work.resolve(p.name());
             Files.createDirectories(dir);
             long t = System.nanoTime();
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("name", p.name());
+            String error = null;
             try {
                 p.run(dir, out);
-                r.put("ok", true);
             } catch (Exception e) {
                 allOk = false;
-                r.put("ok", false);
-                r.put("error", e.toString());
+                error = e.toString();
                 out.println("FAILED " + p.name() + ": " + e);
                 if (System.getenv("STOWAGE_DEBUG") != null) {
                     e.printStackTrace(out);
                 }
             }
             double s = (System.nanoTime() - t) / 1e9;
-            r.put("duration_s", Math.round(s * 1000) / 1000.0);
-            results.add(r);
-            out.printf("-- %s %s in %.2f s%n%n", p.name(), Boolean.TRUE.equals(r.get("ok")) ? "OK" : "FAILED", s);
+            results.add(new PipelineResult(p.name(), error == null, error, Math.round(s * 1000) / 1000.0));
+            out.printf("-- %s %s in %.2f s%n%n", p.name(), error == null ? "OK" : "FAILED", s);
         }
         double total = (System.nanoTime() - t0) / 1e9;
         if (keep) {
@@ -84,15 +78,23 @@ final class DemoCommand implements Callable<Integer> {
             deleteTree(work);
         }
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("ok", allOk);
-            m.put("duration_s", Math.round(total * 1000) / 1000.0);
-            m.put("pipelines", results);
-            Output.printJson(spec.commandLine().getOut(), m);
+            Output.printJson(spec.commandLine().getOut(),
+                    new Summary(allOk, Math.round(total * 1000) / 1000.0, results));
         } else {
             out.printf("demo %s: %d pipeline(s) in %.1f s%n", allOk ? "passed" : "FAILED", results.size(), total);
         }
         return allOk ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** {@code stowage demo --json}. */
+    record Summary(boolean ok, double durationS, List<PipelineResult> pipelines) {
+    }
+
+    /** One pipeline's outcome; {@code error} only when it failed. */
+    record PipelineResult(String name, boolean ok,
+                          @com.fasterxml.jackson.annotation.JsonInclude(
+                                  com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String error,
+                          double durationS) {
     }
 
     private static void deleteTree(Path root) throws IOException {

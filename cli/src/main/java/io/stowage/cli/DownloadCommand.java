@@ -2,7 +2,6 @@ package io.stowage.cli;
 
 import io.stowage.s3.DownloadOptions;
 import io.stowage.s3.ParallelDownloader;
-import io.stowage.s3.S3IoException;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
 import io.stowage.s3.TransferReport;
@@ -98,20 +97,15 @@ final class DownloadCommand implements Callable<Integer> {
              S3ProgressBar bar = S3ProgressBar.start("download", json);
              ParallelDownloader downloader = ParallelDownloader.builder(s3).options(options).listener(bar).build()) {
             S3Cli.checkBucket(s3, loc, settings);
-            TransferReport r;
-            try {
-                r = S3Cli.withInterrupt(downloader::cancel, () -> downloader.download(loc, dir), rep -> {
-                    bar.close();
-                    if (json) {
-                        Output.printJson(spec.commandLine().getOut(),
-                                S3Cli.json(rep, "downloaded", loc.toString(), dir.toString(), true));
-                    } else {
-                        S3Cli.printHuman(spec.commandLine().getOut(), rep, "downloaded", dir.toString());
-                    }
-                });
-            } catch (S3IoException e) {
-                throw CliException.failed("S3Error", e.getMessage());
-            }
+            TransferReport r = S3Cli.withInterrupt(downloader::cancel, () -> downloader.download(loc, dir), rep -> {
+                bar.close();
+                if (json) {
+                    Output.printJson(spec.commandLine().getOut(),
+                            S3Json.Transfer.download(rep, loc.toString(), dir.toString()));
+                } else {
+                    S3Cli.printHuman(spec.commandLine().getOut(), rep, "downloaded", dir.toString());
+                }
+            });
             return r.isComplete() ? ExitCodes.OK : ExitCodes.PARTIAL;
         }
     }

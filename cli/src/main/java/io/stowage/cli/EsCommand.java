@@ -1,15 +1,11 @@
 package io.stowage.cli;
 
 import io.stowage.es.EsCorruption;
-import io.stowage.es.EsException;
 import io.stowage.es.EsFailure;
 import io.stowage.es.EsFetchListener;
 import io.stowage.es.EsFetchOptions;
 import io.stowage.es.EsFetchReport;
 import io.stowage.es.EsGap;
-import io.stowage.es.EsInvalidRangeException;
-import io.stowage.es.EsOutputExistsException;
-import io.stowage.es.EsResumeException;
 import io.stowage.es.EsSegment;
 import io.stowage.es.EsSegmentStore;
 import io.stowage.es.EsToTsParser;
@@ -29,16 +25,10 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stowage es ...}: camera recordings stored as ES segments. */
@@ -57,52 +47,6 @@ final class EsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** Parses an ISO-8601 instant or Unix epoch seconds (fractions allowed). */
-    static Instant parseTime(String option, String value) {
-        String v = value.trim();
-        if (v.matches("-?\\d+(\\.\\d+)?")) {
-            try {
-                BigDecimal s = new BigDecimal(v);
-                long sec = s.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
-                long nanos = s.subtract(BigDecimal.valueOf(sec)).movePointRight(9).setScale(0,
-                        java.math.RoundingMode.FLOOR).longValueExact();
-                return Instant.ofEpochSecond(sec, nanos);
-            } catch (ArithmeticException e) {
-                // falls through to the usage error
-            }
-        } else {
-            try {
-                return Instant.parse(v);
-            } catch (DateTimeParseException e) {
-                // falls through
-            }
-        }
-        throw CliException.usage(option + " '" + value + "' is not an ISO-8601 instant (e.g. 2025-12-31T23:59:50Z)"
-                + " or Unix epoch seconds (e.g. 1767225590)");
-    }
-
-    /** Parses a duration: seconds, or a number with s, m, h or d. */
-    static Duration parseDuration(String option, String value) {
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (v.matches("\\d+")) {
-                return Duration.ofSeconds(Long.parseLong(v));
-            }
-            if (v.matches("\\d+[smhd]")) {
-                long n = Long.parseLong(v.substring(0, v.length() - 1));
-                return switch (v.charAt(v.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    case 'h' -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            }
-            return Duration.parse(value.trim());
-        } catch (RuntimeException e) {
-            throw CliException.usage(option + " '" + value + "' is not a duration; use seconds or e.g. 90s, 15m, 24h");
-        }
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
@@ -126,12 +70,12 @@ final class EsCommand implements Runnable {
         @Option(names = "--source", required = true, paramLabel = "DIR|s3://BUCKET/PREFIX",
                 description = "A local folder or an S3 prefix holding DDMMYYYY/HH/start-end.es segments.")
         String source;
-        @Option(names = "--from", required = true, paramLabel = "T",
+        @Option(names = "--from", required = true, paramLabel = "T", converter = TimeConverter.class,
                 description = "Start, inclusive: ISO-8601 instant or Unix epoch seconds.")
-        String from;
-        @Option(names = "--to", required = true, paramLabel = "T",
+        Instant from;
+        @Option(names = "--to", required = true, paramLabel = "T", converter = TimeConverter.class,
                 description = "End, exclusive: ISO-8601 instant or Unix epoch seconds.")
-        String to;
+        Instant to;
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.ts|-",
                 description = "Output file, or - to stream to stdout as segments arrive (the report then goes to"
                         + " stderr).")
@@ -146,15 +90,16 @@ final class EsCommand implements Runnable {
         @Option(names = "--workers", paramLabel = "N", defaultValue = "8",
                 description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
         int workers;
-        @Option(names = "--segment-duration", paramLabel = "S", defaultValue = "4",
+        @Option(names = "--segment-duration", paramLabel = "S", defaultValue = "4", converter = DurationConverter.class,
                 description = "Recorder segment length in seconds, to compute keys (default: ${DEFAULT-VALUE}).")
-        int segmentDuration;
+        Duration segmentDuration;
         @Option(names = "--listing", description = "List the hour folders instead of computing keys (recorders with"
                 + " other segment lengths).")
         boolean listing;
         @Option(names = "--max-range", paramLabel = "DURATION", defaultValue = "24h",
+                converter = DurationConverter.class,
                 description = "Longest accepted range (default: ${DEFAULT-VALUE}).")
-        String maxRange;
+        Duration maxRange;
         @Option(names = "--max-record-size", paramLabel = "SIZE", converter = SizeConverter.class,
                 defaultValue = "1MiB", description = "Largest accepted record payload (default: ${DEFAULT-VALUE}).")
         long maxRecordSize;
@@ -169,16 +114,16 @@ final class EsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Instant f = parseTime("--from", from);
-            Instant t = parseTime("--to", to);
+            Instant f = from;
+            Instant t = to;
             if (!f.isBefore(t)) {
                 throw CliException.usage("--from " + f + " must be before --to " + t + " (the range is [from, to))");
             }
             EsFetchOptions o;
             try {
                 o = EsFetchOptions.defaults().withWorkers(workers)
-                        .withSegmentDuration(Duration.ofSeconds(segmentDuration)).withListing(listing).withTrim(trim)
-                        .withMaxRange(parseDuration("--max-range", maxRange))
+                        .withSegmentDuration(segmentDuration).withListing(listing).withTrim(trim)
+                        .withMaxRange(maxRange)
                         .withMaxRecordSize((int) Math.min(Integer.MAX_VALUE, maxRecordSize))
                         .withOverwrite(force && !resume).withResume(resume);
                 if (startCode != null) {
@@ -232,74 +177,19 @@ final class EsCommand implements Runnable {
                     } else {
                         r = parser.fetch(f, t, Path.of(output));
                     }
-                } catch (EsInvalidRangeException | EsOutputExistsException e) {
-                    throw CliException.usage(e.getMessage());
-                } catch (EsResumeException e) {
-                    throw new CliException(ExitCodes.USAGE, "EsResumeException", e.getMessage());
                 }
                 if (json) {
-                    Output.printJson(report, toJson(r));
+                    Output.printJson(report, EsJson.Fetch.of(r));
                 } else {
                     printHuman(report, r);
                 }
                 return r.complete() ? ExitCodes.OK : ExitCodes.PARTIAL;
-            } catch (EsException e) {
-                throw new CliException(ExitCodes.FAILED, e.getClass().getSimpleName(), e.getMessage());
             } finally {
                 if (client != null) {
                     client.close();
                 }
             }
         }
-    }
-
-    static Map<String, Object> toJson(EsFetchReport r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", r.source());
-        m.put("output", r.output());
-        m.put("from", r.from().toString());
-        m.put("to", r.to().toString());
-        m.put("actual_start", r.actualStart() == null ? null : r.actualStart().toString());
-        m.put("actual_end", r.actualEnd() == null ? null : r.actualEnd().toString());
-        m.put("complete", r.complete());
-        m.put("segments_expected", r.segmentsExpected());
-        m.put("segments_fetched", r.segmentsFetched());
-        m.put("segments_resumed", r.segmentsResumed());
-        m.put("missing", r.missing());
-        List<Map<String, Object>> failed = new ArrayList<>();
-        for (EsFailure x : r.failed()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("key", x.key());
-            e.put("reason", x.reason());
-            e.put("attempts", x.attempts());
-            failed.add(e);
-        }
-        m.put("failed", failed);
-        List<Map<String, Object>> corrupt = new ArrayList<>();
-        for (EsCorruption c : r.corrupt()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("key", c.key());
-            e.put("offset", c.offset());
-            e.put("length", c.length());
-            e.put("reason", c.reason());
-            corrupt.add(e);
-        }
-        m.put("corrupt", corrupt);
-        List<Map<String, Object>> gaps = new ArrayList<>();
-        for (EsGap g : r.gaps()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("from", g.from().toString());
-            e.put("to", g.to().toString());
-            e.put("reason", g.reason());
-            gaps.add(e);
-        }
-        m.put("gaps", gaps);
-        m.put("records", r.records());
-        m.put("records_trimmed", r.recordsTrimmed());
-        m.put("discontinuities_marked", r.discontinuitiesMarked());
-        m.put("bytes_written", r.bytesWritten());
-        m.put("duration_s", Math.round(r.durationS() * 1000) / 1000.0);
-        return m;
     }
 
     static void printHuman(PrintWriter o, EsFetchReport r) {

@@ -1,6 +1,9 @@
 package io.stowage.cli;
 
-/** Exit codes of the command-line contract (DESIGN.md). */
+/**
+ * Exit codes of the command-line contract (DESIGN.md); {@link ErrorTable} chooses the code of a failure. A JVM
+ * stopped by SIGINT or SIGTERM after its clean stop exits with 130 or 143.
+ */
 final class ExitCodes {
     static final int OK = 0;
     /** I/O or network failure, corrupt input, missing entry, problems found by a check. */
@@ -11,14 +14,4 @@ final class ExitCodes {
     static final int PARTIAL = 3;
 
     private ExitCodes() {}
-
-    static int of(Throwable ex) {
-        if (ex instanceof CliException ce) {
-            return ce.exitCode();
-        }
-        if (ex instanceof IllegalArgumentException) {
-            return USAGE;
-        }
-        return FAILED;
-    }
 }

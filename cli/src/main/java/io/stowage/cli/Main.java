@@ -1,7 +1,5 @@
 package io.stowage.cli;
 
-import picocli.CommandLine;
-
 /** Entry point of the {@code stowage} command. */
 public final class Main {
     private Main() {}

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** JSON output shared by every command: snake_case, one document on stdout. */
 final class Output {
@@ -25,10 +23,16 @@ final class Output {
         }
     }
 
+    /** {@code {"error": {"type": ..., "message": ...}}}: what {@code --json} prints on stdout for a failure. */
     static void printJsonError(PrintWriter out, String type, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("type", type);
-        error.put("message", message);
-        printJson(out, Map.of("error", error));
+        printJson(out, new ErrorDocument(new ErrorBody(type, message)));
+    }
+
+    /** The error document. */
+    record ErrorDocument(ErrorBody error) {
+    }
+
+    /** The error: {@code type} is the exception's simple name (see {@link ErrorTable}). */
+    record ErrorBody(String type, String message) {
     }
 }

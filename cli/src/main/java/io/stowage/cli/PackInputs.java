@@ -122,7 +122,7 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
                 o = queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw CliException.failed("Interrupted", "interrupted while listing the inputs to pack");
+                throw CliException.failed("interrupted while listing the inputs to pack", e);
             }
             if (o == END) {
                 ended = true;
@@ -166,9 +166,9 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
         if (paths.size() >= 2 && EntryNames.isSafeFileName(e.name())) { // a valid name refused: a repeated one
             return CliException.usage("two inputs are both named '" + e.name() + "': " + paths.get(0) + " and "
                     + paths.get(1) + "; entries are named by file name, so rename one or pack them into separate"
-                    + " archives");
+                    + " archives", e);
         }
-        return CliException.usage((paths.isEmpty() ? "" : paths.get(0) + ": ") + e.getMessage());
+        return CliException.usage((paths.isEmpty() ? "" : paths.get(0) + ": ") + e.getMessage(), e);
     }
 
     /** What a walk does with each file it finds; returning false ends the walk. */

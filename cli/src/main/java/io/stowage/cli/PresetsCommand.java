@@ -3,18 +3,14 @@ package io.stowage.cli;
 import io.stowage.transcode.EncoderStatus;
 import io.stowage.transcode.Preset;
 import io.stowage.transcode.PresetCatalog;
-import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.Transcoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stowage presets}: the transcoding presets and, with --check-encoders, which encoders work here. */
@@ -50,38 +46,11 @@ final class PresetsCommand implements Callable<Integer> {
         if (checkEncoders) {
             try (Transcoder t = ffmpeg.create(ffmpeg.config())) {
                 status = t.encoderStatus();
-            } catch (TranscodeException e) {
-                throw TranscodeCli.map(e);
             }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            List<Map<String, Object>> presets = new ArrayList<>();
-            for (Preset p : catalog.all()) {
-                Map<String, Object> j = new LinkedHashMap<>();
-                j.put("name", p.name());
-                j.put("description", p.description());
-                j.put("format", p.format());
-                j.put("extension", p.extension());
-                j.put("video", stream(p.video()));
-                j.put("audio", stream(p.audio()));
-                presets.add(j);
-            }
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("presets", presets);
-            if (checkEncoders) {
-                List<Map<String, Object>> enc = new ArrayList<>();
-                for (EncoderStatus s : status) {
-                    Map<String, Object> j = new LinkedHashMap<>();
-                    j.put("encoder", s.encoder());
-                    j.put("hardware", s.hardware());
-                    j.put("usable", s.usable());
-                    j.put("reason", s.reason());
-                    enc.add(j);
-                }
-                doc.put("encoders", enc);
-            }
-            Output.printJson(out, doc);
+            Output.printJson(out, TranscodeJson.Presets.of(catalog, checkEncoders ? status : null));
             return ExitCodes.OK;
         }
         int width = catalog.names().stream().mapToInt(String::length).max().orElse(4);
@@ -102,16 +71,6 @@ final class PresetsCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
-    }
-
-    private static Map<String, Object> stream(Preset.StreamSpec s) {
-        Map<String, Object> j = new LinkedHashMap<>();
-        j.put("mode", s.mode().name().toLowerCase(Locale.ROOT));
-        if (s.mode() == Preset.Mode.ENCODE) {
-            j.put("codec", s.codec());
-            j.put("encoders", s.encoders().stream().map(Preset.EncoderOption::name).toList());
-        }
-        return j;
     }
 
     private static String streamText(Preset.StreamSpec s) {

@@ -1,7 +1,6 @@
 package io.stowage.cli;
 
 import io.stowage.transcode.MediaInfo;
-import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.Transcoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,14 +35,12 @@ final class ProbeCommand implements Callable<Integer> {
         try (Transcoder t = ffmpeg.create(ffmpeg.config())) {
             MediaInfo info = t.probe(file);
             if (json) {
-                Output.printJson(spec.commandLine().getOut(), TranscodeCli.mediaJson(info));
+                Output.printJson(spec.commandLine().getOut(), TranscodeJson.Media.of(info));
             } else {
                 spec.commandLine().getOut().println(TranscodeCli.describe(info));
                 spec.commandLine().getOut().flush();
             }
             return ExitCodes.OK;
-        } catch (TranscodeException e) {
-            throw TranscodeCli.map(e);
         }
     }
 }

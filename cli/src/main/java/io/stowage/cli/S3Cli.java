@@ -9,13 +9,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -69,18 +63,18 @@ final class S3Cli {
             s3.headBucket(b -> b.bucket(loc.bucket()));
         } catch (AwsServiceException e) {
             if (e.statusCode() == 404) {
-                throw CliException.failed("NoSuchBucket", "bucket '" + loc.bucket() + "' does not exist at "
+                throw new CliBucketMissingException("bucket '" + loc.bucket() + "' does not exist at "
                         + where + "; create it first (or check --endpoint)");
             }
             if (e.statusCode() == 403) {
-                throw CliException.failed("AccessDenied", "access to bucket '" + loc.bucket() + "' at " + where
+                throw new CliBucketAccessDeniedException("access to bucket '" + loc.bucket() + "' at " + where
                         + " was denied (403); check the credentials (AWS_ACCESS_KEY_ID/AWS_PROFILE)");
             }
-            throw CliException.failed("S3Error", "cannot reach bucket '" + loc.bucket() + "' at " + where + ": "
-                    + e.getMessage());
+            throw new CliS3UnreachableException("cannot reach bucket '" + loc.bucket() + "' at " + where + ": "
+                    + e.getMessage(), e);
         } catch (SdkClientException e) {
-            throw CliException.failed("S3Unreachable", "cannot reach " + where + ": " + e.getMessage()
-                    + "; check --endpoint and that the store is running");
+            throw new CliS3UnreachableException("cannot reach " + where + ": " + e.getMessage()
+                    + "; check --endpoint and that the store is running", e);
         }
     }
 
@@ -112,40 +106,6 @@ final class S3Cli {
                 // the hook is running: it returns now that the report is printed
             }
         }
-    }
-
-    /** The JSON report of a transfer (DESIGN.md's contract: snake_case, counts, failures with reasons). */
-    static Map<String, Object> json(TransferReport r, String verb, String source, String target, boolean keys) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", source);
-        m.put("target", target);
-        m.put(verb, r.transferred());
-        m.put("skipped", r.skipped());
-        m.put("failed", r.failed());
-        m.put("bytes_" + verb, r.bytesTransferred());
-        m.put("bytes_skipped", r.bytesSkipped());
-        m.put("retries", r.retries());
-        m.put("list_requests", r.listRequests());
-        m.put("started_at", r.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
-        double secs = r.duration().toNanos() / 1e9;
-        m.put("duration_s", Math.round(secs * 1000) / 1000.0);
-        m.put("files_per_s", Math.round((r.transferred() + r.skipped()) / Math.max(secs, 1e-3) * 10) / 10.0);
-        m.put("bytes_per_s", Math.round(r.bytesTransferred() / Math.max(secs, 1e-3)));
-        m.put("cancelled", r.cancelled());
-        m.put("failures", items(r.failures(), keys));
-        m.put("ignored", items(r.ignored(), keys));
-        return m;
-    }
-
-    private static List<Map<String, Object>> items(List<TransferReport.Failure> list, boolean keys) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (TransferReport.Failure f : list) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put(keys ? "key" : "path", f.path());
-            m.put("reason", f.reason());
-            out.add(m);
-        }
-        return out;
     }
 
     static void printHuman(PrintWriter out, TransferReport r, String verb, String target) {
@@ -185,33 +145,5 @@ final class S3Cli {
             i++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
-    }
-
-    /** Parses {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 0} or ISO-8601 {@code P1DT2H}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
-            try {
-                if (v.startsWith("p")) {
-                    return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-                }
-                if (v.equals("0")) {
-                    return Duration.ZERO;
-                }
-                long n = Long.parseLong(v.substring(0, v.length() - 1));
-                switch (v.charAt(v.length() - 1)) {
-                    case 'd': return Duration.ofDays(n);
-                    case 'h': return Duration.ofHours(n);
-                    case 'm': return Duration.ofMinutes(n);
-                    case 's': return Duration.ofSeconds(n);
-                    default: break;
-                }
-            } catch (RuntimeException e) {
-                // fall through to the message below
-            }
-            throw new CommandLine.TypeConversionException("duration '" + value
-                    + "' is not understood; use e.g. 7d, 12h, 30m, 45s or ISO-8601 P1DT2H");
-        }
     }
 }

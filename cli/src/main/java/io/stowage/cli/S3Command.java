@@ -1,7 +1,6 @@
 package io.stowage.cli;
 
 import io.stowage.s3.EmbeddedS3;
-import io.stowage.s3.S3EmbeddedServerException;
 import io.stowage.s3.IncompleteUploads;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
@@ -17,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -95,21 +92,10 @@ final class S3Command implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(e.getMessage());
             }
-            EmbeddedS3 server;
-            try {
-                server = b.start();
-            } catch (S3EmbeddedServerException e) {
-                throw CliException.failed("ServeFailed", e.getMessage());
-            }
+            EmbeddedS3 server = b.start();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("endpoint", server.endpoint().toString());
-                m.put("port", server.port());
-                m.put("dir", server.directory().toString());
-                m.put("buckets", server.buckets());
-                m.put("authentication", accessKey != null);
-                Output.printJson(out, m);
+                Output.printJson(out, S3Json.Serve.of(server, accessKey != null));
             } else {
                 out.println("endpoint: " + server.endpoint());
                 out.println("dir: " + server.directory());
@@ -145,7 +131,7 @@ final class S3Command implements Runnable {
         @Parameters(index = "0", paramLabel = "s3://BUCKET/PREFIX", description = "Where to look.")
         String target;
 
-        @Option(names = "--older-than", required = true, paramLabel = "D", converter = S3Cli.DurationConverter.class,
+        @Option(names = "--older-than", required = true, paramLabel = "D", converter = DurationConverter.class,
                 description = "Only uploads started at least this long ago: 7d, 12h, 30m, 45s, 0, or ISO P1DT2H.")
         Duration olderThan;
 
@@ -173,27 +159,7 @@ final class S3Command implements Runnable {
                         : stale.abort(found);
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("target", loc.toString());
-                    m.put("older_than_s", olderThan.toSeconds());
-                    m.put("dry_run", dryRun);
-                    m.put("found", found.size());
-                    m.put("aborted", r.aborted().size());
-                    List<Map<String, Object>> uploads = new ArrayList<>();
-                    for (IncompleteUploads.Upload u : found) {
-                        Map<String, Object> e = new LinkedHashMap<>();
-                        e.put("key", loc.relative(u.key()));
-                        e.put("upload_id", u.uploadId());
-                        e.put("initiated", u.initiated() == null ? null : u.initiated().toString());
-                        uploads.add(e);
-                    }
-                    m.put("uploads", uploads);
-                    List<Map<String, Object>> failures = new ArrayList<>();
-                    for (TransferReport.Failure f : r.failed()) {
-                        failures.add(Map.of("key", f.path(), "reason", f.reason()));
-                    }
-                    m.put("failures", failures);
-                    Output.printJson(out, m);
+                    Output.printJson(out, S3Json.Cleanup.of(loc, olderThan, dryRun, found, r));
                 } else {
                     for (IncompleteUploads.Upload u : found) {
                         out.println((dryRun ? "stale: " : "aborted: ") + loc.relative(u.key()) + " (upload "

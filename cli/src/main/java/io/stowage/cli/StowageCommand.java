@@ -32,6 +32,7 @@ final class StowageCommand implements Runnable {
             EsCommand.class,
             TsCommand.class,
             TranscodeCommand.class,
+            ArchiveCommand.class,
             ProbeCommand.class,
             PresetsCommand.class);
 

@@ -1,15 +1,11 @@
 package io.stowage.cli;
 
-import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
-import io.stowage.sync.SyncConfigException;
 import io.stowage.sync.SyncConfigLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,33 +43,7 @@ final class SyncCommand implements Runnable {
             Map<String, Object> opts = new LinkedHashMap<>(more);
             opts.put("state", state);
             opts.put("project", project);
-            try {
-                return SyncConfigLoader.load(null, System.getenv(), opts).requireLedger();
-            } catch (SyncConfigException e) {
-                throw CliException.usage(e.getMessage());
-            }
+            return SyncConfigLoader.load(null, System.getenv(), opts).requireLedger();
         }
-    }
-
-    static Map<String, Object> session(SessionInfo s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("session_id", s.id());
-        m.put("kind", s.kind());
-        m.put("status", s.status());
-        m.put("worker", s.worker());
-        m.put("source", s.source());
-        m.put("started_at", s.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
-        m.put("ended_at", s.endedAt() == null ? null : s.endedAt().truncatedTo(ChronoUnit.MILLIS).toString());
-        m.put("duration_s", s.endedAt() == null ? null
-                : Duration.between(s.startedAt(), s.endedAt()).toMillis() / 1000.0);
-        m.put("total_files", s.totalFiles());
-        m.put("files_uploaded", s.filesUploaded());
-        m.put("files_skipped", s.filesSkipped());
-        m.put("files_failed", s.filesFailed());
-        m.put("bytes", s.bytesUploaded());
-        m.put("bytes_skipped", s.bytesSkipped());
-        m.put("error", s.error());
-        m.put("trigger", SyncUploadSupport.trigger(s.trigger()));
-        return m;
     }
 }

@@ -2,11 +2,9 @@ package io.stowage.cli;
 
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
-import io.stowage.s3.S3IoException;
 import io.stowage.s3.UploadOptions;
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
-import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.SyncReport;
 import io.stowage.sync.SyncUploader;
@@ -47,7 +45,7 @@ final class SyncRetryCommand implements Callable<Integer> {
     @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts per file in all (default 5).")
     Integer maxAttempts;
 
-    @Option(names = "--backoff", paramLabel = "DURATION", converter = S3Cli.DurationConverter.class,
+    @Option(names = "--backoff", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Pause before the second round; doubles per round (default 1s).")
     Duration backoff;
 
@@ -97,17 +95,13 @@ final class SyncRetryCommand implements Callable<Integer> {
                     SyncConfig shown = effective.withTarget(recent.isEmpty() ? null : recent.get(0).bucket(),
                             recent.isEmpty() ? "" : recent.get(0).prefix());
                     if (json) {
-                        Output.printJson(spec.commandLine().getOut(), SyncUploadSupport.json(rep, shown, ledger));
+                        Output.printJson(spec.commandLine().getOut(), SyncJson.Report.of(rep, shown, ledger));
                     } else {
                         SyncUploadSupport.printHuman(spec.commandLine().getOut(), rep, shown, ledger);
                     }
                 });
                 return r.isComplete() ? ExitCodes.OK : ExitCodes.PARTIAL;
             }
-        } catch (SyncException e) {
-            throw SyncUploadSupport.translate(e);
-        } catch (S3IoException e) {
-            throw CliException.failed("S3Error", e.getMessage());
         }
     }
 

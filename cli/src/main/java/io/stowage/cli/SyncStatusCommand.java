@@ -4,15 +4,12 @@ import io.stowage.sync.FailedFile;
 import io.stowage.sync.ProjectStatus;
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
-import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncLedger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,28 +50,7 @@ final class SyncStatusCommand implements Callable<Integer> {
             List<SessionInfo> recent = ledger.sessions(c.project(), sessions);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("project", st.project());
-                m.put("target", "s3://" + st.bucket() + "/" + st.prefix());
-                m.put("state", ledger.where());
-                m.put("uploaded", st.uploaded());
-                m.put("pending", st.pending());
-                m.put("uploading", st.uploading());
-                m.put("failed", st.failed());
-                List<Map<String, Object>> failures = new ArrayList<>();
-                for (FailedFile f : st.failures()) {
-                    Map<String, Object> fm = new LinkedHashMap<>();
-                    fm.put("path", f.path());
-                    fm.put("reason", f.reason());
-                    fm.put("attempts", f.attempts());
-                    fm.put("session_id", f.sessionId());
-                    failures.add(fm);
-                }
-                m.put("failures", failures);
-                List<Map<String, Object>> ss = new ArrayList<>();
-                recent.forEach(s -> ss.add(SyncCommand.session(s)));
-                m.put("sessions", ss);
-                Output.printJson(out, m);
+                Output.printJson(out, SyncJson.Status.of(st, recent, ledger));
             } else {
                 out.printf("project %s -> s3://%s/%s in %s%n", st.project(), st.bucket(), st.prefix(), ledger.where());
                 out.printf("uploaded %d, pending %d, uploading %d, failed %d%n", st.uploaded(), st.pending(),
@@ -95,8 +71,6 @@ final class SyncStatusCommand implements Callable<Integer> {
                 out.flush();
             }
             return ExitCodes.OK;
-        } catch (SyncException e) {
-            throw SyncUploadSupport.translate(e);
         }
     }
 }

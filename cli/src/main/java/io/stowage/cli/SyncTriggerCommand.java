@@ -2,9 +2,7 @@ package io.stowage.cli;
 
 import io.stowage.sync.SessionInfo;
 import io.stowage.sync.SyncConfig;
-import io.stowage.sync.SyncConfigException;
 import io.stowage.sync.SyncConfigLoader;
-import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.TriggerReport;
 import picocli.CommandLine;
@@ -42,7 +40,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
             description = "If given, the session must belong to this project.")
     String project;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = S3Cli.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "10s", description = "Timeout of one request (default 10s).")
     Duration timeout;
 
@@ -59,12 +57,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
         opts.put("trigger_url", url);
         opts.put("trigger_timeout_s", timeout.toNanos() / 1e9);
         opts.put("trigger_attempts", attempts);
-        SyncConfig c;
-        try {
-            c = SyncConfigLoader.load(null, System.getenv(), opts);
-        } catch (SyncConfigException e) {
-            throw CliException.usage(e.getMessage());
-        }
+        SyncConfig c = SyncConfigLoader.load(null, System.getenv(), opts);
         if (c.state() == null) {
             throw CliException.usage("--state URL is missing: the session lives in a ledger (a file path, "
                     + "jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB)");
@@ -79,10 +72,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
             TriggerReport o = ledger.trigger(session, target, c.triggerTimeout(), c.triggerAttempts());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("session_id", session);
-                m.putAll(SyncUploadSupport.trigger(o));
-                Output.printJson(out, m);
+                Output.printJson(out, SyncJson.TriggerDocument.of(session, o));
             } else {
                 out.println("session " + session + " -> " + o.url() + ": " + o.status() + " after " + o.attempts()
                         + " attempt(s)" + (o.httpStatus() == null ? "" : ", HTTP " + o.httpStatus())
@@ -93,11 +83,9 @@ final class SyncTriggerCommand implements Callable<Integer> {
                 if (json) {
                     return ExitCodes.FAILED;
                 }
-                throw CliException.failed("TriggerFailed", "the receiver did not accept the summary: " + o.error());
+                throw new CliTriggerFailedException("the receiver did not accept the summary: " + o.error());
             }
             return ExitCodes.OK;
-        } catch (SyncException e) {
-            throw SyncUploadSupport.translate(e);
         }
     }
 }

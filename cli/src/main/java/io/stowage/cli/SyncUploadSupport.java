@@ -1,23 +1,14 @@
 package io.stowage.cli;
 
-import io.stowage.s3.S3IoException;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
 import io.stowage.s3.TransferReport;
 import io.stowage.s3.UploadOptions;
-import io.stowage.sync.SyncLedgerBusyException;
-import io.stowage.sync.SyncLedgerSchemaException;
-import io.stowage.sync.SyncLedgerUnavailableException;
-import io.stowage.sync.SyncProjectNotFoundException;
-import io.stowage.sync.SyncSessionNotFoundException;
 import io.stowage.sync.SyncConfig;
-import io.stowage.sync.SyncConfigException;
 import io.stowage.sync.SyncConfigLoader;
-import io.stowage.sync.SyncException;
 import io.stowage.sync.SyncLedger;
 import io.stowage.sync.SyncReport;
 import io.stowage.sync.SyncUploader;
-import io.stowage.sync.TriggerReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -25,8 +16,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +57,7 @@ final class SyncUploadSupport {
                 description = "With --state: POST the session summary (JSON) to URL at the end, with retries.")
         String triggerUrl;
 
-        @Option(names = "--claim-timeout", paramLabel = "DURATION", converter = S3Cli.DurationConverter.class,
+        @Option(names = "--claim-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
                 description = "With a PostgreSQL --state: a worker's claim not renewed for this long returns to "
                         + "the others (default 60s).")
         Duration claimTimeout;
@@ -106,12 +95,7 @@ final class SyncUploadSupport {
         opts.put("include", options.include().isEmpty() ? null : options.include());
         opts.put("exclude", options.exclude().isEmpty() ? null : options.exclude());
         opts.put("ext", options.extensions().isEmpty() ? null : List.copyOf(options.extensions()));
-        SyncConfig config;
-        try {
-            config = SyncConfigLoader.load(o.configFile, System.getenv(), opts).requireUploadable();
-        } catch (SyncConfigException e) {
-            throw CliException.usage(e.getMessage());
-        }
+        SyncConfig config = SyncConfigLoader.load(o.configFile, System.getenv(), opts).requireUploadable();
         S3Settings settings = settings(config);
         S3Location target = S3Location.of(config.bucket(), config.prefix());
         try (SyncLedger ledger = open(config.state(), config.workers());
@@ -123,16 +107,12 @@ final class SyncUploadSupport {
                 bar.close();
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
-                    Output.printJson(out, json(rep, config, ledger));
+                    Output.printJson(out, SyncJson.Report.of(rep, config, ledger));
                 } else {
                     printHuman(out, rep, config, ledger);
                 }
             });
             return r.isComplete() ? ExitCodes.OK : ExitCodes.PARTIAL;
-        } catch (SyncException e) {
-            throw translate(e);
-        } catch (S3IoException e) {
-            throw CliException.failed("S3Error", e.getMessage());
         }
     }
 
@@ -143,83 +123,7 @@ final class SyncUploadSupport {
     }
 
     static SyncLedger open(String state, int pool) {
-        try {
-            return SyncLedger.open(state, Math.max(4, Math.min(pool, 16)));
-        } catch (SyncException e) {
-            throw translate(e);
-        }
-    }
-
-    /** Ledger errors in the CLI contract: configuration problems are usage errors (2), the rest failures (1). */
-    static CliException translate(SyncException e) {
-        if (e instanceof SyncConfigException) {
-            return CliException.usage(e.getMessage());
-        }
-        String type = e instanceof SyncProjectNotFoundException ? "ProjectNotFound"
-                : e instanceof SyncSessionNotFoundException ? "SessionNotFound"
-                : e instanceof SyncLedgerBusyException ? "LedgerBusy"
-                : e instanceof SyncLedgerSchemaException ? "LedgerSchema"
-                : e instanceof SyncLedgerUnavailableException ? "LedgerUnavailable" : "SyncError";
-        return CliException.failed(type, e.getMessage());
-    }
-
-    static Map<String, Object> json(SyncReport r, SyncConfig c, SyncLedger ledger) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", c.source() == null ? null : c.source().toAbsolutePath().normalize().toString());
-        m.put("target", S3Location.of(c.bucket(), c.prefix()).toString());
-        m.put("project", r.project());
-        m.put("state", ledger.where());
-        m.put("session_id", r.sessionId());
-        m.put("kind", r.kind());
-        m.put("status", r.status());
-        m.put("total_files", r.files().total());
-        m.put("uploaded", r.files().uploaded());
-        m.put("skipped", r.files().skipped());
-        m.put("failed", r.files().failed());
-        m.put("unchanged", r.files().unchanged());
-        m.put("new_files", r.files().newFiles());
-        m.put("changed", r.files().changed());
-        m.put("found_in_store", r.files().foundInStore());
-        m.put("bytes_uploaded", r.bytes().uploaded());
-        m.put("bytes_skipped", r.bytes().skipped());
-        m.put("list_requests", r.work().listRequests());
-        m.put("head_requests", r.work().headRequests());
-        m.put("rounds", r.work().rounds());
-        m.put("ledger_rows", r.work().ledgerRows());
-        m.put("started_at", r.startedAt().truncatedTo(ChronoUnit.MILLIS).toString());
-        double secs = r.duration().toNanos() / 1e9;
-        m.put("duration_s", Math.round(secs * 1000) / 1000.0);
-        m.put("files_per_s", Math.round(r.files().total() / Math.max(secs, 1e-3) * 10) / 10.0);
-        m.put("ledger_rows_per_s", Math.round(r.work().ledgerRows() / Math.max(secs, 1e-3) * 10) / 10.0);
-        m.put("cancelled", r.cancelled());
-        m.put("failures", failures(r.failures()));
-        m.put("trigger", trigger(r.trigger()));
-        return m;
-    }
-
-    static List<Map<String, Object>> failures(List<TransferReport.Failure> list) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (TransferReport.Failure f : list) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("path", f.path());
-            m.put("reason", f.reason());
-            out.add(m);
-        }
-        return out;
-    }
-
-    static Map<String, Object> trigger(TriggerReport t) {
-        if (t == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("url", t.url());
-        m.put("status", t.status());
-        m.put("attempts", t.attempts());
-        m.put("http_status", t.httpStatus());
-        m.put("error", t.error());
-        m.put("at", t.at().toString());
-        return m;
+        return SyncLedger.open(state, Math.max(4, Math.min(pool, 16)));
     }
 
     static void printHuman(PrintWriter out, SyncReport r, SyncConfig c, SyncLedger ledger) {

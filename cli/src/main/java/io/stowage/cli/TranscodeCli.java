@@ -1,25 +1,16 @@
 package io.stowage.cli;
 
-import io.stowage.transcode.FfmpegUnavailableException;
-import io.stowage.transcode.InvalidPresetException;
 import io.stowage.transcode.MediaInfo;
-import io.stowage.transcode.OutputExistsException;
 import io.stowage.transcode.PresetCatalog;
 import io.stowage.transcode.StreamInfo;
-import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.Transcoder;
 import io.stowage.transcode.TranscoderConfig;
-import io.stowage.transcode.UnknownPresetException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
-/** What the transcode, probe and presets commands share: ffmpeg options, error mapping, media JSON. */
+/** What the transcode, probe and presets commands share: ffmpeg options, media JSON and text. */
 final class TranscodeCli {
     private TranscodeCli() {}
 
@@ -57,97 +48,19 @@ final class TranscodeCli {
             Path file = presetsFile != null ? presetsFile : env("STOWAGE_PRESETS");
             PresetCatalog c = PresetCatalog.builtIn();
             if (file != null) {
-                try {
-                    c = c.with(PresetCatalog.load(file));
-                } catch (InvalidPresetException e) {
-                    throw CliException.usage(e.getMessage());
-                }
+                c = c.with(PresetCatalog.load(file)); // TranscodeInvalidPresetException: exit 2 (ErrorTable)
             }
             return c;
         }
 
         Transcoder create(TranscoderConfig config) {
-            try {
-                return Transcoder.create(config);
-            } catch (TranscodeException e) {
-                throw map(e);
-            }
+            return Transcoder.create(config);
         }
 
         private static Path env(String name) {
             String v = System.getenv(name);
             return v == null || v.isBlank() ? null : Path.of(v);
         }
-    }
-
-    /** Maps a library failure to the CLI contract: usage errors exit 2, the rest exit 1. */
-    static CliException map(TranscodeException e) {
-        String type = e.getClass().getSimpleName();
-        if (e instanceof UnknownPresetException || e instanceof InvalidPresetException
-                || e instanceof OutputExistsException) {
-            String msg = e instanceof OutputExistsException
-                    ? ((OutputExistsException) e).output() + " already exists; choose another name or add --force"
-                    : e.getMessage();
-            return new CliException(ExitCodes.USAGE, type, msg);
-        }
-        if (e instanceof FfmpegUnavailableException) {
-            return CliException.failed(type, e.getMessage());
-        }
-        return CliException.failed(type, e.getMessage());
-    }
-
-    /** Parses seconds ({@code 90}, {@code 12.5}) or {@code [HH:]MM:SS[.mmm]}. */
-    static java.time.Duration parseTime(String option, String value) {
-        try {
-            String[] parts = value.trim().split(":");
-            if (parts.length > 3) {
-                throw new NumberFormatException();
-            }
-            double seconds = 0;
-            for (String p : parts) {
-                seconds = seconds * 60 + Double.parseDouble(p);
-            }
-            if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
-                throw new NumberFormatException();
-            }
-            return java.time.Duration.ofNanos(Math.round(seconds * 1e9));
-        } catch (NumberFormatException e) {
-            throw CliException.usage(option + " '" + value + "' is not a time; use seconds (90, 12.5) or"
-                    + " [HH:]MM:SS[.mmm] (1:30, 00:01:30.500)");
-        }
-    }
-
-    static Map<String, Object> mediaJson(MediaInfo m) {
-        Map<String, Object> j = new LinkedHashMap<>();
-        j.put("path", m.path().toString());
-        j.put("format", m.formatName());
-        j.put("format_long_name", m.formatLongName());
-        j.put("duration_s", m.duration() == null ? null : round3(m.durationSeconds()));
-        j.put("size", m.size());
-        j.put("bit_rate", m.bitRate());
-        List<Map<String, Object>> streams = new ArrayList<>();
-        for (StreamInfo s : m.streams()) {
-            Map<String, Object> sj = new LinkedHashMap<>();
-            sj.put("index", s.index());
-            sj.put("type", s.type().name().toLowerCase(Locale.ROOT));
-            sj.put("codec", s.codec());
-            sj.put("profile", s.profile());
-            if (s.type() == StreamInfo.Type.VIDEO) {
-                sj.put("width", s.width());
-                sj.put("height", s.height());
-                sj.put("frame_rate", round3(s.frameRate()));
-                sj.put("pixel_format", s.pixelFormat());
-            }
-            if (s.type() == StreamInfo.Type.AUDIO) {
-                sj.put("sample_rate", s.sampleRate());
-                sj.put("channels", s.channels());
-            }
-            sj.put("bit_rate", s.bitRate());
-            sj.put("duration_s", Double.isNaN(s.durationSeconds()) ? null : round3(s.durationSeconds()));
-            streams.add(sj);
-        }
-        j.put("streams", streams);
-        return j;
     }
 
     static String describe(MediaInfo m) {
@@ -188,9 +101,5 @@ final class TranscodeCli {
             return String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0);
         }
         return String.format(Locale.ROOT, "%.2f GiB", n / 1073741824.0);
-    }
-
-    static double round3(double d) {
-        return Math.round(d * 1000) / 1000.0;
     }
 }

@@ -2,10 +2,9 @@ package io.stowage.cli;
 
 import io.stowage.transcode.EncoderAttempt;
 import io.stowage.transcode.PresetCatalog;
-import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.TranscodeJob;
 import io.stowage.transcode.TranscodeRequest;
-import io.stowage.transcode.TranscodeResult;
+import io.stowage.transcode.TranscodeReport;
 import io.stowage.transcode.Transcoder;
 import io.stowage.transcode.TranscoderConfig;
 import picocli.CommandLine;
@@ -17,10 +16,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stowage transcode IN OUT}: one verified transcode with a preset. */
@@ -57,11 +54,13 @@ final class TranscodeCommand implements Callable<Integer> {
                     + " preset's codec.")
     String encoder;
 
-    @Option(names = "--start", paramLabel = "TIME", description = "Start at TIME (seconds or [HH:]MM:SS[.mmm]).")
-    String start;
+    @Option(names = "--start", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Start at TIME (seconds or [HH:]MM:SS[.mmm]).")
+    Duration start;
 
-    @Option(names = "--duration", paramLabel = "TIME", description = "Transcode only TIME of the input.")
-    String duration;
+    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Transcode only TIME of the input.")
+    Duration duration;
 
     @Option(names = "--force", description = "Replace OUT if it exists.")
     boolean force;
@@ -70,8 +69,9 @@ final class TranscodeCommand implements Callable<Integer> {
     boolean rejectLarger;
 
     @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            converter = DurationConverter.class,
             description = "Kill ffmpeg when it makes no progress for this long (default: ${DEFAULT-VALUE}).")
-    int stallTimeout;
+    Duration stallTimeout;
 
     @Option(names = "--json", description = "Print one JSON document; no progress bar.")
     boolean json;
@@ -81,20 +81,22 @@ final class TranscodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (stallTimeout < 1) {
-            throw CliException.usage("--stall-timeout " + stallTimeout + " must be at least 1 second");
+        if (stallTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw CliException.usage("--stall-timeout " + stallTimeout.toNanos() / 1e9
+                    + " s must be at least 1 second");
         }
-        TranscoderConfig config = ffmpeg.config().withMaxConcurrentJobs(1)
-                .withStallTimeout(Duration.ofSeconds(stallTimeout));
+        TranscoderConfig config = ffmpeg.config().withMaxConcurrentJobs(1).withStallTimeout(stallTimeout);
         String presetName = preset != null ? preset : defaultPreset(output, config.presets());
         TranscodeRequest request = TranscodeRequest.of(input, output, presetName)
                 .withEncoder(encoder).withOverwrite(force);
         if (start != null || duration != null) {
-            request = request.withTrim(start == null ? null : TranscodeCli.parseTime("--start", start),
-                    duration == null ? null : TranscodeCli.parseTime("--duration", duration));
-            if (request.duration() != null && request.duration().isZero()) {
+            if (start != null && start.isNegative()) {
+                throw CliException.usage("--start " + start + " must not be negative");
+            }
+            if (duration != null && (duration.isZero() || duration.isNegative())) {
                 throw CliException.usage("--duration " + duration + " must be more than zero");
             }
+            request = request.withTrim(start, duration);
         }
         if (rejectLarger) {
             request = request.withRejectLargerThanInput(true);
@@ -113,7 +115,7 @@ final class TranscodeCommand implements Callable<Integer> {
                 }
             }, "stowage-transcode-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            TranscodeResult r;
+            TranscodeReport r;
             try {
                 r = job.await();
             } finally {
@@ -125,14 +127,12 @@ final class TranscodeCommand implements Callable<Integer> {
             }
             bar.close();
             if (json) {
-                Output.printJson(out, resultJson(r));
+                Output.printJson(out, TranscodeJson.Report.of(r));
             } else {
                 out.println(summary(r));
                 out.flush();
             }
             return ExitCodes.OK;
-        } catch (TranscodeException e) {
-            throw TranscodeCli.map(e);
         }
     }
 
@@ -152,35 +152,7 @@ final class TranscodeCommand implements Callable<Integer> {
         return preset;
     }
 
-    static Map<String, Object> resultJson(TranscodeResult r) {
-        Map<String, Object> j = new LinkedHashMap<>();
-        j.put("input", r.input().toString());
-        j.put("output", r.output().toString());
-        j.put("preset", r.preset());
-        j.put("video_encoder", r.videoEncoder());
-        j.put("audio_encoder", r.audioEncoder());
-        j.put("hardware", r.hardware());
-        List<Map<String, Object>> attempts = new ArrayList<>();
-        for (EncoderAttempt a : r.attempts()) {
-            Map<String, Object> aj = new LinkedHashMap<>();
-            aj.put("encoder", a.encoder());
-            aj.put("hardware", a.hardware());
-            aj.put("outcome", a.outcome().name().toLowerCase(Locale.ROOT));
-            aj.put("detail", a.detail());
-            attempts.add(aj);
-        }
-        j.put("attempts", attempts);
-        j.put("size", r.outputSize());
-        j.put("input_size", r.inputInfo().size());
-        j.put("duration_s", r.outputInfo().duration() == null ? null
-                : TranscodeCli.round3(r.outputInfo().durationSeconds()));
-        j.put("elapsed_s", TranscodeCli.round3(r.elapsed().toNanos() / 1e9));
-        j.put("verified", true);
-        j.put("output_info", TranscodeCli.mediaJson(r.outputInfo()));
-        return j;
-    }
-
-    static String summary(TranscodeResult r) {
+    static String summary(TranscodeReport r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s: %s, %s -> %s in %.1f s, verified", r.output(), r.preset(),
                 TranscodeCli.bytes(r.inputInfo().size()), TranscodeCli.bytes(r.outputSize()),

@@ -1,7 +1,7 @@
 package io.stowage.cli;
 
 import io.stowage.transcode.ProgressEvent;
-import io.stowage.transcode.ProgressListener;
+import io.stowage.transcode.TranscodeListener;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -13,7 +13,7 @@ import java.util.Locale;
  * A transcode progress bar on stderr (percent, speed, ETA, encoder), shown only when there is a terminal and the
  * command is not printing JSON; otherwise it ignores every event. Events may come from any thread.
  */
-final class TranscodeProgressBar implements ProgressListener, AutoCloseable {
+final class TranscodeProgressBar implements TranscodeListener, AutoCloseable {
     private final ProgressBar bar;
     private boolean closed;
 

@@ -10,10 +10,6 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code stowage ts ...}: MPEG transport stream tools. */
@@ -50,15 +46,10 @@ final class TsCommand implements Runnable {
             if (!Files.isRegularFile(file)) {
                 throw CliException.usage("FILE.ts " + file + " does not exist or is not a file");
             }
-            TsCheckReport r;
-            try {
-                r = TsChecker.create().check(file);
-            } catch (java.io.UncheckedIOException e) {
-                throw CliException.failed("IOException", e.getMessage());
-            }
+            TsCheckReport r = TsChecker.create().check(file); // UncheckedIOException: ErrorTable reports its cause
             PrintWriter o = spec.commandLine().getOut();
             if (json) {
-                Output.printJson(o, toJson(r));
+                Output.printJson(o, EsJson.TsCheck.of(r));
             } else {
                 o.printf("%s: %d packets, %d continuity errors, %d duplicates, %d sync losses (%d bytes skipped)"
                                 + " - %s%n", r.file(), r.packets(), r.ccErrors(), r.duplicates(), r.syncLosses(),
@@ -84,42 +75,5 @@ final class TsCommand implements Runnable {
         private static String seconds(double s) {
             return s < 0 ? "n/a" : String.format("%.3f s", s);
         }
-    }
-
-    static Map<String, Object> toJson(TsCheckReport r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", r.file());
-        m.put("ok", r.ok());
-        m.put("bytes", r.bytes());
-        m.put("packets", r.packets());
-        m.put("sync_losses", r.syncLosses());
-        m.put("bytes_skipped", r.bytesSkipped());
-        m.put("cc_errors", r.ccErrors());
-        m.put("duplicates", r.duplicates());
-        m.put("discontinuities", r.discontinuities());
-        m.put("tei_packets", r.teiPackets());
-        m.put("crc_errors", r.crcErrors());
-        m.put("pat_count", r.patCount());
-        m.put("pat_max_interval_s", r.patMaxIntervalS());
-        m.put("pmt_max_interval_s", r.pmtMaxIntervalS());
-        m.put("pcr_max_interval_s", r.pcrMaxIntervalS());
-        List<Map<String, Object>> pids = new ArrayList<>();
-        for (TsCheckReport.TsPidReport p : r.pids()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("pid", p.pid());
-            e.put("role", p.role());
-            e.put("stream_type", p.streamType() < 0 ? null : p.streamType());
-            e.put("stream_type_name", p.streamTypeName());
-            e.put("packets", p.packets());
-            e.put("cc_errors", p.ccErrors());
-            e.put("duplicates", p.duplicates());
-            e.put("pcr_count", p.pcrCount());
-            e.put("pcr_max_interval_s", p.pcrMaxIntervalS());
-            pids.add(e);
-        }
-        m.put("pids", pids);
-        m.put("errors", r.errors());
-        m.put("warnings", r.warnings());
-        return m;
     }
 }

@@ -1,7 +1,6 @@
 package io.stowage.cli;
 
 import io.stowage.s3.ParallelUploader;
-import io.stowage.s3.S3IoException;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
 import io.stowage.s3.SkipPolicy;
@@ -123,20 +122,15 @@ final class UploadCommand implements Callable<Integer> {
              ParallelUploader uploader = ParallelUploader.builder(s3).options(options).skipPolicy(policy)
                      .listener(bar).build()) {
             S3Cli.checkBucket(s3, loc, settings);
-            TransferReport r;
-            try {
-                r = S3Cli.withInterrupt(uploader::cancel, () -> uploader.upload(dir, loc), rep -> {
-                    bar.close();
-                    if (json) {
-                        Output.printJson(spec.commandLine().getOut(),
-                                S3Cli.json(rep, "uploaded", dir.toString(), loc.toString(), false));
-                    } else {
-                        S3Cli.printHuman(spec.commandLine().getOut(), rep, "uploaded", loc.toString());
-                    }
-                });
-            } catch (S3IoException e) {
-                throw CliException.failed("S3Error", e.getMessage());
-            }
+            TransferReport r = S3Cli.withInterrupt(uploader::cancel, () -> uploader.upload(dir, loc), rep -> {
+                bar.close();
+                if (json) {
+                    Output.printJson(spec.commandLine().getOut(),
+                            S3Json.Transfer.upload(rep, dir.toString(), loc.toString()));
+                } else {
+                    S3Cli.printHuman(spec.commandLine().getOut(), rep, "uploaded", loc.toString());
+                }
+            });
             return r.isComplete() ? ExitCodes.OK : ExitCodes.PARTIAL;
         }
     }

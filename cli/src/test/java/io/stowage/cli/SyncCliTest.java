@@ -65,7 +65,7 @@ class SyncCliTest {
         CliRun r = CliRun.of("upload", dir.toString(), "s3://ledgered/x", "--endpoint", endpoint, "--project", "p",
                 "--json");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(json(r).at("/error/type").asText()).isEqualTo("UsageError");
+        assertThat(json(r).at("/error/type").asText()).isEqualTo("SyncConfigException");
         assertThat(r.err()).contains("--project p needs --state URL");
     }
 
@@ -107,7 +107,7 @@ class SyncCliTest {
         String state = tmp.resolve("empty.db").toString();
         CliRun r = CliRun.of("sync", "status", "--project", "ghost", "--state", state, "--json");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(json(r).at("/error/type").asText()).isEqualTo("ProjectNotFound");
+        assertThat(json(r).at("/error/type").asText()).isEqualTo("SyncProjectNotFoundException");
         assertThat(json(r).at("/error/message").asText()).contains("no project 'ghost'");
     }
 
@@ -193,7 +193,7 @@ class SyncCliTest {
         CliRun r = CliRun.of("upload", dir.toString(), "s3://ledgered/n", "--endpoint", endpoint, "--state", state,
                 "--project", "n", "--json");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(json(r).at("/error/type").asText()).isEqualTo("LedgerSchema");
+        assertThat(json(r).at("/error/type").asText()).isEqualTo("SyncLedgerSchemaException");
         assertThat(s3.listObjectsV2(b -> b.bucket("ledgered").prefix("n/")).contents()).isEmpty();
     }
 }

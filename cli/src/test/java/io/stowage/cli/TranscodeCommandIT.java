@@ -104,7 +104,7 @@ class TranscodeCommandIT {
     void badInputsGiveTheContractsExitCodes() throws Exception {
         Run missing = stowage("transcode", "nope.mp4", "o.mp4", "--json");
         assertThat(missing.exit()).isEqualTo(1);
-        assertThat(missing.json().path("error").path("type").asText()).isEqualTo("InputUnreadableException");
+        assertThat(missing.json().path("error").path("type").asText()).isEqualTo("TranscodeInputUnreadableException");
         assertThat(stowage("transcode", clip.toString(), "o.mp4", "--preset", "h266").exit()).isEqualTo(2);
         assertThat(stowage("transcode", clip.toString(), "o.mp4", "--start", "soon").exit()).isEqualTo(2);
         Path text = Files.writeString(dir.resolve("notes.txt"), "hello\n");

@@ -32,7 +32,7 @@ public final class Vectors {
     }
 
     public static Path root() {
-        return TestVectors.root().resolve("es-segments");
+        return TestVectors.esSegments();
     }
 
     public static Path segments() {

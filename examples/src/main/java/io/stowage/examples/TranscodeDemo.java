@@ -3,8 +3,9 @@ package io.stowage.examples;
 import io.stowage.transcode.EncoderAttempt;
 import io.stowage.transcode.MediaInfo;
 import io.stowage.transcode.ProgressEvent;
+import io.stowage.transcode.TranscodeListener;
 import io.stowage.transcode.TranscodeRequest;
-import io.stowage.transcode.TranscodeResult;
+import io.stowage.transcode.TranscodeReport;
 import io.stowage.transcode.Transcoder;
 
 import java.io.PrintStream;
@@ -47,7 +48,8 @@ public final class TranscodeDemo implements DemoPipeline {
 
             List<ProgressEvent> events = Collections.synchronizedList(new ArrayList<>());
             Path web = workDir.resolve("out").resolve("camera-web.mp4");
-            TranscodeResult r = t.transcode(TranscodeRequest.of(clip, web, "web-mp4").withListener(events::add));
+            TranscodeReport r = t.transcode(TranscodeRequest.of(clip, web, "web-mp4")
+                    .withListener(TranscodeListener.progress(events::add)));
             for (EncoderAttempt a : r.attempts()) {
                 out.printf("  %-8s %-11s %s%n", a.outcome().name().toLowerCase(Locale.ROOT), a.encoder(),
                         a.detail());
@@ -66,7 +68,7 @@ public final class TranscodeDemo implements DemoPipeline {
             check(listNames(web.getParent()).equals(List.of("camera-web.mp4")), "no temporary file left behind");
 
             Path thumb = workDir.resolve("out").resolve("camera.jpg");
-            TranscodeResult tr = t.transcode(clip, thumb, "thumbnail-jpg");
+            TranscodeReport tr = t.transcode(clip, thumb, "thumbnail-jpg");
             check(tr.outputInfo().video().map(v -> v.codec().equals("mjpeg")).orElse(false), "thumbnail is JPEG");
             out.printf(Locale.ROOT, "thumbnail-jpg: %s, %d bytes%n", thumb.getFileName(), tr.outputSize());
         }

@@ -55,7 +55,7 @@ final class JobRunner implements Runnable {
             throw new IllegalArgumentException("output " + request.output() + " is a directory; name a file");
         }
         if (!request.overwrite() && Files.exists(out)) {
-            throw new OutputExistsException(request.output());
+            throw new TranscodeOutputExistsException(request.output());
         }
     }
 
@@ -80,7 +80,7 @@ final class JobRunner implements Runnable {
         }
     }
 
-    private TranscodeResult execute() {
+    private TranscodeReport execute() {
         long t0 = System.nanoTime();
         checkCancelled();
         Path output = request.output().toAbsolutePath().normalize();
@@ -133,12 +133,12 @@ final class JobRunner implements Runnable {
                         : video == null ? null : video.name();
                 String audioName = preset.audio().mode() == Preset.Mode.COPY && in.audio().isPresent() ? "copy"
                         : audio == null ? null : audio.name();
-                return new TranscodeResult(request.input(), output, preset.name(), videoName, audioName,
+                return new TranscodeReport(request.input(), output, preset.name(), videoName, audioName,
                         video != null && video.isHardware(), attempts, in, out,
                         Duration.ofNanos(System.nanoTime() - t0));
             } catch (TranscodeCancelledException | TranscodeStalledException e) {
                 throw e;
-            } catch (TranscodeFailedException | VerificationFailedException e) {
+            } catch (TranscodeFailedException | TranscodeVerificationFailedException e) {
                 boolean retry = more && (e instanceof TranscodeFailedException || option.isHardware());
                 attempts.add(new EncoderAttempt(name, option != null && option.isHardware(),
                         EncoderAttempt.Outcome.FAILED, e.getMessage()));
@@ -156,7 +156,7 @@ final class JobRunner implements Runnable {
     /**
      * Checks a forced encoder against the preset: 'V' or 'A' for the stream it applies to, 0 without one.
      *
-     * @throws EncoderUnavailableException when this ffmpeg does not list it
+     * @throws TranscodeEncoderUnavailableException when this ffmpeg does not list it
      * @throws IllegalArgumentException when it does not fit the preset (wrong codec, stream not encoded)
      */
     static char overrideType(Transcoder transcoder, Preset preset, TranscodeRequest request) {
@@ -165,7 +165,7 @@ final class JobRunner implements Runnable {
         }
         EncoderRegistry.Listed l = transcoder.encoders().listed().get(request.encoder());
         if (l == null) {
-            throw new EncoderUnavailableException(List.of(request.encoder()), "encoder '" + request.encoder()
+            throw new TranscodeEncoderUnavailableException(List.of(request.encoder()), "encoder '" + request.encoder()
                     + "' is not in this ffmpeg's encoder list (" + transcoder.ffmpegPath()
                     + " -encoders); for hardware encoders configure a system ffmpeg built with them");
         }
@@ -189,7 +189,7 @@ final class JobRunner implements Runnable {
                     .orElseGet(() -> new Preset.EncoderOption(override, null, List.of(), List.of(), null));
             EncoderRegistry.Usability u = registry.usability(opt);
             if (!u.usable()) {
-                throw new EncoderUnavailableException(List.of(override), "encoder '" + override
+                throw new TranscodeEncoderUnavailableException(List.of(override), "encoder '" + override
                         + "' is not usable here: " + u.reason());
             }
             return List.of(opt);
@@ -207,7 +207,8 @@ final class JobRunner implements Runnable {
             }
         }
         if (usable.isEmpty()) {
-            throw new EncoderUnavailableException(spec.encoders().stream().map(Preset.EncoderOption::name).toList(),
+            throw new TranscodeEncoderUnavailableException(
+                    spec.encoders().stream().map(Preset.EncoderOption::name).toList(),
                     "preset '" + preset.name() + "': no usable " + spec.codec() + " encoder ("
                             + String.join("; ", reasons) + "); add a CPU encoder to the preset or configure a"
                             + " system ffmpeg");
@@ -217,22 +218,24 @@ final class JobRunner implements Runnable {
 
     private void checkInputFits(MediaInfo in) {
         if (preset.video().required() && in.video().isEmpty()) {
-            throw new IncompatibleInputException(request.input(), "has no video stream; preset '" + preset.name()
+            throw new TranscodeIncompatibleInputException(request.input(),
+                    "has no video stream; preset '" + preset.name()
                     + "' needs one");
         }
         if (preset.audio().required() && in.audio().isEmpty()) {
-            throw new IncompatibleInputException(request.input(), "has no audio stream; preset '" + preset.name()
+            throw new TranscodeIncompatibleInputException(request.input(),
+                    "has no audio stream; preset '" + preset.name()
                     + "' needs one");
         }
         boolean anything = (preset.video().mode() != Preset.Mode.NONE && in.video().isPresent())
                 || (preset.audio().mode() != Preset.Mode.NONE && in.audio().isPresent());
         if (!anything) {
-            throw new IncompatibleInputException(request.input(), "has no stream that preset '" + preset.name()
+            throw new TranscodeIncompatibleInputException(request.input(), "has no stream that preset '" + preset.name()
                     + "' keeps (video " + preset.video().mode().name().toLowerCase(java.util.Locale.ROOT)
                     + ", audio " + preset.audio().mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
         if (request.start() != null && in.duration() != null && request.start().compareTo(in.duration()) >= 0) {
-            throw new IncompatibleInputException(request.input(), "trim start " + FfmpegCommand.seconds(
+            throw new TranscodeIncompatibleInputException(request.input(), "trim start " + FfmpegCommand.seconds(
                     request.start()) + " s is at or after the end of the input (" + FfmpegCommand.seconds(
                     in.duration()) + " s)");
         }
@@ -326,15 +329,16 @@ final class JobRunner implements Runnable {
             MediaInfo out;
             try {
                 out = transcoder.prober().probe(temp);
-            } catch (InputUnreadableException e) {
-                throw new VerificationFailedException(output.toString(), List.of("ffprobe cannot read the output: "
+            } catch (TranscodeInputUnreadableException e) {
+                throw new TranscodeVerificationFailedException(output.toString(),
+                        List.of("ffprobe cannot read the output: "
                         + e.getMessage()));
             }
             boolean rejectLarger = request.rejectLargerThanInput() != null ? request.rejectLargerThanInput()
                     : transcoder.config().rejectLargerThanInput();
             List<String> problems = Verifier.check(preset, in, out, expected, rejectLarger);
             if (!problems.isEmpty()) {
-                throw new VerificationFailedException(output.toString(), problems);
+                throw new TranscodeVerificationFailedException(output.toString(), problems);
             }
             checkCancelled();
             publish(temp, output);
@@ -391,10 +395,10 @@ final class JobRunner implements Runnable {
                     Files.createLink(output, temp); // fails if output appeared meanwhile
                     Files.delete(temp);
                 } catch (FileAlreadyExistsException e) {
-                    throw new OutputExistsException(request.output());
+                    throw new TranscodeOutputExistsException(request.output());
                 } catch (UnsupportedOperationException | IOException e) {
                     if (Files.exists(output)) {
-                        throw new OutputExistsException(request.output());
+                        throw new TranscodeOutputExistsException(request.output());
                     }
                     Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE);
                 }

@@ -39,7 +39,7 @@ public record Preset(String name, String description, String format, String exte
 
     public Preset {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new InvalidPresetException("preset name '" + name
+            throw new TranscodeInvalidPresetException(name, null, "preset name '" + name
                     + "' is invalid; use 1 to 64 lower-case letters, digits and dashes, e.g. \"web-mp4\"");
         }
         description = description == null ? "" : description;
@@ -49,7 +49,8 @@ public record Preset(String name, String description, String format, String exte
         audio = audio == null ? StreamSpec.none() : audio;
         verifyDuration = verifyDuration == null ? Boolean.TRUE : verifyDuration;
         if (video.mode() == Mode.NONE && audio.mode() == Mode.NONE) {
-            throw new InvalidPresetException("preset '" + name + "': video and audio are both \"none\"; "
+            throw new TranscodeInvalidPresetException(name, null,
+                    "preset '" + name + "': video and audio are both \"none\"; "
                     + "set at least one to \"encode\" or \"copy\"");
         }
         video.validate(name, "video");
@@ -71,7 +72,7 @@ public record Preset(String name, String description, String format, String exte
      *
      * @param mode encode, copy or none
      * @param codec the codec the output stream must have when encoding (e.g. {@code "h264"}); checked on verify
-     * @param required true when an input without such a stream is refused ({@link IncompatibleInputException})
+     * @param required true when an input without such a stream is refused ({@link TranscodeIncompatibleInputException})
      * @param encoders encoders in preference order, CPU last (encode only)
      * @param args options for every encoder of this stream (after the encoder's own)
      * @param filter filter chain for every encoder of this stream ({@code -vf}/{@code -af}), or {@code null}
@@ -96,11 +97,11 @@ public record Preset(String name, String description, String format, String exte
         void validate(String preset, String kind) {
             if (mode == Mode.ENCODE) {
                 if (encoders.isEmpty()) {
-                    throw new InvalidPresetException("preset '" + preset + "': " + kind
+                    throw new TranscodeInvalidPresetException(preset, null, "preset '" + preset + "': " + kind
                             + " mode is \"encode\" but \"encoders\" is empty; list at least one, CPU last");
                 }
                 if (codec == null || codec.isBlank()) {
-                    throw new InvalidPresetException("preset '" + preset + "': " + kind
+                    throw new TranscodeInvalidPresetException(preset, null, "preset '" + preset + "': " + kind
                             + " mode is \"encode\" but \"codec\" is missing; name the codec the output must have,"
                             + " e.g. \"h264\"");
                 }
@@ -128,7 +129,8 @@ public record Preset(String name, String description, String format, String exte
 
         public EncoderOption {
             if (name == null || name.isBlank()) {
-                throw new InvalidPresetException("an encoder entry has no \"name\"; e.g. {\"name\": \"libx264\"}");
+                throw new TranscodeInvalidPresetException(null, null,
+                        "an encoder entry has no \"name\"; e.g. {\"name\": \"libx264\"}");
             }
             hardware = hardware == null ? HARDWARE.matcher(name).matches() : hardware;
             args = args == null ? List.of() : List.copyOf(args);

@@ -51,7 +51,7 @@ public final class PresetCatalog {
         if (c == null) {
             try (InputStream in = PresetCatalog.class.getResourceAsStream(RESOURCE)) {
                 if (in == null) {
-                    throw new InvalidPresetException("built-in preset catalogue " + RESOURCE
+                    throw new TranscodeInvalidPresetException(null, RESOURCE, "built-in preset catalogue " + RESOURCE
                             + " is missing from the class path; the stowage-transcode jar is damaged");
                 }
                 c = parse(in.readAllBytes(), "built-in catalogue");
@@ -68,7 +68,8 @@ public final class PresetCatalog {
         Map<String, Preset> map = new LinkedHashMap<>();
         for (Preset p : presets) {
             if (map.put(p.name(), p) != null) {
-                throw new InvalidPresetException("preset '" + p.name() + "' is defined twice; names must be unique");
+                throw new TranscodeInvalidPresetException(p.name(), null,
+                        "preset '" + p.name() + "' is defined twice; names must be unique");
             }
         }
         return new PresetCatalog(java.util.Collections.unmodifiableMap(map));
@@ -77,15 +78,16 @@ public final class PresetCatalog {
     /**
      * Reads a JSON catalogue file: {@code {"presets": [ {preset}, ... ]}}.
      *
-     * @throws InvalidPresetException when the file is missing, is not valid JSON or holds an invalid preset
+     * @throws TranscodeInvalidPresetException when the file is missing, is not valid JSON or holds an invalid preset
      */
     public static PresetCatalog load(Path file) {
         try {
             return parse(Files.readAllBytes(file), file.toString());
         } catch (NoSuchFileException e) {
-            throw new InvalidPresetException(file + ": preset file does not exist");
+            throw new TranscodeInvalidPresetException(null, file.toString(), file + ": preset file does not exist");
         } catch (IOException e) {
-            throw new InvalidPresetException(file + ": cannot read preset file: " + e.getMessage(), e);
+            throw new TranscodeInvalidPresetException(null, file.toString(),
+                    file + ": cannot read preset file: " + e.getMessage(), e);
         }
     }
 
@@ -99,25 +101,28 @@ public final class PresetCatalog {
             JsonNode root = JSON.readTree(json);
             JsonNode list = root == null ? null : root.get("presets");
             if (list == null || !list.isArray()) {
-                throw new InvalidPresetException(source + ": expected {\"presets\": [ ... ]} at the top level");
+                throw new TranscodeInvalidPresetException(null, source,
+                        source + ": expected {\"presets\": [ ... ]} at the top level");
             }
             List<Preset> presets = new ArrayList<>();
             for (JsonNode node : list) {
                 try {
                     presets.add(JSON.treeToValue(node, Preset.class));
                 } catch (JsonProcessingException e) {
-                    Throwable cause = e.getCause() instanceof InvalidPresetException ip ? ip : e;
+                    Throwable cause = e.getCause() instanceof TranscodeInvalidPresetException ip ? ip : e;
                     String name = node.path("name").asText("?");
-                    throw new InvalidPresetException(source + ": preset '" + name + "': "
-                            + (cause instanceof InvalidPresetException ? cause.getMessage() : e.getOriginalMessage()),
+                    throw new TranscodeInvalidPresetException(name, source, source + ": preset '" + name + "': "
+                            + (cause instanceof TranscodeInvalidPresetException ? cause.getMessage()
+                                    : e.getOriginalMessage()),
                             e);
                 }
             }
             return of(presets);
-        } catch (InvalidPresetException e) {
+        } catch (TranscodeInvalidPresetException e) {
             throw e;
         } catch (IOException e) {
-            throw new InvalidPresetException(source + ": not valid preset JSON: " + e.getMessage(), e);
+            throw new TranscodeInvalidPresetException(null, source,
+                    source + ": not valid preset JSON: " + e.getMessage(), e);
         }
     }
 
@@ -136,12 +141,12 @@ public final class PresetCatalog {
     /**
      * The preset of that name.
      *
-     * @throws UnknownPresetException naming the presets that exist
+     * @throws TranscodeUnknownPresetException naming the presets that exist
      */
     public Preset get(String name) {
         Preset p = presets.get(name);
         if (p == null) {
-            throw new UnknownPresetException(name, names());
+            throw new TranscodeUnknownPresetException(name, names());
         }
         return p;
     }

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TranscodeJob {
     private final TranscodeRequest request;
-    private final CompletableFuture<TranscodeResult> future = new CompletableFuture<>();
+    private final CompletableFuture<TranscodeReport> future = new CompletableFuture<>();
     private volatile boolean cancelRequested;
     private volatile FfmpegProcess running;
 
@@ -57,7 +57,7 @@ public final class TranscodeJob {
      *
      * @throws TranscodeException the typed failure of the job
      */
-    public TranscodeResult await() {
+    public TranscodeReport await() {
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -77,7 +77,7 @@ public final class TranscodeJob {
      * @throws TranscodeException the typed failure of the job
      * @throws TimeoutException when the job is still running
      */
-    public TranscodeResult await(Duration timeout) throws TimeoutException {
+    public TranscodeReport await(Duration timeout) throws TimeoutException {
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -92,7 +92,7 @@ public final class TranscodeJob {
     }
 
     /** The result as a future (completes exceptionally with the {@link TranscodeException}). */
-    public CompletableFuture<TranscodeResult> future() {
+    public CompletableFuture<TranscodeReport> future() {
         return future.copy();
     }
 
@@ -104,7 +104,7 @@ public final class TranscodeJob {
         return new TranscodeException("transcode failed: " + c, c);
     }
 
-    CompletableFuture<TranscodeResult> completion() {
+    CompletableFuture<TranscodeReport> completion() {
         return future;
     }
 

@@ -8,7 +8,8 @@ import java.util.Objects;
  * One transcode to do. Immutable; {@code withX} methods return changed copies.
  *
  * <p>{@code TranscodeRequest r = TranscodeRequest.of(Path.of("in.mov"), Path.of("out.mp4"), "web-mp4")
- *     .withListener(e -> System.err.println(e.percent())).withTrim(Duration.ofSeconds(10), Duration.ofSeconds(5));}
+ *     .withListener(TranscodeListener.progress(e -> System.err.println(e.percent())))
+ *     .withTrim(Duration.ofSeconds(10), Duration.ofSeconds(5));}
  *
  * @param input the input file
  * @param output the output file; written under a temporary name in the same folder and renamed after verification
@@ -17,20 +18,20 @@ import java.util.Objects;
  * @param listener receives progress; never null
  * @param start start of the part to transcode, or {@code null} for the beginning
  * @param duration length of the part to transcode, or {@code null} for all of it
- * @param overwrite replace an existing output (otherwise {@link OutputExistsException})
+ * @param overwrite replace an existing output (otherwise {@link TranscodeOutputExistsException})
  * @param rejectLargerThanInput fail verification when the output is larger than the input; {@code null} takes the
  *     transcoder's default
  *
  * <p>Immutable, so thread-safe (the listener must be thread-safe itself).
  */
-public record TranscodeRequest(Path input, Path output, String preset, String encoder, ProgressListener listener,
+public record TranscodeRequest(Path input, Path output, String preset, String encoder, TranscodeListener listener,
         Duration start, Duration duration, boolean overwrite, Boolean rejectLargerThanInput) {
 
     public TranscodeRequest {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(preset, "preset");
-        listener = listener == null ? ProgressListener.NONE : listener;
+        listener = listener == null ? TranscodeListener.none() : listener;
         if (start != null && start.isNegative()) {
             throw new IllegalArgumentException("trim start " + start + " is negative; use zero or more");
         }
@@ -52,7 +53,7 @@ public record TranscodeRequest(Path input, Path output, String preset, String en
                 rejectLargerThanInput);
     }
 
-    public TranscodeRequest withListener(ProgressListener l) {
+    public TranscodeRequest withListener(TranscodeListener l) {
         return new TranscodeRequest(input, output, preset, encoder, l, start, duration, overwrite,
                 rejectLargerThanInput);
     }

@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>{@code
  * try (Transcoder t = Transcoder.create()) {
  *     MediaInfo info = t.probe(Path.of("in.mov"));
- *     TranscodeResult r = t.transcode(TranscodeRequest.of(Path.of("in.mov"), Path.of("out.mp4"), "web-mp4")
- *             .withListener(e -> System.err.printf("%.0f%%%n", e.percent())));
+ *     TranscodeReport r = t.transcode(TranscodeRequest.of(Path.of("in.mov"), Path.of("out.mp4"), "web-mp4")
+ *             .withListener(TranscodeListener.progress(e -> System.err.printf("%.0f%%%n", e.percent()))));
  *     System.out.println(r.videoEncoder() + " " + r.outputSize());
  * }
  * }</pre>
@@ -76,7 +76,7 @@ public final class Transcoder implements AutoCloseable {
     /**
      * A transcoder with this configuration. Locates ffmpeg and ffprobe and checks that they start.
      *
-     * @throws FfmpegUnavailableException when they cannot (e.g. {@code libpulse.so.0} is missing: the message
+     * @throws TranscodeFfmpegUnavailableException when they cannot (e.g. {@code libpulse.so.0} is missing: the message
      *     says to install {@code libpulse0})
      */
     public static Transcoder create(TranscoderConfig config) {
@@ -115,7 +115,7 @@ public final class Transcoder implements AutoCloseable {
     /**
      * Probes a file with ffprobe.
      *
-     * @throws InputUnreadableException when it is missing, empty, not media or damaged
+     * @throws TranscodeInputUnreadableException when it is missing, empty, not media or damaged
      */
     public MediaInfo probe(Path file) {
         return prober.probe(file);
@@ -201,9 +201,9 @@ public final class Transcoder implements AutoCloseable {
      * Queues a job and returns at once. Checks the request first: the preset exists and the output does not
      * exist unless overwriting is allowed.
      *
-     * @throws UnknownPresetException when the preset does not exist
-     * @throws OutputExistsException when the output exists and the request does not allow overwriting
-     * @throws EncoderUnavailableException when a forced encoder is not in this ffmpeg's list
+     * @throws TranscodeUnknownPresetException when the preset does not exist
+     * @throws TranscodeOutputExistsException when the output exists and the request does not allow overwriting
+     * @throws TranscodeEncoderUnavailableException when a forced encoder is not in this ffmpeg's list
      * @throws IllegalArgumentException when a forced encoder does not fit the preset, or output is the input
      * @throws IllegalStateException when this transcoder is closed
      */
@@ -232,12 +232,12 @@ public final class Transcoder implements AutoCloseable {
      *
      * @throws TranscodeException the typed failure
      */
-    public TranscodeResult transcode(TranscodeRequest request) {
+    public TranscodeReport transcode(TranscodeRequest request) {
         return submit(request).await();
     }
 
     /** Shorthand for {@code transcode(TranscodeRequest.of(input, output, preset))}. */
-    public TranscodeResult transcode(Path input, Path output, String preset) {
+    public TranscodeReport transcode(Path input, Path output, String preset) {
         return transcode(TranscodeRequest.of(input, output, preset));
     }
 

@@ -42,7 +42,7 @@ class BadInputTest {
     @Test
     void missingFileIsInputUnreadable() throws Exception {
         assertThatThrownBy(() -> transcoder.transcode(dir.resolve("nope.mp4"), out(), "h264"))
-                .isInstanceOf(InputUnreadableException.class)
+                .isInstanceOf(TranscodeInputUnreadableException.class)
                 .hasMessageContaining("nope.mp4").hasMessageContaining("no such file");
         assertNothingWritten();
     }
@@ -51,7 +51,7 @@ class BadInputTest {
     void emptyFileIsInputUnreadable() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.mp4"));
         assertThatThrownBy(() -> transcoder.transcode(empty, out(), "h264"))
-                .isInstanceOf(InputUnreadableException.class).hasMessageContaining("empty file");
+                .isInstanceOf(TranscodeInputUnreadableException.class).hasMessageContaining("empty file");
         assertNothingWritten();
     }
 
@@ -61,7 +61,7 @@ class BadInputTest {
         new Random(42).nextBytes(junk);
         Path f = Files.write(dir.resolve("junk.mp4"), junk);
         assertThatThrownBy(() -> transcoder.transcode(f, out(), "h264"))
-                .isInstanceOf(InputUnreadableException.class).hasMessageContaining("ffprobe says");
+                .isInstanceOf(TranscodeInputUnreadableException.class).hasMessageContaining("ffprobe says");
         assertNothingWritten();
     }
 
@@ -69,7 +69,7 @@ class BadInputTest {
     void plainTextIsInputUnreadable() throws Exception {
         Path f = Files.writeString(dir.resolve("notes.txt"), "not a video\n".repeat(200));
         assertThatThrownBy(() -> transcoder.transcode(f, out(), "h264"))
-                .isInstanceOf(InputUnreadableException.class);
+                .isInstanceOf(TranscodeInputUnreadableException.class);
         assertNothingWritten();
     }
 
@@ -78,7 +78,7 @@ class BadInputTest {
         byte[] whole = Files.readAllBytes(TestMedia.clip());
         Path f = Files.write(dir.resolve("truncated.mp4"), java.util.Arrays.copyOf(whole, whole.length / 2));
         assertThatThrownBy(() -> transcoder.transcode(f, out(), "h264"))
-                .isInstanceOf(InputUnreadableException.class).hasMessageContaining("moov atom not found");
+                .isInstanceOf(TranscodeInputUnreadableException.class).hasMessageContaining("moov atom not found");
         assertNothingWritten();
     }
 
@@ -88,37 +88,42 @@ class BadInputTest {
         byte[] whole = Files.readAllBytes(TestMedia.faststartClip());
         Path f = Files.write(dir.resolve("truncated-fs.mp4"), java.util.Arrays.copyOf(whole, whole.length / 2));
         assertThatThrownBy(() -> transcoder.transcode(f, out(), "h264"))
-                .isInstanceOfAny(VerificationFailedException.class, TranscodeFailedException.class);
+                .isInstanceOfAny(TranscodeVerificationFailedException.class, TranscodeFailedException.class);
         assertNothingWritten();
     }
 
     @Test
     void directoryIsInputUnreadable() throws Exception {
         assertThatThrownBy(() -> transcoder.transcode(dir, out(), "h264"))
-                .isInstanceOf(InputUnreadableException.class).hasMessageContaining("directory");
+                .isInstanceOf(TranscodeInputUnreadableException.class).hasMessageContaining("directory");
     }
 
     @Test
     void audioPresetOnVideoOnlyInputIsIncompatible() throws Exception {
         assertThatThrownBy(() -> transcoder.transcode(TestMedia.videoOnly(), out(), "audio-aac"))
-                .isInstanceOf(IncompatibleInputException.class).hasMessageContaining("no audio stream");
+                .isInstanceOf(TranscodeIncompatibleInputException.class).hasMessageContaining("no audio stream");
         assertNothingWritten();
     }
 
     @Test
     void unknownPresetNamesTheKnownOnes() {
         assertThatThrownBy(() -> transcoder.transcode(TestMedia.clip(), out(), "h266"))
-                .isInstanceOf(UnknownPresetException.class)
-                .hasMessageContaining("h266").hasMessageContaining("web-mp4");
+                .isInstanceOf(TranscodeUnknownPresetException.class)
+                .hasMessageContaining("h266").hasMessageContaining("web-mp4")
+                .satisfies(e -> {
+                    assertThat(((TranscodeUnknownPresetException) e).name()).isEqualTo("h266");
+                    assertThat(((TranscodeUnknownPresetException) e).known()).contains("web-mp4", "h264");
+                });
     }
 
     @Test
     void existingOutputIsNotOverwrittenWithoutPermission() throws Exception {
         Path existing = Files.writeString(dir.resolve("keep.mp4"), "precious");
         assertThatThrownBy(() -> transcoder.transcode(TestMedia.clip(), existing, "copy"))
-                .isInstanceOf(OutputExistsException.class);
+                .isInstanceOf(TranscodeOutputExistsException.class)
+                .satisfies(e -> assertThat(((TranscodeOutputExistsException) e).path()).isEqualTo(existing));
         assertThat(Files.readString(existing)).isEqualTo("precious");
-        TranscodeResult r = transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), existing, "copy")
+        TranscodeReport r = transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), existing, "copy")
                 .withOverwrite(true));
         assertThat(r.outputSize()).isGreaterThan(100);
         assertThat(TestMedia.list(dir)).containsExactly("keep.mp4");
@@ -136,7 +141,7 @@ class BadInputTest {
         try (Transcoder t = Transcoder.create(TranscoderConfig.defaults().withPresets(presets))) {
             TranscodeRequest r = TranscodeRequest.of(TestMedia.clip(), out(), "lossless");
             assertThatThrownBy(() -> t.transcode(r.withRejectLargerThanInput(true)))
-                    .isInstanceOfSatisfying(VerificationFailedException.class, e -> assertThat(e.problems())
+                    .isInstanceOfSatisfying(TranscodeVerificationFailedException.class, e -> assertThat(e.problems())
                             .anySatisfy(p -> assertThat(p).contains("larger than the input")));
             assertNothingWritten();
             assertThat(t.transcode(r).outputSize()).isGreaterThan(Files.size(TestMedia.clip()));
@@ -160,6 +165,6 @@ class BadInputTest {
     void trimStartAfterTheEndIsIncompatible() {
         assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), out(), "h264")
                 .withTrim(java.time.Duration.ofSeconds(5), null)))
-                .isInstanceOf(IncompatibleInputException.class).hasMessageContaining("trim start");
+                .isInstanceOf(TranscodeIncompatibleInputException.class).hasMessageContaining("trim start");
     }
 }

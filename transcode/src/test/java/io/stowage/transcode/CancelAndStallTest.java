@@ -40,7 +40,7 @@ class CancelAndStallTest {
     void cancelMidRunRemovesPartialOutputAndStopsFfmpeg() throws Exception {
         CountDownLatch twoEvents = new CountDownLatch(2);
         TranscodeJob job = transcoder.submit(TranscodeRequest.of(TestMedia.longClip(), dir.resolve("out.mp4"),
-                "slow-h264").withListener(e -> twoEvents.countDown()));
+                "slow-h264").withListener(TranscodeListener.progress(e -> twoEvents.countDown())));
         assertThat(twoEvents.await(60, TimeUnit.SECONDS)).as("progress events arrive").isTrue();
         long pid = job.running().pid();
         assertThat(TestMedia.running(pid)).isTrue();
@@ -57,7 +57,7 @@ class CancelAndStallTest {
         Transcoder t = Transcoder.create(TranscoderConfig.defaults().withPresets(TestMedia.presetsWithSlow()));
         CountDownLatch started = new CountDownLatch(1);
         TranscodeJob job = t.submit(TranscodeRequest.of(TestMedia.longClip(), dir.resolve("out.mp4"), "slow-h264")
-                .withListener(e -> started.countDown()));
+                .withListener(TranscodeListener.progress(e -> started.countDown())));
         assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
         long pid = job.running().pid();
         t.close();
@@ -74,7 +74,7 @@ class CancelAndStallTest {
                 .withPresets(TestMedia.presetsWithSlow()))) {
             CountDownLatch started = new CountDownLatch(1);
             TranscodeJob first = one.submit(TranscodeRequest.of(TestMedia.longClip(), dir.resolve("a.mp4"),
-                    "slow-h264").withListener(e -> started.countDown()));
+                    "slow-h264").withListener(TranscodeListener.progress(e -> started.countDown())));
             TranscodeJob queued = one.submit(TranscodeRequest.of(TestMedia.clip(), dir.resolve("b.mp4"), "copy"));
             assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
             queued.cancel();
@@ -103,7 +103,7 @@ class CancelAndStallTest {
     void interruptingTheWaiterCancelsTheJob() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         TranscodeJob job = transcoder.submit(TranscodeRequest.of(TestMedia.longClip(), dir.resolve("out.mp4"),
-                "slow-h264").withListener(e -> started.countDown()));
+                "slow-h264").withListener(TranscodeListener.progress(e -> started.countDown())));
         Thread waiter = new Thread(() -> {
             try {
                 job.await();

@@ -57,22 +57,30 @@ class ConfigAndCatalogTest {
     @Test
     void invalidPresetsNameTheProblem() {
         assertThatThrownBy(() -> PresetCatalog.parse("{\"presets\": [{\"name\": \"Bad Name\"}]}"))
-                .isInstanceOf(InvalidPresetException.class).hasMessageContaining("Bad Name");
+                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("Bad Name");
         assertThatThrownBy(() -> PresetCatalog.parse("""
                 {"presets": [{"name": "x", "video": {"mode": "encode", "codec": "h264"}}]}"""))
-                .isInstanceOf(InvalidPresetException.class).hasMessageContaining("\"encoders\" is empty");
+                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("\"encoders\" is empty")
+                .satisfies(e -> {
+                    assertThat(((TranscodeInvalidPresetException) e).preset()).isEqualTo("x");
+                    assertThat(((TranscodeInvalidPresetException) e).source()).isEqualTo("preset JSON");
+                });
         assertThatThrownBy(() -> PresetCatalog.parse("""
                 {"presets": [{"name": "x", "video": {"mode": "copy"}, "colour": "red"}]}"""))
-                .isInstanceOf(InvalidPresetException.class).hasMessageContaining("colour");
+                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("colour");
         assertThatThrownBy(() -> PresetCatalog.parse("{\"presets\": [{\"name\": \"x\"}]}"))
-                .isInstanceOf(InvalidPresetException.class).hasMessageContaining("both \"none\"");
+                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("both \"none\"");
         assertThatThrownBy(() -> PresetCatalog.parse("[]"))
-                .isInstanceOf(InvalidPresetException.class).hasMessageContaining("\"presets\"");
+                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("\"presets\"");
         assertThatThrownBy(() -> PresetCatalog.load(dir.resolve("missing.json")))
-                .isInstanceOf(InvalidPresetException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("does not exist")
+                .satisfies(e -> {
+                    assertThat(((TranscodeInvalidPresetException) e).preset()).isNull();
+                    assertThat(((TranscodeInvalidPresetException) e).source()).endsWith("missing.json");
+                });
         assertThatThrownBy(() -> PresetCatalog.parse("""
                 {"presets": [{"name": "a", "video": {"mode": "copy"}}, {"name": "a", "video": {"mode": "copy"}}]}"""))
-                .isInstanceOf(InvalidPresetException.class).hasMessageContaining("defined twice");
+                .isInstanceOf(TranscodeInvalidPresetException.class).hasMessageContaining("defined twice");
     }
 
     @Test
@@ -97,12 +105,12 @@ class ConfigAndCatalogTest {
         try (Transcoder t = Transcoder.create(TranscoderConfig.defaults().withFfmpeg(ffmpeg, ffprobe))) {
             assertThat(t.ffmpegPath()).isEqualTo(ffmpeg);
             assertThat(t.ffmpegVersion()).startsWith("ffmpeg version");
-            TranscodeResult r = t.transcode(TestMedia.clip(), dir.resolve("out.mkv"), "copy");
+            TranscodeReport r = t.transcode(TestMedia.clip(), dir.resolve("out.mkv"), "copy");
             assertThat(r.outputInfo().video().orElseThrow().codec()).isEqualTo("h264");
         }
         assertThatThrownBy(() -> Transcoder.create(TranscoderConfig.defaults()
                 .withFfmpeg(dir.resolve("nope"), dir.resolve("nope2"))))
-                .isInstanceOf(FfmpegUnavailableException.class);
+                .isInstanceOf(TranscodeFfmpegUnavailableException.class);
     }
 
     private Path script(String name, Path target, String libs) throws Exception {

@@ -59,7 +59,7 @@ class CorruptInputProperties {
             Path outDir = dir.resolve("out");
             Path out = outDir.resolve("out.mp4");
             try {
-                TranscodeResult r = transcoder().transcode(TranscodeRequest.of(in, out, "h264"));
+                TranscodeReport r = transcoder().transcode(TranscodeRequest.of(in, out, "h264"));
                 // a result means it passed verification against what ffprobe reads in the input
                 assertThat(out).exists();
                 assertThat(r.outputSize()).isEqualTo(Files.size(out)).isPositive();
@@ -71,8 +71,8 @@ class CorruptInputProperties {
                     assertThat(s.count()).isEqualTo(1);
                 }
                 Statistics.collect("verified output");
-            } catch (InputUnreadableException | IncompatibleInputException | TranscodeFailedException
-                    | VerificationFailedException e) {
+            } catch (TranscodeInputUnreadableException | TranscodeIncompatibleInputException | TranscodeFailedException
+                    | TranscodeVerificationFailedException e) {
                 Statistics.collect(e.getClass().getSimpleName());
                 if (Files.exists(outDir)) {
                     try (Stream<Path> s = Files.list(outDir)) {

@@ -55,7 +55,7 @@ class EncoderFallbackTest {
 
     @Test
     void failingHardwareEncoderFallsBackToCpuForThatJob() throws Exception {
-        TranscodeResult r = transcoder.transcode(TestMedia.clip(), dir.resolve("out.mp4"), "flaky-hw");
+        TranscodeReport r = transcoder.transcode(TestMedia.clip(), dir.resolve("out.mp4"), "flaky-hw");
         assertThat(r.videoEncoder()).isEqualTo("libx264");
         assertThat(r.hardware()).isFalse();
         assertThat(r.attempts()).extracting(EncoderAttempt::outcome)
@@ -68,7 +68,7 @@ class EncoderFallbackTest {
 
     @Test
     void unusableEncodersAreSkippedAndReported() {
-        TranscodeResult r = transcoder.transcode(TestMedia.clip(), dir.resolve("out.mp4"), "nvenc-first");
+        TranscodeReport r = transcoder.transcode(TestMedia.clip(), dir.resolve("out.mp4"), "nvenc-first");
         assertThat(r.videoEncoder()).isEqualTo("libx264");
         assertThat(r.attempts()).extracting(EncoderAttempt::encoder)
                 .containsExactly("h264_nvenc", "no_such_encoder_hw", "libx264");
@@ -93,13 +93,13 @@ class EncoderFallbackTest {
     @Test
     void noUsableEncoderIsEncoderUnavailable() throws Exception {
         assertThatThrownBy(() -> transcoder.transcode(TestMedia.clip(), dir.resolve("out.mp4"), "only-missing"))
-                .isInstanceOf(EncoderUnavailableException.class).hasMessageContaining("no_such_encoder_hw");
+                .isInstanceOf(TranscodeEncoderUnavailableException.class).hasMessageContaining("no_such_encoder_hw");
         assertThat(TestMedia.list(dir)).isEmpty();
     }
 
     @Test
     void forcedEncoderIsUsedWithoutFallback() {
-        TranscodeResult r = transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), dir.resolve("o.mp4"), "h264")
+        TranscodeReport r = transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), dir.resolve("o.mp4"), "h264")
                 .withEncoder("libopenh264"));
         assertThat(r.videoEncoder()).isEqualTo("libopenh264");
         assertThat(r.outputInfo().video().orElseThrow().codec()).isEqualTo("h264");
@@ -109,7 +109,7 @@ class EncoderFallbackTest {
     void forcedUnusableEncoderIsEncoderUnavailable() {
         assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), dir.resolve("o.mp4"),
                 "h264").withEncoder("h264_vaapi")))
-                .isInstanceOf(EncoderUnavailableException.class).hasMessageContaining("h264_vaapi");
+                .isInstanceOf(TranscodeEncoderUnavailableException.class).hasMessageContaining("h264_vaapi");
     }
 
     @Test

@@ -16,7 +16,7 @@ public final class KilledJvmChild {
         Transcoder t = Transcoder.create(TranscoderConfig.defaults().withPresets(TestMedia.presetsWithSlow()));
         CountDownLatch progress = new CountDownLatch(2);
         TranscodeJob job = t.submit(TranscodeRequest.of(input, output, "slow-h264")
-                .withListener(e -> progress.countDown()));
+                .withListener(TranscodeListener.progress(e -> progress.countDown())));
         progress.await();
         System.out.println("FFMPEG_PID " + job.running().pid());
         System.out.flush();

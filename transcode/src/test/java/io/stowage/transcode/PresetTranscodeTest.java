@@ -31,15 +31,15 @@ class PresetTranscodeTest {
         transcoder.close();
     }
 
-    private TranscodeResult run(String preset, String outName) {
+    private TranscodeReport run(String preset, String outName) {
         return transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), dir.resolve(outName), preset));
     }
 
     @Test
     void h264MakesH264AndAacAtTheInputsDuration() throws Exception {
         List<ProgressEvent> events = Collections.synchronizedList(new ArrayList<>());
-        TranscodeResult r = transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), dir.resolve("out.mp4"), "h264")
-                .withListener(events::add));
+        TranscodeReport r = transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), dir.resolve("out.mp4"), "h264")
+                .withListener(TranscodeListener.progress(events::add)));
         assertThat(r.videoEncoder()).isEqualTo("libx264");
         assertThat(r.audioEncoder()).isEqualTo("aac");
         assertThat(r.hardware()).isFalse();
@@ -61,7 +61,7 @@ class PresetTranscodeTest {
 
     @Test
     void h265MakesHevcTaggedHvc1() {
-        TranscodeResult r = run("h265", "out.mp4");
+        TranscodeReport r = run("h265", "out.mp4");
         assertThat(r.outputInfo().video().orElseThrow().codec()).isEqualTo("hevc");
         assertThat(r.outputInfo().audio().orElseThrow().codec()).isEqualTo("aac");
         assertThat(r.videoEncoder()).isEqualTo("libx265");
@@ -69,7 +69,7 @@ class PresetTranscodeTest {
 
     @Test
     void webMp4IsH264HighWithStereoAacAndIndexFirst() throws Exception {
-        TranscodeResult r = run("web-mp4", "web.mp4");
+        TranscodeReport r = run("web-mp4", "web.mp4");
         assertThat(r.outputInfo().video().orElseThrow().codec()).isEqualTo("h264");
         assertThat(r.outputInfo().video().orElseThrow().profile()).isEqualTo("High");
         assertThat(r.outputInfo().audio().orElseThrow().channels()).isEqualTo(2);
@@ -78,7 +78,7 @@ class PresetTranscodeTest {
 
     @Test
     void copyRemuxesWithoutReencoding() {
-        TranscodeResult r = run("copy", "copy.mkv");
+        TranscodeReport r = run("copy", "copy.mkv");
         assertThat(r.videoEncoder()).isEqualTo("copy");
         assertThat(r.audioEncoder()).isEqualTo("copy");
         assertThat(r.outputInfo().formatName()).contains("matroska");
@@ -88,7 +88,7 @@ class PresetTranscodeTest {
 
     @Test
     void audioAacDropsVideo() {
-        TranscodeResult r = run("audio-aac", "sound.m4a");
+        TranscodeReport r = run("audio-aac", "sound.m4a");
         assertThat(r.outputInfo().video()).isEmpty();
         assertThat(r.outputInfo().audio().orElseThrow().codec()).isEqualTo("aac");
         assertThat(r.videoEncoder()).isNull();
@@ -98,7 +98,7 @@ class PresetTranscodeTest {
 
     @Test
     void thumbnailIsOneJpeg() throws Exception {
-        TranscodeResult r = run("thumbnail-jpg", "thumb.jpg");
+        TranscodeReport r = run("thumbnail-jpg", "thumb.jpg");
         assertThat(r.outputInfo().video().orElseThrow().codec()).isEqualTo("mjpeg");
         assertThat(r.outputInfo().video().orElseThrow().height()).isEqualTo(120);
         assertThat(r.outputInfo().audio()).isEmpty();
@@ -109,21 +109,21 @@ class PresetTranscodeTest {
 
     @Test
     void cameraArchiveIsHevcWithMonoAac() {
-        TranscodeResult r = run("camera-archive", "cam.mp4");
+        TranscodeReport r = run("camera-archive", "cam.mp4");
         assertThat(r.outputInfo().video().orElseThrow().codec()).isEqualTo("hevc");
         assertThat(r.outputInfo().audio().orElseThrow().channels()).isEqualTo(1);
     }
 
     @Test
     void videoOnlyInputGivesVideoOnlyOutput() {
-        TranscodeResult r = transcoder.transcode(TestMedia.videoOnly(), dir.resolve("v.mp4"), "web-mp4");
+        TranscodeReport r = transcoder.transcode(TestMedia.videoOnly(), dir.resolve("v.mp4"), "web-mp4");
         assertThat(r.outputInfo().audio()).isEmpty();
         assertThat(r.audioEncoder()).isNull();
     }
 
     @Test
     void trimIsVerifiedAgainstTheRequestedLength() {
-        TranscodeResult r = transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), dir.resolve("t.mp4"), "h264")
+        TranscodeReport r = transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), dir.resolve("t.mp4"), "h264")
                 .withTrim(Duration.ofMillis(500), Duration.ofSeconds(1)));
         assertThat(r.outputInfo().durationSeconds()).isCloseTo(1.0, within(0.5));
     }

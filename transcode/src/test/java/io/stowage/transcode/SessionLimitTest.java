@@ -24,10 +24,10 @@ class SessionLimitTest {
             CountDownLatch firstRuns = new CountDownLatch(1);
             CountDownLatch secondRuns = new CountDownLatch(1);
             TranscodeJob first = t.submit(TranscodeRequest.of(TestMedia.longClip(), dir.resolve("a.mp4"), "slow-h264")
-                    .withListener(e -> firstRuns.countDown()));
+                    .withListener(TranscodeListener.progress(e -> firstRuns.countDown())));
             assertThat(firstRuns.await(60, TimeUnit.SECONDS)).isTrue();
             TranscodeJob second = t.submit(TranscodeRequest.of(TestMedia.longClip(), dir.resolve("b.mp4"),
-                    "slow-h264").withListener(e -> secondRuns.countDown()));
+                    "slow-h264").withListener(TranscodeListener.progress(e -> secondRuns.countDown())));
             // the pool has room for the second job, but libx264's only session is taken
             assertThat(secondRuns.await(2, TimeUnit.SECONDS)).as("second job must wait for the session").isFalse();
             assertThat(second.running()).isNull();

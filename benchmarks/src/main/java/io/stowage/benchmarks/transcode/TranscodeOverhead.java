@@ -2,8 +2,9 @@ package io.stowage.benchmarks.transcode;
 
 import io.stowage.transcode.MediaInfo;
 import io.stowage.transcode.Preset;
+import io.stowage.transcode.TranscodeListener;
 import io.stowage.transcode.TranscodeRequest;
-import io.stowage.transcode.TranscodeResult;
+import io.stowage.transcode.TranscodeReport;
 import io.stowage.transcode.Transcoder;
 import io.stowage.transcode.internal.FfmpegCommand;
 import io.stowage.transcode.internal.FfmpegInstallation;
@@ -55,7 +56,7 @@ public final class TranscodeOverhead {
 
             // the exact command the transcoder runs for this preset (first usable encoders)
             Preset preset = t.presets().get(presetName);
-            TranscodeResult warm = t.transcode(TranscodeRequest.of(clip, work.resolve("warm.mp4"), presetName));
+            TranscodeReport warm = t.transcode(TranscodeRequest.of(clip, work.resolve("warm.mp4"), presetName));
             Preset.EncoderOption v = find(preset.video(), warm.videoEncoder());
             Preset.EncoderOption a = find(preset.audio(), warm.audioEncoder());
             FfmpegInstallation inst = FfmpegInstallation.bundled();
@@ -82,7 +83,7 @@ public final class TranscodeOverhead {
                 AtomicLong first = new AtomicLong();
                 long t0 = System.nanoTime();
                 t.transcode(TranscodeRequest.of(clip, out, presetName)
-                        .withListener(e -> first.compareAndSet(0, System.nanoTime())));
+                        .withListener(TranscodeListener.progress(e -> first.compareAndSet(0, System.nanoTime()))));
                 viaTranscoder[i] = (System.nanoTime() - t0) / 1e9;
                 firstTranscoder[i] = (first.get() - t0) / 1e9;
                 if (i == 0) {

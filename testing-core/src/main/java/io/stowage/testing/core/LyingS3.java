@@ -229,7 +229,8 @@ public final class LyingS3 implements AutoCloseable, BeforeEachCallback, AfterAl
             String path = raw.startsWith("/") ? raw.substring(1) : raw;
             int slash = path.indexOf('/');
             String bucket = S3Xml.percentDecode(slash < 0 ? path : path.substring(0, slash));
-            String key = slash < 0 || slash == path.length() - 1 ? null : S3Xml.percentDecode(path.substring(slash + 1));
+            String key = slash < 0 || slash == path.length() - 1 ? null
+                    : S3Xml.percentDecode(path.substring(slash + 1));
             Map<String, String> query = S3Xml.query(ex.getRequestURI().getRawQuery());
             NavigableMap<String, Obj> objects = buckets.get(bucket);
             String method = ex.getRequestMethod();

@@ -188,7 +188,8 @@ final class S3Xml {
 
         String xml() {
             StringBuilder b = new StringBuilder(HEADER).append("<ListBucketResult xmlns=\"").append(NS).append("\">");
-            b.append("<Name>").append(escape(bucket)).append("</Name><Prefix>").append(text(prefix)).append("</Prefix>");
+            b.append("<Name>").append(escape(bucket)).append("</Name>");
+            b.append("<Prefix>").append(text(prefix)).append("</Prefix>");
             if (delimiter != null) {
                 b.append("<Delimiter>").append(text(delimiter)).append("</Delimiter>");
             }

@@ -96,7 +96,8 @@ class LyingS3Test {
 
     @Test
     void delimiterRollsUpCommonPrefixesAcrossPages() throws Exception {
-        S3.clear().put("d", "a/1", bytes(1)).put("d", "a/2", bytes(1)).put("d", "b", bytes(1)).put("d", "c/1", bytes(1));
+        S3.clear().put("d", "a/1", bytes(1)).put("d", "a/2", bytes(1)).put("d", "b", bytes(1))
+                .put("d", "c/1", bytes(1));
         String first = list("d", "&delimiter=/&max-keys=2");
         assertThat(first).contains("<Prefix>a/</Prefix>");
         assertThat(all(KEY, first)).containsExactly("b");

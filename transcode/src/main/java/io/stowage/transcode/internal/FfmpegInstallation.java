@@ -1,6 +1,6 @@
 package io.stowage.transcode.internal;
 
-import io.stowage.transcode.FfmpegUnavailableException;
+import io.stowage.transcode.TranscodeFfmpegUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +50,7 @@ public final class FfmpegInstallation {
     /**
      * The executables bundled in {@code org.bytedeco:ffmpeg}, extracted once per JVM and checked to start.
      *
-     * @throws FfmpegUnavailableException when they cannot be extracted or started (names the missing library)
+     * @throws TranscodeFfmpegUnavailableException when they cannot be extracted or started (names the missing library)
      */
     public static FfmpegInstallation bundled() {
         FfmpegInstallation b = bundled;
@@ -74,10 +74,12 @@ public final class FfmpegInstallation {
             ffmpegPath = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
             ffprobePath = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffprobe.class);
         } catch (RuntimeException | LinkageError e) {
-            throw new FfmpegUnavailableException(explainLoadFailure(e), e);
+            throw new TranscodeFfmpegUnavailableException(null, "the bundled executables cannot be loaded",
+                    explainLoadFailure(e), e);
         }
         if (ffmpegPath == null || ffprobePath == null) {
-            throw new FfmpegUnavailableException("org.bytedeco:ffmpeg holds no ffmpeg/ffprobe executable for "
+            throw new TranscodeFfmpegUnavailableException(null, "no bundled executable for this platform",
+                    "org.bytedeco:ffmpeg holds no ffmpeg/ffprobe executable for "
                     + "platform " + org.bytedeco.javacpp.Loader.getPlatform()
                     + "; add the classifier for this platform (e.g. linux-x86_64-gpl) or configure a system ffmpeg");
         }
@@ -98,7 +100,7 @@ public final class FfmpegInstallation {
      * A system ffmpeg/ffprobe pair (e.g. one built with hardware encoders). A bare name is looked up on the
      * {@code PATH}.
      *
-     * @throws FfmpegUnavailableException when either cannot be found or started
+     * @throws TranscodeFfmpegUnavailableException when either cannot be found or started
      */
     public static FfmpegInstallation system(Path ffmpeg, Path ffprobe) {
         Path f = resolve(ffmpeg);
@@ -112,7 +114,8 @@ public final class FfmpegInstallation {
     private static Path resolve(Path exe) {
         if (exe.getParent() != null || exe.isAbsolute()) {
             if (!Files.isExecutable(exe)) {
-                throw new FfmpegUnavailableException(exe + ": not an executable file; install ffmpeg there or "
+                throw new TranscodeFfmpegUnavailableException(exe.toString(), "not an executable file",
+                        exe + ": not an executable file; install ffmpeg there or "
                         + "configure the right path");
             }
             return exe;
@@ -126,7 +129,8 @@ public final class FfmpegInstallation {
                 }
             }
         }
-        throw new FfmpegUnavailableException("'" + exe + "' is not on the PATH (" + path
+        throw new TranscodeFfmpegUnavailableException(exe.toString(), "not on the PATH",
+                "'" + exe + "' is not on the PATH (" + path
                 + "); install ffmpeg (apt-get install ffmpeg) or configure its full path");
     }
 
@@ -143,19 +147,23 @@ public final class FfmpegInstallation {
             byte[] bytes = proc.getInputStream().readNBytes(64 * 1024);
             if (!proc.waitFor(30, TimeUnit.SECONDS)) {
                 proc.destroyForcibly();
-                throw new FfmpegUnavailableException(exe + " -version did not finish within 30 s; the " + what
+                throw new TranscodeFfmpegUnavailableException(exe.toString(), "-version did not finish within 30 s",
+                        exe + " -version did not finish within 30 s; the " + what
                         + " executable hangs");
             }
             rc = proc.exitValue();
             out = new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new FfmpegUnavailableException("cannot start " + what + " at " + exe + ": " + e.getMessage(), e);
+            throw new TranscodeFfmpegUnavailableException(exe.toString(), "cannot start: " + e.getMessage(),
+                    "cannot start " + what + " at " + exe + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new FfmpegUnavailableException("interrupted while checking " + exe);
+            throw new TranscodeFfmpegUnavailableException(exe.toString(), "interrupted",
+                    "interrupted while checking " + exe);
         }
         if (rc != 0) {
-            throw new FfmpegUnavailableException(explainStartFailure(exe, what, rc, out));
+            throw new TranscodeFfmpegUnavailableException(exe.toString(), "-version exited with " + rc,
+                    explainStartFailure(exe, what, rc, out));
         }
         String first = out.lines().findFirst().orElse("");
         return first;

@@ -2,7 +2,7 @@ package io.stowage.transcode.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stowage.transcode.InputUnreadableException;
+import io.stowage.transcode.TranscodeInputUnreadableException;
 import io.stowage.transcode.MediaInfo;
 import io.stowage.transcode.StreamInfo;
 import io.stowage.transcode.TranscodeException;
@@ -33,27 +33,27 @@ public final class Prober {
     /**
      * Probes a local file.
      *
-     * @throws InputUnreadableException when the file is missing, empty, not media or unreadable by ffprobe
+     * @throws TranscodeInputUnreadableException when the file is missing, empty, not media or unreadable by ffprobe
      */
     public MediaInfo probe(Path file) {
         Path abs = file.toAbsolutePath();
         if (!Files.exists(abs)) {
-            throw new InputUnreadableException(file, "no such file");
+            throw new TranscodeInputUnreadableException(file, "no such file");
         }
         if (Files.isDirectory(abs)) {
-            throw new InputUnreadableException(file, "is a directory, not a media file");
+            throw new TranscodeInputUnreadableException(file, "is a directory, not a media file");
         }
         long size;
         try {
             size = Files.size(abs);
         } catch (IOException e) {
-            throw new InputUnreadableException(file, "cannot read its size: " + e.getMessage());
+            throw new TranscodeInputUnreadableException(file, "cannot read its size: " + e.getMessage());
         }
         if (size == 0 && Files.isRegularFile(abs)) {
-            throw new InputUnreadableException(file, "empty file (0 bytes); nothing to transcode");
+            throw new TranscodeInputUnreadableException(file, "empty file (0 bytes); nothing to transcode");
         }
         if (!Files.isReadable(abs)) {
-            throw new InputUnreadableException(file, "not readable by this process");
+            throw new TranscodeInputUnreadableException(file, "not readable by this process");
         }
         Exec.Result r;
         try {
@@ -66,20 +66,20 @@ public final class Prober {
             throw new TranscodeException("interrupted while probing " + file);
         }
         if (r.timedOut()) {
-            throw new InputUnreadableException(file, "ffprobe did not finish within " + timeout.toSeconds()
+            throw new TranscodeInputUnreadableException(file, "ffprobe did not finish within " + timeout.toSeconds()
                     + " s (a stalled pipe or network file?); raise TranscoderConfig.probeTimeout if it is just slow");
         }
         if (r.exitCode() != 0) {
             String why = r.stderrTail().isEmpty() ? "exit code " + r.exitCode() : r.stderrText();
-            throw new InputUnreadableException(file, "not a readable media file: ffprobe says: " + why);
+            throw new TranscodeInputUnreadableException(file, "not a readable media file: ffprobe says: " + why);
         }
         MediaInfo info = parse(file, size, r.stdout());
         if (info.streams().isEmpty()) {
-            throw new InputUnreadableException(file, "ffprobe finds no audio or video stream in it ("
+            throw new TranscodeInputUnreadableException(file, "ffprobe finds no audio or video stream in it ("
                     + info.formatName() + ")");
         }
         if ("tty".equals(info.formatName())) {
-            throw new InputUnreadableException(file, "not a media file: ffprobe reads it as plain text (tty)");
+            throw new TranscodeInputUnreadableException(file, "not a media file: ffprobe reads it as plain text (tty)");
         }
         return info;
     }
@@ -90,10 +90,10 @@ public final class Prober {
         try {
             root = JSON.readTree(json);
         } catch (IOException e) {
-            throw new InputUnreadableException(file, "ffprobe wrote invalid JSON: " + e.getMessage());
+            throw new TranscodeInputUnreadableException(file, "ffprobe wrote invalid JSON: " + e.getMessage());
         }
         if (root == null) {
-            throw new InputUnreadableException(file, "ffprobe wrote nothing");
+            throw new TranscodeInputUnreadableException(file, "ffprobe wrote nothing");
         }
         JsonNode format = root.path("format");
         double duration = num(format.path("duration"));

@@ -1,7 +1,7 @@
 package io.stowage.transcode.internal;
 
 import io.stowage.transcode.ProgressEvent;
-import io.stowage.transcode.ProgressListener;
+import io.stowage.transcode.TranscodeListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +17,7 @@ import java.time.Duration;
 public final class ProgressTracker {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressTracker.class);
 
-    private final ProgressListener listener;
+    private final TranscodeListener listener;
     private final Duration expected;
     private final long startNanos;
     private volatile String encoder = "";
@@ -30,8 +30,8 @@ public final class ProgressTracker {
     private long maxOutUs = -1;
     private long maxSize = -1;
 
-    public ProgressTracker(ProgressListener listener, Duration expected) {
-        this.listener = listener == null ? ProgressListener.NONE : listener;
+    public ProgressTracker(TranscodeListener listener, Duration expected) {
+        this.listener = listener == null ? TranscodeListener.none() : listener;
         this.expected = expected;
         this.startNanos = System.nanoTime();
         this.lastAdvanceNanos = startNanos;

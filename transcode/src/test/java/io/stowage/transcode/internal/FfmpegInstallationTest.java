@@ -1,6 +1,6 @@
 package io.stowage.transcode.internal;
 
-import io.stowage.transcode.FfmpegUnavailableException;
+import io.stowage.transcode.TranscodeFfmpegUnavailableException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -55,9 +55,13 @@ class FfmpegInstallationTest {
     @Test
     void systemFfmpegThatIsNotThereIsUnavailable() {
         assertThatThrownBy(() -> FfmpegInstallation.system(Path.of("no-such-ffmpeg-here"), Path.of("ffprobe")))
-                .isInstanceOf(FfmpegUnavailableException.class).hasMessageContaining("PATH");
+                .isInstanceOf(TranscodeFfmpegUnavailableException.class).hasMessageContaining("PATH");
         assertThatThrownBy(() -> FfmpegInstallation.system(Path.of("/nonexistent/ffmpeg"), Path.of("/x/ffprobe")))
-                .isInstanceOf(FfmpegUnavailableException.class).hasMessageContaining("not an executable");
+                .isInstanceOf(TranscodeFfmpegUnavailableException.class).hasMessageContaining("not an executable")
+                .satisfies(e -> {
+                    assertThat(((TranscodeFfmpegUnavailableException) e).path()).isEqualTo("/nonexistent/ffmpeg");
+                    assertThat(((TranscodeFfmpegUnavailableException) e).reason()).isEqualTo("not an executable file");
+                });
     }
 
     @Test

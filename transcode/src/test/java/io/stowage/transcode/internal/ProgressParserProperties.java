@@ -1,6 +1,7 @@
 package io.stowage.transcode.internal;
 
 import io.stowage.transcode.ProgressEvent;
+import io.stowage.transcode.TranscodeListener;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -64,7 +65,8 @@ class ProgressParserProperties {
             @ForAll @Size(max = 30) List<@net.jqwik.api.From("reports") Report> reports,
             @ForAll @IntRange(min = 0, max = 100_000) int expectedMillis) {
         List<ProgressEvent> events = new ArrayList<>();
-        ProgressTracker t = new ProgressTracker(events::add, Duration.ofMillis(expectedMillis));
+        ProgressTracker t = new ProgressTracker(TranscodeListener.progress(events::add),
+                Duration.ofMillis(expectedMillis));
         StringBuilder sb = new StringBuilder();
         reports.forEach(r -> sb.append(r.text()));
         byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);

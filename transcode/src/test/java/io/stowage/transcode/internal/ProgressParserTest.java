@@ -1,6 +1,7 @@
 package io.stowage.transcode.internal;
 
 import io.stowage.transcode.ProgressEvent;
+import io.stowage.transcode.TranscodeListener;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,7 @@ class ProgressParserTest {
     @Test
     void trackerComputesPercentAndEtaAndNeverGoesBack() {
         List<ProgressEvent> events = new ArrayList<>();
-        ProgressTracker t = new ProgressTracker(events::add, Duration.ofSeconds(20));
+        ProgressTracker t = new ProgressTracker(TranscodeListener.progress(events::add), Duration.ofSeconds(20));
         t.newAttempt("libx264");
         t.accept(new ProgressBlock(250, 25, 10_000_000, 1000, 2.0, false));
         t.accept(new ProgressBlock(100, 25, 4_000_000, 1000, 2.0, false)); // a retry starting over
@@ -114,7 +115,7 @@ class ProgressParserTest {
     @Test
     void unknownDurationGivesNaNUntilTheEnd() {
         List<ProgressEvent> events = new ArrayList<>();
-        ProgressTracker t = new ProgressTracker(events::add, null);
+        ProgressTracker t = new ProgressTracker(TranscodeListener.progress(events::add), null);
         t.accept(new ProgressBlock(10, 25, 400_000, 100, 1.0, false));
         t.accept(new ProgressBlock(20, 25, 800_000, 200, 1.0, true));
         assertThat(events.get(0).percent()).isNaN();
@@ -123,9 +124,9 @@ class ProgressParserTest {
 
     @Test
     void aThrowingListenerDoesNotBreakTracking() {
-        ProgressTracker t = new ProgressTracker(e -> {
+        ProgressTracker t = new ProgressTracker(TranscodeListener.progress(e -> {
             throw new IllegalStateException("boom");
-        }, Duration.ofSeconds(1));
+        }), Duration.ofSeconds(1));
         t.accept(new ProgressBlock(1, 1, 1, 1, 1, true));
         assertThat(t.endSeen()).isTrue();
     }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A finished, verified transcode.
  *
- * <p>{@code TranscodeResult r = transcoder.transcode(in, out, "h264"); System.out.println(r.videoEncoder());}
+ * <p>{@code TranscodeReport r = transcoder.transcode(in, out, "h264"); System.out.println(r.videoEncoder());}
  *
  * @param input the input file
  * @param output the output file, renamed into place after verification
@@ -22,11 +22,11 @@ import java.util.List;
  *
  * <p>Immutable, so thread-safe.
  */
-public record TranscodeResult(Path input, Path output, String preset, String videoEncoder, String audioEncoder,
+public record TranscodeReport(Path input, Path output, String preset, String videoEncoder, String audioEncoder,
         boolean hardware, List<EncoderAttempt> attempts, MediaInfo inputInfo, MediaInfo outputInfo,
         Duration elapsed) {
 
-    public TranscodeResult {
+    public TranscodeReport {
         attempts = List.copyOf(attempts);
     }
 

@@ -5,15 +5,15 @@ import java.nio.file.Path;
 /**
  * The input is missing, empty, not a media file or damaged beyond what ffprobe can read.
  *
- * <p>{@code catch (InputUnreadableException e) { quarantine(e.input()); }}
+ * <p>{@code catch (TranscodeInputUnreadableException e) { quarantine(e.input()); }}
  *
  * <p>Immutable, so thread-safe.
  */
-public final class InputUnreadableException extends TranscodeException {
+public final class TranscodeInputUnreadableException extends TranscodeException {
     private static final long serialVersionUID = 1L;
     private final transient Path input;
 
-    public InputUnreadableException(Path input, String reason) {
+    public TranscodeInputUnreadableException(Path input, String reason) {
         super(input + ": " + reason);
         this.input = input;
     }

@@ -6,15 +6,15 @@ import java.util.List;
  * None of the encoders a job may use is usable with this ffmpeg (not compiled in, or its trial encode failed,
  * e.g. no GPU for {@code h264_nvenc}).
  *
- * <p>{@code catch (EncoderUnavailableException e) { log.warn("tried {}", e.encoders()); }}
+ * <p>{@code catch (TranscodeEncoderUnavailableException e) { log.warn("tried {}", e.encoders()); }}
  *
  * <p>Immutable, so thread-safe.
  */
-public final class EncoderUnavailableException extends TranscodeException {
+public final class TranscodeEncoderUnavailableException extends TranscodeException {
     private static final long serialVersionUID = 1L;
     private final List<String> encoders;
 
-    public EncoderUnavailableException(List<String> encoders, String message) {
+    public TranscodeEncoderUnavailableException(List<String> encoders, String message) {
         super(message);
         this.encoders = List.copyOf(encoders);
     }

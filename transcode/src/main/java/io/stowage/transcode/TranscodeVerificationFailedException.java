@@ -7,15 +7,15 @@ import java.util.List;
  * duration within max(0.5 s, 1 %) of the input, non-empty, optionally not larger than the input). The output was
  * not moved to its real name and was deleted.
  *
- * <p>{@code catch (VerificationFailedException e) { e.problems().forEach(log::warn); }}
+ * <p>{@code catch (TranscodeVerificationFailedException e) { e.problems().forEach(log::warn); }}
  *
  * <p>Immutable, so thread-safe.
  */
-public final class VerificationFailedException extends TranscodeException {
+public final class TranscodeVerificationFailedException extends TranscodeException {
     private static final long serialVersionUID = 1L;
     private final List<String> problems;
 
-    public VerificationFailedException(String output, List<String> problems) {
+    public TranscodeVerificationFailedException(String output, List<String> problems) {
         super(output + ": output failed verification: " + String.join("; ", problems));
         this.problems = List.copyOf(problems);
     }

@@ -1,0 +1,89 @@
+package io.stowage.archiver;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The regular files of one folder, parsed and grouped by the local date in their names; what the plan reads per day.
+ * A small LRU cache keeps the last folders, so a flat folder holding many days is listed once per iteration, not
+ * once per day. Not thread-safe (one per plan iteration).
+ */
+final class DirListing {
+    /** A file of a folder: {@code parsed} is {@code null} for a name that did not parse. */
+    record Entry(Path dir, Path path, NameParser.Parsed parsed, long size, Instant modified) {
+    }
+
+    /** A listed folder: entries by day, and the entries whose names did not parse. */
+    record Listed(Map<LocalDate, List<Entry>> byDay, List<Entry> unrecognised) {
+    }
+
+    private static final int CACHED = 8;
+    private final NameParser parser;
+    private final Layout layout;
+    private final Map<Path, Listed> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Listed> eldest) {
+            return size() > CACHED;
+        }
+    };
+
+    DirListing(NameParser parser, Layout layout) {
+        this.parser = parser;
+        this.layout = layout;
+    }
+
+    /** The files of {@code dir} (cached); a folder that vanished lists as empty. */
+    Listed list(Path dir) {
+        Listed l = cache.get(dir);
+        if (l == null) {
+            l = read(dir);
+            cache.put(dir, l);
+        }
+        return l;
+    }
+
+    private Listed read(Path dir) {
+        Map<LocalDate, List<Entry>> byDay = new HashMap<>();
+        List<Entry> unrecognised = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue; // removed since listed
+                }
+                String name = p.getFileName().toString();
+                if (!a.isRegularFile() || layout.ownFile(name, p)) {
+                    continue;
+                }
+                NameParser.Parsed parsed = parser.parse(name);
+                Entry e = new Entry(dir, p, parsed, a.size(), a.lastModifiedTime().toInstant());
+                if (parsed == null) {
+                    unrecognised.add(e);
+                } else {
+                    byDay.computeIfAbsent(parsed.local().toLocalDate(), k -> new ArrayList<>()).add(e);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return new Listed(Map.of(), List.of());
+        } catch (IOException e) {
+            throw new ArchiveIoException(dir, "cannot list the folder", e);
+        }
+        return new Listed(byDay, unrecognised);
+    }
+}
