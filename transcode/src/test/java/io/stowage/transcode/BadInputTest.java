@@ -14,12 +14,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Bad input gets a typed error and leaves no output (nor temporary file) behind. */
 class BadInputTest {
+    @TempDir
+    static Path mediaDir;
+    static TestMedia media;
     static Transcoder transcoder;
     @TempDir
     Path dir;
 
     @BeforeAll
     static void start() {
+        media = TestMedia.in(mediaDir);
         transcoder = Transcoder.create();
     }
 
@@ -75,7 +79,7 @@ class BadInputTest {
 
     @Test
     void truncatedMp4WithIndexAtTheEndIsInputUnreadable() throws Exception {
-        byte[] whole = Files.readAllBytes(TestMedia.clip());
+        byte[] whole = Files.readAllBytes(media.clip());
         Path f = Files.write(dir.resolve("truncated.mp4"), java.util.Arrays.copyOf(whole, whole.length / 2));
         assertThatThrownBy(() -> transcoder.transcode(f, out(), "h264"))
                 .isInstanceOf(TranscodeInputUnreadableException.class).hasMessageContaining("moov atom not found");
@@ -85,7 +89,7 @@ class BadInputTest {
     @Test
     void truncatedMp4WithIndexFirstFailsTypedAndLeavesNothing() throws Exception {
         // the index survives, so ffprobe reads it, but half the media is missing
-        byte[] whole = Files.readAllBytes(TestMedia.faststartClip());
+        byte[] whole = Files.readAllBytes(media.faststartClip());
         Path f = Files.write(dir.resolve("truncated-fs.mp4"), java.util.Arrays.copyOf(whole, whole.length / 2));
         assertThatThrownBy(() -> transcoder.transcode(f, out(), "h264"))
                 .isInstanceOfAny(TranscodeVerificationFailedException.class, TranscodeFailedException.class);
@@ -100,14 +104,14 @@ class BadInputTest {
 
     @Test
     void audioPresetOnVideoOnlyInputIsIncompatible() throws Exception {
-        assertThatThrownBy(() -> transcoder.transcode(TestMedia.videoOnly(), out(), "audio-aac"))
+        assertThatThrownBy(() -> transcoder.transcode(media.videoOnly(), out(), "audio-aac"))
                 .isInstanceOf(TranscodeIncompatibleInputException.class).hasMessageContaining("no audio stream");
         assertNothingWritten();
     }
 
     @Test
     void unknownPresetNamesTheKnownOnes() {
-        assertThatThrownBy(() -> transcoder.transcode(TestMedia.clip(), out(), "h266"))
+        assertThatThrownBy(() -> transcoder.transcode(media.clip(), out(), "h266"))
                 .isInstanceOf(TranscodeUnknownPresetException.class)
                 .hasMessageContaining("h266").hasMessageContaining("web-mp4")
                 .satisfies(e -> {
@@ -119,11 +123,11 @@ class BadInputTest {
     @Test
     void existingOutputIsNotOverwrittenWithoutPermission() throws Exception {
         Path existing = Files.writeString(dir.resolve("keep.mp4"), "precious");
-        assertThatThrownBy(() -> transcoder.transcode(TestMedia.clip(), existing, "copy"))
+        assertThatThrownBy(() -> transcoder.transcode(media.clip(), existing, "copy"))
                 .isInstanceOf(TranscodeOutputExistsException.class)
                 .satisfies(e -> assertThat(((TranscodeOutputExistsException) e).path()).isEqualTo(existing));
         assertThat(Files.readString(existing)).isEqualTo("precious");
-        TranscodeReport r = transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), existing, "copy")
+        TranscodeReport r = transcoder.transcode(TranscodeRequest.of(media.clip(), existing, "copy")
                 .withOverwrite(true));
         assertThat(r.outputSize()).isGreaterThan(100);
         assertThat(TestMedia.list(dir)).containsExactly("keep.mp4");
@@ -139,12 +143,12 @@ class BadInputTest {
                   "audio": {"mode": "copy"}}]}
                 """));
         try (Transcoder t = Transcoder.create(TranscoderConfig.defaults().withPresets(presets))) {
-            TranscodeRequest r = TranscodeRequest.of(TestMedia.clip(), out(), "lossless");
+            TranscodeRequest r = TranscodeRequest.of(media.clip(), out(), "lossless");
             assertThatThrownBy(() -> t.transcode(r.withRejectLargerThanInput(true)))
                     .isInstanceOfSatisfying(TranscodeVerificationFailedException.class, e -> assertThat(e.problems())
                             .anySatisfy(p -> assertThat(p).contains("larger than the input")));
             assertNothingWritten();
-            assertThat(t.transcode(r).outputSize()).isGreaterThan(Files.size(TestMedia.clip()));
+            assertThat(t.transcode(r).outputSize()).isGreaterThan(Files.size(media.clip()));
         }
     }
 
@@ -163,7 +167,7 @@ class BadInputTest {
 
     @Test
     void trimStartAfterTheEndIsIncompatible() {
-        assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.of(TestMedia.clip(), out(), "h264")
+        assertThatThrownBy(() -> transcoder.transcode(TranscodeRequest.of(media.clip(), out(), "h264")
                 .withTrim(java.time.Duration.ofSeconds(5), null)))
                 .isInstanceOf(TranscodeIncompatibleInputException.class).hasMessageContaining("trim start");
     }

@@ -1,5 +1,6 @@
 package io.stowage.transcode;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConfigAndCatalogTest {
+    @TempDir
+    static Path mediaDir;
+    static TestMedia media;
+
+    @BeforeAll
+    static void media() {
+        media = TestMedia.in(mediaDir);
+    }
     @TempDir
     Path dir;
 
@@ -105,7 +114,7 @@ class ConfigAndCatalogTest {
         try (Transcoder t = Transcoder.create(TranscoderConfig.defaults().withFfmpeg(ffmpeg, ffprobe))) {
             assertThat(t.ffmpegPath()).isEqualTo(ffmpeg);
             assertThat(t.ffmpegVersion()).startsWith("ffmpeg version");
-            TranscodeReport r = t.transcode(TestMedia.clip(), dir.resolve("out.mkv"), "copy");
+            TranscodeReport r = t.transcode(media.clip(), dir.resolve("out.mkv"), "copy");
             assertThat(r.outputInfo().video().orElseThrow().codec()).isEqualTo("h264");
         }
         assertThatThrownBy(() -> Transcoder.create(TranscoderConfig.defaults()
@@ -123,7 +132,7 @@ class ConfigAndCatalogTest {
     @Test
     void probeReportsStreamsDurationAndRates() {
         try (Transcoder t = Transcoder.create()) {
-            MediaInfo info = t.probe(TestMedia.clip());
+            MediaInfo info = t.probe(media.clip());
             assertThat(info.formatName()).contains("mp4");
             assertThat(info.durationSeconds()).isBetween(1.9, 2.2);
             assertThat(info.size()).isPositive();

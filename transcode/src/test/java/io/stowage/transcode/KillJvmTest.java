@@ -1,5 +1,6 @@
 package io.stowage.transcode;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,11 +16,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** ffmpeg never outlives its JVM: after {@code kill -9} of the Java process its ffmpeg exits and the partial goes. */
 class KillJvmTest {
     @TempDir
+    static Path mediaDir;
+    static TestMedia media;
+
+    @BeforeAll
+    static void media() {
+        media = TestMedia.in(mediaDir);
+    }
+    @TempDir
     Path dir;
 
     @Test
     void ffmpegDiesWithItsJvmAndLeavesNoPartialOutput() throws Exception {
-        Path input = TestMedia.longClip();
+        Path input = media.longClip();
         Path output = dir.resolve("out.mp4");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),

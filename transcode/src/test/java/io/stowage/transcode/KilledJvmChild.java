@@ -2,6 +2,7 @@ package io.stowage.transcode;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Child JVM of {@link KillJvmTest}: starts a slow transcode, prints {@code FFMPEG_PID <pid>} once progress flows,
@@ -20,7 +21,8 @@ public final class KilledJvmChild {
         progress.await();
         System.out.println("FFMPEG_PID " + job.running().pid());
         System.out.flush();
-        Thread.sleep(120_000);
+        // block until killed; the bound only keeps an orphaned child (test JVM gone) from living for ever
+        new CountDownLatch(1).await(2, TimeUnit.MINUTES);
         System.exit(3); // the test kills us long before this
     }
 }

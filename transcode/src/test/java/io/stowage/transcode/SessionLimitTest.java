@@ -1,11 +1,13 @@
 package io.stowage.transcode;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +15,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Hardware encoders have session limits: an encoder limited to one session runs one job at a time. */
 class SessionLimitTest {
+    @TempDir
+    static Path mediaDir;
+    static TestMedia media;
+
+    @BeforeAll
+    static void media() {
+        media = TestMedia.in(mediaDir);
+    }
     @TempDir
     Path dir;
 
@@ -23,14 +33,24 @@ class SessionLimitTest {
         try (Transcoder t = Transcoder.create(config)) {
             CountDownLatch firstRuns = new CountDownLatch(1);
             CountDownLatch secondRuns = new CountDownLatch(1);
-            TranscodeJob first = t.submit(TranscodeRequest.of(TestMedia.longClip(), dir.resolve("a.mp4"), "slow-h264")
+            TranscodeJob first = t.submit(TranscodeRequest.of(media.longClip(), dir.resolve("a.mp4"), "slow-h264")
                     .withListener(TranscodeListener.progress(e -> firstRuns.countDown())));
             assertThat(firstRuns.await(60, TimeUnit.SECONDS)).isTrue();
-            TranscodeJob second = t.submit(TranscodeRequest.of(TestMedia.longClip(), dir.resolve("b.mp4"),
+            TranscodeJob second = t.submit(TranscodeRequest.of(media.longClip(), dir.resolve("b.mp4"),
                     "slow-h264").withListener(TranscodeListener.progress(e -> secondRuns.countDown())));
-            // the pool has room for the second job, but libx264's only session is taken
-            assertThat(secondRuns.await(2, TimeUnit.SECONDS)).as("second job must wait for the session").isFalse();
-            assertThat(second.running()).isNull();
+            // the pool has room for the second job, but libx264's only session is taken: wait (polling with a
+            // deadline, no fixed sleep) until the second job is queued on that session, then it provably waits
+            Semaphore libx264 = t.sessions("libx264");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!libx264.hasQueuedThreads() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(libx264.hasQueuedThreads()).as("second job waits for libx264's session").isTrue();
+            assertThat(libx264.availablePermits()).isZero();
+            assertThat(second.running()).as("no ffmpeg for the second job while it waits").isNull();
+            assertThat(secondRuns.getCount()).as("no progress from the second job while it waits").isEqualTo(1);
+            assertThat(TestMedia.list(dir)).as("only the first job's temporary output").singleElement().asString()
+                    .startsWith(JobRunner.TEMP_PREFIX);
 
             first.cancel();
             assertThatThrownBy(first::await).isInstanceOf(TranscodeCancelledException.class);

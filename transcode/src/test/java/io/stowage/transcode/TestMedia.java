@@ -9,43 +9,76 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * Tiny clips made by testing-core's {@link MediaGenerator} with the bundled ffmpeg (testsrc2 + sine, 160x120, 25 fps),
- * once per JVM and shared by the test classes. Callers copy a clip before changing it.
+ * Tiny clips made by testing-core's {@link MediaGenerator} with the bundled ffmpeg (testsrc2 + sine, 160x120, 25 fps)
+ * into a test class's static {@code @TempDir}, each made once per class and shared by its tests (JUnit deletes the
+ * folder after the class). Callers copy a clip before changing it. The lengths are known constants, so tests judge
+ * output durations against them, not against what the library probed.
+ *
+ * <pre>{@code
+ * @TempDir static Path mediaDir;
+ * static TestMedia media;
+ * @BeforeAll static void media() { media = TestMedia.in(mediaDir); }
+ * }</pre>
+ *
+ * <p>Thread-safe (each clip is made once; callers of the same clip wait for it).
  */
 final class TestMedia {
-    private static MediaGenerator media;
+    /** Length of {@link #clip()}, {@link #videoOnly()} and {@link #faststartClip()} in seconds. */
+    static final double CLIP_SECONDS = 2.0;
+    /** Length of {@link #longClip()} in seconds. */
+    static final double LONG_CLIP_SECONDS = 20.0;
 
-    private TestMedia() {}
+    private final Path dir;
+    private final MediaGenerator generator;
+    private final Map<MediaSpec, Path> made = new ConcurrentHashMap<>();
+
+    private TestMedia(Path dir, MediaGenerator generator) {
+        this.dir = dir;
+        this.generator = generator;
+    }
+
+    /** Clips made into {@code dir} (a {@code @TempDir}) with the bundled ffmpeg. */
+    static TestMedia in(Path dir) {
+        FfmpegInstallation inst = FfmpegInstallation.bundled();
+        return new TestMedia(dir, MediaGenerator.of(inst.ffmpeg(), inst.environment()));
+    }
 
     /** 2 s, 160x120, 25 fps H.264 + 48 kHz AAC sine in MP4. */
-    static Path clip() {
-        return media().cached(MediaSpec.mp4(2));
+    Path clip() {
+        return make(MediaSpec.mp4(CLIP_SECONDS));
     }
 
     /** 2 s, 160x120 H.264 without audio. */
-    static Path videoOnly() {
-        return media().cached(MediaSpec.mp4(2).withAudio(false));
+    Path videoOnly() {
+        return make(MediaSpec.mp4(CLIP_SECONDS).withAudio(false));
     }
 
     /** A longer clip for cancel and kill tests (read at real time by the slow test preset). */
-    static Path longClip() {
-        return media().cached(MediaSpec.mp4(20));
+    Path longClip() {
+        return make(MediaSpec.mp4(LONG_CLIP_SECONDS));
     }
 
     /** The same 2 s clip with the index at the front (+faststart), so a truncated copy still probes. */
-    static Path faststartClip() {
-        return media().cached(MediaSpec.mp4(2).withExtraArgs(List.of("-movflags", "+faststart")));
+    Path faststartClip() {
+        return make(MediaSpec.mp4(CLIP_SECONDS).withExtraArgs(List.of("-movflags", "+faststart")));
     }
 
-    private static synchronized MediaGenerator media() {
-        if (media == null) {
-            FfmpegInstallation inst = FfmpegInstallation.bundled();
-            media = MediaGenerator.of(inst.ffmpeg(), inst.environment());
-        }
-        return media;
+    /**
+     * A 1 s, 64x48 clip with sound, cheap enough to damage and transcode many times; with {@code faststart} the index
+     * is at the front, so a truncated copy still probes.
+     */
+    Path tinyClip(boolean faststart) {
+        MediaSpec spec = MediaSpec.mp4(1).withSize(64, 48);
+        return make(faststart ? spec.withExtraArgs(List.of("-movflags", "+faststart")) : spec);
+    }
+
+    private Path make(MediaSpec spec) {
+        return made.computeIfAbsent(spec, s -> generator.generate(s, dir.resolve(s.fileName())));
     }
 
     /** Names of every file in a folder (to check that nothing was left behind). */
