@@ -127,13 +127,13 @@ final class FetchPlan {
     /** Segments of the range itself (not preroll, not holes): what the report calls expected. */
     int expected() {
         if (listed == null) {
-            int n = 0;
-            for (long g = first; g < first + size; g++) {
-                if (Instant.ofEpochSecond(start(hour0, d, perHour, g) + d).isAfter(from)) {
-                    n++;
-                }
+            // preroll items (ending at or before from) come first: count those, the rest are expected
+            long fromS = from.getEpochSecond();
+            int pre = 0;
+            while (pre < size && start(hour0, d, perHour, first + pre) + d <= fromS) {
+                pre++;
             }
-            return n;
+            return size - pre;
         }
         int n = 0;
         for (Item p : listed) {
