@@ -1,5 +1,6 @@
 package io.stowage.cli;
 
+import io.stowage.testing.core.WireLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stowage.s3.ETags;

@@ -223,4 +223,11 @@ class S3ObjectsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..16");
         assertThat(StreamUploadOptions.defaults().maxObjectSize()).isEqualTo((8L << 20) * 10_000);
     }
+
+    @Test
+    void checkBucketTellsAnExistingBucketFromAMissingOne() {
+        String bucket = S3TestFiles.newBucket(server, "check");
+        assertThat(objects.checkBucket(bucket)).isEqualTo(S3Objects.BucketStatus.EXISTS);
+        assertThat(objects.checkBucket("no-such-bucket-here")).isEqualTo(S3Objects.BucketStatus.MISSING);
+    }
 }

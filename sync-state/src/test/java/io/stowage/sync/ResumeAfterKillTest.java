@@ -1,5 +1,6 @@
 package io.stowage.sync;
 
+import io.stowage.testing.core.WireLog;
 import io.stowage.testing.EmbeddedS3Extension;
 import io.stowage.testing.core.PgSchema;
 import org.junit.jupiter.api.AfterAll;

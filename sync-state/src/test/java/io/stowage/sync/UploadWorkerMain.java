@@ -1,5 +1,6 @@
 package io.stowage.sync;
 
+import io.stowage.testing.core.WireLog;
 import io.stowage.s3.S3Settings;
 import io.stowage.s3.UploadOptions;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * on the files it concerns. Each file ends in exactly one of its two callbacks, called on the committing thread.
  * {@link #submit} blocks while {@code maxPending} files wait (the disk is the bottleneck).
  */
-public final class BatchedCommits implements AutoCloseable {
+final class BatchedCommits implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchedCommits.class);
     /** Successful syncs of every instance in this JVM. */
     private static final AtomicLong ALL_SYNCS = new AtomicLong();

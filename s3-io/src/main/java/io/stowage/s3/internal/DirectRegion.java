@@ -22,7 +22,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Memory: each thread that writes a region keeps a 1 MiB direct buffer (plus alignment) for its life; where that
  * memory cannot be had, {@link #open} returns null and the file is written ordinarily.
  */
-public final class DirectRegion implements AutoCloseable {
+final class DirectRegion implements AutoCloseable {
     /** Files from this size are written directly (small files: page cache and one syncfs for many). */
     static final long MIN_FILE = 8L << 20;
     private static final int BUFFER = 1 << 20;

@@ -41,7 +41,8 @@ final class LocalTarget {
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
 
     private final Set<Path> madeFolders = ConcurrentHashMap.newKeySet();
-    private final Set<Path> sweptFolders = ConcurrentHashMap.newKeySet();
+    /** Folders swept in this run; computeIfAbsent holds other workers of a folder until its sweep is done. */
+    private final ConcurrentHashMap<Path, Boolean> sweptFolders = new ConcurrentHashMap<>();
     /** Batched durability and renames, or null: each worker fsyncs and renames its own files. */
     private final BatchedCommits commits;
     /** Per folder: whether {@link #commits} covers it (same file system as the root). */
@@ -92,12 +93,20 @@ final class LocalTarget {
      * Once per folder and run, before its first file is looked at: removes the temporary files a killed download left
      * there ({@code .NAME.stowage-part-HEX}; a finished or failed download removes its own). One listing of the folder
      * per run; a folder that does not exist yet has none. Two downloads into one folder at once are not supported
-     * (their renames would race as well).
+     * (their renames would race as well). Other workers of this run wait for the folder's sweep to end before they
+     * write there: a worker that went on at once could create its temporary file in the folder while the sweep still
+     * lists it, and lose it.
      */
     void sweepStaleTemps(Path dir) {
-        if (!sweptFolders.add(dir)) {
-            return;
+        if (sweptFolders.get(dir) == null) {   // the hot path: one lock-free read once the folder is swept
+            sweptFolders.computeIfAbsent(dir, d -> {
+                sweep(d);
+                return Boolean.TRUE;
+            });
         }
+    }
+
+    private static void sweep(Path dir) {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "." + "*" + TEMP_MARKER + "*")) {
             for (Path p : ds) {
                 if (LocalNames.isDownloadTemp(p.getFileName().toString())

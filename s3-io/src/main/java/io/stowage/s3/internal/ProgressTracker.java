@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters of a running transfer and their snapshot. Thread-safe. */
-public final class ProgressTracker {
+final class ProgressTracker {
     private final long startNanos = System.nanoTime();
     private final AtomicLong filesTotal = new AtomicLong();
     private final AtomicLong bytesTotal = new AtomicLong();

@@ -5,7 +5,7 @@ import io.stowage.s3.S3UnsafeKeyException;
 import java.nio.file.Path;
 
 /** Maps a key (relative to a prefix) to a path that cannot leave the target folder. Stateless. */
-public final class SafePaths {
+final class SafePaths {
     private SafePaths() {}
 
     /**

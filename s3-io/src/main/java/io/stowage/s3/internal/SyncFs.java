@@ -17,7 +17,7 @@ import java.util.Optional;
  * JNA, and only from Linux 5.8, whose syncfs reports writeback errors (before, it returned 0 even when a write had
  * failed); {@link #open} says when it is not available, and callers then fsync each file.
  */
-public final class SyncFs implements AutoCloseable {
+final class SyncFs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncFs.class);
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;    // 02000000 on x86-64 and aarch64 (O_DIRECTORY is not: left out)
