@@ -168,7 +168,7 @@ final class TranscodeCommand implements Callable<Integer> {
             sb.append("; ").append(String.join(", ", enc));
         }
         for (EncoderAttempt a : r.attempts()) {
-            if (a.outcome() != EncoderAttempt.Outcome.USED) {
+            if (a.outcome() != EncoderAttempt.Verdict.USED) {
                 sb.append(System.lineSeparator()).append("  ").append(a.outcome().name().toLowerCase(Locale.ROOT))
                         .append(' ').append(a.encoder()).append(": ").append(a.detail());
             }
