@@ -92,7 +92,7 @@ final class DesUnpackCommand implements Callable<Integer> {
             Output.printJson(DesCommand.out(spec), new DesJson.Unpacked(written, failed.size(), bytes, failed));
         } else {
             PrintWriter o = DesCommand.out(spec);
-            o.printf("%d files written to %s (%s)%n", written, target, DesCommand.human(bytes));
+            o.printf("%d files written to %s (%s)%n", written, target, SizeConverter.format(bytes));
             for (DesJson.NameFailure f : failed) {
                 o.printf("FAILED %s: %s%n", f.name(), f.reason());
             }

@@ -155,7 +155,7 @@ final class TranscodeCommand implements Callable<Integer> {
     static String summary(TranscodeReport r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s: %s, %s -> %s in %.1f s, verified", r.output(), r.preset(),
-                TranscodeCli.bytes(r.inputInfo().size()), TranscodeCli.bytes(r.outputSize()),
+                SizeConverter.format(r.inputInfo().size()), SizeConverter.format(r.outputSize()),
                 r.elapsed().toNanos() / 1e9));
         List<String> enc = new ArrayList<>();
         if (r.videoEncoder() != null) {
