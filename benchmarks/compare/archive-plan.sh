@@ -6,9 +6,12 @@
 # recordings over 100 days (10 cameras, 100 clips per camera per day), an output tree INPUT/archived with 50,000
 # archived outputs and a trash INPUT/.deleted with 50,000 recordings (MP4 + JPG) of 50 earlier days:
 # 350,000 files in 200 day folders. Settle 0 and age/size cleanup on, so every branch of the planner runs.
-# The command is `stowage archive --input INPUT --dry-run --json --cleanup --age 30d --max-size 1G --clean-output`
-# with stdout to a file: every one of the 450,000 actions is built and serialised. It runs through bin/stowage, as
-# users run it (the launcher's JVM options for `archive` included; the launcher's check for a stale jar is timed too).
+# The command is `stowage archive --input INPUT --dry-run [--json] --cleanup --age 30d --max-size 1G --clean-output`
+# with stdout to a file: every one of the 450,000 actions is built and printed, once as JSON (the goal is held
+# against this one: the document a script reads, and the larger output) and once as text. Each runs through
+# bin/stowage, as users run it (JVM start, the launcher's JVM options for `archive` and its check for a stale jar
+# included). Wall time and CPU time (user + sys, GNU time) are printed for each, and for `find` in the same runs:
+# on a loaded machine the wall time is mostly waiting for a core, and CPU time is the steadier measure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK="${1:-$(mktemp -d "${TMPDIR:-/tmp}/archive-plan.XXXXXX")}"
@@ -49,23 +52,34 @@ fi
 
 nfiles=$(find "$IN" -type f | wc -l)
 echo "files: $nfiles" >&2
-ms() { date +%s%N | cut -c1-13; }
-find_times=(); stowage_times=()
+ARGS=(archive --input "$IN" --dry-run --settle 0 --cleanup --age 30d --max-size 1G --clean-output)
+# one timed command: wall ms, and CPU (user + sys) ms and max RSS from GNU time, into the named arrays
+timed() { # timed NAME OUTFILE CMD...
+  local name="$1" outf="$2"; shift 2
+  local t0 t1
+  t0=$(date +%s%N); /usr/bin/time -f "%U %S %M" -o "$WORK/time" "$@" >"$outf"; t1=$(date +%s%N)
+  read -r u s m <"$WORK/time"
+  eval "${name}_wall+=($(( (t1 - t0) / 1000000 )))"
+  eval "${name}_cpu+=($(awk -v u="$u" -v s="$s" 'BEGIN {printf "%d", (u + s) * 1000}'))"
+  eval "${name}_rss+=($m)"
+  echo "  $name: $(( (t1 - t0) / 1000000 )) ms wall, ${u} s user + ${s} s sys, max RSS ${m} KiB" >&2
+}
+find_wall=(); find_cpu=(); find_rss=(); json_wall=(); json_cpu=(); json_rss=(); text_wall=(); text_cpu=(); text_rss=()
 for ((r = 1; r <= RUNS; r++)); do
-  t0=$(ms); find "$IN" -type f -printf '%s %T@ %p\n' >/dev/null; t1=$(ms)
-  find_times+=($((t1 - t0)))
-  t0=$(ms)
-  /usr/bin/time -f "%M KiB, %U s user + %S s sys" -o "$WORK/rss" "$STOWAGE" archive --input "$IN" --dry-run --json --settle 0 \
-      --cleanup --age 30d --max-size 1G --clean-output >"$WORK/plan.json"
-  t1=$(ms)
-  stowage_times+=($((t1 - t0)))
-  echo "run $r: find ${find_times[-1]} ms, stowage archive --dry-run ${stowage_times[-1]} ms (max RSS $(cat "$WORK/rss"))" >&2
+  echo "run $r:" >&2
+  timed find /dev/null find "$IN" -type f -printf '%s %T@ %p\n'
+  timed json "$WORK/plan.json" "$STOWAGE" "${ARGS[@]}" --json
+  timed text "$WORK/plan.txt" "$STOWAGE" "${ARGS[@]}"
 done
 actions=$(grep -c '"action"' "$WORK/plan.json" || true)
-stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "best %d ms, median %d ms", a[1], a[int((NR+1)/2)]}'; }
-echo "actions planned: $actions"
-echo "find -printf (floor):          $(stats "${find_times[@]}")"
-echo "stowage archive --dry-run:     $(stats "${stowage_times[@]}")"
-best_f=$(printf '%s\n' "${find_times[@]}" | sort -n | head -1)
-best_s=$(printf '%s\n' "${stowage_times[@]}" | sort -n | head -1)
-awk -v s="$best_s" -v f="$best_f" 'BEGIN {printf "ratio stowage/find (best): %.2f\n", s / f}'
+stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "best %5d ms, median %5d ms", a[1], a[int((NR+1)/2)]}'; }
+best() { printf '%s\n' "$@" | sort -n | head -1; }
+echo "actions planned: $actions ($(wc -c <"$WORK/plan.json") bytes of JSON, $(wc -c <"$WORK/plan.txt") bytes of text)"
+printf '%-36s wall %s; CPU %s; max RSS %d KiB\n' "find -printf (one pass, the floor):" "$(stats "${find_wall[@]}")" \
+    "$(stats "${find_cpu[@]}")" "$(best "${find_rss[@]}")"
+printf '%-36s wall %s; CPU %s; max RSS %d KiB\n' "stowage archive --dry-run --json:" "$(stats "${json_wall[@]}")" \
+    "$(stats "${json_cpu[@]}")" "$(best "${json_rss[@]}")"
+printf '%-36s wall %s; CPU %s; max RSS %d KiB\n' "stowage archive --dry-run (text):" "$(stats "${text_wall[@]}")" \
+    "$(stats "${text_cpu[@]}")" "$(best "${text_rss[@]}")"
+awk -v s="$(best "${json_cpu[@]}")" -v f="$(best "${find_cpu[@]}")" \
+    'BEGIN {printf "CPU ratio stowage --json / find (best): %.2f\n", s / (f > 0 ? f : 1)}'

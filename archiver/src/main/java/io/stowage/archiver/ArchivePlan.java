@@ -17,7 +17,8 @@ import java.util.stream.StreamSupport;
  * Everything a run will do, decided before anything changes: per day (oldest first) the transcodes, the removal of
  * verified sources, the skips with their reasons and the cleanup; then the files whose names did not parse. The
  * totals come from a first pass over the trees; the days are read one at a time when iterated, so memory stays flat
- * however many days there are. Each iteration reads the folders again (a file changed since is re-checked before
+ * however many days there are. Each iteration lists the folders again, with the sizes and mtimes the first pass
+ * read (a file it did not see is looked up; a file changed since is re-checked before
  * any action anyway).
  *
  * <pre>{@code
@@ -100,7 +101,7 @@ public final class ArchivePlan implements Iterable<ArchiveDay> {
     /** One iteration: its own listing cache and its own projected total for the size cap. */
     private final class Days implements Iterator<ArchiveDay> {
         private final Iterator<Map.Entry<LocalDate, Survey.DayDirs>> days = survey.days.entrySet().iterator();
-        private final DirListing listing = new DirListing(parser, layout);
+        private final DirListing listing = new DirListing(parser, layout, survey.attrs);
         private final Planner planner = new Planner(layout, options, extension, createdAt,
                 survey.totals().totalBytes());
         private boolean unrecognisedDone = survey.unrecognisedDirs.isEmpty();

@@ -17,6 +17,8 @@ import java.util.Map;
 
 /**
  * The regular files of one folder, parsed and grouped by the local date in their names; what the plan reads per day.
+ * Sizes and mtimes come from the first pass ({@link Survey.FolderAttrs}) where it saw the file, so a folder is listed
+ * again without an {@code lstat} per file; a file it did not see is looked up.
  * A small LRU cache keeps the last folders, so a flat folder holding many days is listed once per iteration, not
  * once per day. Not thread-safe (one per plan iteration).
  */
@@ -41,9 +43,13 @@ final class DirListing {
         }
     };
 
-    DirListing(NameParser parser, Layout layout) {
+    /** The first pass's sizes and mtimes by folder (read only here). */
+    private final Map<Path, Survey.FolderAttrs> known;
+
+    DirListing(NameParser parser, Layout layout, Map<Path, Survey.FolderAttrs> known) {
         this.parser = parser;
         this.layout = layout;
+        this.known = known;
     }
 
     /** The files of {@code dir} (cached); a folder that vanished lists as empty. */
@@ -59,20 +65,36 @@ final class DirListing {
     private Listed read(Path dir) {
         Map<LocalDate, List<Entry>> byDay = new HashMap<>();
         List<Entry> unrecognised = new ArrayList<>();
+        Survey.FolderAttrs attrs = known.get(dir);
+        int next = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                BasicFileAttributes a;
-                try {
-                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                } catch (NoSuchFileException e) {
-                    continue; // removed since listed
-                }
                 String name = p.getFileName().toString();
-                if (!a.isRegularFile() || layout.ownFile(name, p)) {
+                long size;
+                Instant modified;
+                int i = attrs == null ? -1 : attrs.find(name, next);
+                if (i >= 0) { // a regular file the first pass looked up: no second lstat
+                    next = i + 1;
+                    size = attrs.size(i);
+                    modified = attrs.modified(i);
+                } else {
+                    BasicFileAttributes a;
+                    try {
+                        a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (NoSuchFileException e) {
+                        continue; // removed since listed
+                    }
+                    if (!a.isRegularFile()) {
+                        continue;
+                    }
+                    size = a.size();
+                    modified = a.lastModifiedTime().toInstant();
+                }
+                if (layout.ownFile(name, p)) {
                     continue;
                 }
                 NameParser.Parsed parsed = parser.parse(name);
-                Entry e = new Entry(dir, p, parsed, a.size(), a.lastModifiedTime().toInstant());
+                Entry e = new Entry(dir, p, parsed, size, modified);
                 if (parsed == null) {
                     unrecognised.add(e);
                 } else {

@@ -21,10 +21,8 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code stowage archive --input DIR}: the camera archiver, a thin adapter over {@link CameraArchiver}. */
@@ -204,9 +202,14 @@ final class ArchiveCommand implements Callable<Integer> {
         }
     }
 
-    private void printPlan(ArchivePlan plan, PrintWriter out, ArchiveSignals signals) throws java.io.IOException {
-        Map<ArchiveActionType, Long> counts = new EnumMap<>(ArchiveActionType.class);
-        Map<String, Long> bytes = new TreeMap<>();
+    /**
+     * The plan, written as it is produced through a 64 KiB buffer (the command's writer flushes on every line: one
+     * write per action otherwise); actions are written field by field, not through a serializer per action.
+     */
+    private void printPlan(ArchivePlan plan, PrintWriter commandOut, ArchiveSignals signals)
+            throws java.io.IOException {
+        long[] counts = new long[ArchiveActionType.values().length];
+        PrintWriter out = new PrintWriter(new java.io.BufferedWriter(commandOut, 1 << 16), false);
         if (json) {
             // one document, written as it is produced: the header pretty, then one action per line
             JsonGenerator g = Output.JSON.getFactory().createGenerator(out);
@@ -224,12 +227,11 @@ final class ArchiveCommand implements Callable<Integer> {
             Output.JSON.writeValue(g, plan.totals());
             g.writeRaw("\n  ");
             g.writeArrayFieldStart("actions");
-            com.fasterxml.jackson.databind.ObjectWriter writer = Output.JSON.writerFor(ArchiveAction.class);
             for (ArchiveDay day : plan) {
                 for (ArchiveAction a : day.actions()) {
                     g.writeRaw("\n    ");
-                    writer.writeValue(g, a);
-                    count(a, counts, bytes);
+                    writeAction(g, a);
+                    counts[a.action().ordinal()]++;
                 }
                 if (signals.received() > 0) {
                     break;
@@ -246,6 +248,7 @@ final class ArchiveCommand implements Callable<Integer> {
             g.flush();
             out.println();
             out.flush();
+            commandOut.flush();
             return;
         }
         ArchiveTotals t = plan.totals();
@@ -255,8 +258,9 @@ final class ArchiveCommand implements Callable<Integer> {
         for (ArchiveDay day : plan) {
             out.println(day.date() == null ? "unrecognised:" : day.date() + ":");
             for (ArchiveAction a : day.actions()) {
-                out.println("  " + a.describe());
-                count(a, counts, bytes);
+                out.print("  ");
+                out.println(a.describe());
+                counts[a.action().ordinal()]++;
             }
             if (signals.received() > 0) {
                 break;
@@ -264,17 +268,32 @@ final class ArchiveCommand implements Callable<Integer> {
         }
         out.println("dry run, nothing changed: " + countsJson(counts));
         out.flush();
+        commandOut.flush();
     }
 
-    private static void count(ArchiveAction a, Map<ArchiveActionType, Long> counts, Map<String, Long> bytes) {
-        counts.merge(a.action(), 1L, Long::sum);
-        bytes.merge(a.action().label(), a.bytes(), Long::sum);
+    /** {@code {"action", "path", "target", "reason", "bytes"}}: what {@link ArchiveAction}'s annotations say. */
+    private static void writeAction(JsonGenerator g, ArchiveAction a) throws java.io.IOException {
+        g.writeStartObject();
+        g.writeStringField("action", a.action().label());
+        g.writeStringField("path", a.path().toString());
+        if (a.target() == null) {
+            g.writeNullField("target");
+        } else {
+            g.writeStringField("target", a.target().toString());
+        }
+        if (a.reason() == null) {
+            g.writeNullField("reason");
+        } else {
+            g.writeStringField("reason", a.reason());
+        }
+        g.writeNumberField("bytes", a.bytes());
+        g.writeEndObject();
     }
 
-    private static Map<String, Long> countsJson(Map<ArchiveActionType, Long> counts) {
+    private static Map<String, Long> countsJson(long[] counts) {
         Map<String, Long> m = new java.util.LinkedHashMap<>();
         for (ArchiveActionType t : ArchiveActionType.values()) {
-            m.put(t.label(), counts.getOrDefault(t, 0L));
+            m.put(t.label(), counts[t.ordinal()]);
         }
         return m;
     }

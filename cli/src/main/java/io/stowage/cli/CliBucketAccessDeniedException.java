@@ -3,7 +3,7 @@ package io.stowage.cli;
 /**
  * The credentials may not access the bucket a command names (HEAD bucket answered 403; exit 1).
  *
- * <p>{@code throw new CliBucketAccessDeniedException(loc.bucket(), where, "bucket '" + loc.bucket() + "' ...; check --endpoint");}
+ * <p>{@code throw new CliBucketAccessDeniedException(loc.bucket(), where, "bucket ...; check --endpoint");}
  *
  * <p>Immutable, so thread-safe.
  */

@@ -3,7 +3,7 @@ package io.stowage.cli;
 /**
  * The bucket a command names does not exist at the endpoint (HEAD bucket answered 404; exit 1).
  *
- * <p>{@code throw new CliBucketMissingException(loc.bucket(), where, "bucket '" + loc.bucket() + "' ...; check --endpoint");}
+ * <p>{@code throw new CliBucketMissingException(loc.bucket(), where, "bucket ...; check --endpoint");}
  *
  * <p>Immutable, so thread-safe.
  */

@@ -6,6 +6,7 @@ import io.stowage.des.DesEntry;
 import io.stowage.des.DesReadOptions;
 import io.stowage.des.DesReader;
 import io.stowage.des.DesVerifyReport;
+import io.stowage.des.EntryNames;
 import io.stowage.des.ExternalStore;
 import io.stowage.des.ShardHash;
 import picocli.CommandLine;
@@ -69,10 +70,11 @@ final class DesCommand implements Runnable {
         }
     }
 
+    /**
+     * Opens a local archive; a missing one is {@link io.stowage.des.DesIoException} "no such archive" (exit 1, as for
+     * a missing S3 archive: DESIGN.md), not a usage error.
+     */
     static DesReader open(Path archive, ExternalRoot ext) {
-        if (!Files.exists(archive)) {
-            throw CliException.usage("archive " + archive + " does not exist");
-        }
         return DesReader.open(archive, ext.options(null));
     }
 
@@ -102,7 +104,7 @@ final class DesCommand implements Runnable {
                     PrintWriter o = out(spec);
                     long total = 0;
                     for (DesEntry e : r.list()) {
-                        o.printf("%12d  %s  %s%n", e.size(), e.isExternal() ? "ext" : "   ", e.name());
+                        o.printf("%12d  %s  %s%n", e.size(), e.isExternal() ? "ext" : "   ", EntryNames.escaped(e.name()));
                         total += e.size();
                     }
                     o.printf("%d entries, %s of payload%s%n", r.list().size(), SizeConverter.format(total),
@@ -172,11 +174,12 @@ final class DesCommand implements Runnable {
             } else {
                 PrintWriter o = out(spec);
                 for (DesVerifyReport.Problem p : rep.problems()) {
-                    o.printf("PROBLEM %s%s%s: %s%n", p.entry() == null ? "archive" : "entry '" + p.entry() + "'",
+                    o.printf("PROBLEM %s%s%s: %s%n", p.entry() == null ? "archive"
+                                    : "entry '" + EntryNames.escaped(p.entry()) + "'",
                             p.field() == null ? "" : " field " + p.field(),
-                            p.offset() >= 0 ? " at offset " + p.offset() : "", p.message());
+                            p.offset() >= 0 ? " at offset " + p.offset() : "", EntryNames.escaped(p.message()));
                 }
-                o.printf("%s: %s, %d entries, %s read, %d of them checksummed%s%n", rep.archive(),
+                o.printf("%s: %s, %d entries, %s read, %d of them checksummed%s%n", EntryNames.escaped(rep.archive()),
                         rep.ok() ? "OK" : rep.problems().size() + " problem(s)", rep.entries(), SizeConverter.format(rep.bytes()),
                         rep.checksummed(), rep.footerChecksum() ? ", index checksummed" : "");
                 o.flush();

@@ -1,5 +1,6 @@
 package io.stowage.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.stowage.des.DesEntry;
 import io.stowage.des.DesVerifyReport;
 import io.stowage.des.DesWriteReport;
@@ -26,13 +27,25 @@ final class DesJson {
         }
     }
 
-    /** {@code des pack|repack --json}: the archive written. */
+    /**
+     * {@code des pack|repack --json}: the archive written; {@code failed} (only when some files could not be packed)
+     * names each such file and why.
+     */
     record Written(String archive, int entries, long dataBytes, int externalEntries, long externalBytes,
-                   long archiveBytes, double durationS) {
+                   long archiveBytes, double durationS,
+                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PathFailure> failed) {
         static Written of(DesWriteReport res, double seconds) {
-            return new Written(res.archive(), res.entries(), res.dataBytes(), res.externalEntries(),
-                    res.externalBytes(), res.archiveBytes(), Math.round(seconds * 1000) / 1000.0);
+            return of(res, seconds, List.of());
         }
+
+        static Written of(DesWriteReport res, double seconds, List<PathFailure> failed) {
+            return new Written(res.archive(), res.entries(), res.dataBytes(), res.externalEntries(),
+                    res.externalBytes(), res.archiveBytes(), Math.round(seconds * 1000) / 1000.0, failed);
+        }
+    }
+
+    /** A file that was not packed, and why. */
+    record PathFailure(String path, String reason) {
     }
 
     /** {@code des unpack --json}. */

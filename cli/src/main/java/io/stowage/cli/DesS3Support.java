@@ -123,6 +123,26 @@ final class DesS3Support {
         }
 
         @Override
+        public DesEntry entry(String name) {
+            return r.entry(name);   // a miss in a cached index is confirmed against the store
+        }
+
+        @Override
+        public boolean contains(String name) {
+            return r.contains(name);
+        }
+
+        @Override
+        public Map<String, Object> meta(String name) {
+            return r.meta(name);
+        }
+
+        @Override
+        public InputStream openVerified(String name) {
+            return r.openVerified(name);
+        }
+
+        @Override
         public ByteBuffer read(String name) {
             return r.read(name);
         }

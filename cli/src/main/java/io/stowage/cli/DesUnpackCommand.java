@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -59,8 +60,21 @@ final class DesUnpackCommand implements Callable<Integer> {
             for (DesEntry e : unique.values()) {
                 progress.step(1);
                 String reason = null;
-                Path file = target.resolve(e.name()).normalize();
-                if (!EntryNames.isSafeFileName(e.name()) || !target.equals(file.getParent())) {
+                Path file = null;
+                if (!EntryNames.isSafeFileName(e.name())) {   // before any Path is made of it (NUL, separators)
+                    reason = "unsafe name: it would not be a plain file inside " + target;
+                } else {
+                    try {
+                        file = target.resolve(e.name()).normalize();
+                    } catch (InvalidPathException ex) {   // e.g. a non-ASCII name in the C locale
+                        reason = "the name cannot be represented in the file-name encoding (sun.jnu.encoding="
+                                + System.getProperty("sun.jnu.encoding") + "); run with a UTF-8 locale, e.g."
+                                + " LC_ALL=C.UTF-8";
+                    }
+                }
+                if (reason != null) {
+                    // reported below
+                } else if (!target.equals(file.getParent())) {
                     reason = "unsafe name: it would not be a plain file inside " + target;
                 } else if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !force) {
                     reason = "exists; add --force to replace it";
@@ -71,6 +85,7 @@ final class DesUnpackCommand implements Callable<Integer> {
                     try {
                         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
                                 StandardOpenOption.WRITE)) {
+                            // transferTo checks the whole entry before it writes a byte (openVerified)
                             bytes += r.transferTo(e.name(), ch);
                             ch.force(true);
                         }
@@ -79,6 +94,8 @@ final class DesUnpackCommand implements Callable<Integer> {
                         written++;
                     } catch (DesException ex) {
                         reason = ex.getMessage();
+                    } catch (IOException ex) {   // the file system refused it (a name over 255 bytes, a full disk)
+                        reason = "cannot write it: " + ex;
                     } finally {
                         Files.deleteIfExists(tmp);
                     }
@@ -92,9 +109,10 @@ final class DesUnpackCommand implements Callable<Integer> {
             Output.printJson(DesCommand.out(spec), new DesJson.Unpacked(written, failed.size(), bytes, failed));
         } else {
             PrintWriter o = DesCommand.out(spec);
-            o.printf("%d files written to %s (%s)%n", written, target, SizeConverter.format(bytes));
+            o.printf("%d files written to %s (%s)%n", written, EntryNames.escaped(target.toString()),
+                    SizeConverter.format(bytes));
             for (DesJson.NameFailure f : failed) {
-                o.printf("FAILED %s: %s%n", f.name(), f.reason());
+                o.printf("FAILED %s: %s%n", EntryNames.escaped(f.name()), EntryNames.escaped(f.reason()));
             }
             o.flush();
         }

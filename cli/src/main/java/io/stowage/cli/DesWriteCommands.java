@@ -7,6 +7,7 @@ import io.stowage.des.DesOutputExistsException;
 import io.stowage.des.DesWriteListener;
 import io.stowage.des.DesWriteReport;
 import io.stowage.des.DesWriter;
+import io.stowage.des.EntryNames;
 import io.stowage.des.ExternalStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,7 +64,8 @@ final class DesWriteCommands {
     }
 
     static void printWriteSummary(PrintWriter o, DesWriteReport res, double seconds) {
-        o.printf("%s: %d entries, %s inside%s, archive %s, %.2f s (%.0f files/s)%n", res.archive(), res.entries(),
+        o.printf("%s: %d entries, %s inside%s, archive %s, %.2f s (%.0f files/s)%n", EntryNames.escaped(res.archive()),
+                res.entries(),
                 SizeConverter.format(res.dataBytes()), res.externalEntries() > 0
                         ? ", " + res.externalEntries() + " external (" + SizeConverter.format(res.externalBytes()) + ")"
                         : "",
@@ -75,7 +77,9 @@ final class DesWriteCommands {
             description = {"Pack files and folders into a new archive.",
                 "Files are named by their file name; folders add their files recursively, also by file name.",
                 "Order: inputs as given; inside a folder, files and subfolders by name, depth first.",
-                "Two inputs with the same name are an error naming both paths. Symbolic links are not followed."},
+                "Two inputs with the same name are an error naming both paths. Symbolic links are not followed.",
+                "The archive and its temporary files are never inputs. A file whose name the JVM cannot represent",
+                "(a non-ASCII name in the C locale) is reported and left out; exit 3 when some files failed."},
             footer = {"", "Examples:", "  stowage des pack day.des ./photos notes.txt",
                 "  stowage des pack day.des ./cams --big-threshold 100MiB --external-dir ./bucket"
                         + " --external-prefix 2025-01-15/shard_07"})
@@ -107,6 +111,7 @@ final class DesWriteCommands {
             }
             long t0 = System.nanoTime();
             DesWriteReport res;
+            List<PackInputs.Failure> failed;
             try (Progress progress = Progress.start("pack", -1, " files", 1, json);
                  DesWriter w = pack.apply(DesWriter.builder(out)).listener(new DesWriteListener() {
                      @Override
@@ -114,20 +119,28 @@ final class DesWriteCommands {
                          progress.step(1);
                      }
                  }).build();
-                 PackInputs files = new PackInputs(inputs, progress::total)) {
+                 PackInputs files = new PackInputs(inputs, out, progress::total)) {
                 // the walk runs in its own thread; small files are read ahead in parallel while the archive is written
                 w.addFiles(files, null, Math.max(2, Runtime.getRuntime().availableProcessors()));
                 res = w.finish();
+                failed = files.failures();
             } catch (DesNameException e) { // a bad or repeated name: nothing was committed
                 throw PackInputs.nameError(inputs, e);
             }
             double s = (System.nanoTime() - t0) / 1e9;
+            List<DesJson.PathFailure> failures = failed.stream()
+                    .map(f -> new DesJson.PathFailure(f.path(), f.reason())).toList();
             if (json) {
-                Output.printJson(DesCommand.out(spec), DesJson.Written.of(res, s));
+                Output.printJson(DesCommand.out(spec), DesJson.Written.of(res, s, failures));
             } else {
-                printWriteSummary(DesCommand.out(spec), res, s);
+                PrintWriter o = DesCommand.out(spec);
+                printWriteSummary(o, res, s);
+                for (DesJson.PathFailure f : failures) {   // the path is escaped already
+                    o.printf("FAILED %s: %s%n", f.path(), EntryNames.escaped(f.reason()));
+                }
+                o.flush();
             }
-            return ExitCodes.OK;
+            return failures.isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
         }
     }
 

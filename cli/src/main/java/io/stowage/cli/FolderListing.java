@@ -103,7 +103,7 @@ final class FolderListing {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                out.add(new Entry(name, lstat(dir.resolve(name))));
+                out.add(new Entry(name, lstatOrFile(dir, name)));
             }
         } catch (java.nio.file.DirectoryIteratorException e) {
             throw e.getCause();
@@ -173,11 +173,25 @@ final class FolderListing {
             Kind kind = switch (type) {
                 case DT_REG -> Kind.FILE;
                 case DT_DIR -> Kind.FOLDER;
-                case DT_UNKNOWN -> lstat(dir.resolve(name));
+                case DT_UNKNOWN -> lstatOrFile(dir, name);
                 default -> Kind.OTHER;
             };
             out.add(new Entry(name, kind));
         }
+    }
+
+    /**
+     * The kind of {@code dir/name}; FILE when the JVM cannot represent the name as a path (a non-ASCII name in the C
+     * locale): the walker then reports that file as failed instead of the whole listing failing.
+     */
+    private static Kind lstatOrFile(Path dir, String name) throws IOException {
+        Path p;
+        try {
+            p = dir.resolve(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            return Kind.FILE;
+        }
+        return lstat(p);
     }
 
     private static Kind lstat(Path p) throws IOException {

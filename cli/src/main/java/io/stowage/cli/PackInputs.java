@@ -38,6 +38,8 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
     private static final java.util.Comparator<FolderListing.Entry> BY_NAME = (a, b) -> a.name().compareTo(b.name());
 
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(64);
+    /** Files that could not be packed (a name the JVM cannot represent), in walk order; read after the walk. */
+    private final List<Failure> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Thread walker;
     private final LongConsumer onWalked;
     private final FolderListing listing;
@@ -51,15 +53,20 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
      *
      * @param onWalked called once from the walker thread with the number of files to pack, when the walk is done
      */
-    PackInputs(List<Path> inputs, LongConsumer onWalked) {
-        this(inputs, onWalked, true);
+    PackInputs(List<Path> inputs, Path out, LongConsumer onWalked) {
+        this(inputs, out, onWalked, true);
     }
 
-    /** @param nativeListing whether folders may be listed with getdents64 ({@link FolderListing}) */
-    PackInputs(List<Path> inputs, LongConsumer onWalked, boolean nativeListing) {
+    /**
+     * @param out           the archive being written: it and its temporary files ({@code .NAME.*.tmp} beside it, also
+     *                      those a killed run left) are never inputs
+     * @param nativeListing whether folders may be listed with getdents64 ({@link FolderListing})
+     */
+    PackInputs(List<Path> inputs, Path out, LongConsumer onWalked, boolean nativeListing) {
         this.onWalked = onWalked;
         this.listing = new FolderListing(nativeListing);
-        this.walker = new Thread(() -> walk(inputs), "des-pack-walk");
+        Excluded excluded = new Excluded(out);
+        this.walker = new Thread(() -> walk(inputs, excluded), "des-pack-walk");
         walker.setDaemon(true);
         walker.start();
     }
@@ -84,16 +91,60 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
         }
     }
 
-    private void walk(List<Path> inputs) {
+    /** A file that was not packed and why (its path as text: it may have no {@link Path}). */
+    record Failure(String path, String reason) {
+    }
+
+    /** The files that were not packed; complete once the iteration has ended. */
+    List<Failure> failures() {
+        synchronized (failures) {
+            return List.copyOf(failures);
+        }
+    }
+
+    /** The archive being written and its temporary files: never inputs. */
+    static final class Excluded {
+        private final Path out;
+        private final String name;
+        private final String tempPrefix;
+
+        Excluded(Path out) {
+            this.out = out == null ? null : out.toAbsolutePath().normalize();
+            this.name = out == null ? null : this.out.getFileName().toString();
+            this.tempPrefix = "." + name + ".";
+        }
+
+        /** Whether {@code dir/fileName} is the archive or one of its temporaries (the name decides; then the folder). */
+        boolean is(Path dir, String fileName) {
+            if (out == null || !(fileName.equals(name) || (fileName.startsWith(tempPrefix) && fileName.endsWith(".tmp")))) {
+                return false;
+            }
+            try {
+                return Files.isSameFile(dir, out.getParent());
+            } catch (IOException e) {
+                return dir.toAbsolutePath().normalize().equals(out.getParent());
+            }
+        }
+    }
+
+    private void walk(List<Path> inputs, Excluded excluded) {
         Walk w = new Walk();
         try {
             try {
-                walkFiles(listing, inputs, (p, name) -> {
-                    if (closed) {
-                        throw new InterruptedException();
+                walkFiles(listing, inputs, excluded, new FileVisitor() {
+                    @Override
+                    public boolean file(Path p, String name) throws InterruptedException {
+                        if (closed) {
+                            throw new InterruptedException();
+                        }
+                        w.file(p, name);
+                        return true;
                     }
-                    w.file(p, name);
-                    return true;
+
+                    @Override
+                    public void failed(String path, String reason) {
+                        failures.add(new Failure(path, reason));
+                    }
                 });
                 w.flush();
                 onWalked.accept(w.files);
@@ -155,7 +206,7 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
     static CliException nameError(List<Path> inputs, DesNameException e) {
         List<Path> paths = new ArrayList<>();
         try {
-            walkFiles(new FolderListing(true), inputs, (p, name) -> {
+            walkFiles(new FolderListing(true), inputs, null, (p, name) -> {
                 if (name.equals(e.name())) {
                     paths.add(p);
                 }
@@ -175,6 +226,34 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
     /** What a walk does with each file it finds; returning false ends the walk. */
     interface FileVisitor {
         boolean file(Path file, String name) throws InterruptedException;
+
+        /** A file or folder the walk cannot take (its name has no path in this JVM); the walk goes on. */
+        default void failed(String path, String reason) {
+        }
+    }
+
+    /**
+     * {@code dir/name}, or null after telling the visitor why there is none: the JVM cannot represent the name in
+     * its file-name encoding (a non-ASCII name in the C locale), or the name's bytes are not valid in it (decoded to
+     * U+FFFD, so the path would name another file).
+     */
+    private static Path resolve(Path dir, String name, FileVisitor v) {
+        String why = null;
+        Path p = null;
+        try {
+            p = dir.resolve(name);
+            if (name.indexOf('\uFFFD') >= 0 && !Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                why = "its name is not valid in the file-name encoding";
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            why = "its name cannot be represented in the file-name encoding";
+        }
+        if (why == null) {
+            return p;
+        }
+        v.failed(EntryNames.escaped(dir + java.io.File.separator + name), why + " (sun.jnu.encoding="
+                + System.getProperty("sun.jnu.encoding") + "); run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+        return null;
     }
 
     /**
@@ -183,18 +262,28 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
      *
      * @return false when the visitor ended the walk
      */
-    static boolean walkFiles(FolderListing listing, List<Path> inputs, FileVisitor v)
+    static boolean walkFiles(FolderListing listing, List<Path> inputs, Excluded excluded, FileVisitor v)
             throws IOException, InterruptedException {
         for (Path input : inputs) {
-            if (!(Files.isDirectory(input) ? walkFolder(listing, input, v)
-                    : v.file(input, input.getFileName().toString()))) {
+            if (Files.isDirectory(input)) {
+                if (!walkFolder(listing, input, excluded, v)) {
+                    return false;
+                }
+                continue;
+            }
+            Path parent = input.toAbsolutePath().getParent();
+            String name = input.getFileName().toString();
+            if (excluded != null && excluded.is(parent, name)) {
+                continue;
+            }
+            if (!v.file(input, name)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean walkFolder(FolderListing listing, Path dir, FileVisitor v)
+    private static boolean walkFolder(FolderListing listing, Path dir, Excluded excluded, FileVisitor v)
             throws IOException, InterruptedException {
         List<FolderListing.Entry> entries = listing.list(dir);
         entries.sort(BY_NAME);
@@ -202,11 +291,16 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
             if (Thread.currentThread().isInterrupted()) { // close() interrupts the walker: stop between entries
                 throw new InterruptedException();
             }
-            boolean go = switch (e.kind()) {
-                case FOLDER -> walkFolder(listing, dir.resolve(e.name()), v);
-                case FILE -> v.file(dir.resolve(e.name()), e.name());
-                default -> true;
-            };
+            if (e.kind() == FolderListing.Kind.OTHER || (excluded != null && e.kind() == FolderListing.Kind.FILE
+                    && excluded.is(dir, e.name()))) {
+                continue;
+            }
+            Path p = resolve(dir, e.name(), v);
+            if (p == null) {
+                continue;
+            }
+            boolean go = e.kind() == FolderListing.Kind.FOLDER ? walkFolder(listing, p, excluded, v)
+                    : v.file(p, e.name());
             if (!go) {
                 return false;
             }

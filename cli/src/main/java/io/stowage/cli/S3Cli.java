@@ -111,8 +111,9 @@ final class S3Cli {
     static void printHuman(PrintWriter out, TransferReport r, String verb, String target) {
         double secs = Math.max(r.duration().toNanos() / 1e9, 1e-3);
         out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%s), failed %d in %.1f s (%.0f files/s, %s/s)%s%n",
-                verb, r.transferred(), SizeConverter.format(r.bytesTransferred()), r.skipped(), SizeConverter.format(r.bytesSkipped()), r.failed(),
-                secs, (r.transferred() + r.skipped()) / secs, SizeConverter.format((long) (r.bytesTransferred() / secs)),
+                verb, r.transferred(), SizeConverter.format(r.bytesTransferred()), r.skipped(),
+                SizeConverter.format(r.bytesSkipped()), r.failed(), secs, (r.transferred() + r.skipped()) / secs,
+                SizeConverter.format((long) (r.bytesTransferred() / secs)),
                 r.retries() > 0 ? ", " + r.retries() + " retries" : "");
         out.println("target: " + target);
         if (r.cancelled()) {

@@ -198,9 +198,10 @@ class DesCliTest {
 
     @Test
     void errorsFollowTheContract() throws Exception {
+        // a missing archive is a failed run (1), local as on S3 (DESIGN.md), not a usage error
         CliRun missing = CliRun.of("des", "ls", tmp.resolve("none.des").toString(), "--json");
-        assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(JSON.readTree(missing.out()).get("error").get("message").asText()).contains("does not exist");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(JSON.readTree(missing.out()).get("error").get("message").asText()).contains("no such archive");
         CliRun noEntry = CliRun.of("des", "ls", des("small.des").toString(), "--bogus");
         assertThat(noEntry.exitCode()).isEqualTo(2);
         assertThat(noEntry.err()).contains("--bogus");

@@ -34,6 +34,38 @@ class DesS3JarIT {
     }
 
     @Test
+    void theShadedJarReallyLoadsTheRedisClientForIndexCacheRedis() throws Exception {
+        io.stowage.testing.core.TestRedis.requireReachable();
+        String key = "it-" + Long.toUnsignedString(System.nanoTime(), 36) + "/day.des";
+        Path v = CliRun.vectors().resolve("des-v1");
+        try (S3Client c = s3.newClient()) {
+            c.putObject(r -> r.bucket("media").key(key), RequestBody.fromFile(v.resolve("small.des")));
+        }
+        String redisKey = "stowage:des-index:media/" + key;   // RedisIndexCache's default prefix
+        try (var client = io.lettuce.core.RedisClient.create(io.stowage.testing.core.TestRedis.url());
+             var conn = client.connect()) {
+            try {
+                StowageJarIT.Proc ls = StowageJarIT.run("des", "ls", "s3://media/" + key, "--endpoint",
+                        s3.endpoint().toString(), "--index-cache", io.stowage.testing.core.TestRedis.url(), "--json");
+                assertThat(ls.code()).as(ls.err()).isZero();
+                // a Redis client that failed to load (shading) would only log a warning and read from S3
+                assertThat(ls.err()).doesNotContain("unavailable").doesNotContain("NoClassDefFoundError");
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                while (conn.sync().exists(redisKey) == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(conn.sync().exists(redisKey)).as("the index stored in Redis by the jar").isEqualTo(1);
+                StowageJarIT.Proc again = StowageJarIT.run("des", "ls", "s3://media/" + key, "--endpoint",
+                        s3.endpoint().toString(), "--index-cache", io.stowage.testing.core.TestRedis.url(), "--json");
+                assertThat(again.code()).as(again.err()).isZero();
+                assertThat(again.outText()).isEqualTo(ls.outText());
+            } finally {
+                conn.sync().del(redisKey);
+            }
+        }
+    }
+
+    @Test
     void catWritesTheExactBytesOfAnS3EntryIncludingAnExternalOne() throws Exception {
         Path v = CliRun.vectors().resolve("des-v1");
         StowageJarIT.Proc big = StowageJarIT.run("des", "cat", "s3://media/2025-01-15/shard_07/external.des", "b_big",

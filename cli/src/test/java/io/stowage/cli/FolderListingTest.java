@@ -82,7 +82,7 @@ class FolderListingTest {
     private static List<String> walk(List<Path> inputs, boolean nativeListing) {
         List<String> out = new ArrayList<>();
         long[] total = {-1};
-        try (PackInputs p = new PackInputs(inputs, n -> total[0] = n, nativeListing)) {
+        try (PackInputs p = new PackInputs(inputs, null, n -> total[0] = n, nativeListing)) {
             while (p.hasNext()) {
                 Map.Entry<String, Path> e = p.next();
                 out.add(e.getKey() + "=" + e.getValue());

@@ -74,13 +74,27 @@ public interface DesArchive extends Closeable {
     InputStream openStream(DesEntry entry);
 
     /**
-     * Writes the payload to {@code target} and returns the byte count; checksum verified before returning. The one
-     * implementation for every archive: {@link #openStream(String)} copied through a buffer of up to 1 MiB.
+     * Streams the payload only once all of it has been checked: no byte of an entry whose length or {@code crc32c}
+     * fails is ever returned (what writers to a terminal, a pipe or a file need; {@link #openStream} hands bytes out
+     * as they come and fails at the end). The default spools entries that carry a checksum
+     * ({@link DesPayloads#spooled}: in memory, past 8 MiB in a temporary file); local archives check their mapped
+     * bytes in a first pass instead.
+     */
+    default InputStream openVerified(String name) {
+        DesEntry e = entry(name);
+        InputStream in = openStream(name);
+        return e.hasCrc32c() ? DesPayloads.spooled(in, name(), e, e.size()) : in;
+    }
+
+    /**
+     * Writes the payload to {@code target} and returns the byte count; nothing is written unless the whole payload
+     * passed its checks ({@link #openVerified}). The one implementation for every archive: {@link #openVerified}
+     * copied through a buffer of up to 1 MiB.
      */
     default long transferTo(String name, WritableByteChannel target) {
         byte[] buf = new byte[(int) Math.min(Math.max(entry(name).size(), 1), 1 << 20)];
         long total = 0;
-        try (InputStream in = openStream(name)) {
+        try (InputStream in = openVerified(name)) {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);

@@ -70,9 +70,17 @@ public final class DesIndex {
         final long metaStart = footer.metaStart();
         final long indexStart = footer.indexStart();
         final int metaLen = (int) footer.metaLength();
+        // file_count is a claim of the footer: check it against the index bytes really given before anything is
+        // sized from it, and size from what has been parsed (a record is at least MIN_RECORD bytes)
+        if (footer.fileCount() > footer.indexLength() / DesFooter.MIN_RECORD || footer.indexLength() > t.remaining()) {
+            throw new DesCorruptException(archive, "footer.file_count", footer.fileSize() - DesFooter.SIZE + 64,
+                    "file_count " + footer.fileCount() + " cannot fit in index_length " + footer.indexLength()
+                            + " (each record takes at least " + DesFooter.MIN_RECORD + " bytes)");
+        }
         final int count = (int) footer.fileCount();
-        List<DesEntry> entries = new ArrayList<>(count);
-        Map<String, DesEntry> byName = new HashMap<>(Math.max(16, count * 4 / 3 + 1));
+        int initial = Math.min(count, 1024);
+        List<DesEntry> entries = new ArrayList<>(initial);
+        Map<String, DesEntry> byName = new HashMap<>(Math.max(16, initial * 4 / 3 + 1));
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         long dataEnd = footer.dataStart() + footer.dataLength();
@@ -80,10 +88,16 @@ public final class DesIndex {
         int end = t.limit();
         long internalSum = 0;
         long metaSum = 0;
-        long[] dataRanges = new long[count * 2];
+        long[] dataRanges = new long[initial * 2];
         int dataRangeCount = 0;
-        long[] metaRanges = new long[count * 2];
+        long[] metaRanges = new long[initial * 2];
         for (int i = 0; i < count; i++) {
+            if (2 * i + 1 >= metaRanges.length) {   // grows with the records parsed, never ahead of them
+                metaRanges = Arrays.copyOf(metaRanges, Math.max(16, metaRanges.length * 2));
+            }
+            if (2 * dataRangeCount + 1 >= dataRanges.length) {
+                dataRanges = Arrays.copyOf(dataRanges, Math.max(16, dataRanges.length * 2));
+            }
             long recAt = metaStart + pos;
             String f = "index[" + i + "]";
             if (end - pos < 2) {

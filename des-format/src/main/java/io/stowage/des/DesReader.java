@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * Reads a DES v1 archive from a local file or any {@link SeekableByteChannel}: footer, then META+INDEX once, then
@@ -32,6 +33,10 @@ import java.util.Map;
  */
 public final class DesReader implements DesArchive {
     private static final long MAP_CHUNK = 1L << 30;
+    /** META+INDEX larger than this is walked record by record from the file before it is allocated whole. */
+    static final long PRECHECK_ABOVE = 16L << 20;
+    /** The walk's window: a record (at most 65,535 name bytes + 38) always fits. */
+    private static final int PRECHECK_WINDOW = 1 << 20;
 
     private final String name;
     private final SeekableByteChannel channel;
@@ -94,6 +99,9 @@ public final class DesReader implements DesArchive {
                 throw new DesException(displayName + ": META+INDEX of " + footer.tailLength()
                         + " bytes is larger than this reader supports (2 GiB); split the archive");
             }
+            if (footer.tailLength() > PRECHECK_ABOVE) {
+                precheckIndex(channel, displayName, footer);
+            }
             ByteBuffer tail = ByteBuffer.allocate((int) footer.tailLength()).order(ByteOrder.LITTLE_ENDIAN);
             readFully(channel, displayName, tail, footer.metaStart(), "META+INDEX");
             DesIndex index = DesIndex.parse(displayName, footer, tail.flip());
@@ -121,6 +129,68 @@ public final class DesReader implements DesArchive {
                 }
             }
         }
+    }
+
+    /**
+     * Walks the INDEX records straight from the channel through a 1 MiB window, checking each record's framing and
+     * that its payload and META lie in their regions, before META+INDEX is allocated whole: a footer that claims a
+     * huge index over bytes that hold none (a sparse file of zeros, a crafted footer) fails here, at the first bad
+     * record, instead of allocating what the footer claims. {@link DesIndex#parse} checks everything again.
+     */
+    private static void precheckIndex(SeekableByteChannel ch, String archive, DesFooter f) throws IOException {
+        ByteBuffer win = ByteBuffer.allocate(PRECHECK_WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+        long winStart = -1;
+        long pos = f.indexStart();
+        long end = f.indexStart() + f.indexLength();
+        long dataEnd = f.dataStart() + f.dataLength();
+        for (long i = 0; i < f.fileCount(); i++) {
+            String field = "index[" + i + "]";
+            if (end - pos < 2) {
+                throw new DesCorruptException(archive, field + ".name_len", pos, "index record " + i + " at offset "
+                        + pos + " is cut off: the index ends there but file_count is " + f.fileCount());
+            }
+            if (winStart < 0 || pos + 2 > winStart + win.limit()) {
+                winStart = fill(ch, archive, win, pos, end);
+            }
+            int nameLen = win.getShort((int) (pos - winStart)) & 0xffff;
+            long recordEnd = pos + 2 + nameLen + 36;
+            if (recordEnd > end) {
+                throw new DesCorruptException(archive, field + ".name_len", pos, "index record " + i + " at offset "
+                        + pos + " declares name_len " + nameLen + " but the index ends at offset " + end);
+            }
+            if (recordEnd > winStart + win.limit()) {
+                winStart = fill(ch, archive, win, pos, end);
+            }
+            int fp = (int) (pos - winStart) + 2 + nameLen;
+            long dataOffset = win.getLong(fp);
+            long dataLength = win.getLong(fp + 8);
+            long metaOffset = win.getLong(fp + 16);
+            long metaLength = win.getLong(fp + 24);
+            boolean external = (win.getInt(fp + 32) & DesEntry.FLAG_EXTERNAL) != 0;
+            long fieldAt = pos + 2 + nameLen;
+            if (dataLength < 0 || (!external && (dataOffset < f.dataStart() || dataOffset > dataEnd
+                    || dataLength > dataEnd - dataOffset))) {
+                throw new DesCorruptException(archive, field + ".data_offset", fieldAt, "payload of index record "
+                        + i + " [" + Long.toUnsignedString(dataOffset) + ", +" + Long.toUnsignedString(dataLength)
+                        + ") lies outside the DATA region [" + f.dataStart() + ", " + dataEnd + ")");
+            }
+            if (metaOffset < f.metaStart() || metaOffset > f.indexStart() || metaLength < 0
+                    || metaLength > f.indexStart() - metaOffset) {
+                throw new DesCorruptException(archive, field + ".meta_offset", fieldAt + 16, "META of index record "
+                        + i + " [" + Long.toUnsignedString(metaOffset) + ", +" + Long.toUnsignedString(metaLength)
+                        + ") lies outside the META region [" + f.metaStart() + ", " + f.indexStart() + ")");
+            }
+            pos = recordEnd;
+        }
+    }
+
+    /** Reads up to the window's capacity from {@code pos} (not past {@code end}); returns {@code pos}. */
+    private static long fill(SeekableByteChannel ch, String archive, ByteBuffer win, long pos, long end)
+            throws IOException {
+        win.clear().limit((int) Math.min(win.capacity(), end - pos));
+        readFully(ch, archive, win, pos, "INDEX");
+        win.flip();
+        return pos;
     }
 
     private static void readFully(SeekableByteChannel ch, String archive, ByteBuffer dst, long position, String what)
@@ -179,9 +249,25 @@ public final class DesReader implements DesArchive {
             throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
                     + " bytes, too big for one buffer; use openStream or transferTo");
         }
+        if (e.isExternal()) {   // its size is only a claim of the index: allocate as the bytes arrive
+            return ByteBuffer.wrap(readExternal(e)).asReadOnlyBuffer();
+        }
         byte[] b = new byte[(int) e.size()];
         read(e, b, 0);
         return ByteBuffer.wrap(b).asReadOnlyBuffer();
+    }
+
+    private byte[] readExternal(DesEntry e) {
+        try (InputStream in = openRecord(e)) {
+            byte[] b = in.readNBytes((int) e.size());   // grows with what is read, never sized from the claim
+            if (b.length != e.size() || in.read() != -1) { // the read past the end runs the stream's final check
+                throw new DesCorruptException(name, "external", -1, "external object of '" + e.name()
+                        + "' has the wrong length");
+            }
+            return b;
+        } catch (IOException ex) {
+            throw new DesIoException(name, name + ": cannot read external entry '" + e.name() + "'", ex);
+        }
     }
 
     @Override
@@ -239,6 +325,54 @@ public final class DesReader implements DesArchive {
         return openRecord(readable(entryName));
     }
 
+    /**
+     * Checks a payload inside the archive with a first pass over its (mapped) bytes, then streams it; external
+     * entries are spooled ({@link DesArchive#openVerified}).
+     */
+    @Override
+    public InputStream openVerified(String entryName) {
+        DesEntry e = readable(entryName);
+        if (e.isExternal()) {
+            InputStream in = openRecord(e);
+            return options.verifyChecksums() && e.hasCrc32c() ? DesPayloads.spooled(in, name, e, e.size()) : in;
+        }
+        if (options.verifyChecksums() && e.hasCrc32c()) {
+            checkFirst(e);
+        }
+        return openRecord(e);
+    }
+
+    /** The CRC-32C of an inside payload, computed over the mapped bytes (or read in 1 MiB chunks), compared. */
+    private void checkFirst(DesEntry e) {
+        CRC32C crc = new CRC32C();
+        long pos = e.dataOffset();
+        long left = e.size();
+        byte[] buf = null;
+        while (left > 0) {
+            long rel = pos - dataStart;
+            int chunk = (int) (rel / MAP_CHUNK);
+            int n;
+            if (maps != null && chunk < maps.length) {
+                int in = (int) (rel - chunk * MAP_CHUNK);
+                n = (int) Math.min(left, maps[chunk].capacity() - in);
+                crc.update(maps[chunk].duplicate().position(in).limit(in + n));
+            } else {
+                if (buf == null) {
+                    buf = new byte[(int) Math.min(left, 1 << 20)];
+                }
+                n = (int) Math.min(left, buf.length);
+                copyInternal(pos, buf, 0, n);
+                crc.update(buf, 0, n);
+            }
+            pos += n;
+            left -= n;
+        }
+        int actual = (int) crc.getValue();
+        if (actual != e.crc32c()) {
+            throw DesPayloads.mismatch(name, e, "payload at offset " + e.dataOffset(), actual);
+        }
+    }
+
     @Override
     public InputStream openStream(DesEntry entry) {
         DesEntry e = index.record(entry);
@@ -251,7 +385,7 @@ public final class DesReader implements DesArchive {
     private InputStream openRecord(DesEntry e) {
         if (e.isExternal()) {
             ExternalStore store = options.externalStore();
-            String key = options.externalKeyOf(e);
+            String key = DesPayloads.checkExternalKey(name, e, options.externalKeyOf(e));
             if (store == null) {
                 throw new DesException(name + ": entry '" + e.name() + "' is stored outside the archive under '"
                         + key + "'; give the external store (--external-root DIR, or"

@@ -75,12 +75,34 @@ public final class EntryNames {
         return null;
     }
 
+    /**
+     * {@code name} safe to print on a terminal: every control character (C0, DEL and C1, e.g. ESC or CSI, which a
+     * terminal would act on) written as {@code \\uXXXX}, everything else as is.
+     *
+     * <p>{@code out.println(EntryNames.escaped(entry.name()));   // ESC prints as the six characters \\u001b}
+     */
+    public static String escaped(String name) {
+        if (name == null) {
+            return "null";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                return escape(name, name.length());
+            }
+        }
+        return name;
+    }
+
     static String printable(String name) {
+        return escape(name, 200);
+    }
+
+    private static String escape(String name, int max) {
         StringBuilder sb = new StringBuilder();
-        int limit = Math.min(name.length(), 200);
+        int limit = Math.min(name.length(), max);
         for (int i = 0; i < limit; i++) {
             char c = name.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (Character.isISOControl(c)) {
                 sb.append(String.format("\\u%04x", (int) c));
             } else {
                 sb.append(c);

@@ -7,6 +7,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.lifecycle.BeforeTry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -48,18 +51,89 @@ class FileSinkTest {
 
     private Path dir;
 
-    @BeforeTry
-    void freshFolder() throws IOException {
-        dir = Files.createTempDirectory("filesink");
+    /** The property's folders: jqwik has no {@code @TempDir}, so one folder per container, in target/, deleted after. */
+    private static Path propertyRoot;
+
+    /** A folder on a file system that takes O_DIRECT (the {@code @TempDir} if it does), or null. */
+    private Path directDir;
+    /** Why there is none: each candidate and its file system type. */
+    private String noDirect;
+    /** A folder this class created outside the {@code @TempDir} for O_DIRECT, deleted after each test. */
+    private Path createdDirect;
+
+    @net.jqwik.api.lifecycle.BeforeContainer
+    static void createPropertyRoot() throws IOException {
+        Path target = Path.of("target");
+        propertyRoot = Files.createTempDirectory(Files.isDirectory(target) ? target
+                : Path.of(System.getProperty("java.io.tmpdir")), "filesink-properties-");
     }
 
-    @AfterTry
-    void removeFolder() throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
+    @net.jqwik.api.lifecycle.AfterContainer
+    static void deletePropertyRoot() throws IOException {
+        deleteTree(propertyRoot);
+    }
+
+    @BeforeTry
+    void freshFolder() throws IOException {
+        dir = Files.createTempDirectory(propertyRoot, "try-");
+    }
+
+    /**
+     * Finds where O_DIRECT really runs: the {@code @TempDir} (often tmpfs, which refuses it), else the module's target
+     * folder, else /var/tmp. Tests of the direct path run there, or are skipped saying which file systems refused.
+     */
+    @BeforeEach
+    void findDirectFolder() throws IOException {
+        List<String> refused = new ArrayList<>();
+        for (Path base : new Path[] {tmp, Path.of("target"), Path.of("/var/tmp")}) {
+            if (!Files.isDirectory(base) || !Files.isWritable(base)) {
+                continue;
+            }
+            Path d = base == tmp ? tmp : Files.createTempDirectory(base, "filesink-direct-");
+            FileSink probe = new FileSink(d.resolve("probe.des"), false, true);
+            boolean direct = probe.direct();
+            probe.abort();
+            if (direct) {
+                directDir = d;
+                createdDirect = d == tmp ? null : d;
+                return;
+            }
+            refused.add(base.toAbsolutePath() + " (" + Files.getFileStore(d).type() + ")");
+            if (d != tmp) {
+                deleteTree(d);
+            }
+        }
+        noDirect = "O_DIRECT is refused on every candidate file system, so the direct path cannot be tested here: "
+                + String.join(", ", refused);
+    }
+
+    @AfterEach
+    void deleteDirectFolder() throws IOException {
+        if (createdDirect != null) {
+            deleteTree(createdDirect);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
+    }
+
+    /** The O_DIRECT folder, or the test is skipped with the reason (never silently). */
+    private Path direct() {
+        assumeTrue(directDir != null, noDirect);
+        return directDir;
+    }
+
+    @AfterTry
+    void removeFolder() throws IOException {
+        deleteTree(dir);
     }
 
     @Provide
@@ -99,6 +173,7 @@ class FileSinkTest {
 
     @Test
     void sizesAroundBlocksAndStages() throws IOException {
+        Path tmp = direct();
         for (int size : new int[] {0, 1, 511, 4095, 4096, 4097, STAGE - 1, STAGE, STAGE + 1, 3 * STAGE + 17}) {
             Path out = tmp.resolve("s" + size + ".des");
             byte[] b = bytes(size, size);
@@ -114,12 +189,13 @@ class FileSinkTest {
 
     @Test
     void aRefusedFirstDirectWriteFallsBackToThePageCache() throws IOException {
+        Path tmp = direct();
         for (int size : new int[] {10, 5000, STAGE + 123, 3 * STAGE}) { // refused at commit, or at the first stage
             Path out = tmp.resolve("f" + size + ".des");
             byte[] b = bytes(size, 7);
             AtomicInteger writes = new AtomicInteger();
             FileSink sink = new FileSink(out, false, true, ch -> new FailingChannel(ch, writes, 1, EINVAL));
-            assumeTrue(sink.direct(), "O_DIRECT is refused at open here");
+            assertThat(sink.direct()).as("O_DIRECT at open in " + tmp).isTrue();
             sink.write(ByteBuffer.wrap(b));
             sink.commit();
             assertThat(writes.get()).as("the refused direct write was tried").isGreaterThanOrEqualTo(1);
@@ -130,11 +206,12 @@ class FileSinkTest {
 
     @Test
     void aFailedLaterWriteFailsTheCommitAndLeavesNothing() throws IOException {
+        Path tmp = direct();
         Path out = tmp.resolve("x.des");
         AtomicInteger writes = new AtomicInteger();
         // the first write succeeds (so the sink stays direct), the third fails as a full disk would
         FileSink sink = new FileSink(out, false, true, ch -> new FailingChannel(ch, writes, 3, ENOSPC));
-        assumeTrue(sink.direct(), "O_DIRECT is refused at open here");
+        assertThat(sink.direct()).as("O_DIRECT at open in " + tmp).isTrue();
         byte[] b = bytes(STAGE, 3);
         assertThatThrownBy(() -> {
             for (int i = 0; i < 6; i++) {
@@ -150,13 +227,14 @@ class FileSinkTest {
 
     @Test
     void aRefusedPaddedLastWriteGoesThroughThePageCache() throws IOException {
+        Path tmp = direct();
         // four writes: the first stage (synchronous), two stages in the background, the padded tail, which a disk
         // whose blocks are larger than the file system's would refuse
         Path out = tmp.resolve("tail.des");
         byte[] b = bytes(3 * STAGE + 5, 11);
         AtomicInteger writes = new AtomicInteger();
         FileSink sink = new FileSink(out, false, true, ch -> new FailingChannel(ch, writes, 4, EINVAL));
-        assumeTrue(sink.direct(), "O_DIRECT is refused at open here");
+        assertThat(sink.direct()).as("O_DIRECT at open in " + tmp).isTrue();
         sink.write(ByteBuffer.wrap(b));
         sink.commit();
         assertThat(writes.get()).isEqualTo(4);

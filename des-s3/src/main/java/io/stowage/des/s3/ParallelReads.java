@@ -47,6 +47,7 @@ final class ParallelReads {
             if (e.isExternal()) {
                 external.add(e);
             } else if (e.size() == 0) {
+                DesPayloads.checkCrc(reader.name(), e, new byte[0], 0, 0, options.verifyChecksums());
                 got.put(e.name(), ByteBuffer.allocate(0).asReadOnlyBuffer());
             } else {
                 internal.add(e);
@@ -62,9 +63,7 @@ final class ParallelReads {
                     throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
                             + " bytes, too big for one buffer; use openStream or transferTo");
                 }
-                byte[] b = new byte[(int) e.size()];
-                reader.readInto(c, e, b, 0);
-                return Map.of(e.name(), ByteBuffer.wrap(b).asReadOnlyBuffer());
+                return Map.of(e.name(), ByteBuffer.wrap(reader.readExternal(e)).asReadOnlyBuffer());
             }, executor));
         }
         for (CompletableFuture<Map<String, ByteBuffer>> t : tasks) {

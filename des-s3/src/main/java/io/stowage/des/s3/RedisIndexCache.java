@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p>Failures degrade, never fail a read: commands time out after {@link Builder#commandTimeout} (default 250 ms),
+ * <p>Failures degrade, never fail a read: the connection is awaited up to {@link Builder#connectTimeout} (default
+ * 10 s, a fresh JVM's first connect is slow), commands time out after {@link Builder#commandTimeout} (default 250 ms),
  * commands issued while disconnected are rejected at once (not queued), and after a failure Redis is left alone for
  * {@link Builder#retryAfter} (default 5 s) with one warning per outage; meanwhile every lookup is a miss, so readers
  * load indexes from S3 directly. An outage costs at most one timeout per {@code retryAfter}. Writes are asynchronous.
@@ -48,6 +49,7 @@ public final class RedisIndexCache implements IndexCache {
     private final String prefix;
     private final Duration ttl;
     private final Duration commandTimeout;
+    private final Duration connectTimeout;
     private final long retryAfterNanos;
     private final int maxValueBytes;
     private final RedisClient client;
@@ -63,13 +65,14 @@ public final class RedisIndexCache implements IndexCache {
         this.prefix = b.prefix;
         this.ttl = b.ttl;
         this.commandTimeout = b.commandTimeout;
+        this.connectTimeout = b.connectTimeout;
         this.retryAfterNanos = b.retryAfter.toNanos();
         this.maxValueBytes = b.maxValueBytes;
         this.client = RedisClient.create();
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout.multipliedBy(4)).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
     }
@@ -90,6 +93,7 @@ public final class RedisIndexCache implements IndexCache {
         private String prefix = "stowage:des-index:";
         private Duration ttl = Duration.ofDays(1);
         private Duration commandTimeout = Duration.ofMillis(250);
+        private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration retryAfter = Duration.ofSeconds(5);
         private int maxValueBytes = 64 << 20;
 
@@ -129,6 +133,20 @@ public final class RedisIndexCache implements IndexCache {
                 throw new IllegalArgumentException("commandTimeout " + d + " is outside 1 ms..60 s");
             }
             this.commandTimeout = d;
+            return this;
+        }
+
+        /**
+         * Longest wait for the connection (default 10 s; 1 ms to 60 s). Kept apart from the command timeout: the first
+         * connect of a fresh JVM loads Netty and Lettuce, which took 2.5-3.5 s on a loaded build machine, so a CLI
+         * run with {@code --index-cache} never used Redis under the old 250 ms. A refused connection fails at once;
+         * only an unreachable host costs this wait, once per {@link #retryAfter}.
+         */
+        public Builder connectTimeout(Duration d) {
+            if (d.toMillis() < 1 || d.toSeconds() > 60) {
+                throw new IllegalArgumentException("connectTimeout " + d + " is outside 1 ms..60 s");
+            }
+            this.connectTimeout = d;
             return this;
         }
 
@@ -175,7 +193,7 @@ public final class RedisIndexCache implements IndexCache {
         synchronized (lock) {
             if (connection == null && !closed) {
                 try {
-                    RedisURI u = RedisURI.builder(uri).withTimeout(commandTimeout).build();
+                    RedisURI u = RedisURI.builder(uri).withTimeout(connectTimeout).build();
                     StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE, u);
                     conn.setTimeout(commandTimeout);
                     connection = conn;

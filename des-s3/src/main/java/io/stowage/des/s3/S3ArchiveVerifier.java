@@ -59,6 +59,12 @@ final class S3ArchiveVerifier {
                 }
             } else if (e.size() > 0) {
                 internal.add(e);
+            } else {
+                try {   // an empty payload has a checksum too (00000000): check it like a local verify does
+                    DesPayloads.checkCrc(name, e, new byte[0], 0, 0, options.verifyChecksums());
+                } catch (DesException ex) {
+                    byEntry.put(e, DesVerifyReport.Problem.of(e.name(), ex));
+                }
             }
         }
         for (DesReadPlan.Read r : DesReadPlan.plan(internal, Long.MAX_VALUE / 4, options.maxMergedRead())) {

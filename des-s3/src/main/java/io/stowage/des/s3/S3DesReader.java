@@ -4,6 +4,7 @@ import io.stowage.des.DesArchive;
 import io.stowage.des.DesChecksumException;
 import io.stowage.des.DesCorruptException;
 import io.stowage.des.DesEntry;
+import io.stowage.des.DesEntryNotFoundException;
 import io.stowage.des.DesException;
 import io.stowage.des.DesIndex;
 import io.stowage.des.DesIoException;
@@ -79,6 +80,8 @@ public final class S3DesReader implements DesArchive {
     private final Object reloadLock = new Object();
     private final LongAdder reloads = new LongAdder();
     private volatile CachedIndex current;
+    /** The current index while it came from the cache and no miss has confirmed it against the store yet. */
+    private volatile CachedIndex unconfirmed;
     private volatile boolean closed;
 
     private S3DesReader(Builder b) {
@@ -215,8 +218,62 @@ public final class S3DesReader implements DesArchive {
         CachedIndex c = cache.get(bucket, key);
         if (c == null) {
             c = loader.load();
+        } else {
+            unconfirmed = c;
         }
         current = c;
+    }
+
+    /**
+     * The entry of {@code entryName} in the current index. A name missing from an index that came from the cache is
+     * confirmed against the store first (one ranged GET of 1 byte with {@code If-Match}, once per cached index): when
+     * the archive was replaced, the index is reloaded and looked up again, so a cache never answers "not found" for
+     * a name the archive now holds.
+     */
+    private DesEntry lookup(String entryName) {
+        CachedIndex c = current;
+        DesEntry e = c.index().find(entryName);
+        if (e == null && confirm(c)) {
+            e = current.index().find(entryName);
+        }
+        if (e == null) {
+            throw new DesEntryNotFoundException(name, entryName);
+        }
+        return e;
+    }
+
+    /** True when {@code c} came from the cache, was stale and has been replaced by a fresh index. */
+    private boolean confirm(CachedIndex c) {
+        if (unconfirmed != c) {
+            return false;
+        }
+        try {
+            if (c.etag().isEmpty()) {
+                throw new DesS3ArchiveChangedException(name, null, null, name + ": the cached index has no ETag");
+            }
+            ranges.range(0, 1, c.etag(), "its first byte (is the cached index current?)");
+            unconfirmed = null;
+            return false;
+        } catch (DesS3ArchiveChangedException changed) {
+            reload(c);
+            return true;
+        }
+    }
+
+    @Override
+    public DesEntry entry(String entryName) {
+        return lookup(entryName);
+    }
+
+    @Override
+    public boolean contains(String entryName) {
+        return current.index().find(entryName) != null || (confirm(current)
+                && current.index().find(entryName) != null);
+    }
+
+    @Override
+    public java.util.Map<String, Object> meta(String entryName) {
+        return lookup(entryName).meta();
     }
 
     /** Loads the index again unless another thread already replaced {@code stale}. */
@@ -312,7 +369,14 @@ public final class S3DesReader implements DesArchive {
 
     /** The entry of {@code entryName} in {@code c}, or the exception saying why it cannot be read. */
     DesEntry readable(CachedIndex c, String entryName) {
-        DesEntry e = c.index().get(entryName);
+        DesEntry e = c.index().find(entryName);
+        if (e == null) {
+            if (confirm(c)) {   // the cached index was stale: read again from the fresh one
+                throw new DesS3ArchiveChangedException(name, c.etag(), current.etag(), name + " was replaced since"
+                        + " its cached index was written");
+            }
+            throw new DesEntryNotFoundException(name, entryName);
+        }
         if (!e.isSupported()) {
             throw new DesUnsupportedException(name, e.name(), e.flags());
         }
@@ -326,6 +390,9 @@ public final class S3DesReader implements DesArchive {
             if (e.size() > Integer.MAX_VALUE - 8) {
                 throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
                         + " bytes, too big for one buffer; use openStream or transferTo");
+            }
+            if (e.isExternal()) {
+                return ByteBuffer.wrap(readExternal(e)).asReadOnlyBuffer();
             }
             byte[] b = new byte[(int) e.size()];
             readInto(c, e, b, 0);
@@ -361,16 +428,31 @@ public final class S3DesReader implements DesArchive {
             }
             return;
         }
-        if (n == 0) {
+        if (n == 0) {   // nothing to fetch, but an empty payload has a checksum too
+            DesPayloads.checkCrc(name, e, dst, off, 0, options.verifyChecksums());
             return;
         }
         ranges.rangeInto(e.dataOffset(), n, c.etag(), dst, off, "payload of '" + e.name() + "'");
         DesPayloads.checkCrc(name, e, dst, off, n, options.verifyChecksums());
     }
 
+    /** An external payload, verified; its size is only a claim of the index, so the buffer grows as bytes arrive. */
+    byte[] readExternal(DesEntry e) {
+        try (InputStream in = openExternal(e)) {
+            byte[] b = in.readNBytes((int) e.size());
+            if (b.length != e.size() || in.read() != -1) { // the read past the end runs the stream's final check
+                throw new DesCorruptException(name, "external", -1, "external object of '" + e.name()
+                        + "' has the wrong length");
+            }
+            return b;
+        } catch (IOException ex) {
+            throw new DesIoException(name, name + ": cannot read external entry '" + e.name() + "'", ex);
+        }
+    }
+
     private InputStream openExternal(DesEntry e) {
         ExternalStore store = options.externalStore();
-        String k = options.externalKeyOf(e);
+        String k = DesPayloads.checkExternalKey(name, e, options.externalKeyOf(e));
         try {
             return DesPayloads.verifying(store.open(k), name, e, "external object " + k + " in " + store.describe(),
                     options.verifyChecksums());
@@ -380,6 +462,20 @@ public final class S3DesReader implements DesArchive {
         } catch (IOException ex) {
             throw new DesIoException(name, name + ": cannot open external object '" + k + "'", ex);
         }
+    }
+
+    /**
+     * The payload, spooled until all of it passed its checks ({@link DesPayloads#spooled}: in memory up to 8 MiB,
+     * then in a temporary file), so no byte of a damaged entry is handed out; a torn read during the spool is read
+     * again like any other.
+     */
+    @Override
+    public InputStream openVerified(String entryName) {
+        return withIndex(c -> {
+            DesEntry e = readable(c, entryName);
+            InputStream in = openRecord(c, e);
+            return options.verifyChecksums() && e.hasCrc32c() ? DesPayloads.spooled(in, name, e, e.size()) : in;
+        });
     }
 
     @Override

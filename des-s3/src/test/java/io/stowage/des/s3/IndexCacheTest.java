@@ -12,10 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +39,10 @@ class IndexCacheTest {
     @BeforeAll
     static void start() throws Exception {
         TestRedis.requireReachable();
-        redis = RedisIndexCache.builder(TestRedis.url()).keyPrefix(PREFIX).ttl(Duration.ofMinutes(10)).build();
+        // a generous timeout and no back-off: on a loaded machine a slow GET must not mark Redis down for 5 s, or
+        // the SETs the tests wait for are skipped (a test of the cache, not of its outage handling)
+        redis = RedisIndexCache.builder(TestRedis.url()).keyPrefix(PREFIX).ttl(Duration.ofMinutes(10))
+                .commandTimeout(Duration.ofSeconds(10)).retryAfter(Duration.ZERO).build();
         proxy = new CountingProxy(S3.endpoint());
         S3Settings direct = S3.settings();
         viaProxy = S3Settings.forEndpoint(proxy.endpoint()).withCredentials(direct.accessKey(), direct.secretKey())
@@ -70,12 +73,50 @@ class IndexCacheTest {
         Fixtures.put(S3.client(), S3.bucket(), key, Fixtures.archive(tmp, ENTRIES, true));
     }
 
-    /** Waits until the asynchronous SET has landed (bounded). */
+    /** Waits until the asynchronous SET has landed: polls the condition itself, up to a 10 s deadline. */
     static void awaitInRedis(String bucket, String key) throws InterruptedException {
-        for (int i = 0; i < 200 && redis.get(bucket, key) == null; i++) {
-            Thread.sleep(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (redis.get(bucket, key) == null && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.sleep(1);
         }
         assertThat(redis.get(bucket, key)).as("index of " + key + " in Redis").isNotNull();
+    }
+
+    @Test
+    void aCachedIndexAnsweringNoEntryNamedXConfirmsAgainstTheStoreBeforeNotFound() throws Exception {
+        Map<String, byte[]> v2 = new java.util.LinkedHashMap<>(ENTRIES);
+        v2.put("new.jpg", Fixtures.payload(77, 1234));
+        byte[] second = Fixtures.archive(tmp, v2, true);
+        for (String kind : new String[] {"caffeine", "redis"}) {
+            String key = "replaced-" + kind + ".des";
+            IndexCache cache = kind.equals("redis") ? redis : IndexCache.caffeine(8L << 20);
+            upload(key);
+            try (S3DesReader first = S3DesReader.builder(viaProxy, S3.bucket(), key).indexCache(cache).open()) {
+                first.read("e0001");
+            }
+            if (kind.equals("redis")) {
+                awaitInRedis(S3.bucket(), key);
+            }
+            Fixtures.put(S3.client(), S3.bucket(), key, second);   // replaced under its key: the cache is stale
+            proxy.reset();
+            try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), key).indexCache(cache).open()) {
+                assertThat(requests()).as(kind + ": the index came from the cache").isZero();
+                assertThat(r.contains("new.jpg")).as(kind).isTrue();
+                assertThat(Fixtures.bytes(r.read("new.jpg"))).isEqualTo(v2.get("new.jpg"));
+                assertThat(r.stats().reloads()).isEqualTo(1);
+            }
+            proxy.reset();
+            try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), key).indexCache(cache).open()) {
+                // the cache is current now: a name that really is missing costs one conditional request, once
+                assertThatThrownBy(() -> r.entry("absent.jpg"))
+                        .isInstanceOf(io.stowage.des.DesEntryNotFoundException.class);
+                assertThatThrownBy(() -> r.read("absent.jpg"))
+                        .isInstanceOf(io.stowage.des.DesEntryNotFoundException.class);
+                assertThat(requests()).as(kind).isEqualTo(1);
+                assertThat(proxy.requests().get(0).ifMatch()).isNotNull();
+            }
+        }
     }
 
     @Test
@@ -126,11 +167,10 @@ class IndexCacheTest {
     @Test
     void aRedisThatIsDownDegradesToDirectReadsWithoutFailing() throws Exception {
         upload("down.des");
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        try (RedisIndexCache dead = RedisIndexCache.builder("redis://127.0.0.1:" + closedPort)
+        // a port bound but not listening (connections are refused), held for the whole test, so no other process
+        // can take its number in between
+        try (java.net.Socket held = bound();
+             RedisIndexCache dead = RedisIndexCache.builder("redis://127.0.0.1:" + held.getLocalPort())
                 .commandTimeout(Duration.ofMillis(100)).retryAfter(Duration.ofSeconds(30)).build()) {
             for (int i = 0; i < 3; i++) {
                 try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "down.des").indexCache(dead).open()) {
@@ -140,6 +180,12 @@ class IndexCacheTest {
             assertThat(dead.isDown()).isTrue();
             assertThat(requests()).isEqualTo(6);   // 2 per cold read, nothing else
         }
+    }
+
+    static java.net.Socket bound() throws IOException {
+        java.net.Socket s = new java.net.Socket();
+        s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+        return s;
     }
 
     @Test

@@ -53,7 +53,13 @@ class S3DesReaderConcurrencyTest {
             archives.add(Fixtures.archive(tmp, v, true));
         }
         Fixtures.put(S3.client(), S3.bucket(), "live.des", archives.get(0));
-        AtomicInteger done = new AtomicInteger();
+        // the archive is replaced once 400 and once 800 of the 1,200 reads are done (latches, not sleeps)
+        java.util.concurrent.CountDownLatch done400 = new java.util.concurrent.CountDownLatch(400);
+        java.util.concurrent.CountDownLatch done800 = new java.util.concurrent.CountDownLatch(800);
+        Runnable done = () -> {
+            done400.countDown();
+            done800.countDown();
+        };
         AtomicInteger tornReads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try (S3DesReader r = S3DesReader.builder(S3.client(), S3.bucket(), "live.des")
@@ -79,7 +85,7 @@ class S3DesReaderConcurrencyTest {
                             // moment (If-Match passes): the reader must catch that by CRC, never return those bytes
                             tornReads.incrementAndGet();
                             checked++;
-                            done.incrementAndGet();
+                            done.run();
                             continue;
                         }
                         boolean matches = false;
@@ -88,16 +94,14 @@ class S3DesReaderConcurrencyTest {
                         }
                         assertThat(matches).as("%s: %d bytes match no version", name, got.length).isTrue();
                         checked++;
-                        done.incrementAndGet();
+                        done.run();
                     }
                     return checked;
                 }));
             }
+            java.util.concurrent.CountDownLatch[] at = {done400, done800};
             for (int v = 1; v < 3; v++) {
-                int target = 400 * v;
-                for (int wait = 0; wait < 3000 && done.get() < target; wait++) {
-                    Thread.sleep(5);
-                }
+                assertThat(at[v - 1].await(120, TimeUnit.SECONDS)).as("reads done before version %d", v).isTrue();
                 Fixtures.put(S3.client(), S3.bucket(), "live.des", archives.get(v));
             }
             int total = 0;
