@@ -305,8 +305,8 @@ final class JobRunner implements Runnable {
             }
             if (cancelled || job.isCancelRequested()) {
                 // also when ffmpeg ended by itself meanwhile (e.g. Ctrl-C reached it too): never a fallback retry
-                throw new TranscodeCancelledException(request.input(), request.input() + ": cancelled; ffmpeg (pid " + proc.pid()
-                        + ") stopped and the partial output removed");
+                throw new TranscodeCancelledException(request.input(), request.input() + ": cancelled; ffmpeg (pid "
+                        + proc.pid() + ") stopped and the partial output removed");
             }
             if (stalled) {
                 throw new TranscodeStalledException(request.input() + ": ffmpeg made no progress for "
@@ -373,8 +373,8 @@ final class JobRunner implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TranscodeCancelledException(request.input(), request.input() + ": interrupted while waiting for an "
-                    + encoder.name() + " session");
+            throw new TranscodeCancelledException(request.input(),
+                    request.input() + ": interrupted while waiting for an " + encoder.name() + " session");
         }
         held.add(s);
     }
