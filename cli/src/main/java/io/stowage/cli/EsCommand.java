@@ -5,6 +5,8 @@ import io.stowage.es.EsFailure;
 import io.stowage.es.EsFetchListener;
 import io.stowage.es.EsFetchOptions;
 import io.stowage.es.EsFetchReport;
+import io.stowage.es.EsFetchStoppedException;
+import io.stowage.es.EsOutputIoException;
 import io.stowage.es.EsGap;
 import io.stowage.es.EsSegment;
 import io.stowage.es.EsSegmentStore;
@@ -30,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code stowage es ...}: camera recordings stored as ES segments. */
 @Command(name = "es", mixinStandardHelpOptions = true,
@@ -41,6 +44,9 @@ import java.util.concurrent.Callable;
                 + " -o clip.ts"},
         subcommands = {EsCommand.Fetch.class})
 final class EsCommand implements Runnable {
+    /** Exit code of a fetch stopped by SIGINT; on a signal the JVM itself exits 130 (SIGINT) or 143 (SIGTERM). */
+    static final int STOPPED = 130;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -67,16 +73,36 @@ final class EsCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--source", required = true, paramLabel = "DIR|s3://BUCKET/PREFIX",
-                description = "A local folder or an S3 prefix holding DDMMYYYY/HH/start-end.es segments.")
+        @Option(names = "--config", paramLabel = "FILE.json",
+                description = "JSON configuration of the existing ES downloader (bucket, prefix, region, endpoint,"
+                        + " start_time, end_time, output, workers, retries, trim); flags override it.")
+        Path config;
+        @Option(names = "--source", paramLabel = "DIR|s3://BUCKET/PREFIX",
+                description = "A local folder or an S3 prefix holding DDMMYYYY/HH/start-end.es segments"
+                        + " (required unless --config gives a bucket).")
         String source;
-        @Option(names = "--from", required = true, paramLabel = "T", converter = TimeConverter.class,
+        @Option(names = "--from", paramLabel = "T", converter = EsTimeConverter.class,
                 description = "Start, inclusive: ISO-8601 instant or Unix epoch seconds.")
         Instant from;
-        @Option(names = "--to", required = true, paramLabel = "T", converter = TimeConverter.class,
+        @Option(names = "--to", paramLabel = "T", converter = EsTimeConverter.class,
                 description = "End, exclusive: ISO-8601 instant or Unix epoch seconds.")
         Instant to;
-        @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.ts|-",
+        @Option(names = "--region", paramLabel = "REGION",
+                description = "AWS region of the bucket (default: $AWS_REGION, else us-east-1).")
+        String region;
+        @Option(names = "--retries", paramLabel = "N",
+                description = "Retries per segment after the first attempt (default: 3).")
+        Integer retries;
+        @Option(names = "--max-reported", paramLabel = "N", defaultValue = "1000",
+                description = "Entries listed per report list (missing, failed, corrupt); all are counted"
+                        + " (default: ${DEFAULT-VALUE}).")
+        int maxReported;
+        @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "1s",
+                converter = DurationConverter.class,
+                description = "How often the resume state of OUT.part is saved; 0 after every segment (default:"
+                        + " ${DEFAULT-VALUE}).")
+        Duration checkpointInterval;
+        @Option(names = {"-o", "--output"}, paramLabel = "OUT.ts|-",
                 description = "Output file, or - to stream to stdout as segments arrive (the report then goes to"
                         + " stderr).")
         String output;
@@ -112,20 +138,50 @@ final class EsCommand implements Runnable {
         @Option(names = "--json", description = "Print the report as one JSON document.")
         boolean json;
 
+        private boolean given(String option) {
+            return spec.commandLine().getParseResult() != null
+                    && spec.commandLine().getParseResult().hasMatchedOption(option);
+        }
+
+        /** Outcome of a fetch: its report, and whether it was stopped by a signal. */
+        private record Outcome(EsFetchReport report, boolean stopped) {
+        }
+
         @Override
         public Integer call() throws Exception {
-            Instant f = from;
-            Instant t = to;
+            PrintWriter err = spec.commandLine().getErr();
+            EsFetchConfig c = config == null ? EsFetchConfig.NONE : EsFetchConfig.read(config, err);
+            String src = source != null ? source : c.source();
+            Instant f = from != null ? from : c.startTime();
+            Instant t = to != null ? to : c.endTime();
+            String out = output != null ? output : c.output();
+            String ep = endpoint != null ? endpoint : c.endpoint();
+            String reg = region != null ? region : c.region();
+            int w = given("--workers") || c.workers() == null ? workers : c.workers();
+            boolean tr = trim || (!given("--trim") && Boolean.TRUE.equals(c.trim()));
+            Integer rt = retries != null ? retries : c.retries();
+            if (src == null || f == null || t == null || out == null) {
+                throw CliException.usage("--source, --from, --to and -o are required (or bucket, start_time,"
+                        + " end_time and output in --config)");
+            }
             if (!f.isBefore(t)) {
                 throw CliException.usage("--from " + f + " must be before --to " + t + " (the range is [from, to))");
             }
+            AtomicBoolean stop = new AtomicBoolean();
             EsFetchOptions o;
             try {
-                o = EsFetchOptions.defaults().withWorkers(workers)
-                        .withSegmentDuration(segmentDuration).withListing(listing).withTrim(trim)
+                o = EsFetchOptions.defaults().withWorkers(w)
+                        .withSegmentDuration(segmentDuration).withListing(listing).withTrim(tr)
                         .withMaxRange(maxRange)
                         .withMaxRecordSize((int) Math.min(Integer.MAX_VALUE, maxRecordSize))
-                        .withOverwrite(force && !resume).withResume(resume);
+                        .withOverwrite(force && !resume).withResume(resume).withMaxReported(maxReported)
+                        .withCheckpointInterval(checkpointInterval).withStopRequested(stop::get);
+                if (rt != null) {
+                    if (rt < 0 || rt > 19) {
+                        throw CliException.usage("retries " + rt + " is outside 0..19");
+                    }
+                    o = o.withRetries(rt + 1, o.retryDelay());
+                }
                 if (startCode != null) {
                     o = o.withStartCode(Integer.decode(startCode.trim()));
                 }
@@ -138,56 +194,90 @@ final class EsCommand implements Runnable {
                 throw CliException.usage("--force and --resume exclude each other: --resume keeps OUT.part, --force"
                         + " starts again");
             }
-            boolean toStdout = output.equals("-");
+            boolean toStdout = out.equals("-");
             if (toStdout && (resume || force)) {
                 throw CliException.usage("--resume and --force apply to an output file, not to -o - (stdout)");
             }
-            PrintWriter report = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
+            PrintWriter report = toStdout ? err : spec.commandLine().getOut();
 
             S3Client client = null;
             EsSegmentStore store;
             try {
-                if (source.startsWith("s3://")) {
+                if (src.startsWith("s3://")) {
                     S3Location loc;
                     S3Settings settings;
                     try {
-                        loc = S3Location.parse(source);
-                        settings = S3Settings.fromEndpointOrEnvironment(endpoint);
+                        loc = S3Location.parse(src);
+                        settings = S3Settings.fromEndpointOrEnvironment(ep);
+                        if (reg != null) {
+                            settings = settings.withRegion(reg);
+                        }
+                        if (c.accessKeyId() != null) {
+                            settings = settings.withCredentials(c.accessKeyId(), c.secretAccessKey());
+                        }
                     } catch (IllegalArgumentException e) {
                         throw CliException.usage(e.getMessage());
                     }
-                    client = settings.withMaxConnections(Math.max(workers * 2, 16)).newClient();
+                    client = settings.withMaxConnections(Math.max(w * 2, 16)).newClient();
                     store = EsSegmentStore.s3(client, loc.bucket(), loc.prefix());
                 } else {
-                    Path dir = Path.of(source);
+                    if (region != null || endpoint != null) {
+                        throw CliException.usage("--region and --endpoint apply to an s3:// source, not to the"
+                                + " folder " + src);
+                    }
+                    Path dir = Path.of(src);
                     if (!Files.isDirectory(dir)) {
-                        throw CliException.usage("--source " + source + " is neither an s3:// URL nor an existing"
+                        throw CliException.usage("--source " + src + " is neither an s3:// URL nor an existing"
                                 + " folder");
                     }
                     store = EsSegmentStore.directory(dir);
                 }
-                EsFetchReport r;
+                Outcome r;
                 try (Bar bar = Bar.start(json, toStdout)) {
                     EsToTsParser parser = EsToTsParser.create(store, o.withListener(bar));
-                    if (toStdout) {
-                        OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out),
-                                1 << 20);
-                        r = parser.fetch(f, t, stdout);
-                        stdout.flush();
-                    } else {
-                        r = parser.fetch(f, t, Path.of(output));
-                    }
+                    r = S3Cli.withInterrupt(() -> stop.set(true), () -> {
+                        try {
+                            if (toStdout) {
+                                OutputStream stdout = new BufferedOutputStream(
+                                        new FileOutputStream(FileDescriptor.out), 1 << 20);
+                                EsFetchReport x = parser.fetch(f, t, stdout);
+                                flush(stdout);
+                                return new Outcome(x, false);
+                            }
+                            return new Outcome(parser.fetch(f, t, Path.of(out)), false);
+                        } catch (EsFetchStoppedException e) {
+                            return new Outcome(e.report(), true);
+                        }
+                    }, x -> {
+                        if (json) {
+                            Output.printJson(report, EsJson.Fetch.of(x.report()));
+                        } else {
+                            printHuman(report, x.report());
+                        }
+                        if (x.stopped()) {
+                            err.println("stopped by a signal after " + x.report().segmentsFetched() + " segments"
+                                    + (toStdout ? "" : "; " + out + ".part is kept: run the same command with"
+                                    + " --resume to continue"));
+                            err.flush();
+                        }
+                    });
                 }
-                if (json) {
-                    Output.printJson(report, EsJson.Fetch.of(r));
-                } else {
-                    printHuman(report, r);
+                if (r.stopped()) {
+                    return STOPPED;
                 }
-                return r.complete() ? ExitCodes.OK : ExitCodes.PARTIAL;
+                return r.report().complete() ? ExitCodes.OK : ExitCodes.PARTIAL;
             } finally {
                 if (client != null) {
                     client.close();
                 }
+            }
+        }
+
+        private static void flush(OutputStream o) {
+            try {
+                o.flush();
+            } catch (java.io.IOException e) {
+                throw new EsOutputIoException(null, "flushing stdout failed: " + e, e);
             }
         }
     }
@@ -203,14 +293,19 @@ final class EsCommand implements Runnable {
             o.printf("  resumed after %d segments already written%n", r.segmentsResumed());
         }
         for (String k : r.missing()) {
-            o.printf("  missing  %s%n", k);
+            o.printf("  missing  %s%n", EsFetchConfig.safe(k));
         }
+        more(o, r.missingCount(), r.missing().size(), "missing segments");
         for (EsFailure x : r.failed()) {
-            o.printf("  failed   %s after %d attempts: %s%n", x.key(), x.attempts(), x.reason());
+            o.printf("  failed   %s after %d attempts: %s%n", EsFetchConfig.safe(x.key()), x.attempts(),
+                    EsFetchConfig.safe(x.reason()));
         }
+        more(o, r.failedCount(), r.failed().size(), "failed segments");
         for (EsCorruption c : r.corrupt()) {
-            o.printf("  corrupt  %s at %d (%d bytes): %s%n", c.key(), c.offset(), c.length(), c.reason());
+            o.printf("  corrupt  %s at %d (%d bytes): %s%n", EsFetchConfig.safe(c.key()), c.offset(), c.length(),
+                    c.reason());
         }
+        more(o, r.corruptCount(), r.corrupt().size(), "corrupt ranges");
         for (EsGap g : r.gaps()) {
             o.printf("  gap      %s .. %s (%s)%n", g.from(), g.to(), g.reason());
         }
@@ -218,6 +313,12 @@ final class EsCommand implements Runnable {
             o.printf("  %d continuity discontinuities marked for players%n", r.discontinuitiesMarked());
         }
         o.flush();
+    }
+
+    private static void more(PrintWriter o, long count, int shown, String what) {
+        if (count > shown) {
+            o.printf("  ... and %d more %s (%d in all; --max-reported lists more)%n", count - shown, what, count);
+        }
     }
 
     /** Progress bar over segments with the bytes written, on a terminal only. */
@@ -251,6 +352,11 @@ final class EsCommand implements Runnable {
                 bar.step();
                 bar.setExtraMessage(SizeConverter.format(bytesSoFar));
             }
+        }
+
+        @Override
+        public void onIgnored(String key, String reason) {
+            System.err.println("ignored " + EsFetchConfig.safe(key) + ": not a segment (" + reason + ")");
         }
 
         @Override

@@ -25,14 +25,16 @@ final class EsJson {
     record Fetch(String source, String output, String from, String to, String actualStart, String actualEnd,
                  boolean complete, int segmentsExpected, int segmentsFetched, int segmentsResumed,
                  List<String> missing, List<Failed> failed, List<Corrupt> corrupt, List<Gap> gaps, long records,
-                 long recordsTrimmed, long discontinuitiesMarked, long bytesWritten, double durationS) {
+                 long recordsTrimmed, long discontinuitiesMarked, long bytesWritten, double durationS,
+                 long missingCount, long failedCount, long corruptCount) {
         static Fetch of(EsFetchReport r) {
             return new Fetch(r.source(), r.output(), r.from().toString(), r.to().toString(), text(r.actualStart()),
                     text(r.actualEnd()), r.complete(), r.segmentsExpected(), r.segmentsFetched(),
                     r.segmentsResumed(), r.missing(), r.failed().stream().map(Failed::of).toList(),
                     r.corrupt().stream().map(Corrupt::of).toList(), r.gaps().stream().map(Gap::of).toList(),
                     r.records(), r.recordsTrimmed(), r.discontinuitiesMarked(), r.bytesWritten(),
-                    Math.round(r.durationS() * 1000) / 1000.0);
+                    Math.round(r.durationS() * 1000) / 1000.0, r.missingCount(), r.failedCount(),
+                    r.corruptCount());
         }
     }
 

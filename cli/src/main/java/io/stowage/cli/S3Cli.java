@@ -108,6 +108,41 @@ final class S3Cli {
         }
     }
 
+    /**
+     * {@code text} safe to print on a terminal: control characters (C0, DEL, C1) and invisible format characters
+     * (bidirectional overrides, zero-width) as {@code \\xNN} / {@code \\uNNNN}, so a key or file name cannot move the
+     * cursor, retitle the terminal or fake rows. Printable text, accents and emoji are kept.
+     */
+    static String printable(String text) {
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean escape = Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || c == '\u2028' || c == '\u2029';
+            if (escape && sb == null) {
+                sb = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (sb != null) {
+                if (!escape) {
+                    sb.append(c);
+                } else if (c < 0x100) {
+                    sb.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+                } else {
+                    sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                }
+            }
+        }
+        return sb == null ? text : sb.toString();
+    }
+
+    /** One failure line of a transfer's human output, its path and reason made {@link #printable}. */
+    static String failureLine(TransferReport.Failure f) {
+        return "failed: " + printable(f.path()) + ": " + printable(f.reason());
+    }
+
     static void printHuman(PrintWriter out, TransferReport r, String verb, String target) {
         double secs = Math.max(r.duration().toNanos() / 1e9, 1e-3);
         out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%s), failed %d in %.1f s (%.0f files/s, %s/s)%s%n",
@@ -115,7 +150,7 @@ final class S3Cli {
                 SizeConverter.format(r.bytesSkipped()), r.failed(), secs, (r.transferred() + r.skipped()) / secs,
                 SizeConverter.format((long) (r.bytesTransferred() / secs)),
                 r.retries() > 0 ? ", " + r.retries() + " retries" : "");
-        out.println("target: " + target);
+        out.println("target: " + printable(target));
         if (r.cancelled()) {
             out.println("cancelled: files not started were not counted");
         }
@@ -125,7 +160,7 @@ final class S3Cli {
                 out.println("... and " + (r.failures().size() - 20) + " more failures (use --json for all)");
                 break;
             }
-            out.println("failed: " + f.path() + ": " + f.reason());
+            out.println(failureLine(f));
         }
         if (!r.ignored().isEmpty()) {
             out.println("left out: " + r.ignored().size() + " (special files, links not followed, loops; --json lists"

@@ -162,11 +162,11 @@ final class S3Command implements Runnable {
                     Output.printJson(out, S3Json.Cleanup.of(loc, olderThan, dryRun, found, r));
                 } else {
                     for (IncompleteUploads.Upload u : found) {
-                        out.println((dryRun ? "stale: " : "aborted: ") + loc.relative(u.key()) + " (upload "
-                                + u.uploadId() + ", started " + u.initiated() + ")");
+                        out.println((dryRun ? "stale: " : "aborted: ") + S3Cli.printable(loc.relative(u.key()))
+                                + " (upload " + S3Cli.printable(u.uploadId()) + ", started " + u.initiated() + ")");
                     }
                     for (TransferReport.Failure f : r.failed()) {
-                        out.println("failed: " + f.path() + ": " + f.reason());
+                        out.println(S3Cli.failureLine(f));
                     }
                     out.println((dryRun ? "found " + found.size() : "aborted " + r.aborted().size() + " of "
                             + found.size()) + " incomplete multipart uploads under " + loc + " older than "

@@ -72,7 +72,7 @@ final class SyncRetryCommand implements Callable<Integer> {
         more.put("endpoint", endpoint.endpoint);
         more.put("region", endpoint.region);
         SyncConfig c = ledgerOptions.require(more);
-        try (SyncLedger ledger = SyncUploadSupport.open(c.state(), c.workers())) {
+        try (SyncLedger ledger = SyncUploadSupport.openExisting(c.state(), c.workers())) {
             List<SessionInfo> recent = ledger.sessions(c.project(), 1);
             SyncConfig config = c;
             if (config.endpoint() == null && !recent.isEmpty()) {

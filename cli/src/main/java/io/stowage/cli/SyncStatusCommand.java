@@ -45,7 +45,7 @@ final class SyncStatusCommand implements Callable<Integer> {
             throw CliException.usage("--limit and --sessions must be 0 or more");
         }
         SyncConfig c = ledgerOptions.require(Map.of());
-        try (SyncLedger ledger = SyncUploadSupport.open(c.state(), 2)) {
+        try (SyncLedger ledger = SyncUploadSupport.openExisting(c.state(), 2)) {
             ProjectStatus st = ledger.status(c.project(), limit);
             List<SessionInfo> recent = ledger.sessions(c.project(), sessions);
             PrintWriter out = spec.commandLine().getOut();
@@ -56,7 +56,8 @@ final class SyncStatusCommand implements Callable<Integer> {
                 out.printf("uploaded %d, pending %d, uploading %d, failed %d%n", st.uploaded(), st.pending(),
                         st.uploading(), st.failed());
                 for (FailedFile f : st.failures()) {
-                    out.printf("failed: %s: %s (attempts %d, session %d)%n", f.path(), f.reason(), f.attempts(),
+                    out.printf("failed: %s: %s (attempts %d, session %d)%n", S3Cli.printable(f.path()),
+                            S3Cli.printable(f.reason()), f.attempts(),
                             f.sessionId());
                 }
                 if (st.failed() > st.failures().size()) {

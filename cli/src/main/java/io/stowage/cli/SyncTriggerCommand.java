@@ -63,7 +63,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
                     + "jdbc:sqlite:PATH or jdbc:postgresql://HOST/DB)");
         }
         URI target = c.triggerUrl();
-        try (SyncLedger ledger = SyncUploadSupport.open(c.state(), 2)) {
+        try (SyncLedger ledger = SyncUploadSupport.openExisting(c.state(), 2)) {
             SessionInfo s = ledger.session(session);
             if (project != null && !project.equals(s.project())) {
                 throw CliException.usage("session " + session + " belongs to project '" + s.project() + "', not '"
@@ -76,7 +76,7 @@ final class SyncTriggerCommand implements Callable<Integer> {
             } else {
                 out.println("session " + session + " -> " + o.url() + ": " + o.status() + " after " + o.attempts()
                         + " attempt(s)" + (o.httpStatus() == null ? "" : ", HTTP " + o.httpStatus())
-                        + (o.error() == null ? "" : " (" + o.error() + ")"));
+                        + (o.error() == null ? "" : " (" + S3Cli.printable(o.error()) + ")"));
                 out.flush();
             }
             if (!o.delivered()) {

@@ -126,6 +126,14 @@ final class SyncUploadSupport {
         return SyncLedger.open(state, Math.max(4, Math.min(pool, 16)));
     }
 
+    /**
+     * The ledger of {@code sync status|retry|trigger}: an existing one only. These commands never create a ledger, so
+     * a mistyped {@code --state} is {@code SyncLedgerNotFoundException} (exit 1) and leaves no file behind.
+     */
+    static SyncLedger openExisting(String state, int pool) {
+        return SyncLedger.openExisting(state, Math.max(2, Math.min(pool, 16)));
+    }
+
     static void printHuman(PrintWriter out, SyncReport r, SyncConfig c, SyncLedger ledger) {
         double secs = Math.max(r.duration().toNanos() / 1e9, 1e-3);
         out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%d unchanged in the ledger, %d already in the store),"
@@ -146,7 +154,7 @@ final class SyncUploadSupport {
                         + r.project() + " --state ... lists them)");
                 break;
             }
-            out.println("failed: " + f.path() + ": " + f.reason());
+            out.println(S3Cli.failureLine(f));
         }
         if (r.files().failed() > 0) {
             out.println("retry them with: stowage sync retry --project " + r.project() + " --state "
@@ -155,7 +163,7 @@ final class SyncUploadSupport {
         if (r.trigger() != null) {
             out.println("trigger " + r.trigger().url() + ": " + r.trigger().status() + " after "
                     + r.trigger().attempts() + " attempt(s)"
-                    + (r.trigger().error() == null ? "" : " (" + r.trigger().error() + ")"));
+                    + (r.trigger().error() == null ? "" : " (" + S3Cli.printable(r.trigger().error()) + ")"));
         }
         out.flush();
     }

@@ -149,4 +149,100 @@ class EsCliTest {
             assertThat(r.out()).contains("Example");
         }
     }
+
+    // ---- issue 17 and 24 ----
+
+    @Test
+    void fromAtTheLargestLongExitsTwoNamingTheRange() {
+        CliRun r = CliRun.of("es", "fetch", "--source", segments().toString(), "--from", "9223372036854775807",
+                "--to", "9223372036854775808", "-o", tmp.resolve("x.ts").toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("9223372036854775807").contains("lies outside the times segments can have")
+                .doesNotContain("Exception:");
+        CliRun far = CliRun.of("es", "fetch", "--source", segments().toString(), "--from", "99999999999",
+                "--to", "99999999999.5", "-o", tmp.resolve("x.ts").toString());
+        assertThat(far.exitCode()).as(far.err()).isEqualTo(2);
+        assertThat(far.err()).contains("outside the times segments can have");
+    }
+
+    @Test
+    void zeroByteSegmentExitsThreeWithAGap() throws Exception {
+        Path src = copy();
+        Files.write(src.resolve("01012025/12/1735732808-1735732812.es"), new byte[0]);
+        CliRun r = CliRun.of("es", "fetch", "--source", src.toString(), "--from", "1735732796", "--to",
+                "1735732824", "-o", tmp.resolve("z.ts").toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("complete").asBoolean()).isFalse();
+        assertThat(j.get("gaps").toString()).contains("empty segment");
+        assertThat(j.get("segments_fetched").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void resumeWithANextIndexPastThePlanExitsTwo() throws Exception {
+        Path out = tmp.resolve("r.ts");
+        Files.write(tmp.resolve("r.ts.part"), java.util.Arrays.copyOf(expectedFull(), 188 * 10));
+        // a checkpoint of this very fetch, made by a fetch stopped on request, then tampered
+        io.stowage.es.EsFetchOptions o = io.stowage.es.EsFetchOptions.defaults().withStopRequested(() -> true);
+        try {
+            io.stowage.es.EsToTsParser.create(io.stowage.es.EsSegmentStore.directory(segments()), o)
+                    .fetch(java.time.Instant.ofEpochSecond(1735732796), java.time.Instant.ofEpochSecond(1735732824),
+                            out);
+        } catch (io.stowage.es.EsFetchStoppedException expected) {
+            // the checkpoint is written
+        }
+        Path state = tmp.resolve("r.ts.part.json");
+        Files.writeString(state, Files.readString(state).replaceAll("\"next_index\": \\d+", "\"next_index\": 70"));
+        CliRun r = CliRun.of("es", "fetch", "--source", segments().toString(), "--from", "1735732796", "--to",
+                "1735732824", "-o", out.toString(), "--resume");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("next_index 70").contains("without --resume");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void outputIoFailureExitsOne() throws Exception {
+        Path out = tmp.resolve("io.ts");
+        Files.createDirectories(tmp.resolve("io.ts.part")); // the partial output cannot be opened as a file
+        CliRun r = CliRun.of("es", "fetch", "--source", segments().toString(), "--from", "1735732796", "--to",
+                "1735732824", "-o", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot open").contains("io.ts.part");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void configFileOfTheExistingDownloaderWorksAndFlagsOverrideIt() throws Exception {
+        Path cfg = tmp.resolve("fetch.json");
+        Files.writeString(cfg, "{\"bucket\": \"cams\", \"prefix\": \"cam-01\", \"region\": \"eu-west-1\","
+                + " \"start_time\": \"2025-01-01T11:59:56Z\", \"end_time\": 1735732824, \"output\": \""
+                + tmp.resolve("from-config.ts") + "\", \"workers\": 2, \"retries\": 1, \"trim\": false,"
+                + " \"aws_access_key_id\": \"AKIA\", \"aws_secret_access_key\": \"secret\"}");
+        // --source overrides the bucket; the rest comes from the file
+        CliRun r = CliRun.of("es", "fetch", "--config", cfg.toString(), "--source", segments().toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning").contains("aws_access_key_id");
+        assertThat(Files.readAllBytes(tmp.resolve("from-config.ts"))).isEqualTo(expectedFull());
+        // -o overrides output, --to overrides end_time
+        CliRun o = CliRun.of("es", "fetch", "--config", cfg.toString(), "--source", segments().toString(), "-o",
+                tmp.resolve("flag.ts").toString(), "--to", "2025-01-01T12:00:04Z", "--json");
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(JSON.readTree(o.out()).get("to").asText()).isEqualTo("2025-01-01T12:00:04Z");
+        assertThat(tmp.resolve("flag.ts")).exists();
+
+        Files.writeString(cfg, "{\"bucket\": \"cams\", \"threads\": 4}");
+        CliRun bad = CliRun.of("es", "fetch", "--config", cfg.toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown key 'threads'");
+        Files.writeString(cfg, "{\"workers\": \"many\"}");
+        CliRun type = CliRun.of("es", "fetch", "--config", cfg.toString());
+        assertThat(type.exitCode()).isEqualTo(2);
+        assertThat(type.err()).contains("workers");
+    }
+
+    @Test
+    void regionFlagIsAccepted() {
+        CliRun r = CliRun.of("es", "fetch", "--help");
+        assertThat(r.out()).contains("--region").contains("--config").contains("--max-reported");
+    }
 }

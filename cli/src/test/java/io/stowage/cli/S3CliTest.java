@@ -92,6 +92,43 @@ class S3CliTest {
         }
     }
 
+    /**
+     * A key can hold terminal escapes (here: one that retitles the terminal and one that moves the cursor): the
+     * human failure lines show them escaped, never raw; --json keeps the key as it is.
+     */
+    @Test
+    void terminalEscapesInKeysAreEscapedInTheHumanFailureLines() throws Exception {
+        String name = "evil\u001b]0;pwned\u0007\u001b[2Aname\u202e.jpg";
+        s3.putObject(b -> b.bucket("other").key("esc/" + name), RequestBody.fromString("from the store"));
+        Path restore = tmp.resolve("esc");
+        Files.createDirectories(restore);
+        Files.writeString(restore.resolve(name), "a local file of another size, left alone");
+        CliRun r = CliRun.of("download", "s3://other/esc", restore.toString(), "--endpoint", endpoint);
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(r.out()).doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\u202e")
+                .contains("failed: evil\\x1b]0;pwned\\x07\\x1b[2Aname\\u202e.jpg: ");
+        CliRun j = CliRun.of("download", "s3://other/esc", restore.toString(), "--endpoint", endpoint, "--json");
+        assertThat(JSON.readTree(j.out()).get("failures").get(0).get("key").asText()).isEqualTo(name);
+    }
+
+    @Test
+    void twoLocalFilesOfOneKeyFailNamingEachOtherWithExitThree() throws Exception {
+        Path dir = tmp.resolve("nfc");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("caf\u00e9.txt"), "composed");
+        Files.writeString(dir.resolve("cafe\u0301.txt"), "decomposed");
+        CliRun up = CliRun.of("upload", dir.toString(), "s3://other/nfc", "--endpoint", endpoint);
+        assertThat(up.exitCode()).as(up.out() + up.err()).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(up.out()).contains("failed 2").contains("caf%C3%A9.txt").contains("cafe%CC%81.txt");
+        assertThat(s3.listObjectsV2(b -> b.bucket("other").prefix("nfc/")).contents()).isEmpty();
+    }
+
+    @Test
+    void printableKeepsTextAndEscapesControlAndFormatCharacters() {
+        assertThat(S3Cli.printable("caf\u00e9 \uD83D\uDE00 a/b.jpg")).isEqualTo("caf\u00e9 \uD83D\uDE00 a/b.jpg");
+        assertThat(S3Cli.printable("a\tb\nc\u009bd\u200be")).isEqualTo("a\\x09b\\x0ac\\x9bd\\u200be");
+    }
+
     @Test
     void failedFilesGiveExitThreeAndAreListedWithTheirReason() throws Exception {
         Path dir = photos(3);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.stowage.s3.EmbeddedS3;
+import io.stowage.sync.SyncLedger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,7 @@ class SyncCliTest {
     @Test
     void statusOfAnUnknownProjectIsAnError() throws Exception {
         String state = tmp.resolve("empty.db").toString();
+        SyncLedger.open(state).close();   // an existing ledger without that project
         CliRun r = CliRun.of("sync", "status", "--project", "ghost", "--state", state, "--json");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(json(r).at("/error/type").asText()).isEqualTo("SyncProjectNotFoundException");
@@ -186,7 +188,7 @@ class SyncCliTest {
     void aLedgerFromANewerStowageIsRefusedBeforeAnyUpload() throws Exception {
         Path dir = tree(2);
         String state = tmp.resolve("new.db").toString();
-        assertThat(CliRun.of("sync", "status", "--project", "x", "--state", state).exitCode()).isEqualTo(1);
+        SyncLedger.open(state).close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state); Statement st = c.createStatement()) {
             st.execute("INSERT INTO stowage_schema (version, applied_at, description) VALUES (9, 0, 'V9')");
         }
@@ -195,5 +197,86 @@ class SyncCliTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(json(r).at("/error/type").asText()).isEqualTo("SyncLedgerSchemaException");
         assertThat(s3.listObjectsV2(b -> b.bucket("ledgered").prefix("n/")).contents()).isEmpty();
+    }
+
+    /** Issue 17: {@code sync status --state missing.db} created and migrated a new ledger. */
+    @Test
+    void syncCommandsOnAMissingLedgerFailNamingItAndCreateNothing() throws Exception {
+        Path missing = tmp.resolve("missing.db");
+        List<String[]> commands = List.of(
+                new String[] {"sync", "status", "--project", "p", "--state", missing.toString(), "--json"},
+                new String[] {"sync", "retry", "--project", "p", "--state", missing.toString(), "--json"},
+                new String[] {"sync", "trigger", "--session", "1", "--url", "http://127.0.0.1:9/x", "--state",
+                        missing.toString(), "--json"});
+        for (String[] args : commands) {
+            CliRun r = CliRun.of(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(json(r).at("/error/type").asText()).isEqualTo("SyncLedgerNotFoundException");
+            assertThat(json(r).at("/error/message").asText()).contains("no ledger at " + missing)
+                    .contains("nothing was created");
+            assertThat(missing).as("after %s", args[1]).doesNotExist();
+        }
+        assertThat(tmp.resolve("missing.db.lock")).doesNotExist();
+    }
+
+    /**
+     * Issue 17 and 24: two local files with one key (NFC and NFD names) in a ledgered upload: both fail naming the
+     * other, exit 3, the ledger has the key as failed with the reason, and a re-run does not flip it.
+     */
+    @Test
+    void ledgeredUploadOfTwoFilesWithOneKeyExitsThreeNamingBoth() throws Exception {
+        Path dir = tree(2);
+        String nfc = java.text.Normalizer.normalize("caf\u00e9.txt", java.text.Normalizer.Form.NFC);
+        String nfd = java.text.Normalizer.normalize(nfc, java.text.Normalizer.Form.NFD);
+        Files.writeString(dir.resolve(nfc), "NFC content");
+        Files.writeString(dir.resolve(nfd), "NFD content, longer");
+        try (var names = Files.list(dir)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(names.count() == 4,
+                    "this file system keeps NFC and NFD names apart (not so on macOS APFS/HFS+)");
+        }
+        String state = tmp.resolve("collide.db").toString();
+        for (int run = 1; run <= 2; run++) {
+            CliRun r = CliRun.of("upload", dir.toString(), "s3://ledgered/k", "--endpoint", endpoint, "--state",
+                    state, "--project", "kappa", "--json");
+            assertThat(r.exitCode()).as("run %d: %s", run, r.err()).isEqualTo(3);
+            JsonNode rep = json(r);
+            assertThat(rep.get("failed").asLong()).isEqualTo(2);
+            assertThat(rep.get("uploaded").asLong()).isEqualTo(run == 1 ? 2 : 0);
+            assertThat(rep.get("failures")).hasSize(2).allSatisfy(f -> assertThat(f.get("reason").asText())
+                    .contains("both map to the key k/" + nfc).contains("rename one of them"));
+            assertThat(s3.listObjectsV2(b -> b.bucket("ledgered").prefix("k/")).contents())
+                    .noneMatch(o -> o.key().equals("k/" + nfc)).hasSize(2);
+        }
+        CliRun human = CliRun.of("upload", dir.toString(), "s3://ledgered/k", "--endpoint", endpoint, "--state",
+                state, "--project", "kappa");
+        assertThat(human.exitCode()).isEqualTo(3);
+        assertThat(human.out()).contains("failed 2 of 4");
+        JsonNode status = json(CliRun.of("sync", "status", "--project", "kappa", "--state", state, "--json"));
+        assertThat(status.get("failed").asLong()).isEqualTo(1);
+        assertThat(status.at("/failures/0/reason").asText()).startsWith("key collision: ");
+    }
+
+    /** Issue 17 (same class as the terminal-escape defect): failure lines of upload and sync status are escaped. */
+    @Test
+    void failureLinesEscapeControlCharactersOfNamesAndReasons() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("evil"));
+        String nfc = java.text.Normalizer.normalize("\u001b]0;pwned\u0007caf\u00e9.txt",
+                java.text.Normalizer.Form.NFC);
+        String nfd = java.text.Normalizer.normalize(nfc, java.text.Normalizer.Form.NFD);
+        Files.writeString(dir.resolve(nfc), "one");
+        Files.writeString(dir.resolve(nfd), "two");
+        try (var names = Files.list(dir)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(names.count() == 2,
+                    "this file system keeps NFC and NFD names apart (not so on macOS APFS/HFS+)");
+        }
+        String state = tmp.resolve("evil.db").toString();
+        CliRun up = CliRun.of("upload", dir.toString(), "s3://ledgered/e", "--endpoint", endpoint, "--state", state,
+                "--project", "evil");
+        assertThat(up.exitCode()).isEqualTo(3);
+        assertThat(up.out()).contains("failed: \\x1b]0;pwned\\x07caf").doesNotContain("\u001b")
+                .doesNotContain("\u0007");
+        CliRun status = CliRun.of("sync", "status", "--project", "evil", "--state", state);
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.out()).contains("failed: \\x1b]0;pwned\\x07caf").doesNotContain("\u001b");
     }
 }

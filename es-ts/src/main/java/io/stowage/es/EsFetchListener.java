@@ -27,6 +27,13 @@ public interface EsFetchListener {
     default void onRetry(String key, int attempt, long delayMillis, String reason) {
     }
 
+    /**
+     * A listed name that is not a sane segment key (e.g. {@code 1735732800-9223372036854775807.es}) was ignored, and
+     * why ({@link EsSegment#whyNotSegment}). Called from the thread that plans the fetch.
+     */
+    default void onIgnored(String key, String reason) {
+    }
+
     /** A listener that ignores everything (the default of {@link EsFetchOptions}). */
     static EsFetchListener none() {
         return NoFetchListener.INSTANCE;

@@ -2,6 +2,7 @@ package io.stowage.es;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * How {@link EsToTsParser} fetches and stitches. Immutable and validated; {@code withX} methods return copies.
@@ -36,6 +37,10 @@ import java.util.Objects;
  *                        segment
  * @param listener        told of the plan, each segment written and each retry ({@link EsFetchListener#none()} by
  *                        default)
+ * @param maxReported     most entries of each list of the report (missing, failed, corrupt; 0..1000000); the report
+ *                        also counts them all
+ * @param stopRequested   polled between segments; when it answers true the fetch saves its resume state and stops
+ *                        with {@link EsFetchStoppedException} (e.g. set from a SIGTERM handler)
  */
 public record EsFetchOptions(
         int workers,
@@ -55,7 +60,9 @@ public record EsFetchOptions(
         boolean overwrite,
         boolean resume,
         Duration checkpointInterval,
-        EsFetchListener listener) {
+        EsFetchListener listener,
+        int maxReported,
+        BooleanSupplier stopRequested) {
 
     public EsFetchOptions {
         Objects.requireNonNull(listener, "listener");
@@ -65,6 +72,9 @@ public record EsFetchOptions(
         Objects.requireNonNull(utcSlack, "utcSlack");
         Objects.requireNonNull(retryDelay, "retryDelay");
         Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+        Objects.requireNonNull(stopRequested, "stopRequested");
+        check(maxReported >= 0 && maxReported <= 1_000_000, "maxReported " + maxReported
+                + " is outside 0..1000000");
         check(!checkpointInterval.isNegative(), "checkpointInterval " + checkpointInterval + " must not be negative");
         check(workers >= 1 && workers <= 256, "workers " + workers + " is outside 1..256");
         check(window >= workers && window <= 4096, "window " + window + " must be between workers (" + workers
@@ -96,115 +106,130 @@ public record EsFetchOptions(
     /**
      * 8 workers, window 16, 4 s segments, no trim (10 s preroll when trimming), ranges up to 24 h, records up to
      * 1 MiB, 10 s utc slack, any start code, 4 attempts from 200 ms, 4 MiB spool memory per segment, 64 MiB preroll,
-     * resume state saved at most every second, no listener ({@link EsFetchListener#none()}).
+     * resume state saved at most every second, no listener ({@link EsFetchListener#none()}), the first 1000 entries
+     * of each report list, never stopped.
      */
     public static EsFetchOptions defaults() {
         return new EsFetchOptions(8, 16, Duration.ofSeconds(4), false, false, Duration.ofSeconds(10),
                 Duration.ofHours(24), 1 << 20, Duration.ofSeconds(10), -1, 4, Duration.ofMillis(200), 4L << 20,
-                64L << 20, false, false, Duration.ofSeconds(1), EsFetchListener.none());
+                64L << 20, false, false, Duration.ofSeconds(1), EsFetchListener.none(), 1000, () -> false);
     }
 
     /** Sets workers; the window grows to at least twice the workers. */
     public EsFetchOptions withWorkers(int n) {
-        return new EsFetchOptions(n, Math.max(window, 2 * n), segmentDuration, listing,
-                trim, preroll, maxRange, maxRecordSize, utcSlack, startCode, maxAttempts, retryDelay, spoolMemory,
-                maxPrerollBytes, overwrite, resume, checkpointInterval, listener);
+        return new EsFetchOptions(n, Math.max(window, 2 * n), segmentDuration, listing, trim, preroll, maxRange,
+                maxRecordSize, utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
+                resume, checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withWindow(int n) {
         return new EsFetchOptions(workers, n, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
-                resume, checkpointInterval, listener);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withSegmentDuration(Duration d) {
         return new EsFetchOptions(workers, window, d, listing, trim, preroll, maxRange, maxRecordSize, utcSlack,
                 startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval, listener);
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withListing(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, b, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
-                resume, checkpointInterval, listener);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withTrim(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, b, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
-                resume, checkpointInterval, listener);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withPreroll(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, d, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
-                resume, checkpointInterval, listener);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withMaxRange(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, d, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite,
-                resume, checkpointInterval, listener);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withMaxRecordSize(int n) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, n, utcSlack,
                 startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval, listener);
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withUtcSlack(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 d, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval, listener);
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withStartCode(int code) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, code, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval, listener);
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withRetries(int attempts, Duration firstDelay) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, attempts, firstDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval, listener);
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withSpoolMemory(long bytes) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, bytes, maxPrerollBytes, overwrite, resume,
-                checkpointInterval, listener);
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withMaxPrerollBytes(long bytes) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, bytes, overwrite, resume,
-                checkpointInterval, listener);
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withOverwrite(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, b, resume && !b,
-                checkpointInterval, listener);
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withCheckpointInterval(Duration d) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume, d,
-                listener);
+                listener, maxReported, stopRequested);
     }
 
     public EsFetchOptions withResume(boolean b) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
-                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite && !b,
-                b, checkpointInterval, listener);
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite && !b, b,
+                checkpointInterval, listener, maxReported, stopRequested);
     }
 
     /** Sets the listener told of progress ({@link EsFetchListener#none()} for none). */
     public EsFetchOptions withListener(EsFetchListener l) {
         return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
                 utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
-                checkpointInterval, l);
+                checkpointInterval, l, maxReported, stopRequested);
+    }
+
+    /** Sets how many entries each list of the report keeps (the counts cover them all). */
+    public EsFetchOptions withMaxReported(int n) {
+        return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval, listener, n, stopRequested);
+    }
+
+    /** Sets what is polled between segments to stop the fetch cleanly (see {@link EsFetchStoppedException}). */
+    public EsFetchOptions withStopRequested(BooleanSupplier stop) {
+        return new EsFetchOptions(workers, window, segmentDuration, listing, trim, preroll, maxRange, maxRecordSize,
+                utcSlack, startCode, maxAttempts, retryDelay, spoolMemory, maxPrerollBytes, overwrite, resume,
+                checkpointInterval, listener, maxReported, stop);
     }
 }

@@ -32,6 +32,11 @@ import java.util.List;
  * @param discontinuitiesMarked  TS packets inserted to mark a continuity-counter discontinuity at a join
  * @param bytesWritten           bytes of the output file
  * @param durationS              wall-clock seconds the fetch took
+ * @param missingCount           how many keys were missing ({@link #missing()} holds the first
+ *                               {@link EsFetchOptions#maxReported()})
+ * @param failedCount            how many keys failed ({@link #failed()} holds the first ones)
+ * @param corruptCount           how many corrupt ranges were found, adjacent ones merged ({@link #corrupt()} holds
+ *                               the first ones)
  */
 public record EsFetchReport(
         String source,
@@ -51,17 +56,23 @@ public record EsFetchReport(
         long recordsTrimmed,
         long discontinuitiesMarked,
         long bytesWritten,
-        double durationS) {
+        double durationS,
+        long missingCount,
+        long failedCount,
+        long corruptCount) {
 
     public EsFetchReport {
         missing = List.copyOf(missing);
         failed = List.copyOf(failed);
         corrupt = List.copyOf(corrupt);
         gaps = List.copyOf(gaps);
+        missingCount = Math.max(missingCount, missing.size());
+        failedCount = Math.max(failedCount, failed.size());
+        corruptCount = Math.max(corruptCount, corrupt.size());
     }
 
     /** True when every expected segment was read and valid and nothing is missing from the range. */
     public boolean complete() {
-        return missing.isEmpty() && failed.isEmpty() && corrupt.isEmpty() && gaps.isEmpty();
+        return missingCount == 0 && failedCount == 0 && corruptCount == 0 && gaps.isEmpty();
     }
 }

@@ -13,7 +13,8 @@ import java.time.Instant;
  *
  * @param from   start of the gap
  * @param to     end of the gap (exclusive)
- * @param reason {@code missing segment}, {@code failed segment}, {@code corrupt data} or {@code discontinuity}
+ * @param reason {@code missing segment}, {@code failed segment}, {@code empty segment}, {@code corrupt data} or
+ *               {@code discontinuity}
  */
 public record EsGap(Instant from, Instant to, String reason) {
 }

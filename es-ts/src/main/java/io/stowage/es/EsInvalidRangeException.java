@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The requested time range is unusable: {@code from >= to}, or longer than {@link EsFetchOptions#maxRange()}.
+ * The requested time range is unusable: {@code from >= to}, longer than {@link EsFetchOptions#maxRange()}, or outside
+ * the times segments can have ({@link #EARLIEST} .. {@link #LATEST}).
  * The command line maps it to exit code 2 (bad usage).
  *
  * <p>{@code catch (EsInvalidRangeException e) { log.warn("{} .. {} over {}", e.from(), e.to(), e.maxRange()); }};
@@ -28,7 +29,16 @@ public final class EsInvalidRangeException extends EsException {
         this.maxRange = maxRange;
     }
 
+    /** Earliest time a fetch may start: segments are named in Unix epoch seconds. */
+    public static final Instant EARLIEST = Instant.EPOCH;
+    /** Latest time a fetch may end: record times in nanoseconds must fit 64 bits, with room for a segment. */
+    public static final Instant LATEST = Instant.ofEpochSecond(EsSegment.MAX_END - 2 * EsSegment.MAX_DURATION);
+
     private static String message(Instant from, Instant to, Duration maxRange) {
+        if (from.isBefore(EARLIEST) || to.isAfter(LATEST) || from.isAfter(LATEST) || to.isBefore(EARLIEST)) {
+            return "range " + from + " .. " + to + " lies outside the times segments can have (" + EARLIEST + " .. "
+                    + LATEST + "); give --from and --to within it";
+        }
         if (!from.isBefore(to)) {
             return "--from " + from + " must be before --to " + to + " (the range is half-open [from, to))";
         }

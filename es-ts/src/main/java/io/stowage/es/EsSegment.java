@@ -30,6 +30,13 @@ import java.util.regex.Pattern;
  */
 public record EsSegment(String key, long start, long end) implements Comparable<EsSegment> {
     private static final Pattern NAME = Pattern.compile("^(\\d{1,19})-(\\d{1,19})\\.es$");
+    /**
+     * Latest end second a segment may have: its times in nanoseconds (as records carry them) must fit a {@code long}
+     * (2262-04-11T23:47:15Z).
+     */
+    public static final long MAX_END = Long.MAX_VALUE / 1_000_000_000L - 1;
+    /** Longest segment a key may name (one day): a longer one is not a recorder's segment. */
+    public static final long MAX_DURATION = 86_400;
 
     public EsSegment {
         Objects.requireNonNull(key, "key");
@@ -55,21 +62,48 @@ public record EsSegment(String key, long start, long end) implements Comparable<
 
     /**
      * Parses a key (or a bare file name) whose file name matches {@code ^(\d+)-(\d+)\.es$}; any folder part is kept as
-     * given. Empty for names that are not segments (wrong pattern, end not after start, numbers out of range).
+     * given. Empty for names that are not segments (see {@link #whyNotSegment}).
      */
     public static Optional<EsSegment> parseKey(String key) {
+        return whyNotSegment(key) == null ? Optional.of(parse(key)) : Optional.empty();
+    }
+
+    /**
+     * Why {@code key} is not a sane segment key, or null if it is one: the name does not match
+     * {@code start-end.es}, a number is out of range, the end is not after the start, the end lies past
+     * {@link #MAX_END}, or it lasts longer than {@link #MAX_DURATION}.
+     */
+    public static String whyNotSegment(String key) {
         int slash = key.lastIndexOf('/');
         Matcher m = NAME.matcher(key.substring(slash + 1));
         if (!m.matches()) {
-            return Optional.empty();
+            return "the name is not start-end.es";
         }
+        long s;
+        long e;
         try {
-            long s = Long.parseLong(m.group(1));
-            long e = Long.parseLong(m.group(2));
-            return e > s ? Optional.of(new EsSegment(key, s, e)) : Optional.empty();
+            s = Long.parseLong(m.group(1));
+            e = Long.parseLong(m.group(2));
         } catch (NumberFormatException ex) {
-            return Optional.empty();
+            return "a number does not fit in 64 bits";
         }
+        if (e <= s) {
+            return "end " + e + " is not after start " + s;
+        }
+        if (e > MAX_END) {
+            return "end " + e + " lies after " + Instant.ofEpochSecond(MAX_END) + ", the latest time a record can carry";
+        }
+        if (e - s > MAX_DURATION) {
+            return "it lasts " + (e - s) + " s, longer than a segment can (" + MAX_DURATION + " s)";
+        }
+        return null;
+    }
+
+    private static EsSegment parse(String key) {
+        int slash = key.lastIndexOf('/');
+        Matcher m = NAME.matcher(key.substring(slash + 1));
+        m.matches();
+        return new EsSegment(key, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
     }
 
     /**

@@ -129,7 +129,9 @@ public final class EsToTsParser {
     private void checkRange(Instant from, Instant to) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
-        if (!from.isBefore(to) || Duration.between(from, to).compareTo(options.maxRange()) > 0) {
+        if (!from.isBefore(to) || from.isBefore(EsInvalidRangeException.EARLIEST)
+                || to.isAfter(EsInvalidRangeException.LATEST)
+                || Duration.between(from, to).compareTo(options.maxRange()) > 0) {
             throw new EsInvalidRangeException(from, to, options.maxRange());
         }
     }

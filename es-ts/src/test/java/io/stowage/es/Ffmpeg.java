@@ -2,9 +2,10 @@ package io.stowage.es;
 
 import org.bytedeco.javacpp.Loader;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,15 +40,24 @@ public final class Ffmpeg {
                 "-i", ts.toString(), "-f", "null", "-"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("LD_LIBRARY_PATH", bin.getParent().toString());
-        Path log = Files.createTempFile("ffmpeg", ".log");
-        try {
-            pb.redirectOutput(log.toFile());
-            Process p = pb.start();
+        // the log is read from the pipe (no temporary file outside the test's @TempDir)
+        Process p = pb.start();
+        ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = p.getInputStream()) {
+                in.transferTo(logBytes);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "ffmpeg-log");
+        reader.start();
+        {
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException("ffmpeg did not finish within 120 s on " + ts);
             }
-            String out = Files.readString(log, StandardCharsets.ISO_8859_1);
+            reader.join();
+            String out = logBytes.toString(StandardCharsets.ISO_8859_1);
             // ffmpeg reads the start of the file twice: once to probe the streams, then again from offset 0.
             // Count the complete pass only: the messages after the probe's summary line.
             int n = 0;
@@ -60,8 +70,6 @@ public final class Ffmpeg {
                 }
             }
             return new Result(p.exitValue(), n, out);
-        } finally {
-            Files.deleteIfExists(log);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.stowage.s3;
 
+import io.stowage.s3.internal.LocalNames;
 import io.stowage.s3.internal.Utf8Order;
 
 import java.io.IOException;
@@ -27,7 +28,10 @@ import java.util.function.Consumer;
  * (UTF-8 byte order of the relative path), keyed by their relative path in Unicode NFC with {@code /} separators, so
  * a caller can merge them with a listing of the prefix without holding either in memory. Memory is the entries of the
  * folders on the current path, never the whole tree. Each file is statted once, by the walk: {@link LocalFile} carries
- * its size and modification time. Special files are reported as ignored; with links followed, a link back to a folder
+ * its size and modification time. Special files and a download's temporary files ({@code .NAME.stowage-part-HEX}) are
+ * reported as ignored; names that would be one key (NFC and NFD forms, or bytes that are not UTF-8) are each reported
+ * failed, naming the others, and not given; a name this JVM cannot represent (a non-UTF-8 locale) is reported failed;
+ * with links followed, a link back to a folder
  * on the current path is reported as a loop.
  *
  * <pre>{@code
@@ -154,12 +158,52 @@ public final class FileTree {
         }
     }
 
+    /**
+     * Entries of one folder whose names differ on disk but are one key (Unicode NFC and NFD forms, or bytes that are
+     * not UTF-8, each shown as U+FFFD): each would overwrite the other in the store, so none of them is given; each
+     * fails with a reason naming the others by their bytes. Sorted by key, such entries are neighbours.
+     */
+    private void dropCollisions(List<Entry> entries, String relPrefix) {
+        for (int i = 0; i < entries.size(); ) {
+            int j = i + 1;
+            while (j < entries.size() && entries.get(j).sortKey().equals(entries.get(i).sortKey())) {
+                j++;
+            }
+            if (j - i > 1) {
+                List<Entry> same = new ArrayList<>(entries.subList(i, j));
+                for (Entry e : same) {
+                    StringBuilder others = new StringBuilder();
+                    for (Entry o : same) {
+                        if (o != e) {
+                            others.append(others.length() == 0 ? "" : ", ").append('\'')
+                                    .append(LocalNames.shown(o.path())).append('\'');
+                        }
+                    }
+                    visitor.onFailed(relPrefix + e.name() + (e.dir() ? "/" : ""), "local " + (e.dir() ? "folder '"
+                            : "file '") + LocalNames.shown(e.path()) + "' and " + others + " map to the same key '"
+                            + keyPrefix + relPrefix + e.name() + "' (names that differ only in Unicode normalization"
+                            + " or in bytes that are not UTF-8, shown here as bytes): neither is uploaded, as one would"
+                            + " overwrite the other; rename one of them");
+                }
+                entries.subList(i, j).clear();
+            } else {
+                i = j;
+            }
+        }
+    }
+
     private Iterator<Entry> list(Path dir, String relPrefix, Set<Object> onPath) {
         List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path child : ds) {
-                String name = nfc(child.getFileName().toString());
+                String decoded = child.getFileName().toString();
+                String name = nfc(decoded);
                 String rel = relPrefix + name;
+                if (LocalNames.unrepresentable(decoded)) {
+                    visitor.onFailed(rel, "file name " + LocalNames.shown(child) + " (its bytes) cannot be represented: "
+                            + LocalNames.localeHint());
+                    continue;
+                }
                 BasicFileAttributes a;
                 try {
                     a = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -191,6 +235,10 @@ public final class FileTree {
                         entries.add(new Entry(child, name, name + "/", a, true));
                     }
                 } else if (a.isRegularFile()) {
+                    if (LocalNames.isDownloadTemp(name)) {
+                        visitor.onIgnored(rel, "a download's temporary file (left by an interrupted download) skipped");
+                        continue;
+                    }
                     entries.add(new Entry(child, name, name, a, false));
                 } else {
                     visitor.onIgnored(rel, "special file (FIFO, socket or device) skipped");
@@ -206,6 +254,7 @@ public final class FileTree {
             visitor.onFailed(relPrefix.isEmpty() ? "." : relPrefix, "cannot list folder: " + e);
         }
         entries.sort((x, y) -> Utf8Order.compare(x.sortKey(), y.sortKey()));
+        dropCollisions(entries, relPrefix);
         List<String> folders = new ArrayList<>();
         for (Entry e : entries) {
             if (e.dir()) {

@@ -41,6 +41,14 @@ public final class IncompleteUploads {
     }
 
     /**
+     * The same, with "now" read from {@code clock} (the age of an upload is {@code clock}'s now minus its start): a
+     * test gives a clock ahead of the store's instead of waiting.
+     */
+    public static IncompleteUploads of(S3Client s3, S3Location location, Clock clock) {
+        return new IncompleteUploads(s3, location, clock);
+    }
+
+    /**
      * One incomplete multipart upload.
      *
      * @param key       the object key it would create
@@ -89,6 +97,11 @@ public final class IncompleteUploads {
             }
             if (resp.isTruncated() == null || !resp.isTruncated() || resp.nextKeyMarker() == null) {
                 return result;
+            }
+            if (resp.nextKeyMarker().equals(keyMarker) && java.util.Objects.equals(resp.nextUploadIdMarker(), idMarker)) {
+                // a store answering the markers it was sent with the same markers would be followed forever
+                throw new S3ListingFailedException(location, "the store answered key marker '" + keyMarker
+                        + "' with the same markers (it would list forever)", null);
             }
             keyMarker = resp.nextKeyMarker();
             idMarker = resp.nextUploadIdMarker();

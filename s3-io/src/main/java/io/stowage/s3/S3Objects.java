@@ -4,9 +4,9 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.function.CheckedSupplier;
+import io.stowage.s3.internal.ListingGuard;
 import io.stowage.s3.internal.ListingPage;
 import io.stowage.s3.internal.RemoteIndex;
-import io.stowage.s3.internal.Utf8Order;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -117,42 +117,19 @@ public final class S3Objects {
             private Iterator<RemoteObject> page = List.<RemoteObject>of().iterator();
             private String token;
             private boolean last;
-            /** The greatest key listed so far (S3 order), or null. */
-            private String greatest;
+            private final ListingGuard guard = new ListingGuard(new S3Location(bucket, prefix));
 
             @Override
             public boolean hasNext() {
                 while (!page.hasNext() && !last) {
                     String t = token;
                     ListingPage l = retried(() -> RemoteIndex.list(s3, null, bucket, prefix, null, t));
-                    checkProgress(l, t);
+                    guard.check(l, t);   // a store that would list forever is an error, not an endless stream
                     page = l.objects().iterator();
                     token = l.nextToken();
                     last = token == null;
                 }
                 return page.hasNext();
-            }
-
-            /**
-             * A store that answers a continuation token with the same token, or with a page of nothing after the keys
-             * already listed, would be followed forever: that is an error, not an endless stream.
-             */
-            private void checkProgress(ListingPage l, String sent) {
-                String before = greatest;
-                for (RemoteObject o : l.objects()) {
-                    if (greatest == null || Utf8Order.compare(o.key(), greatest) > 0) {
-                        greatest = o.key();
-                    }
-                }
-                String why = null;
-                if (sent != null && sent.equals(l.nextToken())) {
-                    why = "the store answered continuation token '" + sent + "' with the same token";
-                } else if (sent != null && l.nextToken() != null && Objects.equals(before, greatest)) {
-                    why = "the store sent a truncated page with no key after '" + before + "' (it would list forever)";
-                }
-                if (why != null) {
-                    throw new S3ListingFailedException(new S3Location(bucket, prefix), why, null);
-                }
             }
 
             @Override

@@ -210,7 +210,7 @@ class FaultInjectionTest {
 
     /**
      * While engaged, holds each listing request until {@code want} listings are held at once (then lets them all go
-     * and records that), or for at most a second (then gives up: the listings came one at a time).
+     * and records that), or for at most ten seconds (then gives up: the listings came one at a time).
      */
     static final class ListingBarrier extends Global {
         ListingBarrier() {
@@ -239,8 +239,10 @@ class FaultInjectionTest {
                         engaged = false;
                         notifyAll();
                     }
-                    long until = System.currentTimeMillis() + 1000;
-                    while (engaged && System.currentTimeMillis() < until) {
+                    // a deadline for the failure case only (listings sent one at a time never reach the count):
+                    // long enough that a slow machine does not end a correct run's wait early
+                    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                    while (engaged && System.nanoTime() < until) {
                         try {
                             wait(50);
                         } catch (InterruptedException e) {
@@ -258,12 +260,39 @@ class FaultInjectionTest {
 
     static final ListingBarrier LISTINGS = new ListingBarrier();
 
+    /** Counts down when a listing request of the watched bucket reaches the proxy (before any delay of its stub). */
+    static final class ListingArrived extends Global {
+        ListingArrived() {
+            super("stowage-listing-arrived");
+        }
+
+        volatile String bucket = "";
+        volatile java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+
+        void watch(String bucketName) {
+            arrived = new java.util.concurrent.CountDownLatch(1);
+            bucket = bucketName;
+        }
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            var req = event.getRequest();
+            if (req.queryParameter("list-type").isPresent() && (req.getUrl().startsWith("/" + bucket + "?")
+                    || req.getUrl().startsWith("/" + bucket + "/?"))) {
+                arrived.countDown();
+            }
+            return event.getResponseDefinition();
+        }
+    }
+
+    static final ListingArrived LISTING_ARRIVED = new ListingArrived();
+
     @BeforeAll
     static void start() {
         server = EmbeddedS3.builder().start();
         direct = server.newClient();
         proxy = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal()
-                .extensions(FAULTS, WRONG_ETAGS, GETS, FLIP_GETS, LISTINGS).containerThreads(64).jettyAcceptors(2));
+                .extensions(FAULTS, WRONG_ETAGS, GETS, FLIP_GETS, LISTINGS, LISTING_ARRIVED).containerThreads(64).jettyAcceptors(2));
         proxy.start();
         proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(server.endpoint().toString())));
         // the SDK must not hide the faults: one SDK attempt per request, our retries on top
@@ -444,9 +473,11 @@ class FaultInjectionTest {
                         .withFixedDelay(15_000)));
         try (ParallelUploader uploader = ParallelUploader.builder(viaProxy).build()) {
             TransferReport[] result = new TransferReport[1];
+            LISTING_ARRIVED.watch(bucket);
             Thread t = new Thread(() -> result[0] = uploader.upload(src, S3Location.parse("s3://" + bucket + "/x")));
             t.start();
-            Thread.sleep(500);   // the listing request is now waiting on the proxy
+            // the listing request is now waiting on the proxy (its 15 s delay starts after this signal)
+            assertThat(LISTING_ARRIVED.arrived.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             uploader.cancel();
             t.join(8_000);       // well before the client's 10 s read timeout: the blocked request was interrupted
             assertThat(t.isAlive()).isFalse();

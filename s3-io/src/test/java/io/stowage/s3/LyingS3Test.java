@@ -4,7 +4,6 @@ import io.stowage.testing.core.LyingS3;
 import io.stowage.testing.core.LyingS3.Lie;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,13 +166,6 @@ class LyingS3Test {
      * The stricter contract: a body whose length differs from the listed (or HEAD) size fails its file, whatever the
      * path.
      */
-    @Disabled("s3-io bug (for the reliability issue): a whole-object GET (below the ranged threshold) is checked"
-            + " against the GET's own Content-Length (internal WholeGet: expected = head.contentLength()), not"
-            + " against the size the listing or HEAD gave, so a body of another length is accepted whenever its MD5"
-            + " matches the ETag (with a multipart ETag, whose MD5 cannot be checked, the GET's own length is all"
-            + " that is), and the report counts the listed size in bytesTransferred (71,002 for 71,000 bytes"
-            + " received). Seen: 2 of 3 files transferred under LISTED_SIZE_LARGER and LISTED_SIZE_SMALLER, by"
-            + " listing and by HEAD, on both request paths")
     @ParameterizedTest
     @MethodSource("sizeLies")
     void sizeLiesFailEveryFile(Route route, Sizes sizes, Lie lie, @TempDir Path folder) throws IOException {
@@ -207,11 +199,6 @@ class LyingS3Test {
         assertThat(files(folder)).isEmpty();
     }
 
-    @Disabled("s3-io bug (for the reliability issue): ParallelDownloader's prefix listing (DownloadRun.runPrefix)"
-            + " follows NextContinuationToken for as long as the store says IsTruncated, even when the token repeats"
-            + " the one it sent and the page lists the same keys again; it never ends by itself (S3Objects.list now"
-            + " refuses this with S3ListingFailedException; the downloader does not). Seen: all of LyingS3's lying"
-            + " pages requested, no exception, the same keys offered again on every page")
     @ParameterizedTest
     @EnumSource(Route.class)
     void endlessPagesWithTheSameTokenAreAnS3IoException(Route route, @TempDir Path folder) throws IOException {
@@ -222,11 +209,6 @@ class LyingS3Test {
         assertNoWrongBytes(folder);
     }
 
-    @Disabled("s3-io bug (for the reliability issue): ParallelDownloader's prefix listing (DownloadRun.runPrefix)"
-            + " follows NextContinuationToken for as long as the store says IsTruncated, even when the token is new"
-            + " but the page lists keys at or before the last key already listed; it never ends by itself"
-            + " (S3Objects.list now refuses this with S3ListingFailedException; the downloader does not). Seen: all of"
-            + " LyingS3's lying pages requested, no exception, the same keys offered again on every page")
     @ParameterizedTest
     @EnumSource(Route.class)
     void endlessPagesWithNewTokensAreAnS3IoException(Route route, @TempDir Path folder) throws IOException {

@@ -58,7 +58,10 @@ class ParallelDownloaderTest {
     }
 
     @Test
-    void bigFilesWrittenDirectlyAreRestoredToTheByte(@TempDir Path src, @TempDir Path dst) throws IOException {
+    void bigFilesWrittenDirectlyAreRestoredToTheByte(@TempDir Path src, @TempDir Path tempDst) throws IOException {
+        // on a file system that takes O_DIRECT when there is one (the test's folder, else another: SupportingFolders)
+        Path dst = io.stowage.s3.internal.SupportingFolders.directWorks(tempDst) ? tempDst
+                : firstDirectFolderOr(tempDst);
         // from 8 MiB files are written with O_DIRECT (DirectRegion): whole GETs, aligned ranges, and ranges whose
         // size is not a multiple of the block size (written through the page cache); the last block's padding must
         // be cut off exactly
@@ -94,9 +97,10 @@ class ParallelDownloaderTest {
                 assertThat(Files.size(out.resolve("big" + i + ".bin"))).isEqualTo(sizes[i]);
             }
         }
-        if (directHere) { // the direct path really ran (where the file system takes O_DIRECT)
-            assertThat(DirectRegion.directRegionsInThisJvm()).isGreaterThan(directBefore);
-        }
+        // the bytes are checked above on any file system; that O_DIRECT really ran is checked where it can run
+        org.junit.jupiter.api.Assumptions.assumeTrue(directHere, () -> "O_DIRECT is not available on any file system"
+                + " tried (SupportingFolders): the bytes were checked, the direct writes could not be");
+        assertThat(DirectRegion.directRegionsInThisJvm()).isGreaterThan(directBefore);
     }
 
     @Test
@@ -173,7 +177,8 @@ class ParallelDownloaderTest {
         try (ParallelUploader up = ParallelUploader.builder(s3).options(ParallelUploaderTest.small()).build()) {
             assertThat(up.upload(src, S3Location.parse("s3://" + bucket + "/t")).failed()).isZero();
         }
-        Path out = dst.resolve("out");
+        // on a file system with syncfs when there is one, so the batched durability really runs
+        Path out = syncfsFolderOr(dst).resolve("out");
         List<String> wrong = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
         TransferListener check = new TransferListener() {
@@ -203,12 +208,31 @@ class ParallelDownloaderTest {
             assertThat(syncs).isZero();
         } else if (syncfsUsedAt(out)) {
             assertThat(syncs).as("batched: fewer syncs than files").isPositive().isLessThan(expected.size());
+        } else {
+            System.out.println("note: syncfs is not used on " + out + " (" + Files.getFileStore(out).type()
+                    + "): the batched-sync count is not checked there, each file was fsynced");
         }
         assertThat(wrong).isEmpty();
         assertThat(r.failures()).isEmpty();
         assertThat(r.transferred()).isEqualTo(expected.size());
         assertThat(told).containsExactlyInAnyOrderElementsOf(expected.keySet());
         assertThat(localTree(out)).isEqualTo(expected);   // nothing else: no temporary file left behind
+    }
+
+    private static Path firstDirectFolderOr(Path fallback) {
+        try {
+            return io.stowage.s3.internal.SupportingFolders.oDirect(fallback);
+        } catch (org.opentest4j.TestAbortedException none) {
+            return fallback;   // no file system takes O_DIRECT: the bytes are still checked, the direct writes not
+        }
+    }
+
+    private static Path syncfsFolderOr(Path fallback) {
+        try {
+            return io.stowage.s3.internal.SupportingFolders.syncfs(fallback);
+        } catch (org.opentest4j.TestAbortedException none) {
+            return fallback;   // no file system has syncfs: the files are still checked, the batch count not
+        }
     }
 
     private static boolean syncfsUsedAt(Path dir) {

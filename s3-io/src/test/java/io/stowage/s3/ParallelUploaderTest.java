@@ -316,32 +316,67 @@ class ParallelUploaderTest {
         assertThat(S3TestFiles.contents(s3, bucket, "")).hasSize(19).doesNotContainKey("d3/sub0/f3.bin");
     }
 
+    /**
+     * Appends to a file each time its PUT reaches the store (a proxy in front of EmbeddedS3): the file changes during
+     * every attempt of its upload, whatever the timing, as a camera's recording does.
+     */
+    static final class AppendOnPut implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+        volatile Path file;
+        volatile String key;
+        final java.util.concurrent.atomic.AtomicInteger appended = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
+            var req = event.getRequest();
+            Path f = file;
+            if (f != null && req.getMethod().getName().equals("PUT") && req.getUrl().contains("/" + key)) {
+                try {
+                    Files.write(f, bytes(100 + appended.getAndIncrement(), 4096), StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return event.getResponseDefinition();
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return true;
+        }
+
+        @Override
+        public String getName() {
+            return "stowage-append-on-put";
+        }
+    }
+
     @Test
     void aFileStillBeingWrittenIsNeverStoredHalfWritten(@TempDir Path dir) throws Exception {
         Path growing = write(dir, "cam/recording.ts", bytes(1, 2 << 20));
         write(dir, "cam/done.ts", bytes(2, 1000));
-        AtomicBoolean writing = new AtomicBoolean(true);
-        Thread writer = new Thread(() -> {
-            int i = 0;
-            while (writing.get()) {
-                try {
-                    Files.write(growing, bytes(100 + i++, 4096), StandardOpenOption.APPEND);
-                    Thread.sleep(2);
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        });
-        writer.start();
+        AppendOnPut writer = new AppendOnPut();
+        writer.key = "cam/recording.ts";
+        writer.file = growing;
+        var proxy = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig().dynamicPort()
+                        .bindAddress("127.0.0.1").disableRequestJournal().extensions(writer));
+        proxy.start();
+        proxy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().proxiedFrom(server.endpoint().toString())));
         String bucket = S3TestFiles.newBucket(server, "growing");
         TransferReport r;
-        try (ParallelUploader up = ParallelUploader.builder(s3)
+        try (S3Client viaProxy = S3Settings.forEndpoint(java.net.URI.create("http://127.0.0.1:" + proxy.port()))
+                .withCredentials("any", "thing").newClient();
+             ParallelUploader up = ParallelUploader.builder(viaProxy)
                 .options(small().withChangedRetries(2, Duration.ofMillis(30))).build()) {
             r = up.upload(dir, S3Location.parse("s3://" + bucket));
         } finally {
-            writing.set(false);
-            writer.join();
+            writer.file = null;   // the camera stops writing
+            proxy.stop();
         }
+        assertThat(writer.appended.get()).as("one append per attempt (3 attempts)").isGreaterThanOrEqualTo(3);
         assertThat(r.transferred()).isEqualTo(1);
         assertThat(r.failures()).singleElement().satisfies(f -> {
             assertThat(f.path()).isEqualTo("cam/recording.ts");

@@ -23,6 +23,9 @@ import java.time.temporal.ChronoUnit;
  * @param kind          {@code upload} or {@code retry}
  * @param bucket        the project's bucket
  * @param prefix        the project's prefix
+ * @param bucketName    the bucket again, as {@code bucket_name}: the field receivers written for the existing
+ *                      uploader read
+ * @param s3Prefix      the prefix again, as {@code s3_prefix} (the existing uploader's name for it)
  * @param source        the local folder
  * @param worker        the process that ran it
  * @param status        its status
@@ -38,13 +41,15 @@ import java.time.temporal.ChronoUnit;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SessionSummary(long sessionId, String project, String kind, String bucket, String prefix,
-                             String source, String worker, SessionStatus status, long totalFiles, long filesUploaded,
+                             String bucketName, String s3Prefix, String source, String worker,
+                             SessionStatus status, long totalFiles, long filesUploaded,
                              long filesSkipped, long filesFailed, long bytes, long bytesSkipped, String startedAt,
                              String endedAt, Double durationS) {
 
     /** The summary of a recorded session. */
     public static SessionSummary of(SessionInfo s) {
-        return new SessionSummary(s.id(), s.project(), s.kind(), s.bucket(), s.prefix(), s.source(), s.worker(),
+        return new SessionSummary(s.id(), s.project(), s.kind(), s.bucket(), s.prefix(), s.bucket(),
+                s.prefix(), s.source(), s.worker(),
                 s.status(), s.totalFiles(), s.filesUploaded(), s.filesSkipped(), s.filesFailed(), s.bytesUploaded(),
                 s.bytesSkipped(), s.startedAt().truncatedTo(ChronoUnit.MILLIS).toString(),
                 s.endedAt() == null ? null : s.endedAt().truncatedTo(ChronoUnit.MILLIS).toString(),

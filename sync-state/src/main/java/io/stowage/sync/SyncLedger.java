@@ -52,6 +52,27 @@ public final class SyncLedger implements AutoCloseable {
         return new SyncLedger(LedgerDb.open(state, poolSize));
     }
 
+    /**
+     * Opens an existing ledger, never creating one: what reading commands ({@code sync status}) and commands on
+     * recorded work ({@code sync retry}, {@code sync trigger}) use, so a mistyped {@code --state} leaves no new,
+     * empty ledger behind.
+     *
+     * <p>{@code try (SyncLedger l = SyncLedger.openExisting("stowage.db", 2)) { l.status("photos"); }}
+     *
+     * @throws SyncLedgerNotFoundException if there is no SQLite file there, or no Stowage tables in the database
+     * @throws SyncConfigException            if the URL is not one of the accepted forms
+     * @throws SyncLedgerUnavailableException if the database cannot be reached or read
+     * @throws SyncLedgerSchemaException      if it was written by a newer Stowage
+     */
+    public static SyncLedger openExisting(String state, int poolSize) {
+        return new SyncLedger(LedgerDb.open(state, poolSize, false));
+    }
+
+    /** {@link #openExisting(String, int)} with a pool of 2 connections. */
+    public static SyncLedger openExisting(String state) {
+        return openExisting(state, 2);
+    }
+
     LedgerDb db() {
         return db;
     }

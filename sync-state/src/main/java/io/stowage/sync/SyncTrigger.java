@@ -30,7 +30,8 @@ import java.util.Objects;
  *         .send(ledger.session(42));
  * }</pre>
  *
- * <p>The body is the session's {@link SessionSummary}: {@code session_id, project, kind, bucket, prefix, source,
+ * <p>The body is the session's {@link SessionSummary}: {@code session_id, project, kind, bucket, prefix,
+ * bucket_name, s3_prefix, source,
  * worker, status, total_files, files_uploaded, files_skipped, files_failed, bytes, bytes_skipped, started_at,
  * ended_at, duration_s}. Thread-safe.
  */

@@ -4,12 +4,14 @@ import io.stowage.testing.EmbeddedS3Extension;
 import io.stowage.testing.core.PgSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +19,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static io.stowage.sync.ResumeAfterKillTest.lines;
 import static io.stowage.sync.SyncFixtures.assertLedgerMatchesStore;
 import static io.stowage.sync.SyncFixtures.files;
 import static io.stowage.sync.SyncFixtures.objects;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Several real {@code stowage}-worker processes sharing one PostgreSQL ledger and one project split the files by
  * claiming batches: no file is uploaded twice and none is missed; a worker killed with {@code kill -9} loses its
- * claims to the others once they time out.
+ * claims to the others once they time out. Objects are counted on the wire ({@link WireLog}), on both S3 paths.
  */
 class MultiWorkerTest {
     @RegisterExtension
@@ -39,7 +40,7 @@ class MultiWorkerTest {
 
     @BeforeAll
     static void schema() {
-        pg = PgSchema.create("multi");
+        pg = TestSchemas.create("multi");
     }
 
     @AfterAll
@@ -53,33 +54,29 @@ class MultiWorkerTest {
         return expected;
     }
 
-    @Test
-    void threeWorkersShareTheFilesAndNoneIsUploadedTwice() throws Exception {
+    @ParameterizedTest
+    @EnumSource(S3Path.class)
+    void threeWorkersShareTheFilesAndNoneIsUploadedTwice(S3Path path) throws Exception {
         Path dir = files(tmp.resolve("src"), 150);
         String project = "multi-" + UUID.randomUUID().toString().substring(0, 8);
-        List<Process> workers = new ArrayList<>();
-        List<Path> logs = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Path log = tmp.resolve("puts-" + i + ".log");
-            logs.add(log);
-            workers.add(ResumeAfterKillTest.worker(S3.endpoint(), pg.url(), project, dir, S3.bucket(), log, 20, 5000, 2, 10,
-                    tmp.resolve("worker-" + i + ".out")));
+        try (WireLog wire = new WireLog(S3.endpoint(), S3.bucket()).delay(20)) {
+            List<Process> workers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                workers.add(ResumeAfterKillTest.worker(path, wire.endpoint(), pg.url(), project, dir, S3.bucket(),
+                        5000, 2, 10, tmp.resolve("worker-" + i + ".out")));
+            }
+            int busy = 0;
+            for (int i = 0; i < workers.size(); i++) {
+                Path out = tmp.resolve("worker-" + i + ".out");
+                ResumeAfterKillTest.assertFinished(workers.get(i), path, out);
+                String report = Files.readString(out);
+                busy += report.contains("uploaded=0 ") ? 0 : 1;
+            }
+            List<String> puts = wire.stored();
+            assertThat(puts).as("objects stored over all workers, on the wire").doesNotHaveDuplicates();
+            assertThat(new TreeSet<>(puts)).isEqualTo(expectedKeys(dir));
+            assertThat(busy).as("workers that uploaded something").isGreaterThanOrEqualTo(2);
         }
-        for (int i = 0; i < workers.size(); i++) {
-            assertThat(workers.get(i).waitFor(120, TimeUnit.SECONDS)).as("worker %d finished", i).isTrue();
-            assertThat(workers.get(i).exitValue()).as("worker %d exit code; output:%n%s", i,
-                    Files.readString(tmp.resolve("worker-" + i + ".out"))).isZero();
-        }
-        List<String> puts = new ArrayList<>();
-        int busy = 0;
-        for (Path log : logs) {
-            List<String> mine = Files.exists(log) ? Files.readAllLines(log) : List.of();
-            puts.addAll(mine);
-            busy += mine.isEmpty() ? 0 : 1;
-        }
-        assertThat(puts).as("PUTs over all workers").doesNotHaveDuplicates();
-        assertThat(new TreeSet<>(puts)).isEqualTo(expectedKeys(dir));
-        assertThat(busy).as("workers that uploaded something").isGreaterThanOrEqualTo(2);
         assertThat(objects(S3.client(), S3.bucket(), "up/")).hasSize(150);
         try (SyncLedger ledger = SyncLedger.open(pg.url())) {
             ProjectStatus st = ledger.status(project);
@@ -93,32 +90,33 @@ class MultiWorkerTest {
         }
     }
 
-    @Test
-    void aKilledWorkersClaimsReturnToTheOthers() throws Exception {
+    @ParameterizedTest
+    @EnumSource(S3Path.class)
+    void aKilledWorkersClaimsReturnToTheOthers(S3Path path) throws Exception {
         Path dir = files(tmp.resolve("src"), 60);
         String project = "multi-kill-" + UUID.randomUUID().toString().substring(0, 8);
-        Path log0 = tmp.resolve("puts-0.log");
-        Process victim = ResumeAfterKillTest.worker(S3.endpoint(), pg.url(), project, dir, S3.bucket(), log0, 200, 1000, 2, 20,
-                tmp.resolve("victim.out"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (lines(log0) < 4 && victim.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(victim.isAlive()).isTrue();
-        victim.destroyForcibly();
-        assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        Set<String> sentByVictim = new TreeSet<>(Files.readAllLines(log0));
+        try (WireLog wire = new WireLog(S3.endpoint(), S3.bucket()).delay(200)) {
+            Process victim = ResumeAfterKillTest.worker(path, wire.endpoint(), pg.url(), project, dir, S3.bucket(),
+                    1000, 2, 20, tmp.resolve("victim.out"));
+            boolean four = wire.awaitStored(4, Duration.ofSeconds(60), victim);
+            assertThat(four && victim.isAlive()).as("the victim is uploading (output: %s)",
+                    Files.readString(tmp.resolve("victim.out"))).isTrue();
+            victim.destroyForcibly();
+            assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(wire.awaitIdle(Duration.ofSeconds(30))).isTrue();
+            // every object the store took from the victim, even one it answered after the kill
+            List<String> sentByVictim = wire.stored();
 
-        Path log1 = tmp.resolve("puts-1.log");
-        Process survivor = ResumeAfterKillTest.worker(S3.endpoint(), pg.url(), project, dir, S3.bucket(), log1, 0, 1000, 4, 20,
-                tmp.resolve("survivor.out"));
-        assertThat(survivor.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(survivor.exitValue()).as(Files.readString(tmp.resolve("survivor.out"))).isZero();
-        List<String> sentBySurvivor = Files.readAllLines(log1);
-        assertThat(sentBySurvivor).doesNotHaveDuplicates().doesNotContainAnyElementsOf(sentByVictim);
-        Set<String> all = new TreeSet<>(sentByVictim);
-        all.addAll(sentBySurvivor);
-        assertThat(all).isEqualTo(expectedKeys(dir));
+            wire.delay(0);
+            Process survivor = ResumeAfterKillTest.worker(path, wire.endpoint(), pg.url(), project, dir, S3.bucket(),
+                    1000, 4, 20, tmp.resolve("survivor.out"));
+            ResumeAfterKillTest.assertFinished(survivor, path, tmp.resolve("survivor.out"));
+            List<String> sentBySurvivor = wire.stored().subList(sentByVictim.size(), wire.stored().size());
+            assertThat(sentBySurvivor).doesNotHaveDuplicates().doesNotContainAnyElementsOf(sentByVictim);
+            Set<String> all = new TreeSet<>(sentByVictim);
+            all.addAll(sentBySurvivor);
+            assertThat(all).isEqualTo(expectedKeys(dir));
+        }
         try (SyncLedger ledger = SyncLedger.open(pg.url())) {
             assertThat(ledger.status(project).uploaded()).isEqualTo(60);
             assertLedgerMatchesStore(ledger, project, S3.client(), dir);

@@ -7,19 +7,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.stowage.sync.SyncFixtures.assertLedgerMatchesStore;
 import static io.stowage.sync.SyncFixtures.files;
@@ -31,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code kill -9} of a real upload process in the middle, then the same upload again: every file ends up uploaded
  * exactly once in the ledger and the store, and no file that was complete in the store before the crash is sent
- * again (PUTs counted by the second run's client).
+ * again. Objects are counted on the wire ({@link WireLog}, in this process), on both S3 paths and both ledgers.
  */
 class ResumeAfterKillTest {
     @RegisterExtension
@@ -43,7 +45,7 @@ class ResumeAfterKillTest {
 
     @BeforeAll
     static void schema() {
-        pg = PgSchema.create("resume");
+        pg = TestSchemas.create("resume");
     }
 
     @AfterAll
@@ -51,78 +53,86 @@ class ResumeAfterKillTest {
         pg.close();
     }
 
-    static Process worker(java.net.URI endpoint, String state, String project, Path dir, String bucket, Path putLog,
-                          long putDelayMs,
+    /** All four crash runs: each ledger kind on each S3 path. */
+    static Stream<Arguments> ledgersAndPaths() {
+        return Stream.of(Ledgers.values()).flatMap(l -> Stream.of(S3Path.values()).map(p -> Arguments.of(l, p)));
+    }
+
+    /** Starts a worker process on {@code path}, talking to {@code endpoint} (a {@link WireLog}). */
+    static Process worker(S3Path path, URI endpoint, String state, String project, Path dir, String bucket,
                           long claimTimeoutMs, int workers, int claimBatch, Path output) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(java, path.jvmOption(), "-cp", System.getProperty("java.class.path"),
                 UploadWorkerMain.class.getName(), state, project, dir.toString(), endpoint.toString(), bucket,
-                "up", putLog.toString(), Long.toString(putDelayMs), Long.toString(claimTimeoutMs),
-                Integer.toString(workers), Integer.toString(claimBatch))
+                "up", Long.toString(claimTimeoutMs), Integer.toString(workers), Integer.toString(claimBatch))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
-    static long lines(Path f) throws Exception {
-        return Files.exists(f) ? Files.readAllLines(f).size() : 0;
+    /** Waits for {@code p} and checks it finished with exit 0 on the path it was meant to take. */
+    static void assertFinished(Process p, S3Path path, Path output) throws Exception {
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("worker finished").isTrue();
+        String out = Files.readString(output);
+        assertThat(p.exitValue()).as("exit code; output:%n%s", out).isZero();
+        assertThat(out).as("the S3 path taken").contains(path.printed());
     }
 
     @ParameterizedTest
-    @EnumSource(Ledgers.class)
-    void killMinus9ThenRerunFinishesWithoutSendingCompleteFilesAgain(Ledgers kind) throws Exception {
+    @MethodSource("ledgersAndPaths")
+    void killMinus9ThenRerunFinishesWithoutSendingCompleteFilesAgain(Ledgers kind, S3Path path) throws Exception {
         Path dir = files(tmp.resolve("src"), 60);
         String state = kind.url(tmp, pg, "ledger");
         String project = "kill-" + UUID.randomUUID().toString().substring(0, 8);
-        Path log1 = tmp.resolve("puts-1.log");
-        Process p = worker(S3.endpoint(), state, project, dir, S3.bucket(), log1, 150, 1000, 3, 8, tmp.resolve("worker-1.out"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (lines(log1) < 12 && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(p.isAlive()).as("the worker is still uploading (output: %s)",
-                Files.readString(tmp.resolve("worker-1.out"))).isTrue();
-        p.destroyForcibly();   // SIGKILL on Linux: no shutdown hook, no flush
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        long killedAt = System.nanoTime();
+        try (WireLog wire = new WireLog(S3.endpoint(), S3.bucket()).delay(150)) {
+            Process p = worker(path, wire.endpoint(), state, project, dir, S3.bucket(), 1000, 3, 8,
+                    tmp.resolve("worker-1.out"));
+            boolean twelve = wire.awaitStored(12, Duration.ofSeconds(60), p);
+            assertThat(twelve && p.isAlive()).as("the worker is still uploading after 12 objects (output: %s)",
+                    Files.readString(tmp.resolve("worker-1.out"))).isTrue();
+            p.destroyForcibly();   // SIGKILL on Linux: no shutdown hook, no flush
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(wire.awaitIdle(Duration.ofSeconds(30))).as("requests of the killed worker settled").isTrue();
+            assertThat(Files.readString(tmp.resolve("worker-1.out"))).contains(path.printed());
 
-        // what the store holds completely now (content equal to the local file)
-        Set<String> storedBefore = new TreeSet<>();
-        for (Map.Entry<String, S3Object> e : objects(S3.client(), S3.bucket(), "up/").entrySet()) {
-            Path local = dir.resolve(e.getKey().substring(3));
-            if (e.getValue().eTag().replace("\"", "").equalsIgnoreCase(md5(local))) {
-                storedBefore.add(e.getKey());
-            }
-        }
-        assertThat(storedBefore).hasSizeGreaterThanOrEqualTo(12).hasSizeLessThan(60);
+            // what the store holds completely now, as the wire saw it answered (and its content equals the file)
+            List<String> before = wire.stored();
+            Set<String> storedBefore = new TreeSet<>(before);
+            assertThat(before).doesNotHaveDuplicates();
+            Map<String, S3Object> objects = objects(S3.client(), S3.bucket(), "up/");
+            assertThat(objects.keySet()).isEqualTo(storedBefore);
+            storedBefore.forEach(k -> assertThat(objects.get(k).eTag().replace("\"", ""))
+                    .isEqualToIgnoringCase(md5(dir.resolve(k.substring(3)))));
+            assertThat(storedBefore).hasSizeGreaterThanOrEqualTo(12).hasSizeLessThan(60);
 
-        CountingS3 counter = new CountingS3(null, 0);
-        try (SyncLedger ledger = SyncLedger.open(state);
-             var s3 = CountingS3.client(S3.endpoint(), counter)) {
-            SyncReport r = SyncUploader.builder(ledger, s3).build().upload(SyncConfig.defaults()
-                    .withProject(project, state).withSource(dir).withTarget(S3.bucket(), "up").withWorkers(4)
-                    .withClaims(Duration.ofMillis(1000), 8));
-            assertThat(r.isComplete()).as("report %s", r).isTrue();
-            Set<String> putAgain = new HashSet<>(counter.putKeys);
+            // the same command again
+            wire.delay(0);
+            Process again = worker(path, wire.endpoint(), state, project, dir, S3.bucket(), 1000, 4, 8,
+                    tmp.resolve("worker-2.out"));
+            assertFinished(again, path, tmp.resolve("worker-2.out"));
+            List<String> putAgain = wire.stored().subList(before.size(), wire.stored().size());
             assertThat(putAgain).as("keys sent twice").doesNotContainAnyElementsOf(storedBefore);
-            assertThat(counter.putKeys).as("each sent once in the re-run").doesNotHaveDuplicates();
+            assertThat(putAgain).as("each sent once in the re-run").doesNotHaveDuplicates();
             Set<String> all = new TreeSet<>(storedBefore);
             all.addAll(putAgain);
             Set<String> expected = new TreeSet<>();
             relativePaths(dir).forEach(rel -> expected.add("up/" + rel));
             assertThat(all).isEqualTo(expected);
 
-            ProjectStatus st = ledger.status(project);
-            assertThat(st.uploaded()).isEqualTo(60);
-            assertThat(st.pending() + st.uploading() + st.failed()).isZero();
-            assertLedgerMatchesStore(ledger, project, S3.client(), dir);
-            // a session without a heartbeat for 3 claim timeouts (at least 3 s) shows as interrupted
-            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
-            if (waited < 3_500) {
-                Thread.sleep(3_500 - waited);
+            try (SyncLedger ledger = SyncLedger.open(state)) {
+                ProjectStatus st = ledger.status(project);
+                assertThat(st.uploaded()).isEqualTo(60);
+                assertThat(st.pending() + st.uploading() + st.failed()).isZero();
+                assertLedgerMatchesStore(ledger, project, S3.client(), dir);
+                // a session without a heartbeat for 3 claim timeouts (at least 3 s) shows as interrupted: polled
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                List<SessionInfo> sessions = ledger.sessions(project, 10);
+                while (sessions.get(1).status() != SessionStatus.INTERRUPTED && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    sessions = ledger.sessions(project, 10);
+                }
+                assertThat(sessions).hasSize(2);
+                assertThat(sessions.get(0).status()).isEqualTo(SessionStatus.COMPLETED);
+                assertThat(sessions.get(1).status()).as("the killed session").isEqualTo(SessionStatus.INTERRUPTED);
             }
-            List<SessionInfo> sessions = ledger.sessions(project, 10);
-            assertThat(sessions).hasSize(2);
-            assertThat(sessions.get(0).status()).isEqualTo(SessionStatus.COMPLETED);
-            assertThat(sessions.get(1).status()).as("the killed session").isEqualTo(SessionStatus.INTERRUPTED);
         }
     }
 }

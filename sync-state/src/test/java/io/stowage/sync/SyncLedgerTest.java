@@ -1,8 +1,8 @@
 package io.stowage.sync;
 
 import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,19 +22,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Opening ledgers: migrations, schema versions, bad URLs, unreachable servers, damaged files. */
 class SyncLedgerTest {
-    static PgSchema pg;
+    /** This test's own schema (issue 24: none shares {@code public} or another test's tables). */
+    PgSchema pg;
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void schema() {
-        pg = PgSchema.create("ledger");
+    @BeforeEach
+    void schema() {
+        pg = TestSchemas.create("ledger");
     }
 
-    @AfterAll
-    static void dropSchema() {
-        pg.close();
+    @AfterEach
+    void dropSchema() {
+        pg.close();   // JUnit runs it whether the test passed or failed
     }
 
     @ParameterizedTest
@@ -81,9 +82,98 @@ class SyncLedgerTest {
                 .hasMessageContaining("newer than version 1")
                 .hasMessageContaining("upgrade Stowage")
                 .satisfies(e -> assertThat(((SyncLedgerSchemaException) e).foundVersion()).isEqualTo(7));
-        if (kind == Ledgers.POSTGRESQL) {
-            try (SyncLedger l = SyncLedger.open(PgSchema.baseUrl())) {
-                l.db().execute("DELETE FROM " + pg.schema() + ".stowage_schema WHERE version = 7");
+    }
+
+    /** Issue 24: each test's schema is its own and is gone after it; none is left in {@code public}. */
+    @Test
+    void everyTestHasItsOwnSchemaAndNothingGoesToPublic() throws Exception {
+        try (SyncLedger l = SyncLedger.open(pg.url())) {
+            assertThat(l.schemaVersion()).isEqualTo(1);
+        }
+        try (Connection c = DriverManager.getConnection(PgSchema.baseUrl()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_schema FROM information_schema.tables "
+                     + "WHERE table_name = 'stowage_schema' AND table_schema = '" + pg.schema() + "'")) {
+            assertThat(rs.next()).as("ledger tables in %s", pg.schema()).isTrue();
+        }
+        PgSchema other = TestSchemas.create("ledger");
+        try {
+            assertThat(other.schema()).isNotEqualTo(pg.schema());
+        } finally {
+            other.close();
+        }
+        try (Connection c = DriverManager.getConnection(PgSchema.baseUrl()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_catalog.pg_namespace WHERE nspname = '"
+                     + other.schema() + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("schema %s after close", other.schema()).isZero();
+        }
+    }
+
+    /** Issue 17: a URL without a database gave a raw driver WARNING and "No suitable driver" with exit 1. */
+    @Test
+    void aPostgresqlUrlWithoutADatabaseIsAUsageErrorSayingSo() {
+        for (String url : List.of("jdbc:postgresql://127.0.0.1:5432", "jdbc:postgresql://127.0.0.1:5432/",
+                "jdbc:postgresql://127.0.0.1:5432?user=postgres")) {
+            assertThatThrownBy(() -> SyncLedger.open(url)).as(url)
+                    .isInstanceOf(SyncConfigException.class)
+                    .hasMessageContaining("names no database")
+                    .hasMessageContaining("jdbc:postgresql://HOST:5432/DATABASE?user=NAME")
+                    .hasMessageNotContaining("No suitable driver");
+        }
+    }
+
+    /** Issue 17: a malformed URL's message was just the fragment the driver choked on. */
+    @Test
+    void aMalformedPostgresqlUrlIsAUsageErrorSayingWhatIsWrong() {
+        assertThatThrownBy(() -> SyncLedger.open("jdbc:postgresql://db:54x2/stowage"))
+                .isInstanceOf(SyncConfigException.class)
+                .hasMessageContaining("state URL jdbc:postgresql://db:54x2/stowage")
+                .hasMessageContaining("port '54x2'").hasMessageContaining("1 to 65535");
+        assertThatThrownBy(() -> SyncLedger.open("jdbc:postgresql://db:99999/stowage"))
+                .isInstanceOf(SyncConfigException.class).hasMessageContaining("port '99999'");
+        assertThatThrownBy(() -> SyncLedger.open("jdbc:postgresql://db/stowage?user=up&password=s%zz"))
+                .isInstanceOf(SyncConfigException.class).hasMessageContaining("broken %-escape")
+                .hasMessageNotContaining("s%zz");
+        assertThatThrownBy(() -> SyncLedger.open("jdbc:postgresql://a,,b/stowage"))
+                .isInstanceOf(SyncConfigException.class).hasMessageContaining("empty entry");
+        assertThatThrownBy(() -> SyncLedger.open("jdbc:postgresql://[::1/stowage"))
+                .isInstanceOf(SyncConfigException.class).hasMessageContaining("closing ]");
+        assertThatThrownBy(() -> SyncLedger.open("JDBC:POSTGRESQL://db/stowage"))
+                .isInstanceOf(SyncConfigException.class).hasMessageContaining("lower case");
+    }
+
+    /** Issue 17: {@code sync status --state missing.db} created and migrated a new ledger. */
+    @Test
+    void openingAnExistingLedgerNeverCreatesOne() throws Exception {
+        Path missing = tmp.resolve("missing.db");
+        assertThatThrownBy(() -> SyncLedger.openExisting(missing.toString()))
+                .isInstanceOf(SyncLedgerNotFoundException.class)
+                .hasMessageContaining("no ledger at " + missing)
+                .hasMessageContaining("nothing was created")
+                .satisfies(e -> assertThat(((SyncLedgerNotFoundException) e).state()).isEqualTo(missing.toString()));
+        assertThat(missing).doesNotExist();
+        assertThat(tmp.resolve("missing.db-wal")).doesNotExist();
+        assertThatThrownBy(() -> SyncLedger.openExisting("jdbc:sqlite:" + missing))
+                .isInstanceOf(SyncLedgerNotFoundException.class);
+        assertThat(missing).doesNotExist();
+        // a PostgreSQL schema without the tables: nothing is created in it
+        assertThatThrownBy(() -> SyncLedger.openExisting(pg.url()))
+                .isInstanceOf(SyncLedgerNotFoundException.class)
+                .hasMessageContaining("no ledger at jdbc:postgresql://");
+        try (Connection c = DriverManager.getConnection(PgSchema.baseUrl()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '"
+                     + pg.schema() + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+        // an existing ledger opens as before
+        for (Ledgers kind : Ledgers.values()) {
+            String url = kind.url(tmp, pg, "there");
+            try (SyncLedger l = SyncLedger.open(url)) {
+                assertThat(l.schemaVersion()).isEqualTo(1);
+            }
+            try (SyncLedger l = SyncLedger.openExisting(url)) {
+                assertThat(l.projects()).isEmpty();
             }
         }
     }

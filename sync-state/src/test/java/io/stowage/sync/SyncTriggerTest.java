@@ -74,6 +74,25 @@ class SyncTriggerTest {
         return SyncUploader.builder(ledger, S3.client()).build().upload(c);
     }
 
+    /** Issue 17: receivers written for the existing uploader read bucket_name and s3_prefix. */
+    @Test
+    void triggerBodyCarriesBucketNameAndS3PrefixBesideTodaysFields() throws Exception {
+        Path dir = files(tmp.resolve("src"), 2);
+        String url = tmp.resolve("names.db").toString();
+        try (SyncLedger ledger = SyncLedger.open(url)) {
+            SyncReport r = upload(ledger, url, dir, SyncConfig.defaults()
+                    .withTrigger(hook(), Duration.ofSeconds(5), 3));
+            assertThat(r.trigger().delivered()).isTrue();
+            JsonNode json = new ObjectMapper().readTree(bodies.get(0));
+            assertThat(json.get("bucket_name").asText()).isEqualTo(S3.bucket());
+            assertThat(json.get("s3_prefix").asText()).isEqualTo("t/");
+            assertThat(json.get("bucket").asText()).isEqualTo(S3.bucket());
+            assertThat(json.get("prefix").asText()).isEqualTo("t/");
+            assertThat(json.get("total_files").asLong()).isEqualTo(2);
+            assertThat(json.get("files_uploaded").asLong()).isEqualTo(2);
+        }
+    }
+
     @Test
     void sessionEndPostsTheSummaryAndRecordsTheOutcome() throws Exception {
         Path dir = files(tmp.resolve("src"), 5);

@@ -47,7 +47,7 @@ class SyncUploaderTest {
 
     @BeforeAll
     static void schema() {
-        pg = PgSchema.create("uploader");
+        pg = TestSchemas.create("uploader");
     }
 
     @AfterAll
@@ -213,6 +213,57 @@ class SyncUploaderTest {
         }
     }
 
+    /**
+     * Issue 17: {@code café} in NFC and in NFD map to one key; one file's content was lost, every re-run flipped which
+     * one was stored, and the report said all uploaded. Both fail naming the other (exit 3 on the command line), the
+     * ledger records the key as failed with the reason, re-runs and retries upload neither.
+     */
+    @ParameterizedTest
+    @EnumSource(Ledgers.class)
+    void twoLocalFilesOneKeyBothFailNamingEachOtherAndReRunsDoNotFlip(Ledgers kind) throws Exception {
+        Path dir = files(tmp.resolve("src"), 3);
+        String nfc = java.text.Normalizer.normalize("caf\u00e9.txt", java.text.Normalizer.Form.NFC);
+        String nfd = java.text.Normalizer.normalize(nfc, java.text.Normalizer.Form.NFD);
+        Files.writeString(dir.resolve(nfc), "the NFC file");
+        Files.writeString(dir.resolve(nfd), "the NFD file, another content");
+        org.junit.jupiter.api.Assumptions.assumeTrue(SyncFixtures.relativePaths(dir).size() == 5,
+                "this file system keeps NFC and NFD names apart (not so on macOS APFS/HFS+)");
+        String url = kind.url(tmp, pg, "ledger");
+        try (SyncLedger ledger = SyncLedger.open(url)) {
+            for (int run = 1; run <= 3; run++) {
+                SyncReport r = uploader(ledger).upload(config(url, dir));
+                assertThat(r.files().failed()).as("run %d", run).isEqualTo(2);
+                assertThat(r.files().total()).isEqualTo(5);
+                assertThat(r.status()).isEqualTo(SessionStatus.PARTIAL);
+                assertThat(r.failures()).hasSize(2).allSatisfy(f -> {
+                    assertThat(f.key()).isEqualTo("up/" + nfc);
+                    assertThat(f.reason()).contains("'caf\\u00E9.txt' (NFC)").contains("'cafe\\u0301.txt' (not NFC)")
+                            .contains("neither was uploaded").contains("rename one of them");
+                });
+                assertThat(r.failures()).extracting(f -> f.path()).containsExactlyInAnyOrder(nfc, nfd);
+                assertThat(objects(S3.client(), S3.bucket(), "up/")).doesNotContainKey("up/" + nfc)
+                        .hasSize(3);
+                ProjectStatus st = ledger.status(project);
+                assertThat(st.uploaded()).isEqualTo(3);
+                assertThat(st.failed()).isEqualTo(1);
+                assertThat(st.failures()).singleElement().satisfies(ff -> assertThat(ff.reason())
+                        .startsWith("key collision: ").contains("map to the key up/" + nfc));
+            }
+            assertThat(counter.putKeys).doesNotContain("up/" + nfc);
+            SyncReport retry = uploader(ledger).retry(SyncConfig.defaults().withProject(project, url)
+                    .withSource(dir).withTarget(S3.bucket(), "up").withRetries(2, Duration.ofMillis(1)), null);
+            assertThat(retry.files().uploaded()).isZero();
+            assertThat(objects(S3.client(), S3.bucket(), "up/")).doesNotContainKey("up/" + nfc);
+            // renaming one of them resolves it: both are uploaded by the next run
+            Files.move(dir.resolve(nfd), dir.resolve("cafe-nfd.txt"));
+            SyncReport fixed = uploader(ledger).upload(config(url, dir));
+            assertThat(fixed.files().failed()).isZero();
+            assertThat(fixed.files().uploaded()).isEqualTo(2);
+            assertThat(ledger.status(project).failed()).isZero();
+            assertLedgerMatchesStore(ledger, project, S3.client(), dir);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Ledgers.class)
     void failedFilesAreRecordedWithReasonsAndRetried(Ledgers kind) {
@@ -367,6 +418,34 @@ class SyncUploaderTest {
                     .hasMessageContaining("PostgreSQL");
             assertThat(counter.total()).isZero();
         }
+    }
+
+    /** Issue 17: the lock was taken on the path as typed, so a symlink alias of the ledger ran beside it. */
+    @Test
+    void aSymlinkAliasOfALockedSqliteLedgerIsBusyToo() throws Exception {
+        Path dir = files(tmp.resolve("src"), 3);
+        Path real = tmp.resolve("real.db");
+        Path aliases = Files.createDirectories(tmp.resolve("aliases"));
+        try (SyncLedger l = SyncLedger.open(real.toString())) {
+            assertThat(l.schemaVersion()).isEqualTo(1);
+        }
+        Path fileLink = Files.createSymbolicLink(aliases.resolve("alias.db"), real);
+        Path folderLink = Files.createSymbolicLink(tmp.resolve("linked-folder"), tmp);
+        try (FileChannel lockFile = FileChannel.open(tmp.resolve("real.db.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+             FileLock held = lockFile.lock()) {
+            for (String alias : List.of(fileLink.toString(), folderLink.resolve("real.db").toString(),
+                    tmp.resolve("aliases/../real.db").toString())) {
+                try (SyncLedger ledger = SyncLedger.open(alias)) {
+                    assertThatThrownBy(() -> uploader(ledger).upload(config(alias, dir)))
+                            .as("upload through %s", alias)
+                            .isInstanceOf(SyncLedgerBusyException.class)
+                            .hasMessageContaining("in use by another upload");
+                }
+            }
+            assertThat(counter.total()).isZero();
+        }
+        assertThat(aliases.resolve("alias.db.lock")).doesNotExist();
     }
 
     @ParameterizedTest

@@ -150,10 +150,10 @@ public final class UploadCompare {
         long bytes = (long) files * size;
         System.out.printf(Locale.ROOT, "tree: %d files x %d bytes = %.1f MB, %d workers, %d round(s)%n", files, size,
                 bytes / 1e6, workers, rounds);
-        List<String> tools = List.of(System.getProperty("compare.tools", "stowage,tm,rclone").split(","));
+        List<String> tools = List.of(System.getProperty("compare.tools", "stowage,stowage-sdk,tm,rclone").split(","));
         boolean rclone = tools.contains("rclone") && onPath("rclone");
         List<String> order = new ArrayList<>();
-        for (String t : List.of("stowage", "tm", "rclone")) {
+        for (String t : List.of("stowage", "stowage-sdk", "tm", "rclone")) {
             if (tools.contains(t) && (!t.equals("rclone") || rclone)) {
                 order.add(t);
             }
@@ -237,7 +237,7 @@ public final class UploadCompare {
                     t.download(tool, from, d);
                     Result down = cpu.result(tool, "download", files, bytes);
                     results.add(down);
-                    if (!tool.equals("stowage")) {
+                    if (!tool.startsWith("stowage")) {
                         // stowage's durability (every file fsynced before its rename): the same download, then its
                         // dirty pages written out; otherwise the next run's untimed sync pays for them
                         long s0 = System.nanoTime();
@@ -267,6 +267,17 @@ public final class UploadCompare {
                     System.out.printf(Locale.ROOT, "stowage skip check: %d listing requests, no other request%n",
                             skip.listRequests());
                 }
+                if (tools.contains("stowage-sdk")) {
+                    Cpu cpu = new Cpu();
+                    TransferReport skip = sdkPath(() -> {
+                        try (ParallelUploader u = ParallelUploader.builder(s3).options(UploadOptions.defaults()
+                                .withWorkers(workers)).build()) {
+                            return u.upload(src, S3Location.parse("s3://cmp/" + r + "/stowage"));
+                        }
+                    });
+                    check(skip.skipped() == files && skip.transferred() == 0, "skip (SDK path) " + skip);
+                    results.add(cpu.result("stowage-sdk", "skip", files, 0));
+                }
                 if (rclone) {
                     Cpu cpu = new Cpu();
                     rclone(server, workers, "copy", "--size-only", src.toString(), "stowage:cmp/" + r + "/rclone");
@@ -285,7 +296,7 @@ public final class UploadCompare {
         System.out.println();
         for (String what : List.of("upload", "download", "skip")) {
             Result base = best(results, "stowage", what);
-            for (String tool : List.of("stowage", "tm", "tm+sync", "rclone", "rclone+sync")) {
+            for (String tool : List.of("stowage", "stowage-sdk", "tm", "tm+sync", "rclone", "rclone+sync")) {
                 Result b = best(results, tool, what);
                 if (b != null) {
                     System.out.println(b.line(base));
@@ -300,6 +311,13 @@ public final class UploadCompare {
     /** Each tool's upload and download, so the warm-up and the timed runs do exactly the same thing. */
     private record Tools(EmbeddedS3 server, S3Client s3, S3TransferManager tm, S3TransferManager tmGet, int workers) {
         void upload(String tool, Path src, String prefix) throws Exception {
+            if (tool.equals("stowage-sdk")) {
+                sdkPath(() -> {
+                    upload("stowage", src, prefix);
+                    return null;
+                });
+                return;
+            }
             switch (tool) {
                 case "stowage" -> {
                     TransferReport up;
@@ -322,6 +340,13 @@ public final class UploadCompare {
         }
 
         void download(String tool, String prefix, Path dst) throws Exception {
+            if (tool.equals("stowage-sdk")) {
+                sdkPath(() -> {
+                    download("stowage", prefix, dst);
+                    return null;
+                });
+                return;
+            }
             switch (tool) {
                 case "stowage" -> {
                     TransferReport down;
@@ -346,6 +371,24 @@ public final class UploadCompare {
                 }
                 case "rclone" -> rclone(server, workers, "copy", "stowage:cmp/" + prefix, dst.toString());
                 default -> throw new IllegalArgumentException(tool);
+            }
+        }
+    }
+
+    /**
+     * Runs a stowage transfer on the SDK path, the one AWS users run (every request through the SDK client): the
+     * direct path is switched off for the transfers started meanwhile ({@code stowage.s3.direct}, read per run).
+     */
+    private static <T> T sdkPath(java.util.concurrent.Callable<T> body) throws Exception {
+        String before = System.getProperty("stowage.s3.direct");
+        System.setProperty("stowage.s3.direct", "false");
+        try {
+            return body.call();
+        } finally {
+            if (before == null) {
+                System.clearProperty("stowage.s3.direct");
+            } else {
+                System.setProperty("stowage.s3.direct", before);
             }
         }
     }

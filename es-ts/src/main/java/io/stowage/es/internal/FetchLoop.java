@@ -36,6 +36,17 @@ final class FetchLoop {
         void save(int nextIndex) throws IOException;
     }
 
+    /** The fetch stopped on request after the plan items before {@code nextIndex} (their checkpoint is saved). */
+    static final class Stopped extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int nextIndex;
+
+        Stopped(int nextIndex) {
+            super(null, null, false, false);
+            this.nextIndex = nextIndex;
+        }
+    }
+
     private final EsSegmentStore store;
     private final EsFetchOptions o;
     private final EsFetchListener listener;
@@ -56,7 +67,7 @@ final class FetchLoop {
      * @param tempDir where spools overflow to disk
      */
     void run(FetchPlan plan, int startIndex, Stitcher st, BufferedOut out, Checkpointer cp, Path tempDir)
-            throws IOException {
+            throws IOException, Stopped {
         listener.onPlan(plan.size(), startIndex);
         RecordParser parser = new RecordParser(o.maxRecordSize(), o.startCode());
         ExecutorService pool = null;
@@ -75,6 +86,12 @@ final class FetchLoop {
         int next = startIndex;
         try {
             for (int i = startIndex; i < plan.size(); i++) {
+                if (o.stopRequested().getAsBoolean()) {
+                    if (cp != null) {
+                        cp.save(i);
+                    }
+                    throw new Stopped(i);
+                }
                 FetchPlan.Item item = plan.get(i);
                 if (pool != null) {
                     while (next < plan.size() && next < i + o.window()) {
@@ -148,6 +165,10 @@ final class FetchLoop {
         }
         try (Spool spool = f.spool()) {
             tally.segmentsFetched++;
+            if (spool.size() == 0) {
+                empty(item, st);
+                return;
+            }
             parse(item, spool.channel(), spool.size(), parser, st);
         }
         LOG.trace("segment {} done", item.segment().key());
@@ -164,15 +185,28 @@ final class FetchLoop {
             lost(item, e.getMessage(), 1, st);
             return;
         }
-        tally.segmentsFetched++;
         try (d) {
+            if (d.size() == 0) {
+                tally.segmentsFetched++;
+                empty(item, st);
+                return;
+            }
             parse(item, d.channel(), d.size(), parser, st);
+            tally.segmentsFetched++;
         } catch (IOException e) {
             if (!item.preroll()) {
-                tally.failed.add(new EsFailure(item.segment().key(), "reading failed part way: " + e, 1));
+                tally.failed(new EsFailure(item.segment().key(), "reading failed part way: " + e, 1));
             }
             st.dataLost("failed segment");
         }
+    }
+
+    /** A segment of zero bytes: it holds none of its interval, so it is a gap like a missing one. */
+    private void empty(FetchPlan.Item item, Stitcher st) {
+        if (!item.preroll()) {
+            tally.corrupt(new EsCorruption(item.segment().key(), 0, 0, "empty segment: 0 bytes, no record"));
+        }
+        st.segmentLost(item.startNs(), item.endNs(), "empty segment");
     }
 
     private void lost(FetchPlan.Item item, String failure, int attempts, Stitcher st) {
@@ -198,7 +232,7 @@ final class FetchLoop {
             @Override
             public void skipped(long offset, long length, String reason) {
                 if (report) {
-                    tally.corrupt.add(new EsCorruption(seg.key(), offset, length, reason));
+                    tally.corrupt(new EsCorruption(seg.key(), offset, length, reason));
                 }
                 st.dataLost("corrupt data");
             }
@@ -206,8 +240,8 @@ final class FetchLoop {
             @Override
             public void empty(long offset) {
                 if (report) {
-                    tally.corrupt.add(new EsCorruption(seg.key(), offset, RecordParser.HEADER,
-                            "empty record: payload size 0 (skipped, no data lost)"));
+                    tally.corrupt(new EsCorruption(seg.key(), offset, RecordParser.HEADER,
+                            FetchTally.EMPTY_RECORD));
                 }
             }
         });

@@ -2,6 +2,7 @@ package io.stowage.es.internal;
 
 import io.stowage.es.EsFetchOptions;
 import io.stowage.es.EsFetchReport;
+import io.stowage.es.EsFetchStoppedException;
 import io.stowage.es.EsNothingInRangeException;
 import io.stowage.es.EsOutputExistsException;
 import io.stowage.es.EsOutputIoException;
@@ -29,17 +30,20 @@ import java.util.zip.CRC32;
 public final class FetchRun {
     private final EsSegmentStore store;
     private final EsFetchOptions o;
-    private final FetchTally tally = new FetchTally();
+    private final FetchTally tally;
 
     public FetchRun(EsSegmentStore store, EsFetchOptions options) {
         this.store = store;
         this.o = options;
+        this.tally = new FetchTally(options.maxReported());
     }
 
     /** The segments a fetch of [from, to) reads, in order, without the holes of listing mode. */
     public static List<EsSegment> segments(EsSegmentStore store, Instant from, Instant to, EsFetchOptions o) {
         List<EsSegment> out = new ArrayList<>();
-        for (FetchPlan.Item p : FetchPlan.of(store, from, to, o).items()) {
+        FetchPlan plan = FetchPlan.of(store, from, to, o);
+        for (int i = 0; i < plan.size(); i++) {
+            FetchPlan.Item p = plan.get(i);
             if (!p.hole()) {
                 out.add(p.segment());
             }
@@ -83,7 +87,16 @@ public final class FetchRun {
                 ResumeCheckpoint.of(store.location(), from, to, o.trim(), plan, nextIndex, bout.written(), bout.crc(),
                         tally, st.snapshot()).write(pf.state());
             };
-            new FetchLoop(store, o, tally).run(plan, startIndex, st, bout, cp, dir == null ? Path.of(".") : dir);
+            try {
+                new FetchLoop(store, o, tally).run(plan, startIndex, st, bout, cp, dir == null ? Path.of(".") : dir);
+            } catch (FetchLoop.Stopped stopped) {
+                bout.flush();
+                ch.force(true);
+                ch.close();
+                ok = true;
+                throw new EsFetchStoppedException(tally.report(store.location(), from, to, out.toString(), plan, st,
+                        bout.written(), t0), part);
+            }
             bout.flush();
             ch.force(true);
             ch.close();
@@ -121,8 +134,14 @@ public final class FetchRun {
         BufferedOut bout = new BufferedOut(out, new CRC32(), 0);
         Stitcher st = new Stitcher(bout, o.trim(), ns(from), ns(to), o.maxPrerollBytes());
         try {
-            new FetchLoop(store, o, tally).run(plan, 0, st, bout, null,
-                    Path.of(System.getProperty("java.io.tmpdir")));
+            try {
+                new FetchLoop(store, o, tally).run(plan, 0, st, bout, null,
+                        Path.of(System.getProperty("java.io.tmpdir")));
+            } catch (FetchLoop.Stopped stopped) {
+                bout.flush();
+                throw new EsFetchStoppedException(tally.report(store.location(), from, to, name, plan, st,
+                        bout.written(), t0), null);
+            }
             bout.flush();
         } catch (IOException e) {
             throw new EsOutputIoException(null, "writing to " + name + " failed: " + e, e);

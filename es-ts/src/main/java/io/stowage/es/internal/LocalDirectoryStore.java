@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -47,6 +48,20 @@ public final class LocalDirectoryStore implements EsSegmentStore {
     public SegmentData open(String key) {
         Path p = resolve(key);
         try {
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(p, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                throw new EsSegmentMissingException(key, root.toString());
+            }
+            if (a.isDirectory()) {
+                throw new EsStoreException(key, p + " is a folder, not a segment file", false, null);
+            }
+            if (!a.isRegularFile()) {
+                // a FIFO would block the read forever, a device (or a link to one) never ends
+                throw new EsStoreException(key, p + " is not a regular file (a FIFO, device or socket); only regular"
+                        + " files are segments", false, null);
+            }
             FileChannel fc = FileChannel.open(p, StandardOpenOption.READ);
             long size = fc.size();
             return new SegmentData() {

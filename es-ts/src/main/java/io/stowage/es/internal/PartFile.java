@@ -1,6 +1,7 @@
 package io.stowage.es.internal;
 
 import io.stowage.es.EsOutputIoException;
+import io.stowage.es.EsResumeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
@@ -44,27 +46,29 @@ final class PartFile {
      * @throws io.stowage.es.EsResumeException if the checkpoint is unreadable or of another fetch
      */
     ResumeCheckpoint resumable(FetchPlan plan, CRC32 crc) {
-        if (!Files.exists(part) || !Files.exists(state)) {
+        if (!Files.exists(part, LinkOption.NOFOLLOW_LINKS) || !Files.exists(state, LinkOption.NOFOLLOW_LINKS)) {
             return null;
+        }
+        if (!Files.isRegularFile(part)) {
+            throw new EsResumeException(state, part + " is not a regular file; re-run the fetch without --resume"
+                    + " to start again");
         }
         ResumeCheckpoint cp = ResumeCheckpoint.read(state, plan.sha256());
         long bytes = cp.bytes();
-        String why = null;
         try {
+            cp.validate(state, plan, Files.size(part));
             if (bytes == 0) {
-                why = "nothing was written yet";
-            } else if (Files.size(part) < bytes) {
-                why = part + " holds " + Files.size(part) + " bytes, the checkpoint says " + bytes;
-            } else if (crcOf(bytes, crc) != cp.crc32()) {
-                why = "the first " + bytes + " bytes of " + part + " do not match the checkpoint's CRC-32";
+                LOG.info("nothing to resume in {}: nothing was written yet; starting again", part);
+                crc.reset();
+                return null;
+            }
+            if (crcOf(bytes, crc) != cp.crc32()) {
+                throw new EsResumeException(state, "the first " + bytes + " bytes of " + part + " do not match the"
+                        + " checkpoint's CRC-32 (the partial output was changed); re-run the fetch without --resume"
+                        + " to start again");
             }
         } catch (IOException e) {
             throw new EsOutputIoException(part, "cannot read " + part + " to resume: " + e, e);
-        }
-        if (why != null) {
-            LOG.warn("cannot resume from {}: {}; starting again", part, why);
-            crc.reset();
-            return null;
         }
         return cp;
     }

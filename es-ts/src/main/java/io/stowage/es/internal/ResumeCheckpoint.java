@@ -18,8 +18,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -56,6 +58,9 @@ import java.util.List;
  * @param failed         failed keys so far
  * @param corrupt        corrupt ranges so far
  * @param gaps           gaps so far
+ * @param missingCount   how many keys were missing (the list holds the first ones); absent in older files
+ * @param failedCount    how many keys failed; absent in older files
+ * @param corruptCount   how many corrupt ranges were found; absent in older files
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 record ResumeCheckpoint(
@@ -79,9 +84,15 @@ record ResumeCheckpoint(
         List<String> missing,
         List<Failure> failed,
         List<Corruption> corrupt,
-        List<Gap> gaps) {
+        List<Gap> gaps,
+        Long missingCount,
+        Long failedCount,
+        Long corruptCount) {
 
     static final int VERSION = 1;
+    /** Largest state file read: a checkpoint keeps bounded lists, so anything bigger was not written by a fetch. */
+    static final long MAX_STATE_BYTES = 64L << 20;
+    private static final String RERUN = "; re-run the fetch without --resume to start again (OUT.part is replaced)";
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
@@ -102,11 +113,14 @@ record ResumeCheckpoint(
     }
 
     ResumeCheckpoint {
-        suspect = suspect == null ? List.of() : suspect;
-        missing = missing == null ? List.of() : List.copyOf(missing);
-        failed = failed == null ? List.of() : List.copyOf(failed);
-        corrupt = corrupt == null ? List.of() : List.copyOf(corrupt);
-        gaps = gaps == null ? List.of() : List.copyOf(gaps);
+        suspect = suspect == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(suspect));
+        missing = missing == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(missing));
+        failed = failed == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(failed));
+        corrupt = corrupt == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(corrupt));
+        gaps = gaps == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(gaps));
+        missingCount = missingCount == null ? Long.valueOf(missing.size()) : missingCount;
+        failedCount = failedCount == null ? Long.valueOf(failed.size()) : failedCount;
+        corruptCount = corruptCount == null ? Long.valueOf(corrupt.size()) : corruptCount;
     }
 
     /** The checkpoint of a fetch that wrote {@code bytes} bytes (CRC-32 {@code crc32}) of plan items before next. */
@@ -129,7 +143,8 @@ record ResumeCheckpoint(
                 bytes, crc32, s.records(), s.recordsTrimmed(), s.discontinuities(), s.firstUtc(), s.lastUtc(),
                 tally.segmentsFetched,
                 List.of(sus.from(), sus.to(), sus.confirmed() ? 1L : 0L, sus.suppressed() ? 1L : 0L),
-                sus.reason(), tally.missing, failed, corrupt, gaps);
+                sus.reason(), tally.missing, failed, corrupt, gaps, tally.missingCount, tally.failedCount,
+                tally.corruptCount);
     }
 
     /** The stitcher state to continue from (after replaying the bytes). */
@@ -146,14 +161,113 @@ record ResumeCheckpoint(
 
     /** Puts the lists of the checkpoint into {@code tally}. */
     void restore(FetchTally tally) {
-        tally.missing.addAll(missing);
+        List<EsFailure> f = new ArrayList<>();
+        for (Failure x : failed) {
+            f.add(new EsFailure(x.key(), x.reason(), x.attempts()));
+        }
+        List<EsCorruption> c = new ArrayList<>();
+        for (Corruption x : corrupt) {
+            c.add(new EsCorruption(x.key(), x.offset(), x.length(), x.reason()));
+        }
+        int keep = tally.maxReported;
+        tally.restore(missing.subList(0, Math.min(keep, missing.size())), f.subList(0, Math.min(keep, f.size())),
+                c.subList(0, Math.min(keep, c.size())), missingCount, failedCount, corruptCount, segmentsFetched);
+    }
+
+    /**
+     * Checks every field against the plan and the part file (which holds {@code partSize} bytes), so that a tampered
+     * or foreign checkpoint is refused before anything is written.
+     *
+     * @throws EsResumeException naming the first field that cannot be right
+     */
+    void validate(Path state, FetchPlan plan, long partSize) {
+        String bad = problem(plan, partSize);
+        if (bad != null) {
+            throw new EsResumeException(state, "the resume state does not match the plan or the partial output: "
+                    + bad + RERUN);
+        }
+    }
+
+    /** Whether {@code list} holds null (an immutable {@code List.of()} throws on {@code contains(null)}). */
+    private static boolean hasNull(List<?> list) {
+        for (Object x : list) {
+            if (x == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String problem(FetchPlan plan, long partSize) {
+        if (nextIndex < 0 || nextIndex > plan.size()) {
+            return "next_index " + nextIndex + " is outside 0.." + plan.size() + " (the plan has " + plan.size()
+                    + " segments)";
+        }
+        if (bytes < 0 || bytes > partSize) {
+            return "bytes " + bytes + " is outside 0.." + partSize + " (the size of the partial output)";
+        }
+        if (bytes % 188 != 0) {
+            return "bytes " + bytes + " is not a whole number of 188-byte TS packets";
+        }
+        if (crc32 < 0 || crc32 > 0xFFFF_FFFFL) {
+            return "crc32 " + crc32 + " is not a CRC-32";
+        }
+        long packets = bytes / 188;
+        if (records < 0 || recordsTrimmed < 0 || discontinuities < 0) {
+            return "records " + records + ", records_trimmed " + recordsTrimmed + " and discontinuities "
+                    + discontinuities + " must not be negative";
+        }
+        if (records > packets || discontinuities > packets - records) {
+            return "records " + records + " and discontinuities " + discontinuities + " do not fit in " + packets
+                    + " packets";
+        }
+        if (records > 0 && (firstUtcNs == Long.MIN_VALUE || lastUtcNs == Long.MIN_VALUE)) {
+            return "first_utc_ns and last_utc_ns are unset although " + records + " records were written";
+        }
+        if (segmentsFetched < 0 || segmentsFetched > nextIndex) {
+            return "segments_fetched " + segmentsFetched + " is outside 0..next_index " + nextIndex;
+        }
+        if (!suspect.isEmpty()) {
+            if (suspect.size() != 4 || hasNull(suspect)) {
+                return "suspect must hold 4 numbers, not " + suspect;
+            }
+            if ((suspect.get(2) != 0 && suspect.get(2) != 1) || (suspect.get(3) != 0 && suspect.get(3) != 1)) {
+                return "suspect flags must be 0 or 1, not " + suspect;
+            }
+        }
+        if (hasNull(missing) || hasNull(failed) || hasNull(corrupt) || hasNull(gaps)) {
+            return "a list holds null";
+        }
+        if (missingCount < missing.size() || failedCount < failed.size() || corruptCount < corrupt.size()) {
+            return "missing_count, failed_count or corrupt_count is below the length of its list";
+        }
+        if (missingCount + failedCount > nextIndex) {
+            return missingCount + " missing and " + failedCount + " failed segments do not fit before next_index "
+                    + nextIndex;
+        }
         for (Failure f : failed) {
-            tally.failed.add(new EsFailure(f.key(), f.reason(), f.attempts()));
+            if (f.key() == null || f.reason() == null || f.attempts() < 0) {
+                return "failed entry " + f + " is incomplete";
+            }
         }
         for (Corruption c : corrupt) {
-            tally.corrupt.add(new EsCorruption(c.key(), c.offset(), c.length(), c.reason()));
+            if (c.key() == null || c.reason() == null || c.offset() < 0 || c.length() < 0) {
+                return "corrupt entry " + c + " is incomplete or negative";
+            }
         }
-        tally.segmentsFetched = segmentsFetched;
+        for (Gap g : gaps) {
+            if (g.from() == null || g.to() == null || g.reason() == null) {
+                return "gap " + g + " is incomplete";
+            }
+            try {
+                if (Instant.parse(g.from()).isAfter(Instant.parse(g.to()))) {
+                    return "gap " + g + " ends before it starts";
+                }
+            } catch (DateTimeException e) {
+                return "gap " + g + " does not hold ISO-8601 instants";
+            }
+        }
+        return null;
     }
 
     /** The JSON document (pretty-printed, one trailing newline). */
@@ -180,13 +294,20 @@ record ResumeCheckpoint(
     static ResumeCheckpoint read(Path state, String planSha256) {
         ResumeCheckpoint cp;
         try {
+            if (!Files.isRegularFile(state)) {
+                throw new IOException("not a regular file");
+            }
+            long size = Files.size(state);
+            if (size > MAX_STATE_BYTES) {
+                throw new IOException(size + " bytes, more than a checkpoint holds (" + MAX_STATE_BYTES + ")");
+            }
             cp = parse(Files.readString(state, StandardCharsets.UTF_8));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | StackOverflowError e) {
             throw new EsResumeException(state, "unreadable resume state (" + e.getMessage()
-                    + "); delete it and the .part file, or fetch with --force");
+                    + "); delete it and the .part file, or fetch with --force" + RERUN);
         }
         if (cp.version() != VERSION) {
-            throw new EsResumeException(state, "state version " + cp.version() + " is not " + VERSION);
+            throw new EsResumeException(state, "state version " + cp.version() + " is not " + VERSION + RERUN);
         }
         if (!planSha256.equals(cp.planSha256())) {
             throw new EsResumeException(state, "belongs to another fetch (source " + cp.source() + ", "
@@ -198,6 +319,10 @@ record ResumeCheckpoint(
 
     /** Parses a document; an {@link IOException} (a Jackson one) names what was wrong. */
     static ResumeCheckpoint parse(String json) throws IOException {
-        return MAPPER.readValue(json, ResumeCheckpoint.class);
+        ResumeCheckpoint cp = MAPPER.readValue(json, ResumeCheckpoint.class);
+        if (cp == null) {
+            throw new IOException("the document is null");
+        }
+        return cp;
     }
 }

@@ -72,7 +72,7 @@ final class DirectS3 implements AutoCloseable {
 
     /** The answer to a GET: the headers that matter and the body stream (close it: that frees the connection). */
     public record Got(int status, long contentLength, String eTag, String mtimeMetadata, String crc32cMetadata,
-                      Instant lastModified, InputStream body) implements AutoCloseable {
+                      Instant lastModified, String contentRange, InputStream body) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             body.close();
@@ -186,7 +186,7 @@ final class DirectS3 implements AutoCloseable {
         }
         return new Got(r.status, r.contentLength(), r.header("ETag"),
                 r.header("x-amz-meta-" + UploadRun.MTIME_METADATA), r.header("x-amz-meta-" + Crc32cs.METADATA),
-                lastModified, r.body);
+                lastModified, r.header("Content-Range"), r.body);
     }
 
 

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -41,6 +42,12 @@ public final class DownloadRun extends TransferRun {
     private final WholeGet whole = new WholeGet(this);
     private final RangedGet ranged = new RangedGet(this);
     private LocalTarget local;
+    /** How this file system folds names, probed at the start of the run. */
+    private NameFolding folding = NameFolding.NONE;
+    /** Where names fold: each local file's folded path, and the key that claimed it first. */
+    private final java.util.Map<String, String> claims = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A key that claimed a local file another key maps to as well, and that other key: neither is written. */
+    private final java.util.Map<String, String> collided = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DownloadRun(S3Client s3, DownloadOptions opts, TransferListener listener, S3Location source, Path root,
                        Cancellation cancellation) {
@@ -60,6 +67,7 @@ public final class DownloadRun extends TransferRun {
             while (!pending.isEmpty()) {
                 String prefix = pending.pop();
                 List<String> subfolders = new ArrayList<>();
+                ListingGuard guard = new ListingGuard(new S3Location(source.bucket(), prefix));
                 String token = null;
                 do {
                     cancellation.check();
@@ -74,6 +82,8 @@ public final class DownloadRun extends TransferRun {
                         throw new S3ListingFailedException(source, S3Errors.describe(e), e);
                     }
                     listRequests.incrementAndGet();
+                    guard.check(resp, t);   // a listing that would never end fails here
+                    claimPage(resp.objects());
                     for (RemoteObject o : resp.objects()) {
                         offer(o);
                     }
@@ -104,6 +114,10 @@ public final class DownloadRun extends TransferRun {
                     tracker.found(0);
                     failedFile(source.relative(key), key, 0, e.getMessage(), null);
                     continue;
+                } catch (InvalidPathException e) {
+                    tracker.found(0);
+                    failedFile(source.relative(key), key, 0, unrepresentable(e), null);
+                    continue;
                 }
                 HeadObjectResponse h;
                 try {
@@ -114,9 +128,45 @@ public final class DownloadRun extends TransferRun {
                     failedFile(source.relative(key), key, 0, S3Errors.describe(e), null);
                     continue;
                 }
-                offer(new RemoteObject(key, h.contentLength(), ETags.unquote(h.eTag()), h.lastModified()));
+                offer(new RemoteObject(key, h.contentLength() == null ? -1 : h.contentLength(),
+                        ETags.unquote(h.eTag()), h.lastModified()));
             }
         });
+    }
+
+    /**
+     * Where the file system folds names: claims the local files of a listing page before any of its objects is
+     * started, so two keys of one page (a folder's siblings) that are one local file both fail and neither is written.
+     */
+    private void claimPage(List<RemoteObject> objects) {
+        if (!folding.folds()) {
+            return;
+        }
+        for (RemoteObject o : objects) {
+            Path target;
+            try {
+                target = SafePaths.resolve(root, o.key(), source.relative(o.key()));
+            } catch (RuntimeException e) {
+                continue;   // refused in offer, with its reason
+            }
+            String first = claims.putIfAbsent(folding.fold(target.toString()), o.key());
+            if (first != null && !first.equals(o.key())) {
+                collided.put(first, o.key());
+                collided.put(o.key(), first);
+            }
+        }
+    }
+
+    /** Why {@code key} is not written: {@code other} maps to the same local file on this file system. */
+    private static String collision(String key, String other, Path target) {
+        return "key '" + key + "' and key '" + other + "' map to the same local file " + target + " (this file"
+                + " system does not tell names apart that differ only in case or Unicode normalization); neither is"
+                + " written, as one would overwrite the other: download them to a case-sensitive file system";
+    }
+
+    /** Why a key's name cannot be a local file name here (a name the JVM's file name encoding cannot hold). */
+    private static String unrepresentable(InvalidPathException e) {
+        return "its name cannot be a local file name here (" + e.getReason() + "): " + LocalNames.localeHint();
     }
 
     private void offer(RemoteObject o) throws CancelledException {
@@ -126,12 +176,34 @@ public final class DownloadRun extends TransferRun {
             return;
         }
         tracker.found(Math.max(0, o.size()));
+        if (o.size() < 0) {
+            failedFile(rel, o.key(), 0, "the store gives a size of " + o.size() + " bytes for this object (a"
+                    + " listing or HEAD that cannot be right); not downloaded", null);
+            return;
+        }
         Path target;
         try {
             target = SafePaths.resolve(root, o.key(), rel);
         } catch (S3UnsafeKeyException e) {
             failedFile(rel, o.key(), o.size(), e.getMessage(), null);
             return;
+        } catch (InvalidPathException e) {
+            failedFile(rel, o.key(), o.size(), unrepresentable(e), null);
+            return;
+        }
+        if (folding.folds()) {
+            String other = collided.get(o.key());   // found with its page: then neither is started
+            if (other == null) {
+                String first = claims.putIfAbsent(folding.fold(target.toString()), o.key());
+                if (first != null && !first.equals(o.key())) {
+                    collided.put(first, o.key());   // pages apart: the first fails too, unless already written
+                    other = first;
+                }
+            }
+            if (other != null) {
+                failedFile(rel, o.key(), o.size(), collision(o.key(), other, target), null);
+                return;
+            }
         }
         inFlight.acquireSlot();
         inFlight.begin();
@@ -156,6 +228,7 @@ public final class DownloadRun extends TransferRun {
             return;
         }
         try {
+            local.sweepStaleTemps(target.getParent());
             BasicFileAttributes existing = attributesOrNull(target);
             if (alreadyThere(o, target, existing)) {
                 skippedFile(rel, o.key(), o.size(), o.eTag(), "already present (" + opts.skip() + ")", null);
@@ -169,6 +242,10 @@ public final class DownloadRun extends TransferRun {
         } catch (Exception e) {
             failedFile(rel, o.key(), o.size(), cancellation.isCancelled() ? "cancelled before it was written"
                     : S3Errors.describe(e), null);
+        } catch (Error e) {
+            // never a file dropped silently: the run reports it failed (exit 3), and says so loudly
+            LOG.error("internal error downloading {}: the file is not written", o.key(), e);
+            failedFile(rel, o.key(), o.size(), "internal error: " + e, null);
         }
     }
 
@@ -224,6 +301,10 @@ public final class DownloadRun extends TransferRun {
             } else {
                 r = retrier.run(() -> whole.get(o, temp, head, !batched));
             }
+            String other = collided.get(o.key());
+            if (other != null) {   // another key of this run maps to the same local file: neither gets it
+                throw new LocalFileException(collision(o.key(), other, target), null);
+            }
             LocalTarget.setMtime(temp, head[0], o);
             if (batched && local.submit(temp, target, o.size(),
                     () -> transferredFile(rel, o.key(), o.size(), r.attempts(), r.value(), null),
@@ -264,6 +345,7 @@ public final class DownloadRun extends TransferRun {
 
     private TransferReport run(Producer producer) {
         local = new LocalTarget(root, opts.durability() == DownloadOptions.Durability.BATCHED, opts.workers());
+        folding = NameFolding.probe(root);
         return execute(producer, "download from " + source);
     }
 

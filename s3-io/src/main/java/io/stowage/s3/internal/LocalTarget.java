@@ -7,8 +7,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -34,10 +37,11 @@ final class LocalTarget {
     static final int BATCH_FILES = 4096;
     static final long BATCH_BYTES = 256L << 20;
     static final Duration BATCH_LINGER = Duration.ofMillis(100);
-    static final String TEMP_MARKER = ".stowage-part-";
+    static final String TEMP_MARKER = LocalNames.TEMP_MARKER;
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
 
     private final Set<Path> madeFolders = ConcurrentHashMap.newKeySet();
+    private final Set<Path> sweptFolders = ConcurrentHashMap.newKeySet();
     /** Batched durability and renames, or null: each worker fsyncs and renames its own files. */
     private final BatchedCommits commits;
     /** Per folder: whether {@link #commits} covers it (same file system as the root). */
@@ -82,6 +86,31 @@ final class LocalTarget {
                 return false;
             }
         });
+    }
+
+    /**
+     * Once per folder and run, before its first file is looked at: removes the temporary files a killed download left
+     * there ({@code .NAME.stowage-part-HEX}; a finished or failed download removes its own). One listing of the folder
+     * per run; a folder that does not exist yet has none. Two downloads into one folder at once are not supported
+     * (their renames would race as well).
+     */
+    void sweepStaleTemps(Path dir) {
+        if (!sweptFolders.add(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "." + "*" + TEMP_MARKER + "*")) {
+            for (Path p : ds) {
+                if (LocalNames.isDownloadTemp(p.getFileName().toString())
+                        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(p);
+                    LOG.info("removed {}, a temporary file left by an interrupted download", p);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            // nothing there yet
+        } catch (IOException e) {
+            LOG.warn("cannot remove stale temporary files in {}: {}", dir, e.toString());
+        }
     }
 
     void createFolders(Path dir) throws LocalFileException {

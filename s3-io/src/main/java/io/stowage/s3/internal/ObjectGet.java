@@ -26,9 +26,27 @@ final class ObjectGet {
 
     /**
      * What a GET answered besides the bytes. {@code crc32c}: the object's CRC-32C from its {@code stowage-crc32c}
-     * metadata (recorded by our uploads), or null.
+     * metadata (recorded by our uploads), or null. {@code totalSize}: the object's size after the {@code /} of the
+     * {@code Content-Range} of a ranged GET, or null (a whole GET, or a store that does not say).
      */
-    record Head(Long contentLength, String eTag, String mtimeMetadata, Integer crc32c, Instant lastModified) {}
+    record Head(Long contentLength, String eTag, String mtimeMetadata, Integer crc32c, Instant lastModified,
+                Long totalSize) {}
+
+    /** The total after the '/' of a {@code Content-Range} ({@code bytes 0-99/1234}), or null if absent or '*'. */
+    static Long totalOf(String contentRange) {
+        if (contentRange == null) {
+            return null;
+        }
+        int slash = contentRange.lastIndexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        try {
+            return Long.parseLong(contentRange.substring(slash + 1).trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
 
     /** An open GET: its headers and its body, from the direct path or the SDK. */
     record Opened(Head head, InputStream body) implements AutoCloseable {
@@ -42,7 +60,8 @@ final class ObjectGet {
         if (direct != null) {
             DirectS3.Got got = direct.get(bucket, key, range, ifMatch);
             return new Opened(new Head(got.contentLength() < 0 ? null : got.contentLength(), got.eTag(),
-                    got.mtimeMetadata(), Crc32cs.parse(got.crc32cMetadata()), got.lastModified()),
+                    got.mtimeMetadata(), Crc32cs.parse(got.crc32cMetadata()), got.lastModified(),
+                    totalOf(got.contentRange())),
                     new NetworkStream(got.body()));
         }
         ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key).range(range)
@@ -54,7 +73,7 @@ final class ObjectGet {
             meta.putAll(r.metadata());
         }
         return new Opened(new Head(r.contentLength(), r.eTag(), meta.get(UploadRun.MTIME_METADATA),
-                Crc32cs.parse(meta.get(Crc32cs.METADATA)), r.lastModified()), in);
+                Crc32cs.parse(meta.get(Crc32cs.METADATA)), r.lastModified(), totalOf(r.contentRange())), in);
     }
 
     /** A response body whose read failures are network failures (retried), as the SDK reports them. */

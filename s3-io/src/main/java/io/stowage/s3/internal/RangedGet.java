@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 
 /**
@@ -31,35 +32,67 @@ final class RangedGet {
         this.run = run;
     }
 
-    /** Parallel ranged GETs (If-Match the listed ETag, so a replaced object fails instead of mixing versions). */
+    /**
+     * Parallel ranged GETs (If-Match the listed ETag, so a replaced object fails instead of mixing versions). The
+     * first range is opened before anything is sized from the listed size: its {@code Content-Range} total must be
+     * that size (a listing that claims 1 PiB fails the file here, allocating nothing).
+     */
     Retrier.Result<String> get(RemoteObject o, Path temp, ObjectGet.Head[] head, boolean fsync) throws Exception {
         long size = o.size();
         long part = run.opts.partSize();
-        int n = (int) ((size + part - 1) / part);
-        // when the ranges are the object's multipart parts, each range's MD5 is its part's: verified as it streams
-        boolean partMd5s = o.multipartCount() == n && DownloadVerification.multipartPartSize(o) == part;
-        byte[][] md5s = partMd5s ? new byte[n][] : null;
-        // and each range's CRC-32C, combined into the object's to check against the CRC our upload recorded
-        int[] crcs = new int[n];
-        long[] lengths = new long[n];
+        String ifMatch = o.eTag() == null ? null : "\"" + o.eTag() + "\"";
         AtomicInteger attempts = new AtomicInteger(1);
-        List<Future<?>> futures = new ArrayList<>(n);
+        // the first range, opened here: what the store says of the object's size before anything is sized from it
+        AtomicReference<ObjectGet.Opened> firstOpened = new AtomicReference<>();
+        Retrier.Result<ObjectGet.Opened> firstTry = run.retrier.run(() -> run.gets.open(o.key(),
+                "bytes=0-" + (Math.min(part, size) - 1), ifMatch));
+        attempts.addAndGet(firstTry.attempts() - 1);
+        firstOpened.set(firstTry.value());
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            head[0] = firstTry.value().head();
+            Long total = head[0].totalSize();
+            if (total == null || total != size) {
+                throw new SizeMismatchException("the store listed " + o.key() + " with " + size + " bytes but its"
+                        + " ranged GET says " + (total == null ? "no total size (no Content-Range)" : total + " bytes")
+                        + "; not written");
+            }
+            int n = (int) ((size + part - 1) / part);
+            // when the ranges are the object's multipart parts, each range's MD5 is its part's: verified as it streams
+            boolean partMd5s = o.multipartCount() == n && DownloadVerification.multipartPartSize(o) == part;
+            byte[][] md5s = partMd5s ? new byte[n][] : null;
+            // and each range's CRC-32C, combined into the object's to check against the CRC our upload recorded
+            int[] crcs = new int[n];
+            long[] lengths = new long[n];
+            return fetch(o, temp, head, fsync, n, partMd5s, md5s, crcs, lengths, attempts, firstOpened, futures);
+        } finally {
+            ObjectGet.Opened unused = firstOpened.getAndSet(null);
+            if (unused != null) {
+                unused.close();
+            }
+        }
+    }
+
+    private Retrier.Result<String> fetch(RemoteObject o, Path temp, ObjectGet.Head[] head, boolean fsync, int n,
+                                         boolean partMd5s, byte[][] md5s, int[] crcs, long[] lengths,
+                                         AtomicInteger attempts, AtomicReference<ObjectGet.Opened> firstOpened,
+                                         List<Future<?>> futures) throws Exception {
+        long size = o.size();
+        long part = run.opts.partSize();
+        String ifMatch = o.eTag() == null ? null : "\"" + o.eTag() + "\"";
         try (FileChannel ch = LocalTarget.openTemp(temp);
              DirectRegion.Target dt = size >= DirectRegion.MIN_FILE ? DirectRegion.open(temp) : null) {
             boolean direct = dt != null && dt.aligned(part); // every range then starts on a block boundary
             for (int i = 0; i < n; i++) {
                 long off = i * part;
                 long len = Math.min(part, size - off);
-                boolean first = i == 0;
                 int index = i;
                 futures.add(run.parts.submit(() -> {
                     Retrier.Result<Void> r = run.retrier.run(() -> {
-                        try (ObjectGet.Opened got = run.gets.open(o.key(), "bytes=" + off + "-" + (off + len - 1),
-                                o.eTag() == null ? null : "\"" + o.eTag() + "\"");
+                        ObjectGet.Opened pre = index == 0 ? firstOpened.getAndSet(null) : null;
+                        try (ObjectGet.Opened got = pre != null ? pre : run.gets.open(o.key(),
+                                "bytes=" + off + "-" + (off + len - 1), ifMatch);
                              DirectRegion region = direct ? new DirectRegion(dt, ch, off) : null) {
-                            if (first) {
-                                head[0] = got.head();
-                            }
                             InputStream in = got.body();
                             MessageDigest md = partMd5s ? Md5s.newDigest() : null;
                             CRC32C crc = new CRC32C();

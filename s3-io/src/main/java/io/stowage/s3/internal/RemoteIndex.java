@@ -40,6 +40,8 @@ public final class RemoteIndex implements AutoCloseable {
     private final Cancellation cancellation;
     private final Deque<RemoteObject> page = new ArrayDeque<>();
     private String continuation;
+    /** Ends the page-by-page listing if the store would list forever. */
+    private final ListingGuard pageGuard;
     private boolean exhausted;
     private boolean started;
     private String lastRemote;
@@ -71,6 +73,7 @@ public final class RemoteIndex implements AutoCloseable {
         this.cancellation = cancellation;
         this.byFolder = byFolder && sortedQueries;
         this.location = location;
+        this.pageGuard = new ListingGuard(location);
         this.listRequests = listRequests;
         this.retrier = retrier;
         if (!sortedQueries) {
@@ -198,12 +201,14 @@ public final class RemoteIndex implements AutoCloseable {
 
     private Map<String, RemoteObject> listFolder(String dir) throws Exception {
         Map<String, RemoteObject> objects = new HashMap<>();
+        ListingGuard guard = new ListingGuard(new S3Location(location.bucket(), dir));
         String token = null;
         do {
             String t = token;
             ListingPage resp = retrier.run(() -> cancellation.interruptible(
                     () -> list(s3, direct, location.bucket(), dir, "/", t))).value();
             listRequests.incrementAndGet();
+            guard.check(resp, t);
             for (RemoteObject o : resp.objects()) {
                 objects.put(o.key(), o);
             }
@@ -218,6 +223,7 @@ public final class RemoteIndex implements AutoCloseable {
         ListingPage resp = retrier.run(() -> cancellation.interruptible(
                 () -> list(s3, direct, location.bucket(), location.prefix(), null, t))).value();
         listRequests.incrementAndGet();
+        pageGuard.check(resp, t);
         for (RemoteObject o : resp.objects()) {
             if (lastRemote != null && Utf8Order.compare(o.key(), lastRemote) <= 0) {
                 LOG.warn("the store listed '{}' after '{}' (not in S3 order); loading the whole listing of {}",
@@ -236,12 +242,14 @@ public final class RemoteIndex implements AutoCloseable {
         started = true;
         map = new HashMap<>();
         page.clear();
+        ListingGuard guard = new ListingGuard(location);
         String token = null;
         do {
             String t = token;
             ListingPage resp = retrier.run(() -> cancellation.interruptible(
                     () -> list(s3, direct, location.bucket(), location.prefix(), null, t))).value();
             listRequests.incrementAndGet();
+            guard.check(resp, t);
             for (RemoteObject o : resp.objects()) {
                 map.put(o.key(), o);
             }

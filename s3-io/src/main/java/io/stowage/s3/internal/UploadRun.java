@@ -178,7 +178,7 @@ public final class UploadRun extends TransferRun {
         if (index != null) {
             try {
                 remote = index.find(file.key());
-            } catch (CancelledException e) {
+            } catch (CancelledException | S3ListingFailedException e) {
                 throw e;
             } catch (Exception e) {
                 throw new S3ListingFailedException(target, S3Errors.describe(e), e);
@@ -255,6 +255,10 @@ public final class UploadRun extends TransferRun {
         } catch (RuntimeException e) {
             LOG.error("unexpected failure uploading {}", file.relativePath(), e);
             fail(file, item, "unexpected: " + e);
+        } catch (Error e) {
+            // never a file dropped silently: the run reports it failed (exit 3), and says so loudly
+            LOG.error("internal error uploading {}: the file is not stored", file.relativePath(), e);
+            fail(file, item, "internal error: " + e);
         } finally {
             if (!rescheduled) {
                 inFlight.done();

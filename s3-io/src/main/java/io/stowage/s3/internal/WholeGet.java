@@ -38,6 +38,12 @@ final class WholeGet {
                  DirectRegion.Target dt = o.size() >= DirectRegion.MIN_FILE ? DirectRegion.open(temp) : null;
                  DirectRegion region = dt == null ? null : new DirectRegion(dt, ch, 0)) {
                 head[0] = got.head();
+                Long announced = got.head().contentLength();
+                if (announced != null && announced != o.size()) {
+                    // the listing (or HEAD) and the GET disagree: neither is trusted, nothing is written
+                    throw new SizeMismatchException("the store listed " + o.key() + " with " + o.size()
+                            + " bytes but its GET announces " + announced + " (Content-Length); not written");
+                }
                 eTag = ETags.unquote(got.head().eTag());
                 if (got.head().crc32c() != null) {
                     crc = new CRC32C();
@@ -50,6 +56,10 @@ final class WholeGet {
                 while ((n = LocalTarget.fill(in, buf)) > 0) {   // whole buffers: one write per 128 KiB, not per socket read
                     if (run.cancellation.isCancelled()) {
                         throw new CancelledException();
+                    }
+                    if (written + n > o.size()) {
+                        throw new SizeMismatchException("the GET of " + o.key() + " sent more than the " + o.size()
+                                + " bytes the store listed; not written");
                     }
                     if (crc != null) {
                         crc.update(buf, 0, n);
@@ -77,10 +87,10 @@ final class WholeGet {
                     LocalTarget.force(ch, temp);
                 }
             }
-            long expected = head[0].contentLength() == null ? o.size() : head[0].contentLength();
-            if (written != expected) {
+            // checked against the listed size (the GET's own Content-Length was checked against it above)
+            if (written != o.size()) {
                 throw new ChecksumMismatchException("received " + written + " bytes of " + o.key() + ", expected "
-                        + expected);
+                        + o.size());
             }
             if (crc != null) {
                 DownloadVerification.checkCrc(o, eTag, head[0].crc32c(), (int) crc.getValue(), temp, written, "the received bytes");

@@ -23,10 +23,13 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 class BatchedCommitsTest {
 
-    /** syncfs on the test folder's file system; the test is skipped where it is not used (not Linux 5.8+, FUSE). */
+    /**
+     * syncfs on {@code dir}'s file system; {@code dir} comes from {@link SupportingFolders#syncfs} (the test's folder,
+     * or another on a file system with syncfs), so the test is skipped, saying why, only where no file system has it.
+     */
     static SyncFs syncFs(Path dir) {
         java.util.Optional<SyncFs> fs = SyncFs.open(dir);
-        assumeThat(fs).as("syncfs is used here (Linux 5.8+, a local file system)").isPresent();
+        assumeThat(fs).as("syncfs is used on " + dir + " (Linux 5.8+, a local file system)").isPresent();
         return fs.get();
     }
 
@@ -35,7 +38,8 @@ class BatchedCommitsTest {
     }
 
     @Test
-    void syncFsCoversItsOwnFileSystemOnly(@TempDir Path dir) throws IOException {
+    void syncFsCoversItsOwnFileSystemOnly(@TempDir Path tempDir) throws IOException {
+        Path dir = SupportingFolders.syncfs(tempDir);
         try (SyncFs fs = syncFs(dir)) {
             Path sub = Files.createDirectories(dir.resolve("a/b"));
             assertThat(fs.covers(sub)).isTrue();
@@ -55,7 +59,8 @@ class BatchedCommitsTest {
     }
 
     @Test
-    void filesFromManyThreadsAreRenamedInFewBatchesEachReportedOnce(@TempDir Path dir) throws Exception {
+    void filesFromManyThreadsAreRenamedInFewBatchesEachReportedOnce(@TempDir Path tempDir) throws Exception {
+        Path dir = SupportingFolders.syncfs(tempDir);
         int n = 500;
         Map<String, AtomicInteger> committed = new ConcurrentHashMap<>();
         List<String> failed = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -95,7 +100,8 @@ class BatchedCommitsTest {
     }
 
     @Test
-    void closedCommitsCommitWhatTheyHoldAndRefuseMoreSoTheCallerKeepsItsFile(@TempDir Path dir) throws Exception {
+    void closedCommitsCommitWhatTheyHoldAndRefuseMoreSoTheCallerKeepsItsFile(@TempDir Path tempDir) throws Exception {
+        Path dir = SupportingFolders.syncfs(tempDir);
         List<String> committed = java.util.Collections.synchronizedList(new ArrayList<>());
         BatchedCommits commits = new BatchedCommits(syncFs(dir), 4096, 1L << 30, Duration.ofSeconds(30), 100);
         assertThat(commits.submit(temp(dir, "held", "h"), dir.resolve("held"), 1, () -> committed.add("held"),
@@ -110,7 +116,8 @@ class BatchedCommitsTest {
     }
 
     @Test
-    void aCallbackThatThrowsAnErrorDoesNotStopTheOthers(@TempDir Path dir) throws Exception {
+    void aCallbackThatThrowsAnErrorDoesNotStopTheOthers(@TempDir Path tempDir) throws Exception {
+        Path dir = SupportingFolders.syncfs(tempDir);
         List<String> committed = java.util.Collections.synchronizedList(new ArrayList<>());
         try (BatchedCommits commits = new BatchedCommits(syncFs(dir), 4096, 1L << 30, Duration.ofSeconds(30), 100)) {
             commits.submit(temp(dir, "a", "a"), dir.resolve("a"), 1, () -> {
@@ -126,7 +133,8 @@ class BatchedCommitsTest {
     }
 
     @Test
-    void aLoneFileIsCommittedAfterTheLingerWithoutAFlush(@TempDir Path dir) throws Exception {
+    void aLoneFileIsCommittedAfterTheLingerWithoutAFlush(@TempDir Path tempDir) throws Exception {
+        Path dir = SupportingFolders.syncfs(tempDir);
         CountDownLatch done = new CountDownLatch(1);
         try (BatchedCommits commits = new BatchedCommits(syncFs(dir), 4096, 1L << 30, Duration.ofMillis(20), 100)) {
             commits.submit(temp(dir, "one", "1"), dir.resolve("one"), 1, done::countDown, r -> { });
@@ -136,7 +144,8 @@ class BatchedCommitsTest {
     }
 
     @Test
-    void aFailedRenameFailsThatFileAloneAndDeletesItsTemporaryFile(@TempDir Path dir) throws Exception {
+    void aFailedRenameFailsThatFileAloneAndDeletesItsTemporaryFile(@TempDir Path tempDir) throws Exception {
+        Path dir = SupportingFolders.syncfs(tempDir);
         Files.writeString(dir.resolve("blocker"), "a regular file where a folder would be needed");
         List<String> failed = new ArrayList<>();
         List<String> committed = new ArrayList<>();
@@ -153,7 +162,8 @@ class BatchedCommitsTest {
     }
 
     @Test
-    void whenTheSyncFailsEachFileIsFsyncedAloneAndAMissingOneFailsAlone(@TempDir Path dir) throws Exception {
+    void whenTheSyncFailsEachFileIsFsyncedAloneAndAMissingOneFailsAlone(@TempDir Path tempDir) throws Exception {
+        Path dir = SupportingFolders.syncfs(tempDir);
         SyncFs fs = syncFs(dir);
         fs.close();   // its sync() now fails: the batch falls back to one fsync per file
         List<String> failed = new ArrayList<>();

@@ -19,6 +19,11 @@ class DirectRegionTest {
     @TempDir
     Path tmp;
 
+    /** The test's folder, or another on a file system that takes O_DIRECT (skipped, saying why, if none does). */
+    private Path dir() {
+        return SupportingFolders.oDirect(tmp);
+    }
+
     private static byte[] bytes(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
@@ -31,7 +36,8 @@ class DirectRegionTest {
         boolean direct = true;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              DirectRegion.Target real = DirectRegion.open(file)) {
-            assumeTrue(real != null, "O_DIRECT is not available on " + Files.getFileStore(file).type());
+            assumeTrue(real != null, "O_DIRECT is not available on " + Files.getFileStore(file).type()
+                    + " (SupportingFolders found no other file system with it)");
             // a smaller alignment than the file system's makes the JDK refuse some direct writes, as a disk with
             // larger blocks than its file system would (EINVAL): a real refusal, no mock
             DirectRegion.Target t = forceAlign > 0 ? new DirectRegion.Target(real.channel(), forceAlign) : real;
@@ -53,7 +59,7 @@ class DirectRegionTest {
     void regionsRestoreTheBytesExactly() throws IOException {
         for (int size : new int[] {1, 4095, 4096, 4097, (1 << 20) - 1, 1 << 20, (3 << 20) + 12345}) {
             byte[] data = bytes(size, size);
-            Path f = tmp.resolve("f" + size);
+            Path f = dir().resolve("f" + size);
             assertThat(writeRegions(f, data, 1 << 20, 100_003, 0)).isTrue();
             assertThat(Files.readAllBytes(f)).as("size %d", size).isEqualTo(data);
         }
@@ -62,7 +68,7 @@ class DirectRegionTest {
     @Test
     void refusedDirectWritesGoThroughTheOrdinaryChannel() throws IOException {
         byte[] data = bytes((3 << 20) + 777, 5);
-        Path f = tmp.resolve("refused");
+        Path f = dir().resolve("refused");
         // regions of 1 MiB + 512 bytes: the second starts off the file system's block boundary
         assertThat(writeRegions(f, data, (1 << 20) + 512, 65_536, 512)).isFalse();
         assertThat(Files.readAllBytes(f)).isEqualTo(data);
@@ -74,10 +80,11 @@ class DirectRegionTest {
     }
 
     private void onNewFile(String name, OnFile body) throws IOException {
-        Path f = tmp.resolve(name);
+        Path f = dir().resolve(name);
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              DirectRegion.Target t = DirectRegion.open(f)) {
-            assumeTrue(t != null, "O_DIRECT is not available here");
+            assumeTrue(t != null, "O_DIRECT is not available on " + Files.getFileStore(f).type()
+                    + " (SupportingFolders found no other file system with it)");
             body.run(ch, t);
         }
     }

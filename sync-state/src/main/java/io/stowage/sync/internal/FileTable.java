@@ -85,6 +85,37 @@ public final class FileTable {
         }));
     }
 
+    /** What a collision's {@code last_error} starts with; {@code sync retry} leaves such rows alone. */
+    static final String COLLISION = "key collision: ";
+
+    /** Local files that map to one key: recorded as failed with {@code reason}, never uploaded. */
+    record Collided(String path, long size, long mtimeNs, String key, String reason) {}
+
+    /**
+     * Records key collisions as failed (inserting the row, or updating it unless a worker is uploading it now), so
+     * {@code sync status} lists them with the reason and no run uploads either file.
+     */
+    void collide(long projectId, long sessionId, List<Collided> files) {
+        if (files.isEmpty()) {
+            return;
+        }
+        db.writeVoid(() -> db.jdbi().useTransaction(h -> {
+            PreparedBatch b = h.prepareBatch(db.sql("INSERT INTO file_uploads (project_id, path, size, mtime_ns, "
+                    + "s3_key, status, recheck, attempts, last_error, session_id, created_at, updated_at) "
+                    + "VALUES (:p, :path, :size, :mtime, :key, 'failed', 0, 0, :err, :s, NOW_MS, NOW_MS) "
+                    + "ON CONFLICT (project_id, path) DO UPDATE SET status = 'failed', size = excluded.size, "
+                    + "mtime_ns = excluded.mtime_ns, s3_key = excluded.s3_key, checksum = NULL, "
+                    + "last_error = excluded.last_error, session_id = excluded.session_id, claimed_by = NULL, "
+                    + "claimed_at = NULL, updated_at = excluded.updated_at "
+                    + "WHERE file_uploads.status <> 'uploading'"));
+            for (Collided f : files) {
+                b.bind("p", projectId).bind("path", f.path()).bind("size", f.size()).bind("mtime", f.mtimeNs())
+                        .bind("key", f.key()).bind("err", COLLISION + f.reason()).bind("s", sessionId).add();
+            }
+            b.execute();
+        }));
+    }
+
     /** A known file that needs uploading (again): changed, failed before, or not confirmed by the store. */
     record Requeue(long id, long size, long mtimeNs, String key, Recheck recheck) {}
 
@@ -219,7 +250,8 @@ public final class FileTable {
         String filter = sessions == null ? "" : " AND session_id IN (" + ids(sessions) + ")";
         return db.write(() -> db.jdbi().withHandle(h -> h.execute(db.sql("UPDATE file_uploads SET status = "
                 + "'pending', recheck = 1, updated_at = NOW_MS WHERE project_id = ? AND status = 'failed' "
-                + "AND attempts < ?" + filter), projectId, maxAttempts)));
+                + "AND attempts < ? AND (last_error IS NULL OR last_error NOT LIKE '" + COLLISION + "%')" + filter),
+                projectId, maxAttempts)));
     }
 
     /** Counts of the project's files by status (every status present, 0 when none). */

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stowage.sync.SyncConfigException;
 import io.stowage.sync.SyncException;
+import io.stowage.sync.SyncLedgerNotFoundException;
 import io.stowage.sync.SyncLedgerUnavailableException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -52,6 +53,15 @@ public final class LedgerDb implements AutoCloseable {
      * {@code jdbc:postgresql://...} for PostgreSQL.
      */
     public static LedgerDb open(String state, int poolSize) {
+        return open(state, poolSize, true);
+    }
+
+    /**
+     * Opens the ledger at {@code state} as {@link #open(String, int)} does when {@code create}; otherwise only an
+     * existing ledger: a missing SQLite file, or a database without Stowage's tables, is a
+     * {@link SyncLedgerNotFoundException} and nothing is created.
+     */
+    public static LedgerDb open(String state, int poolSize, boolean create) {
         if (state == null || state.isBlank()) {
             throw new SyncConfigException("no ledger: give --state with a file path, jdbc:sqlite:PATH or "
                     + "jdbc:postgresql://HOST/DB", "state");
@@ -69,7 +79,7 @@ public final class LedgerDb implements AutoCloseable {
                         + "jdbc:postgresql://HOST:PORT/DB?user=NAME", "state");
             }
             d = Dialect.SQLITE;
-            file = Path.of(url).toAbsolutePath().normalize();
+            file = sqlitePath(url, url);
             url = "jdbc:sqlite:" + file;
         } else if (d == Dialect.SQLITE) {
             String rest = url.substring("jdbc:sqlite:".length());
@@ -82,7 +92,9 @@ public final class LedgerDb implements AutoCloseable {
                 throw new SyncConfigException("state URL " + url + " names no file: an in-memory SQLite ledger "
                         + "would forget everything at exit; give a file path", "state");
             }
-            file = Path.of(p).toAbsolutePath().normalize();
+            file = sqlitePath(p, url);
+        } else {
+            PgUrl.check(url);
         }
         if (file != null) {
             Path parent = file.getParent();
@@ -93,6 +105,9 @@ public final class LedgerDb implements AutoCloseable {
             if (Files.isDirectory(file)) {
                 throw new SyncLedgerUnavailableException("cannot open the SQLite ledger " + file + ": it is a folder; "
                         + "give a file path such as " + file.resolve("stowage.db"), state);
+            }
+            if (!create && !Files.exists(file)) {
+                throw notFound(file.toString(), state);
             }
         }
         HikariConfig hc = new HikariConfig();
@@ -128,6 +143,9 @@ public final class LedgerDb implements AutoCloseable {
         }
         LedgerDb db = new LedgerDb(d, shown, file, ds);
         try {
+            if (!create && !Migrations.exists(db.jdbi, d)) {
+                throw notFound(shown, state);
+            }
             Migrations.migrate(db.jdbi, d, shown);
         } catch (SyncException e) {
             db.close();
@@ -138,6 +156,21 @@ public final class LedgerDb implements AutoCloseable {
                     + (d == Dialect.SQLITE ? "; is it a SQLite database written by Stowage?" : ""), state, e);
         }
         return db;
+    }
+
+    private static SyncLedgerNotFoundException notFound(String shown, String state) {
+        return new SyncLedgerNotFoundException("there is no ledger at " + shown + " (nothing was created there): a "
+                + "ledger is made by `stowage upload DIR s3://BUCKET/PREFIX --state " + LedgerDb.redact(state)
+                + " --project NAME`; check the --state path or URL", redact(state));
+    }
+
+    private static Path sqlitePath(String path, String state) {
+        try {
+            return Path.of(path).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new SyncConfigException("state " + state + " is not a file path this system can use: "
+                    + e.getReason() + "; give a file path or jdbc:sqlite:PATH", "state");
+        }
     }
 
     /** Hides {@code password=...} in a URL shown to people. */

@@ -14,6 +14,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -54,6 +55,8 @@ final class LedgerDiff {
     private final List<FileTable.Requeue> requeue = new ArrayList<>();
     private final List<Verify> verify = new ArrayList<>();
     private final List<Confirm> confirm = new ArrayList<>();
+    /** Walked files whose name on disk differs from their key path (or has U+FFFD): only these can collide. */
+    private int renamedCount;
 
     LedgerDiff(SyncRun run, int listThreshold) {
         this.run = run;
@@ -89,6 +92,9 @@ final class LedgerDiff {
         long pw = System.nanoTime();
         Map<String, FileTable.Known> known = ledgerRows(loading);
         long p1 = System.nanoTime();
+        if (renamedCount > 0) {
+            walked = withoutCollisions(walked, known);
+        }
         for (Walked w : walked) {
             diff(w, known.remove(w.rel()));
         }
@@ -130,6 +136,9 @@ final class LedgerDiff {
                     String onDisk = f.path().toString();
                     // the name on disk differs from the NFC key path (an NFD name): claims must find the real file
                     boolean renamed = onDisk.length() != prefixLength + rel.length() || !onDisk.endsWith(rel);
+                    if (renamed || rel.indexOf('\uFFFD') >= 0) {
+                        renamedCount++;   // may share its key with another file
+                    }
                     walked.add(new Walked(rel, renamed ? f.path() : null, f.size(),
                             FileTable.mtimeNs(f.lastModified())));
                 }
@@ -152,6 +161,85 @@ final class LedgerDiff {
             throw new SessionRecorder.CancelledWalk();
         }
         return walked;
+    }
+
+    /**
+     * Takes out files whose key another local file has too ({@code café} in NFC and in NFD, or names differing only
+     * in bytes that are not UTF-8): both fail naming each other, and the ledger records the key as failed, so no run
+     * uploads either (a re-run would otherwise flip which content the key holds). Only possible where a name on disk
+     * differs from its key, so the (rare) renamed files are the only ones looked up.
+     */
+    private List<Walked> withoutCollisions(List<Walked> walked, Map<String, FileTable.Known> known) {
+        Map<String, List<Walked>> byKey = new HashMap<>();
+        for (Walked w : walked) {
+            if (w.renamedFile() != null || w.rel().indexOf('\uFFFD') >= 0) {
+                byKey.computeIfAbsent(w.rel(), k -> new ArrayList<>());
+            }
+        }
+        for (Walked w : walked) {
+            List<Walked> same = byKey.get(w.rel());
+            if (same != null) {
+                same.add(w);
+            }
+        }
+        byKey.values().removeIf(l -> l.size() < 2);
+        if (byKey.isEmpty()) {
+            return walked;
+        }
+        List<FileTable.Collided> rows = new ArrayList<>();
+        for (List<Walked> group : byKey.values()) {
+            Walked first = group.get(0);
+            String key = run.target.key(first.rel());
+            List<String> names = new ArrayList<>();
+            for (Walked w : group) {
+                names.add(describe(localName(w)));
+            }
+            for (int i = 0; i < group.size(); i++) {
+                List<String> others = new ArrayList<>(names);
+                others.remove(i);
+                String reason = "local files " + names.get(i) + " and " + String.join(", ", others)
+                        + " both map to the key " + key + " (keys are NFC, undecodable bytes become U+FFFD); "
+                        + "neither was uploaded: rename one of them";
+                n.failures.add(new TransferReport.Failure(localName(group.get(i)), key, reason));
+            }
+            n.totalFiles += group.size();
+            n.failed += group.size();
+            known.remove(first.rel());
+            rows.add(new FileTable.Collided(first.rel(), first.size(), first.mtimeNs(), key,
+                    "local files " + String.join(", ", names) + " map to the key " + key + "; neither was "
+                            + "uploaded: rename one of them"));
+            LOG.warn("{} local files map to the key {}: {}; neither is uploaded", group.size(), key, names);
+        }
+        run.db.files().collide(run.project.id(), run.sessionId, rows);
+        n.ledgerRows += rows.size();
+        List<Walked> rest = new ArrayList<>(walked.size());
+        for (Walked w : walked) {
+            if (!byKey.containsKey(w.rel())) {
+                rest.add(w);
+            }
+        }
+        return rest;
+    }
+
+    /** The file's name under the root as it is on disk. */
+    private String localName(Walked w) {
+        return w.renamedFile() == null ? w.rel() : run.root.relativize(w.renamedFile()).toString()
+                .replace(File.separatorChar, '/');
+    }
+
+    /** A name with what tells it apart from a look-alike: its Unicode form, or undecodable bytes. */
+    private static String describe(String name) {
+        String form = name.indexOf('\uFFFD') >= 0 ? "with bytes that are not UTF-8"
+                : Normalizer.isNormalized(name, Normalizer.Form.NFC) ? "NFC" : "not NFC";
+        StringBuilder escaped = new StringBuilder();
+        name.codePoints().forEach(c -> {
+            if (c < 0x20 || c == 0x7f || c > 0x7e) {
+                escaped.append(c > 0xffff ? String.format("\\U%08X", c) : String.format("\\u%04X", c));
+            } else {
+                escaped.append((char) c);
+            }
+        });
+        return "'" + escaped + "' (" + form + ")";
     }
 
     private Map<String, FileTable.Known> ledgerRows(Future<Map<String, FileTable.Known>> loading) {

@@ -53,6 +53,15 @@ final class Migrations {
         });
     }
 
+    /** Whether the database holds a Stowage ledger (its {@code stowage_schema} table), without changing anything. */
+    static boolean exists(Jdbi jdbi, Dialect dialect) {
+        String q = dialect == Dialect.SQLITE
+                ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'stowage_schema'"
+                : "SELECT COUNT(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE c.relname = 'stowage_schema' AND n.nspname = current_schema()";
+        return jdbi.withHandle(h -> h.createQuery(q).mapTo(Long.class).one()) > 0;
+    }
+
     static int current(Handle h) {
         Optional<Integer> v = h.createQuery("SELECT MAX(version) FROM stowage_schema").mapTo(Integer.class).findOne();
         return v.orElse(0) == null ? 0 : v.orElse(0);
