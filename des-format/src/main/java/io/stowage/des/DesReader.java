@@ -96,8 +96,8 @@ public final class DesReader implements DesArchive {
             readFully(channel, displayName, fb, size - DesFooter.SIZE, "footer");
             DesFooter footer = DesFooter.parse(displayName, size, fb.flip());
             if (footer.tailLength() > Integer.MAX_VALUE - 8) {
-                throw new DesException(displayName + ": META+INDEX of " + footer.tailLength()
-                        + " bytes is larger than this reader supports (2 GiB); split the archive");
+                throw new DesLimitException(displayName, null, "tail_length", footer.tailLength(),
+                        Integer.MAX_VALUE - 8, displayName + ": META+INDEX of " + footer.tailLength() + " bytes is larger than this reader supports (2 GiB); split the archive");
             }
             if (footer.tailLength() > PRECHECK_ABOVE) {
                 precheckIndex(channel, displayName, footer);
@@ -246,8 +246,8 @@ public final class DesReader implements DesArchive {
     public ByteBuffer read(String entryName) {
         DesEntry e = readable(entryName);
         if (e.size() > Integer.MAX_VALUE - 8) {
-            throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
-                    + " bytes, too big for one buffer; use openStream or transferTo");
+            throw new DesLimitException(name, e.name(), "size", e.size(), Integer.MAX_VALUE - 8,
+                    name + ": entry '" + e.name() + "' is " + e.size() + " bytes, too big for one buffer; use openStream or transferTo");
         }
         if (e.isExternal()) {   // its size is only a claim of the index: allocate as the bytes arrive
             return ByteBuffer.wrap(readExternal(e)).asReadOnlyBuffer();
@@ -387,9 +387,7 @@ public final class DesReader implements DesArchive {
             ExternalStore store = options.externalStore();
             String key = DesPayloads.checkExternalKey(name, e, options.externalKeyOf(e));
             if (store == null) {
-                throw new DesException(name + ": entry '" + e.name() + "' is stored outside the archive under '"
-                        + key + "'; give the external store (--external-root DIR, or"
-                        + " DesReadOptions.withExternalStore)");
+                throw new DesExternalStoreMissingException(name, e.name(), key);
             }
             try {
                 return new VerifyingInputStream(store.open(key), name, e, "external object " + key + " in "
@@ -448,8 +446,8 @@ public final class DesReader implements DesArchive {
         for (DesReadPlan.Read r : DesReadPlan.plan(internal, options.mergeGap(), options.maxMergedRead())) {
             if (r.length() > Integer.MAX_VALUE - 8) {   // one entry larger than maxMergedRead and 2 GiB
                 DesEntry e = r.entries().get(0);
-                throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
-                        + " bytes, too big for one buffer; use openStream or transferTo");
+                throw new DesLimitException(name, e.name(), "size", e.size(), Integer.MAX_VALUE - 8,
+                        name + ": entry '" + e.name() + "' is " + e.size() + " bytes, too big for one buffer; use openStream or transferTo");
             }
             byte[] block = new byte[(int) r.length()];
             copyInternal(r.start(), block, 0, block.length);

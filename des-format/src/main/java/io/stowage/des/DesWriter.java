@@ -67,12 +67,13 @@ public final class DesWriter implements AutoCloseable {
     private Throwable failure;
 
     private DesWriter(Builder b, DesSink sink) {
+        DesWriteOptions o = b.options;
         this.sink = sink;
-        this.checksums = b.checksums;
-        this.externalThreshold = b.externalThreshold;
-        this.externalStore = b.externalStore;
-        this.externalPrefix = b.externalPrefix;
-        this.allowDuplicateNames = b.allowDuplicateNames;
+        this.checksums = o.checksums();
+        this.externalThreshold = o.externalThreshold();
+        this.externalStore = o.externalStore();
+        this.externalPrefix = o.externalPrefix();
+        this.allowDuplicateNames = o.allowDuplicateNames();
         this.listener = b.listener;
         this.out = new ArchiveOutput(sink);
     }
@@ -87,16 +88,14 @@ public final class DesWriter implements AutoCloseable {
         return new Builder(null, Objects.requireNonNull(sink, "sink"));
     }
 
-    /** Configures a writer; not thread-safe, build once. */
+    /**
+     * Configures a writer: the {@link DesWriteOptions} (whole with {@link #options}, or one field at a time with the
+     * shortcut setters) and the listener. Not thread-safe, build once.
+     */
     public static final class Builder {
         private final Path target;
         private final DesSink sink;
-        private boolean checksums = true;
-        private long externalThreshold = 100L << 20;
-        private ExternalStore externalStore;
-        private String externalPrefix = "";
-        private boolean allowDuplicateNames;
-        private boolean overwrite;
+        private DesWriteOptions options = DesWriteOptions.defaults();
         private DesWriteListener listener = DesWriteListener.none();
 
         private Builder(Path target, DesSink sink) {
@@ -104,48 +103,42 @@ public final class DesWriter implements AutoCloseable {
             this.sink = sink;
         }
 
-        /** Write Stowage's checksums (default true); false writes exactly what the reference writes. */
-        public Builder checksums(boolean v) {
-            this.checksums = v;
+        /** All write options at once (default {@link DesWriteOptions#defaults()}); replaces earlier setter calls. */
+        public Builder options(DesWriteOptions o) {
+            this.options = Objects.requireNonNull(o, "options");
             return this;
         }
 
-        /** Payloads of at least this many bytes go to the external store, when one is set (default 100 MiB). */
+        /** Shortcut for {@link DesWriteOptions#withChecksums}: Stowage's checksums (default true). */
+        public Builder checksums(boolean v) {
+            this.options = options.withChecksums(v);
+            return this;
+        }
+
+        /** Shortcut for {@link DesWriteOptions#withExternalThreshold} (default 100 MiB). */
         public Builder externalThreshold(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("external threshold " + bytes + " must be >= 0 bytes");
-            }
-            this.externalThreshold = bytes;
+            this.options = options.withExternalThreshold(bytes);
             return this;
         }
 
         /**
-         * Stores big payloads in {@code store} under {@code {prefix}/_bigFiles/{name}} (the prefix is usually the
-         * archive's folder in its bucket; empty for {@code _bigFiles/{name}}). Without a store every payload is
-         * stored inside the archive.
+         * Shortcut for {@link DesWriteOptions#withExternalStore}: big payloads go to {@code store} under
+         * {@code {prefix}/_bigFiles/{name}}. Without a store every payload is stored inside the archive.
          */
         public Builder externalStore(ExternalStore store, String prefix) {
-            this.externalStore = Objects.requireNonNull(store, "store");
-            String p = prefix == null ? "" : prefix;
-            while (p.endsWith("/")) {
-                p = p.substring(0, p.length() - 1);
-            }
-            this.externalPrefix = p;
+            this.options = options.withExternalStore(Objects.requireNonNull(store, "store"), prefix);
             return this;
         }
 
-        /**
-         * Accept the same name twice (default false: {@link DesNameException}). Readers return the last one; only
-         * for rewriting archives that already hold duplicates.
-         */
+        /** Shortcut for {@link DesWriteOptions#withAllowDuplicateNames} (default false). */
         public Builder allowDuplicateNames(boolean v) {
-            this.allowDuplicateNames = v;
+            this.options = options.withAllowDuplicateNames(v);
             return this;
         }
 
-        /** Replace an existing file at the target path on {@link #finish()} (default false). */
+        /** Shortcut for {@link DesWriteOptions#withOverwrite}: replace an existing target file (default false). */
         public Builder overwrite(boolean v) {
-            this.overwrite = v;
+            this.options = options.withOverwrite(v);
             return this;
         }
 
@@ -164,7 +157,7 @@ public final class DesWriter implements AutoCloseable {
             DesSink s = sink;
             if (s == null) {
                 try {
-                    s = DesSink.file(target, overwrite);
+                    s = DesSink.file(target, options.overwrite());
                 } catch (java.nio.file.FileAlreadyExistsException e) {
                     throw new DesOutputExistsException(target.toString(), target
                             + " already exists; choose another name or overwrite it (--force)");
@@ -342,6 +335,12 @@ public final class DesWriter implements AutoCloseable {
         }
     }
 
+    /** A source that delivered another length than it announced: an I/O failure of the source, not of the format. */
+    private DesIoException changed(String name, long delivered, long size) {
+        return new DesIoException(sink.describe(), "entry '" + name + "' delivered " + delivered + " bytes, expected "
+                + size + "; the source changed while packing", new IOException("source length changed"));
+    }
+
     private DesWriter addEntry(String name, long size, Map<String, ?> userMeta, EntrySource source) {
         checkOpen();
         EntryNames.check(name);
@@ -369,8 +368,7 @@ public final class DesWriter implements AutoCloseable {
                 CountingCrcStream s = new CountingCrcStream(source.stream(), c);
                 externalStore.put(key, s, size);
                 if (s.count != size) {
-                    throw new DesException("entry '" + name + "' delivered " + s.count + " bytes, expected " + size
-                            + "; the source changed while packing");
+                    throw changed(name, s.count, size);
                 }
                 dataOffset = 0;
                 flags = DesEntry.FLAG_EXTERNAL;
@@ -382,8 +380,7 @@ public final class DesWriter implements AutoCloseable {
                 dataOffset = out.position();
                 long copied = source.copyInto(out, c);
                 if (copied != size) {
-                    throw new DesException("entry '" + name + "' delivered " + copied + " bytes, expected " + size
-                            + "; the source changed while packing");
+                    throw changed(name, copied, size);
                 }
                 dataBytes += size;
             }

@@ -36,7 +36,7 @@ final class IndexBuilder {
      * @param userMeta the META object without {@code crc32c} ({@code size} and, for external entries, the external
      *                 fields already in it; the checksum is added here), or {@code null} for {@code {"size": size}}
      * @param withCrc  whether META gets {@code crc32c}
-     * @throws DesException when the META is over {@link DesIndex#MAX_META_BYTES} (nothing is appended)
+     * @throws DesLimitException when the META is over {@link DesIndex#MAX_META_BYTES} (nothing is appended)
      */
     void add(String name, long dataOffset, long size, int flags, Map<String, Object> userMeta, boolean withCrc,
              int crc) {
@@ -53,7 +53,8 @@ final class IndexBuilder {
             metaLength = metaBytes.length;
         }
         if (metaLength > DesIndex.MAX_META_BYTES) {
-            throw new DesException("META of entry '" + name + "' is " + metaLength
+            throw new DesLimitException(null, name, "meta_length", metaLength, DesIndex.MAX_META_BYTES,
+                    "META of entry '" + name + "' is " + metaLength
                     + " bytes, over the limit of " + DesIndex.MAX_META_BYTES + "; store less metadata");
         }
         long metaOffsetRel = meta.size();

@@ -86,10 +86,17 @@ final class ReadAhead implements AutoCloseable {
             return next.get();
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            throw new DesException("interrupted while adding files to " + archive, ex);
+            throw new DesIoException(archive, "interrupted while adding files to " + archive,
+                    new java.io.InterruptedIOException(ex.getMessage()));
         } catch (ExecutionException ex) {
             Throwable c = ex.getCause();
-            throw c instanceof RuntimeException re ? re : new DesException("cannot read files: " + c, c);
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof IOException io) {
+                throw new DesIoException(archive, "cannot read files for " + archive, io);
+            }
+            throw new DesException("cannot read files for " + archive + ": " + c, c);
         }
     }
 

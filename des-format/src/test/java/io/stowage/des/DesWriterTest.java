@@ -94,6 +94,47 @@ class DesWriterTest {
     }
 
     @Test
+    void optionsRecordAndShortcutSettersConfigureTheSameWriter() throws Exception {
+        Path store = tmp.resolve("store");
+        DesWriteOptions o = DesWriteOptions.defaults().withExternalThreshold(10)
+                .withExternalStore(ExternalStore.directory(store), "p//").withChecksums(false);
+        assertThat(o.externalPrefix()).isEqualTo("p");
+        assertThat(DesWriteOptions.defaults()).isEqualTo(new DesWriteOptions(true, 100L << 20, null, "", false, false));
+        assertThatThrownBy(() -> o.withExternalThreshold(-1)).isInstanceOf(IllegalArgumentException.class);
+        Path out = tmp.resolve("o.des");
+        try (DesWriter w = DesWriter.builder(out).options(o).build()) {
+            w.add("big", new byte[100], null);
+            assertThat(w.finish().externalEntries()).isEqualTo(1);
+        }
+        assertThat(store.resolve("p/_bigFiles/big")).exists();
+        // a shortcut after options() changes that one field; options() after a shortcut replaces it
+        assertThatThrownBy(() -> DesWriter.builder(out).options(o.withOverwrite(true)).overwrite(false).build())
+                .isInstanceOfSatisfying(DesOutputExistsException.class,
+                        e -> assertThat(e.path()).isEqualTo(out.toString()));
+        try (DesWriter w = DesWriter.builder(out).overwrite(false).options(o.withOverwrite(true)).build()) {
+            w.add("a", new byte[1], null);
+            w.finish();
+        }
+        try (DesReader r = DesReader.open(out)) {
+            assertThat(r.index().entries()).extracting(DesEntry::name).containsExactly("a");
+        }
+    }
+
+    @Test
+    void aMetaOverTheLimitIsADesLimitException() {
+        try (DesWriter w = DesWriter.builder(tmp.resolve("m.des")).build()) {
+            String big = "x".repeat(DesIndex.MAX_META_BYTES);
+            assertThatThrownBy(() -> w.add("a", new byte[1], Map.of("note", big)))
+                    .isInstanceOfSatisfying(DesLimitException.class, e -> {
+                        assertThat(e.entry()).isEqualTo("a");
+                        assertThat(e.field()).isEqualTo("meta_length");
+                        assertThat(e.value()).isGreaterThan(e.limit());
+                        assertThat(e.limit()).isEqualTo(DesIndex.MAX_META_BYTES);
+                    });
+        }
+    }
+
+    @Test
     void aStreamLongerThanDeclaredIsRefused() {
         Path out = tmp.resolve("day.des");
         try (DesWriter w = DesWriter.builder(out).build()) {
@@ -250,7 +291,11 @@ class DesWriterTest {
         // without a store the error says how to fix it; a missing object is named
         try (DesReader r = DesReader.open(out)) {
             assertThatThrownBy(() -> r.read("big.mp4")).isInstanceOf(DesException.class)
-                    .hasMessageContaining("--external-root");
+                    .hasMessageContaining("--external-root")
+                    .isInstanceOfSatisfying(DesExternalStoreMissingException.class, x -> {
+                        assertThat(x.entry()).isEqualTo("big.mp4");
+                        assertThat(x.key()).isEqualTo("2025-01-15/shard_07/_bigFiles/big.mp4");
+                    });
         }
         Files.delete(big.resolve("2025-01-15/shard_07/_bigFiles/big.mp4"));
         try (DesReader r = DesReader.open(out, opts)) {

@@ -36,12 +36,13 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * Single-object S3 access for every module: list, HEAD, GET (whole or by range), a presigned GET URL, and streamed
- * uploads from an {@link InputStream} or as an {@link S3UploadStream}. Every request is retried as
+ * Single-object S3 access for every module: list, HEAD, GET (whole or by range, optionally {@code If-Match}), DELETE,
+ * a presigned GET URL, and streamed uploads from an {@link InputStream} or as an {@link S3UploadStream}. Every request is retried as
  * {@link RetrySettings} say ({@link RetrySettings#defaults()} unless {@link #withRetry} changes it), with
  * {@link S3Errors#isTransient} as the rule; a failure that is not transient, or the last one, propagates as the SDK's
  * exception, except a missing object: {@link #head} gives {@link Optional#empty()}, {@link #get} and
- * {@link #getRange} throw {@link S3ObjectMissingException}; and a listing that would never end (a store repeating its
+ * {@link #getRange} throw {@link S3ObjectMissingException}; a conditional GET of a replaced object throws
+ * {@link S3PreconditionFailedException}; and a listing that would never end (a store repeating its
  * continuation token, or sending truncated pages with nothing new) throws {@link S3ListingFailedException}.
  *
  * <pre>{@code
@@ -51,6 +52,8 @@ import java.util.stream.StreamSupport;
  * }
  * Optional<RemoteObject> head = objects.head("media", "day1/a.jpg");
  * try (InputStream in = objects.getRange("media", "day1/a.des", 4096, 512)) { ... }
+ * try (RangeResponse tail = objects.getSuffix("media", "day1/a.des", 65536, null)) { long size = tail.totalSize(); }
+ * objects.delete("media", "day1/old.bin");
  * URI link = objects.presignGet("media", "day1/a.mp4", Duration.ofHours(1));
  * RemoteObject stored = objects.put("media", "day1/b.bin", in, StreamUploadOptions.defaults());
  * }</pre>
@@ -188,6 +191,82 @@ public final class S3Objects {
             return InputStream.nullInputStream();
         }
         return open(bucket, key, "bytes=" + offset + "-" + (offset + length - 1));
+    }
+
+    /**
+     * {@code length} bytes from {@code offset} of the version {@code ifMatch} names (one ranged GET with
+     * {@code If-Match}), with the answer's ETag and {@code Content-Range}; a range running past the end gives the bytes
+     * up to the end. Close the response.
+     *
+     * @param length  at least 1
+     * @param ifMatch the ETag the object must still have (as {@link RangeResponse#eTag()} gave it), or null for any
+     *                version
+     * @throws S3ObjectMissingException       if there is no such object
+     * @throws S3PreconditionFailedException  if the object no longer has ETag {@code ifMatch} (412, or another ETag in
+     *                                        the answer of a store that ignores {@code If-Match})
+     */
+    public RangeResponse getRange(String bucket, String key, long offset, long length, String ifMatch) {
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(key, "key");
+        if (offset < 0 || length < 1) {
+            throw new IllegalArgumentException("range offset " + offset + " must be >= 0 and length " + length
+                    + " >= 1");
+        }
+        return ranged(bucket, key, "bytes=" + offset + "-" + (offset + length - 1), ifMatch);
+    }
+
+    /**
+     * The last {@code length} bytes of the object, or all of it when it is shorter ({@code Range: bytes=-length}, one
+     * GET), with the answer's ETag, {@code Content-Range} and so the object's size: read a trailer without a HEAD.
+     * An empty object makes S3 answer {@code 416}, which propagates as the SDK's exception.
+     *
+     * @param length  at least 1
+     * @param ifMatch the ETag the object must still have, or null for any version
+     * @throws S3ObjectMissingException      if there is no such object
+     * @throws S3PreconditionFailedException if the object no longer has ETag {@code ifMatch}
+     */
+    public RangeResponse getSuffix(String bucket, String key, long length, String ifMatch) {
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(key, "key");
+        if (length < 1) {
+            throw new IllegalArgumentException("suffix length " + length + " must be >= 1");
+        }
+        return ranged(bucket, key, "bytes=-" + length, ifMatch);
+    }
+
+    private RangeResponse ranged(String bucket, String key, String range, String ifMatch) {
+        ResponseInputStream<GetObjectResponse> in;
+        try {
+            in = retried(() -> s3.getObject(b -> b.bucket(bucket).key(key).range(range).ifMatch(ifMatch)));
+        } catch (NoSuchKeyException e) {
+            throw new S3ObjectMissingException(bucket, key, e);
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 404) {
+                throw new S3ObjectMissingException(bucket, key, e);
+            }
+            if (e.statusCode() == 412 && ifMatch != null) {
+                throw new S3PreconditionFailedException(bucket, key, ifMatch, null, e);
+            }
+            throw e;
+        }
+        GetObjectResponse r = in.response();
+        String eTag = r.eTag();
+        if (ifMatch != null && eTag != null && !ETags.unquote(ifMatch).equals(ETags.unquote(eTag))) {
+            in.abort();
+            throw new S3PreconditionFailedException(bucket, key, ifMatch, eTag, null);
+        }
+        long length = r.contentLength() == null ? -1 : r.contentLength();
+        long[] cr = RangeResponse.parseContentRange(r.contentRange(), length);
+        return new RangeResponse(in, eTag, r.contentRange(), cr == null ? -1 : cr[0], length, cr == null ? -1 : cr[2]);
+    }
+
+    /**
+     * Deletes {@code key} (one DELETE, retried). Deleting a key that does not exist succeeds, as in S3.
+     */
+    public void delete(String bucket, String key) {
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(key, "key");
+        retried(() -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
     }
 
     private InputStream open(String bucket, String key, String range) {

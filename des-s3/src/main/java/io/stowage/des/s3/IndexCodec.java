@@ -62,12 +62,12 @@ final class IndexCodec {
             ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
             for (byte m : MAGIC) {
                 if (b.get() != m) {
-                    throw new DesS3InvalidCacheValueException("not an index cache value (magic)", null);
+                    throw new DesS3InvalidCacheValueException(archive, "not an index cache value (magic)", null);
                 }
             }
             int flags = b.get() & 0xff;
             if ((flags & ~1) != 0) {
-                throw new DesS3InvalidCacheValueException("unknown flags 0x" + Integer.toHexString(flags), null);
+                throw new DesS3InvalidCacheValueException(archive, "unknown flags 0x" + Integer.toHexString(flags), null);
             }
             int etagLen = b.getShort() & 0xffff;
             byte[] etag = new byte[etagLen];
@@ -75,15 +75,15 @@ final class IndexCodec {
             long fileSize = b.getLong();
             int suffixLen = b.getInt();
             if (suffixLen < DesFooter.SIZE || suffixLen > maxSuffix || suffixLen > fileSize) {
-                throw new DesS3InvalidCacheValueException("suffix length " + suffixLen + " outside [72, " + maxSuffix
+                throw new DesS3InvalidCacheValueException(archive, "suffix length " + suffixLen + " outside [72, " + maxSuffix
                         + "]", null);
             }
             byte[] suffix;
             if ((flags & 1) != 0) {
-                suffix = inflate(value, b.position(), value.length - b.position(), suffixLen);
+                suffix = inflate(archive, value, b.position(), value.length - b.position(), suffixLen);
             } else {
                 if (b.remaining() != suffixLen) {
-                    throw new DesS3InvalidCacheValueException("suffix is " + b.remaining() + " bytes, header says "
+                    throw new DesS3InvalidCacheValueException(archive, "suffix is " + b.remaining() + " bytes, header says "
                             + suffixLen, null);
                 }
                 suffix = new byte[suffixLen];
@@ -92,7 +92,7 @@ final class IndexCodec {
             DesFooter footer = DesFooter.parse(archive, fileSize,
                     ByteBuffer.wrap(suffix, suffixLen - DesFooter.SIZE, DesFooter.SIZE).slice());
             if (footer.tailLength() + DesFooter.SIZE != suffixLen) {
-                throw new DesS3InvalidCacheValueException("suffix of " + suffixLen
+                throw new DesS3InvalidCacheValueException(archive, "suffix of " + suffixLen
                         + " bytes does not match the footer's "
                         + (footer.tailLength() + DesFooter.SIZE), null);
             }
@@ -101,7 +101,7 @@ final class IndexCodec {
         } catch (DesS3InvalidCacheValueException e) {
             throw e;
         } catch (RuntimeException e) {   // BufferUnderflow, DesCorruptException, ...
-            throw new DesS3InvalidCacheValueException(e.toString(), e);
+            throw new DesS3InvalidCacheValueException(archive, e.toString(), e);
         }
     }
 
@@ -122,7 +122,7 @@ final class IndexCodec {
         }
     }
 
-    private static byte[] inflate(byte[] in, int off, int len, int expected) {
+    private static byte[] inflate(String archive, byte[] in, int off, int len, int expected) {
         Inflater inf = new Inflater();
         try {
             inf.setInput(in, off, len);
@@ -136,13 +136,13 @@ final class IndexCodec {
                 n += k;
             }
             if (n != expected || !inf.finished() || inf.getRemaining() != 0) {
-                throw new DesS3InvalidCacheValueException("deflated suffix gives " + n + " bytes (or more), header says "
+                throw new DesS3InvalidCacheValueException(archive, "deflated suffix gives " + n + " bytes (or more), header says "
                         + expected,
                         null);
             }
             return out;
         } catch (DataFormatException e) {
-            throw new DesS3InvalidCacheValueException("deflated suffix is damaged: " + e.getMessage(), e);
+            throw new DesS3InvalidCacheValueException(archive, "deflated suffix is damaged: " + e.getMessage(), e);
         } finally {
             inf.end();
         }

@@ -1,8 +1,8 @@
 package io.stowage.des.s3;
 
-import io.stowage.des.DesException;
 import io.stowage.des.DesFooter;
 import io.stowage.des.DesIndex;
+import io.stowage.des.DesLimitException;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -77,8 +77,8 @@ final class IndexLoader {
         DesFooter footer = DesFooter.parse(name, total, ByteBuffer.wrap(b, b.length - DesFooter.SIZE, DesFooter.SIZE)
                 .slice());
         if (footer.tailLength() > Integer.MAX_VALUE - 8 - DesFooter.SIZE) {
-            throw new DesException(name + ": META+INDEX of " + footer.tailLength()
-                    + " bytes is larger than this reader supports (2 GiB); split the archive");
+            throw new DesLimitException(name, null, "tail_length", footer.tailLength(),
+                    Integer.MAX_VALUE - 8 - DesFooter.SIZE, name + ": META+INDEX of " + footer.tailLength() + " bytes is larger than this reader supports (2 GiB); split the archive");
         }
         int suffixLen = (int) footer.tailLength() + DesFooter.SIZE;
         byte[] suffix;

@@ -1,40 +1,40 @@
 package io.stowage.des.s3;
 
 import io.stowage.des.DesCorruptException;
-import io.stowage.des.DesException;
 import io.stowage.des.DesIoException;
+import io.stowage.s3.RangeResponse;
 import io.stowage.s3.RemoteObject;
+import io.stowage.s3.S3ObjectMissingException;
 import io.stowage.s3.S3Objects;
+import io.stowage.s3.S3PreconditionFailedException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Ranged GETs of one object, and nothing else: never a HEAD (the size comes from {@code Content-Range}). Every payload
- * GET carries {@code If-Match} with the ETag the index was read from, and the answer's ETag is compared too (for stores
- * that ignore {@code If-Match}), so bytes of a replaced object are never returned:
- * {@link DesS3ArchiveChangedException} instead.
+ * Ranged GETs of one object, and nothing else: never a HEAD for a read (the size comes from {@code Content-Range}).
+ * The requests are s3-io's ({@link S3Objects#getSuffix}, {@link S3Objects#getRange(String, String, long, long,
+ * String)}: retried by its rule); this class only puts their failures in DES words. Every payload GET carries
+ * {@code If-Match} with the ETag the index was read from, and s3-io compares the answer's ETag too (for stores that
+ * ignore {@code If-Match}), so bytes of a replaced object are never returned: {@link DesS3ArchiveChangedException}
+ * instead.
  * Thread-safe (the client is).
  */
 final class ObjectRanges {
-    private final S3Client s3;
+    private final S3Objects objects;
     private final String bucket;
     private final String key;
     private final String name;
     private final LongAdder requests = new LongAdder();
 
     ObjectRanges(S3Client s3, String bucket, String key, String name) {
-        this.s3 = s3;
+        this.objects = S3Objects.create(s3);
         this.bucket = bucket;
         this.key = key;
         this.name = name;
@@ -51,38 +51,55 @@ final class ObjectRanges {
     record Range(byte[] bytes, long start, long total, String etag) {
     }
 
-    /** GET requests sent so far (each attempt of the SDK counts once per call here). */
+    /** GET requests sent so far (each call here counts once, whatever s3-io and the SDK retry). */
     long requests() {
         return requests.sum();
     }
 
     /** The last {@code n} bytes (or the whole object when it is shorter): {@code Range: bytes=-n}. */
     Range suffix(int n) {
-        GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key).range("bytes=-" + n).build();
-        ResponseBytes<GetObjectResponse> r = get(req, null, "footer and index");
-        GetObjectResponse resp = r.response();
-        byte[] b = r.asByteArrayUnsafe();
-        long[] cr = contentRange(resp.contentRange(), b.length);
-        if (cr[1] - cr[0] + 1 != b.length && b.length > 0) {
-            throw new DesIoException(name, name + ": the store sent " + b.length + " bytes for Content-Range "
-                    + resp.contentRange(), new IOException("short range answer"));
+        String what = "footer and index";
+        requests.increment();
+        try (RangeResponse r = open(() -> objects.getSuffix(bucket, key, n, null), null, what)) {
+            if (r.totalSize() < 0 || r.length() < 0 || r.length() > Integer.MAX_VALUE - 8) {
+                throw badRange(r.contentRange(), r.length());
+            }
+            byte[] b = new byte[(int) r.length()];
+            int got = r.body().readNBytes(b, 0, b.length);
+            if (got != b.length || (b.length > 0 && r.start() + b.length != r.totalSize())) {
+                throw new DesIoException(name, name + ": the store sent " + got + " bytes for Content-Range "
+                        + r.contentRange(), new IOException("short range answer"));
+            }
+            return new Range(b, b.length == 0 ? r.totalSize() : r.start(), r.totalSize(), r.eTag());
+        } catch (IOException e) {
+            throw new DesIoException(name, name + ": cannot read " + what, e);
         }
-        return new Range(b, b.length == 0 ? cr[2] : cr[0], cr[2], resp.eTag());
     }
 
     /** {@code [start, start+length)} of the object as it was at {@code etag}; {@code length} at least 1. */
     Range range(long start, int length, String etagOrEmpty, String what) {
         String etag = known(etagOrEmpty);
-        GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key)
-                .range("bytes=" + start + "-" + (start + length - 1)).ifMatch(etag).build();
-        ResponseBytes<GetObjectResponse> r = get(req, etag, what);
-        byte[] b = r.asByteArrayUnsafe();
-        if (b.length != length) {
-            throw new DesCorruptException(name, what, start, what + " at offset " + start + ": the store sent "
-                    + b.length + " of " + length + " bytes; the object is shorter than its index says");
+        requests.increment();
+        try (RangeResponse r = open(() -> objects.getRange(bucket, key, start, length, etag), etag, what)) {
+            if ((r.length() >= 0 && r.length() != length) || (r.start() >= 0 && r.start() != start)) {
+                r.abort();
+                throw new DesCorruptException(name, what, start, what + " at offset " + start + ": the store sent "
+                        + r.length() + " of " + length + " bytes (Content-Range " + r.contentRange() + "); the object"
+                        + " is shorter than its index says");
+            }
+            byte[] b = new byte[length];
+            int got = r.body().readNBytes(b, 0, length);
+            if (got != length) {
+                throw new DesCorruptException(name, what, start, what + " at offset " + start + ": the store sent "
+                        + got + " of " + length + " bytes; the object is shorter than its index says");
+            }
+            if (r.totalSize() < 0) {
+                throw badRange(r.contentRange(), r.length());
+            }
+            return new Range(b, start, r.totalSize(), r.eTag());
+        } catch (IOException e) {
+            throw new DesIoException(name, name + ": cannot read " + what + " at offset " + start, e);
         }
-        long total = contentRange(r.response().contentRange(), b.length)[2];
-        return new Range(b, start, total, r.response().eTag());
     }
 
     /** Reads {@code [start, start+length)} at {@code etag} straight into {@code dst}. */
@@ -101,22 +118,8 @@ final class ObjectRanges {
     /** A stream of {@code [start, start+length)} at {@code etag}; 412 or a changed ETag fail before any byte. */
     InputStream stream(long start, long length, String etagOrEmpty, String what) {
         String etag = known(etagOrEmpty);
-        GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key)
-                .range("bytes=" + start + "-" + (start + length - 1)).ifMatch(etag).build();
         requests.increment();
-        ResponseInputStream<GetObjectResponse> in;
-        try {
-            in = s3.getObject(req);
-        } catch (SdkException e) {
-            throw translate(e, etag, what);
-        }
-        String got = in.response().eTag();
-        if (etag != null && got != null && !etag.equals(got)) {
-            in.abort();
-            throw new DesS3ArchiveChangedException(name, etag, got, name + " changed: ETag " + got + " instead of "
-                    + etag);
-        }
-        return in;
+        return open(() -> objects.getRange(bucket, key, start, length, etag), etag, what).body();
     }
 
     /**
@@ -127,9 +130,9 @@ final class ObjectRanges {
     String currentETag() {
         requests.increment();
         try {
-            return S3Objects.create(s3).head(bucket, key).map(RemoteObject::eTag).orElse(null);
+            return objects.head(bucket, key).map(RemoteObject::eTag).orElse(null);
         } catch (SdkException e) {
-            throw translate(e, null, "its current ETag");
+            throw translate(e, "its current ETag");
         }
     }
 
@@ -138,30 +141,32 @@ final class ObjectRanges {
         return etag == null || etag.isEmpty() ? null : etag;
     }
 
-    private ResponseBytes<GetObjectResponse> get(GetObjectRequest req, String etag, String what) {
-        requests.increment();
-        ResponseBytes<GetObjectResponse> r;
+    /** One s3-io request, its failures in DES words. */
+    private RangeResponse open(java.util.function.Supplier<RangeResponse> request, String etag, String what) {
         try {
-            r = s3.getObject(req, ResponseTransformer.toBytes());
+            return request.get();
+        } catch (S3PreconditionFailedException e) {
+            String got = e.actualETag();
+            return fail(new DesS3ArchiveChangedException(name, etag, got, got == null
+                    ? name + " changed since its index was read (ETag " + etag + " no longer matches)"
+                    : name + " changed: ETag " + got + " instead of " + etag));
+        } catch (S3ObjectMissingException e) {
+            return fail(new DesIoException(name, name + ": no such archive (the bucket or key does not exist)",
+                    new NoSuchFileException(name)));
+        } catch (UncheckedIOException e) {
+            return fail(new DesIoException(name, name + ": cannot read " + what + " from S3", e.getCause()));
         } catch (SdkException e) {
-            throw translate(e, etag, what);
+            return fail(translate(e, what));
         }
-        String got = r.response().eTag();
-        if (etag != null && got != null && !etag.equals(got)) {
-            throw new DesS3ArchiveChangedException(name, etag, got, name + " changed: ETag " + got + " instead of "
-                    + etag);
-        }
-        return r;
     }
 
-    private RuntimeException translate(SdkException e, String etag, String what) {
+    private static <T> T fail(RuntimeException e) {
+        throw e;
+    }
+
+    private RuntimeException translate(SdkException e, String what) {
         if (e instanceof AwsServiceException ae) {
             int status = ae.statusCode();
-            if (status == 412 && etag != null) {
-                return new DesS3ArchiveChangedException(name, etag, null, name + " changed since its index was read"
-                        + " (ETag " + etag + " no longer"
-                        + " matches)");
-            }
             if (status == 404) {
                 return new DesIoException(name, name + ": no such archive (the bucket or key does not exist)",
                         new NoSuchFileException(name));
@@ -182,28 +187,10 @@ final class ObjectRanges {
                 new IOException(e.getMessage(), e));
     }
 
-    /** Parses {@code bytes A-B/TOTAL}; {@code [A, B, TOTAL]}. Without the header the answer was the whole object. */
-    static long[] contentRange(String header, int bodyLength) {
-        if (header == null || header.isBlank()) {
-            return new long[] {0, bodyLength - 1L, bodyLength};
-        }
-        String h = header.trim();
-        try {
-            if (h.startsWith("bytes ")) {
-                h = h.substring(6).trim();
-            }
-            int slash = h.indexOf('/');
-            String range = h.substring(0, slash);
-            long total = Long.parseLong(h.substring(slash + 1).trim());
-            if (range.equals("*")) {
-                return new long[] {total, total - 1, total};
-            }
-            int dash = range.indexOf('-');
-            return new long[] {Long.parseLong(range.substring(0, dash).trim()),
-                Long.parseLong(range.substring(dash + 1).trim()), total};
-        } catch (RuntimeException e) {
-            throw new DesException("cannot parse Content-Range '" + header + "' from the store: " + e.getMessage()
-                    + "; is the endpoint an S3-compatible store?");
-        }
+    /** An answer whose {@code Content-Range} cannot be understood: not an S3-compatible store. */
+    private DesIoException badRange(String header, long length) {
+        return new DesIoException(name, name + ": cannot parse Content-Range '" + header + "' (body " + length
+                + " bytes) from the store; is the endpoint an S3-compatible store?",
+                new IOException("bad Content-Range"));
     }
 }

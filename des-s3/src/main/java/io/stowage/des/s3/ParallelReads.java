@@ -1,7 +1,7 @@
 package io.stowage.des.s3;
 
 import io.stowage.des.DesEntry;
-import io.stowage.des.DesException;
+import io.stowage.des.DesLimitException;
 import io.stowage.des.DesPayloads;
 import io.stowage.des.DesReadOptions;
 import io.stowage.des.DesReadPlan;
@@ -60,8 +60,8 @@ final class ParallelReads {
         for (DesEntry e : external) {
             tasks.add(CompletableFuture.supplyAsync(() -> {
                 if (e.size() > Integer.MAX_VALUE - 8) {
-                    throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
-                            + " bytes, too big for one buffer; use openStream or transferTo");
+                    throw new DesLimitException(name, e.name(), "size", e.size(), Integer.MAX_VALUE - 8,
+                            name + ": entry '" + e.name() + "' is " + e.size() + " bytes, too big for one buffer; use openStream or transferTo");
                 }
                 return Map.of(e.name(), ByteBuffer.wrap(reader.readExternal(e)).asReadOnlyBuffer());
             }, executor));
@@ -80,8 +80,8 @@ final class ParallelReads {
                                                      DesReadPlan.Read r, ObjectRanges ranges) {
         if (r.length() > Integer.MAX_VALUE - 8) {   // one entry larger than maxMergedRead and 2 GiB
             DesEntry e = r.entries().get(0);
-            throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
-                    + " bytes, too big for one buffer; use openStream or transferTo");
+            throw new DesLimitException(name, e.name(), "size", e.size(), Integer.MAX_VALUE - 8,
+                    name + ": entry '" + e.name() + "' is " + e.size() + " bytes, too big for one buffer; use openStream or transferTo");
         }
         byte[] block = ranges.range(r.start(), (int) r.length(), c.etag(), "payloads at offset " + r.start()).bytes();
         Map<String, ByteBuffer> out = new HashMap<>();

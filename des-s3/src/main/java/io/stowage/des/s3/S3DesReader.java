@@ -5,8 +5,8 @@ import io.stowage.des.DesChecksumException;
 import io.stowage.des.DesCorruptException;
 import io.stowage.des.DesEntry;
 import io.stowage.des.DesEntryNotFoundException;
-import io.stowage.des.DesException;
 import io.stowage.des.DesIndex;
+import io.stowage.des.DesLimitException;
 import io.stowage.des.DesIoException;
 import io.stowage.des.DesPayloads;
 import io.stowage.des.DesReadOptions;
@@ -388,8 +388,8 @@ public final class S3DesReader implements DesArchive {
         return withIndex(c -> {
             DesEntry e = readable(c, entryName);
             if (e.size() > Integer.MAX_VALUE - 8) {
-                throw new DesException(name + ": entry '" + e.name() + "' is " + e.size()
-                        + " bytes, too big for one buffer; use openStream or transferTo");
+                throw new DesLimitException(name, e.name(), "size", e.size(), Integer.MAX_VALUE - 8,
+                        name + ": entry '" + e.name() + "' is " + e.size() + " bytes, too big for one buffer; use openStream or transferTo");
             }
             if (e.isExternal()) {
                 return ByteBuffer.wrap(readExternal(e)).asReadOnlyBuffer();

@@ -74,13 +74,22 @@ public final class S3DesSink implements DesSink {
             }
         }
 
-        /** Bytes per part, 5 MiB (S3's minimum) to 2 GiB; default 8 MiB. An archive may have 10,000 parts. */
+        /**
+         * The streamed upload's options, whole (default {@link StreamUploadOptions#defaults()} with 8 MiB parts and 2
+         * parts in flight); {@link #partSize} and {@link #partsInFlight} are shortcuts that change one field of it.
+         */
+        public Builder options(StreamUploadOptions o) {
+            this.options = Objects.requireNonNull(o, "options");
+            return this;
+        }
+
+        /** Shortcut: bytes per part, 5 MiB (S3's minimum) to 2 GiB; default 8 MiB. An archive may have 10,000 parts. */
         public Builder partSize(int bytes) {
             this.options = options.withPartSize(bytes);
             return this;
         }
 
-        /** Parts uploading while the next fills (default 2, 1..16). */
+        /** Shortcut: parts uploading while the next fills (default 2, 1..16). */
         public Builder partsInFlight(int n) {
             this.options = options.withPartsInFlight(n);
             return this;

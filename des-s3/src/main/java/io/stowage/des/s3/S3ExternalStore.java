@@ -106,7 +106,7 @@ public final class S3ExternalStore implements ExternalStore {
     @Override
     public void delete(String key) throws IOException {
         try {
-            objects.client().deleteObject(r -> r.bucket(bucket).key(key));   // S3Objects has no DELETE
+            objects.delete(bucket, key);
         } catch (SdkException e) {
             throw new IOException("cannot delete s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
         }
