@@ -85,8 +85,7 @@ public final class EsTsDemo implements DemoPipeline {
 
             // 2. a recorder outage and a damaged segment, fetched trimmed
             String[] k = keys.toArray(new String[0]);
-            // raw SDK call on purpose: S3Objects has no DELETE yet (audit S3-4); simulates the recorder outage
-            client.deleteObject(b -> b.bucket("cams").key("cam-01/" + k[2]));
+            objects.delete("cams", "cam-01/" + k[2]); // the recorder outage
             byte[] damaged = resource("segments/" + k[4]);
             damaged[27 * 5 + 1316 * 5 + 20] = 0x7F; // payload size of the sixth record
             objects.put("cams", "cam-01/" + k[4], new ByteArrayInputStream(damaged), StreamUploadOptions.defaults());
