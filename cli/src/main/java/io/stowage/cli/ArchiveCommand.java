@@ -178,7 +178,7 @@ final class ArchiveCommand implements Callable<Integer> {
             }
             return o;
         } catch (DateTimeException e) {
-            throw CliException.usage("--zone " + zone + " is not a time zone; use e.g. Europe/Berlin, UTC or +01:00",
+            throw CliException.reworded("--zone " + zone + " is not a time zone; use e.g. Europe/Berlin, UTC or +01:00",
                     e);
         }
     }
@@ -253,8 +253,8 @@ final class ArchiveCommand implements Callable<Integer> {
         }
         ArchiveTotals t = plan.totals();
         out.printf(Locale.ROOT, "%s: %d recordings (%s), %d snapshots, %d archived outputs, %d in the trash,"
-                + " %d unrecognised; %s in all%n", plan.input(), t.sources(), TranscodeCli.bytes(t.sourceBytes()),
-                t.snapshots(), t.outputs(), t.trashed(), t.unrecognised(), TranscodeCli.bytes(t.totalBytes()));
+                + " %d unrecognised; %s in all%n", plan.input(), t.sources(), SizeConverter.format(t.sourceBytes()),
+                t.snapshots(), t.outputs(), t.trashed(), t.unrecognised(), SizeConverter.format(t.totalBytes()));
         for (ArchiveDay day : plan) {
             out.println(day.date() == null ? "unrecognised:" : day.date() + ":");
             for (ArchiveAction a : day.actions()) {
@@ -305,11 +305,11 @@ final class ArchiveCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%s: %d transcoded (%s -> %s), %d trashed, %d deleted (%s freed), %d skipped,"
                 + " %d failed, %d empty folders removed in %.1f s%n", r.status().label(), r.transcoded(),
-                TranscodeCli.bytes(r.bytesIn()), TranscodeCli.bytes(r.bytesOut()), r.trashed(), r.deleted(),
-                TranscodeCli.bytes(r.bytesFreed()), r.skipped(), r.failed(), r.foldersRemoved(), r.elapsedS());
+                SizeConverter.format(r.bytesIn()), SizeConverter.format(r.bytesOut()), r.trashed(), r.deleted(),
+                SizeConverter.format(r.bytesFreed()), r.skipped(), r.failed(), r.foldersRemoved(), r.elapsedS());
         if (r.maxSize() >= 0) {
-            out.printf(Locale.ROOT, "total %s, cap %s: %s%n", TranscodeCli.bytes(r.totalBytes()),
-                    TranscodeCli.bytes(r.maxSize()), r.capMet() ? "met" : "NOT met (nothing more may be removed;"
+            out.printf(Locale.ROOT, "total %s, cap %s: %s%n", SizeConverter.format(r.totalBytes()),
+                    SizeConverter.format(r.maxSize()), r.capMet() ? "met" : "NOT met (nothing more may be removed;"
                             + " raise --max-size or add --clean-output)");
         }
         for (ArchiveFailure f : r.failures()) {

@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path work = Files.createTempDirectory("stowage-demo-");
         PrintStream out = json ? System.err : System.out;
-        List<PipelineResult> results = new ArrayList<>();
+        List<PipelineReport> results = new ArrayList<>();
         boolean allOk = true;
         long t0 = System.nanoTime();
         for (DemoPipeline p : pipelines) {
@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             double s = (System.nanoTime() - t) / 1e9;
-            results.add(new PipelineResult(p.name(), error == null, error, Math.round(s * 1000) / 1000.0));
+            results.add(new PipelineReport(p.name(), error == null, error, Math.round(s * 1000) / 1000.0));
             out.printf("-- %s %s in %.2f s%n%n", p.name(), error == null ? "OK" : "FAILED", s);
         }
         double total = (System.nanoTime() - t0) / 1e9;
@@ -87,11 +87,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** {@code stowage demo --json}. */
-    record Summary(boolean ok, double durationS, List<PipelineResult> pipelines) {
+    record Summary(boolean ok, double durationS, List<PipelineReport> pipelines) {
     }
 
     /** One pipeline's outcome; {@code error} only when it failed. */
-    record PipelineResult(String name, boolean ok,
+    record PipelineReport(String name, boolean ok,
                           @com.fasterxml.jackson.annotation.JsonInclude(
                                   com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String error,
                           double durationS) {

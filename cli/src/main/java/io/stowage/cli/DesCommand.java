@@ -82,20 +82,6 @@ final class DesCommand implements Runnable {
         return spec.commandLine().getOut();
     }
 
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] u = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int i = -1;
-        while (v >= 1024 && i < u.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format("%.1f %s", v, u[i]);
-    }
-
     @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the entries of an archive.",
             footer = {"", "Examples:", "  stowage des ls day.des --json",
                 "  stowage des ls s3://media/2025-01-15/day.des --endpoint http://127.0.0.1:9000"})
@@ -121,7 +107,7 @@ final class DesCommand implements Runnable {
                         o.printf("%12d  %s  %s%n", e.size(), e.isExternal() ? "ext" : "   ", EntryNames.escaped(e.name()));
                         total += e.size();
                     }
-                    o.printf("%d entries, %s of payload%s%n", r.list().size(), human(total),
+                    o.printf("%d entries, %s of payload%s%n", r.list().size(), SizeConverter.format(total),
                             r.index().footer().hasCrc32c() ? ", checksummed" : "");
                     o.flush();
                 }
@@ -194,7 +180,7 @@ final class DesCommand implements Runnable {
                             p.offset() >= 0 ? " at offset " + p.offset() : "", EntryNames.escaped(p.message()));
                 }
                 o.printf("%s: %s, %d entries, %s read, %d of them checksummed%s%n", EntryNames.escaped(rep.archive()),
-                        rep.ok() ? "OK" : rep.problems().size() + " problem(s)", rep.entries(), human(rep.bytes()),
+                        rep.ok() ? "OK" : rep.problems().size() + " problem(s)", rep.entries(), SizeConverter.format(rep.bytes()),
                         rep.checksummed(), rep.footerChecksum() ? ", index checksummed" : "");
                 o.flush();
             }

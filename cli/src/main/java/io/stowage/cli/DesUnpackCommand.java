@@ -110,7 +110,7 @@ final class DesUnpackCommand implements Callable<Integer> {
         } else {
             PrintWriter o = DesCommand.out(spec);
             o.printf("%d files written to %s (%s)%n", written, EntryNames.escaped(target.toString()),
-                    DesCommand.human(bytes));
+                    SizeConverter.format(bytes));
             for (DesJson.NameFailure f : failed) {
                 o.printf("FAILED %s: %s%n", EntryNames.escaped(f.name()), EntryNames.escaped(f.reason()));
             }

@@ -3,6 +3,7 @@ package io.stowage.cli;
 import io.stowage.des.DesArchive;
 import io.stowage.des.DesEntry;
 import io.stowage.des.DesNameException;
+import io.stowage.des.DesOutputExistsException;
 import io.stowage.des.DesWriteListener;
 import io.stowage.des.DesWriteReport;
 import io.stowage.des.DesWriter;
@@ -65,10 +66,10 @@ final class DesWriteCommands {
     static void printWriteSummary(PrintWriter o, DesWriteReport res, double seconds) {
         o.printf("%s: %d entries, %s inside%s, archive %s, %.2f s (%.0f files/s)%n", EntryNames.escaped(res.archive()),
                 res.entries(),
-                DesCommand.human(res.dataBytes()), res.externalEntries() > 0
-                        ? ", " + res.externalEntries() + " external (" + DesCommand.human(res.externalBytes()) + ")"
+                SizeConverter.format(res.dataBytes()), res.externalEntries() > 0
+                        ? ", " + res.externalEntries() + " external (" + SizeConverter.format(res.externalBytes()) + ")"
                         : "",
-                DesCommand.human(res.archiveBytes()), seconds, res.entries() / Math.max(seconds, 1e-9));
+                SizeConverter.format(res.archiveBytes()), seconds, res.entries() / Math.max(seconds, 1e-9));
         o.flush();
     }
 
@@ -97,7 +98,8 @@ final class DesWriteCommands {
         @Override
         public Integer call() throws IOException {
             if (Files.exists(out) && !pack.force) {
-                throw CliException.usage(out + " already exists; choose another name or add --force");
+                throw CliException.reworded(out + " already exists; choose another name or add --force",
+                        new DesOutputExistsException(out.toString(), out + ": the archive exists; add --force"));
             }
             for (Path input : inputs) {
                 if (!Files.exists(input, LinkOption.NOFOLLOW_LINKS)) {
@@ -165,7 +167,8 @@ final class DesWriteCommands {
         @Override
         public Integer call() {
             if (Files.exists(out) && !pack.force) {
-                throw CliException.usage(out + " already exists; choose another name or add --force");
+                throw CliException.reworded(out + " already exists; choose another name or add --force",
+                        new DesOutputExistsException(out.toString(), out + ": the archive exists; add --force"));
             }
             long t0 = System.nanoTime();
             DesWriteReport res;

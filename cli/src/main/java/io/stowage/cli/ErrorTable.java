@@ -3,6 +3,7 @@ package io.stowage.cli;
 import io.stowage.archiver.ArchiveException;
 import io.stowage.archiver.ArchiveInvalidOptionException;
 import io.stowage.des.DesException;
+import io.stowage.des.DesNameException;
 import io.stowage.des.DesOutputExistsException;
 import io.stowage.es.EsException;
 import io.stowage.es.EsInvalidRangeException;
@@ -17,6 +18,7 @@ import io.stowage.transcode.TranscodeOutputExistsException;
 import io.stowage.transcode.TranscodeUnknownPresetException;
 
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
 import java.util.List;
 import java.util.function.Function;
 
@@ -24,8 +26,9 @@ import java.util.function.Function;
  * The one table from an exception to the command-line contract (DESIGN.md): exit code, {@code error.type} and
  * message. {@code error.type} is always the simple class name of the exception (of the library exception a
  * {@link CliException} re-words), so a renamed exception shows under its new name without a change here; the exit
- * code comes from the first row whose class the exception is an instance of: library usage errors are 2, every
- * module root and anything else is 1. docs/cli.md lists every value.
+ * code comes from the first row whose class the exception (the re-worded one for a {@link CliException}) is an
+ * instance of: usage errors are 2, every module root and anything else is 1. This is the only place that decides an
+ * exit code for an exception, the CLI's own included. docs/cli.md lists every value.
  *
  * <p>{@code ErrorTable.Verdict v = ErrorTable.of(e); return v.exitCode();}
  *
@@ -48,8 +51,16 @@ final class ErrorTable {
 
     /** First match wins: subclasses before their roots. */
     private static final List<Row> ROWS = List.of(
+            // the command line's own failures
+            new Row(CliUsageException.class, ExitCodes.USAGE),
+            new Row(CliBucketMissingException.class, ExitCodes.FAILED),
+            new Row(CliBucketAccessDeniedException.class, ExitCodes.FAILED),
+            new Row(CliS3UnreachableException.class, ExitCodes.FAILED),
+            new Row(CliTriggerFailedException.class, ExitCodes.FAILED),
+            new Row(CliException.class, ExitCodes.FAILED),
             // library failures that are bad usage of the command line (exit 2)
             new Row(DesOutputExistsException.class, ExitCodes.USAGE),
+            new Row(DesNameException.class, ExitCodes.USAGE),
             new Row(SyncConfigException.class, ExitCodes.USAGE),
             new Row(EsInvalidRangeException.class, ExitCodes.USAGE),
             new Row(EsOutputExistsException.class, ExitCodes.USAGE),
@@ -61,6 +72,7 @@ final class ErrorTable {
                             + " already exists; choose another name or add --force"),
             new Row(ArchiveInvalidOptionException.class, ExitCodes.USAGE),
             new Row(IllegalArgumentException.class, ExitCodes.USAGE),
+            new Row(DateTimeException.class, ExitCodes.USAGE),
             // the module roots: every other failure of a module (exit 1)
             new Row(DesException.class, ExitCodes.FAILED),
             new Row(S3IoException.class, ExitCodes.FAILED),
@@ -71,16 +83,18 @@ final class ErrorTable {
 
     /** The verdict for {@code ex}, thrown by a command. */
     static Verdict of(Throwable ex) {
-        if (ex instanceof CliException ce) {
-            return new Verdict(ce.exitCode(), ce.reported().getClass().getSimpleName(), messageOf(ce));
-        }
-        Throwable t = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
+        // a re-worded library failure: the library exception's row and name, the CLI's message
+        Throwable reported = ex instanceof CliException ce ? ce.reported() : ex;
+        Throwable t = reported instanceof UncheckedIOException && reported.getCause() != null
+                ? reported.getCause() : reported;
+        boolean reworded = reported != ex;
         for (Row row : ROWS) {
             if (row.type().isInstance(t)) {
-                return new Verdict(row.exitCode(), t.getClass().getSimpleName(), row.message().apply(t));
+                return new Verdict(row.exitCode(), t.getClass().getSimpleName(),
+                        reworded ? messageOf(ex) : row.message().apply(t));
             }
         }
-        return new Verdict(ExitCodes.FAILED, t.getClass().getSimpleName(), messageOf(t));
+        return new Verdict(ExitCodes.FAILED, t.getClass().getSimpleName(), messageOf(reworded ? ex : t));
     }
 
     /** The verdict for arguments picocli could not parse (exit 2, {@code CliUsageException}). */

@@ -284,7 +284,7 @@ final class EsCommand implements Runnable {
 
     static void printHuman(PrintWriter o, EsFetchReport r) {
         o.printf("%s: %d records, %s from %d segments read (%d in range) in %.2f s (%s)%n", r.output(), r.records(),
-                DesCommand.human(r.bytesWritten()), r.segmentsFetched(), r.segmentsExpected(), r.durationS(),
+                SizeConverter.format(r.bytesWritten()), r.segmentsFetched(), r.segmentsExpected(), r.durationS(),
                 r.complete() ? "complete" : "INCOMPLETE");
         if (r.actualStart() != null) {
             o.printf("  covers %s .. %s (requested %s .. %s)%n", r.actualStart(), r.actualEnd(), r.from(), r.to());
@@ -350,7 +350,7 @@ final class EsCommand implements Runnable {
         public void onSegment(EsSegment segment, long bytesSoFar) {
             if (bar != null) {
                 bar.step();
-                bar.setExtraMessage(DesCommand.human(bytesSoFar));
+                bar.setExtraMessage(SizeConverter.format(bytesSoFar));
             }
         }
 

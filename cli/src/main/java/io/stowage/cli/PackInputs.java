@@ -173,7 +173,7 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
                 o = queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw CliException.failed("interrupted while listing the inputs to pack", e);
+                throw CliException.reworded("interrupted while listing the inputs to pack", e);
             }
             if (o == END) {
                 ended = true;
@@ -199,7 +199,8 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
     }
 
     /**
-     * A usage error for a name the writer refused, naming the input paths behind it: both paths for a repeated name
+     * The writer's refusal of a name, re-worded to name the input paths behind it (exit code and {@code error.type}
+     * stay those of {@link DesNameException}, from {@link ErrorTable}): both paths for a repeated name
      * (walks the inputs again, which only happens on this error), the path for a name that breaks the naming rules.
      */
     static CliException nameError(List<Path> inputs, DesNameException e) {
@@ -215,11 +216,11 @@ final class PackInputs implements Iterator<Map.Entry<String, Path>>, AutoCloseab
             // the message below still names the entry
         }
         if (paths.size() >= 2 && EntryNames.isSafeFileName(e.name())) { // a valid name refused: a repeated one
-            return CliException.usage("two inputs are both named '" + e.name() + "': " + paths.get(0) + " and "
+            return CliException.reworded("two inputs are both named '" + e.name() + "': " + paths.get(0) + " and "
                     + paths.get(1) + "; entries are named by file name, so rename one or pack them into separate"
                     + " archives", e);
         }
-        return CliException.usage((paths.isEmpty() ? "" : paths.get(0) + ": ") + e.getMessage(), e);
+        return CliException.reworded((paths.isEmpty() ? "" : paths.get(0) + ": ") + e.getMessage(), e);
     }
 
     /** What a walk does with each file it finds; returning false ends the walk. */

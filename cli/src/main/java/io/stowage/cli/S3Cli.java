@@ -64,19 +64,19 @@ final class S3Cli {
         try {
             status = S3Objects.create(s3).checkBucket(loc.bucket());
         } catch (AwsServiceException e) {
-            throw new CliS3UnreachableException("cannot reach bucket '" + loc.bucket() + "' at " + where + ": "
-                    + e.getMessage(), e);
+            throw new CliS3UnreachableException(loc.bucket(), where, "cannot reach bucket '" + loc.bucket()
+                    + "' at " + where + ": " + e.getMessage(), e);
         } catch (SdkClientException e) {
-            throw new CliS3UnreachableException("cannot reach " + where + ": " + e.getMessage()
-                    + "; check --endpoint and that the store is running", e);
+            throw new CliS3UnreachableException(loc.bucket(), where, "cannot reach " + where + ": "
+                    + e.getMessage() + "; check --endpoint and that the store is running", e);
         }
         if (status == S3Objects.BucketStatus.MISSING) {
-            throw new CliBucketMissingException("bucket '" + loc.bucket() + "' does not exist at "
-                    + where + "; create it first (or check --endpoint)");
+            throw new CliBucketMissingException(loc.bucket(), where, "bucket '" + loc.bucket()
+                    + "' does not exist at " + where + "; create it first (or check --endpoint)");
         }
         if (status == S3Objects.BucketStatus.ACCESS_DENIED) {
-            throw new CliBucketAccessDeniedException("access to bucket '" + loc.bucket() + "' at " + where
-                    + " was denied (403); check the credentials (AWS_ACCESS_KEY_ID/AWS_PROFILE)");
+            throw new CliBucketAccessDeniedException(loc.bucket(), where, "access to bucket '" + loc.bucket()
+                    + "' at " + where + " was denied (403); check the credentials (AWS_ACCESS_KEY_ID/AWS_PROFILE)");
         }
     }
 
@@ -148,8 +148,9 @@ final class S3Cli {
     static void printHuman(PrintWriter out, TransferReport r, String verb, String target) {
         double secs = Math.max(r.duration().toNanos() / 1e9, 1e-3);
         out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%s), failed %d in %.1f s (%.0f files/s, %s/s)%s%n",
-                verb, r.transferred(), bytes(r.bytesTransferred()), r.skipped(), bytes(r.bytesSkipped()), r.failed(),
-                secs, (r.transferred() + r.skipped()) / secs, bytes((long) (r.bytesTransferred() / secs)),
+                verb, r.transferred(), SizeConverter.format(r.bytesTransferred()), r.skipped(),
+                SizeConverter.format(r.bytesSkipped()), r.failed(), secs, (r.transferred() + r.skipped()) / secs,
+                SizeConverter.format((long) (r.bytesTransferred() / secs)),
                 r.retries() > 0 ? ", " + r.retries() + " retries" : "");
         out.println("target: " + printable(target));
         if (r.cancelled()) {
@@ -168,19 +169,5 @@ final class S3Cli {
                     + " them)");
         }
         out.flush();
-    }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int i = -1;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
     }
 }

@@ -4,11 +4,38 @@ import picocli.CommandLine;
 
 import java.util.Locale;
 
-/** Parses sizes given as bytes or with units: {@code 4096}, {@code 100MiB}, {@code 1G}, {@code 64k}. */
+/**
+ * The one size grammar and the one size format of the command line: parses sizes given as bytes or with units
+ * ({@code 4096}, {@code 100MiB}, {@code 1G}, {@code 64k}) and {@link #format(long) formats} byte counts for human
+ * output ({@code 512 B}, {@code 1.5 MiB}), always with {@link Locale#ROOT}.
+ *
+ * <p>{@code SizeConverter.format(1572864) // "1.5 MiB"}
+ *
+ * <p>Stateless, so thread-safe.
+ */
 final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+    private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB"};
+
     @Override
     public Long convert(String value) {
         return parse(value);
+    }
+
+    /**
+     * A byte count for human output: plain bytes below 1 KiB, else one decimal in the largest binary unit up to
+     * TiB ({@code 1023 B}, {@code 1.0 KiB}, {@code 1.5 MiB}, {@code 2048.0 TiB}); never locale-dependent.
+     */
+    static String format(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double v = bytes;
+        int i = -1;
+        while (v >= 1024 && i < UNITS.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, UNITS[i]);
     }
 
     static long parse(String value) {

@@ -82,7 +82,8 @@ final class SyncTriggerCommand implements Callable<Integer> {
                 if (json) {
                     return ExitCodes.FAILED;
                 }
-                throw new CliTriggerFailedException("the receiver did not accept the summary: " + o.error());
+                throw new CliTriggerFailedException(o.url(), o.httpStatus(),
+                        "the receiver did not accept the summary: " + o.error());
             }
             return ExitCodes.OK;
         }

@@ -139,7 +139,7 @@ final class SyncUploadSupport {
         out.printf(Locale.ROOT, "%s %d files (%s), skipped %d (%d unchanged in the ledger, %d already in the store),"
                         + " failed %d of %d in %.1f s (%.0f files/s)%n",
                 r.kind() == SessionKind.RETRY ? "retried: uploaded" : "uploaded", r.files().uploaded(),
-                S3Cli.bytes(r.bytes().uploaded()), r.files().skipped(), r.files().unchanged(),
+                SizeConverter.format(r.bytes().uploaded()), r.files().skipped(), r.files().unchanged(),
                 r.files().skipped() - r.files().unchanged(), r.files().failed(), r.files().total(), secs,
                 r.files().total() / secs);
         out.println("session " + r.sessionId() + " of project " + r.project() + " (" + r.status() + ") in "

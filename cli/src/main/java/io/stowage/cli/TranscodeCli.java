@@ -67,7 +67,7 @@ final class TranscodeCli {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s: %s, %s, %s, %d kb/s", m.path(), m.formatLongName(),
                 m.duration() == null ? "duration unknown" : String.format(Locale.ROOT, "%.3f s", m.durationSeconds()),
-                bytes(m.size()), m.bitRate() / 1000));
+                SizeConverter.format(m.size()), m.bitRate() / 1000));
         for (StreamInfo s : m.streams()) {
             sb.append(System.lineSeparator()).append("  #").append(s.index()).append(' ')
                     .append(s.type().name().toLowerCase(Locale.ROOT)).append(' ').append(s.codec());
@@ -88,18 +88,5 @@ final class TranscodeCli {
             }
         }
         return sb.toString();
-    }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        if (n < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-        }
-        if (n < 1024L * 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0);
-        }
-        return String.format(Locale.ROOT, "%.2f GiB", n / 1073741824.0);
     }
 }

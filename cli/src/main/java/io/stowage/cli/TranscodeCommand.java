@@ -155,7 +155,7 @@ final class TranscodeCommand implements Callable<Integer> {
     static String summary(TranscodeReport r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s: %s, %s -> %s in %.1f s, verified", r.output(), r.preset(),
-                TranscodeCli.bytes(r.inputInfo().size()), TranscodeCli.bytes(r.outputSize()),
+                SizeConverter.format(r.inputInfo().size()), SizeConverter.format(r.outputSize()),
                 r.elapsed().toNanos() / 1e9));
         List<String> enc = new ArrayList<>();
         if (r.videoEncoder() != null) {
@@ -168,7 +168,7 @@ final class TranscodeCommand implements Callable<Integer> {
             sb.append("; ").append(String.join(", ", enc));
         }
         for (EncoderAttempt a : r.attempts()) {
-            if (a.outcome() != EncoderAttempt.Outcome.USED) {
+            if (a.outcome() != EncoderAttempt.Verdict.USED) {
                 sb.append(System.lineSeparator()).append("  ").append(a.outcome().name().toLowerCase(Locale.ROOT))
                         .append(' ').append(a.encoder()).append(": ").append(a.detail());
             }

@@ -42,11 +42,15 @@ class ErrorTableTest {
     void cliFailuresAndReWordedLibraryFailures() {
         assertThat(ErrorTable.of(CliException.usage("--bits 0 must be between 1 and 256")))
                 .isEqualTo(new ErrorTable.Verdict(2, "CliUsageException", "--bits 0 must be between 1 and 256"));
-        assertThat(ErrorTable.of(new CliBucketMissingException("bucket 'b' does not exist")))
+        assertThat(ErrorTable.of(new CliBucketMissingException("b", "AWS S3", "bucket 'b' does not exist")))
                 .isEqualTo(new ErrorTable.Verdict(1, "CliBucketMissingException", "bucket 'b' does not exist"));
         DesNameException name = new DesNameException("a\u0001", "control character");
-        assertThat(ErrorTable.of(CliException.usage("in/a: control character", name)))
+        assertThat(ErrorTable.of(CliException.reworded("in/a: control character", name)))
                 .isEqualTo(new ErrorTable.Verdict(2, "DesNameException", "in/a: control character"));
+        assertThat(ErrorTable.of(name)).isEqualTo(new ErrorTable.Verdict(2, "DesNameException",
+                name.getMessage()));
+        assertThat(ErrorTable.of(CliException.reworded("interrupted", new InterruptedException())))
+                .isEqualTo(new ErrorTable.Verdict(1, "InterruptedException", "interrupted"));
         assertThat(ErrorTable.usage("Missing required option: '--to=T'").type()).isEqualTo("CliUsageException");
     }
 

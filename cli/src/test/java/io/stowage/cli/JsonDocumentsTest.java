@@ -72,8 +72,8 @@ class JsonDocumentsTest {
                 .isEqualTo("{\"written\":1,\"failed_count\":1,\"bytes\":5,"
                         + "\"failed\":[{\"name\":\"..\",\"reason\":\"unsafe name\"}]}");
         assertThat(json(new DemoCommand.Summary(false, 1.25, List.of(
-                new DemoCommand.PipelineResult("des", true, null, 0.5),
-                new DemoCommand.PipelineResult("s3", false, "java.io.IOException: x", 0.75)))))
+                new DemoCommand.PipelineReport("des", true, null, 0.5),
+                new DemoCommand.PipelineReport("s3", false, "java.io.IOException: x", 0.75)))))
                 .isEqualTo("{\"ok\":false,\"duration_s\":1.25,\"pipelines\":[{\"name\":\"des\",\"ok\":true,"
                         + "\"duration_s\":0.5},{\"name\":\"s3\",\"ok\":false,\"error\":\"java.io.IOException: x\","
                         + "\"duration_s\":0.75}]}");

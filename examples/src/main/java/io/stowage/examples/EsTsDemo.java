@@ -7,9 +7,11 @@ import io.stowage.es.EsToTsParser;
 import io.stowage.es.TsCheckReport;
 import io.stowage.es.TsChecker;
 import io.stowage.s3.EmbeddedS3;
-import software.amazon.awssdk.core.sync.RequestBody;
+import io.stowage.s3.S3Objects;
+import io.stowage.s3.StreamUploadOptions;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -62,9 +64,10 @@ public final class EsTsDemo implements DemoPipeline {
 
         try (EmbeddedS3 s3 = EmbeddedS3.builder().directory(workDir.resolve("s3")).bucket("cams").start();
              S3Client client = s3.newClient()) {
+            S3Objects objects = S3Objects.create(client);
             for (String k : keys) {
-                client.putObject(b -> b.bucket("cams").key("cam-01/" + k),
-                        RequestBody.fromBytes(resource("segments/" + k)));
+                objects.put("cams", "cam-01/" + k, new ByteArrayInputStream(resource("segments/" + k)),
+                        StreamUploadOptions.defaults());
             }
             out.printf("put %d segments into %s/cams/cam-01/%n", keys.size(), s3.endpoint());
             EsSegmentStore store = EsSegmentStore.s3(client, "cams", "cam-01");
@@ -82,10 +85,10 @@ public final class EsTsDemo implements DemoPipeline {
 
             // 2. a recorder outage and a damaged segment, fetched trimmed
             String[] k = keys.toArray(new String[0]);
-            client.deleteObject(b -> b.bucket("cams").key("cam-01/" + k[2]));
+            objects.delete("cams", "cam-01/" + k[2]); // the recorder outage
             byte[] damaged = resource("segments/" + k[4]);
             damaged[27 * 5 + 1316 * 5 + 20] = 0x7F; // payload size of the sixth record
-            client.putObject(b -> b.bucket("cams").key("cam-01/" + k[4]), RequestBody.fromBytes(damaged));
+            objects.put("cams", "cam-01/" + k[4], new ByteArrayInputStream(damaged), StreamUploadOptions.defaults());
             Instant tf = Instant.parse("2025-01-01T12:00:01.500Z");
             Instant tt = Instant.parse("2025-01-01T12:00:18Z");
             Path clip = workDir.resolve("clip.ts");

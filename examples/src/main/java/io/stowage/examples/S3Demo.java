@@ -109,6 +109,8 @@ public final class S3Demo implements DemoPipeline {
             out.printf(Locale.ROOT, "  download: %d files, every byte equal to the source (MD5), %.2f s%n",
                     down.transferred(), down.duration().toMillis() / 1000.0);
 
+            // raw SDK call on purpose: it leaves a multipart upload unfinished, as a crashed uploader would, for
+            // IncompleteUploads to find (S3Objects only starts uploads it also completes or aborts)
             String id = s3.createMultipartUpload(b -> b.bucket("demo").key("day1/crashed.mp4")).uploadId();
             IncompleteUploads stale = IncompleteUploads.of(s3, target);
             var found = stale.list(Duration.ZERO);

@@ -7,15 +7,15 @@ package io.stowage.transcode;
  *
  * @param encoder encoder name, e.g. {@code "h264_nvenc"}
  * @param hardware true for a hardware encoder
- * @param outcome what happened
+ * @param outcome what happened (the JSON field keeps this name)
  * @param detail why it was skipped or how it failed; {@code ""} when it was used
  *
  * <p>Immutable, so thread-safe.
  */
-public record EncoderAttempt(String encoder, boolean hardware, Outcome outcome, String detail) {
+public record EncoderAttempt(String encoder, boolean hardware, Verdict outcome, String detail) {
 
-    /** What happened with an encoder. */
-    public enum Outcome {
+    /** What happened with an encoder (a status, hence not a result type). */
+    public enum Verdict {
         /** Not usable with this ffmpeg (not listed, or its trial encode failed); not tried for the job. */
         SKIPPED,
         /** Tried for the job and failed; the job went on with the next encoder. */

@@ -76,7 +76,8 @@ final class JobRunner implements Runnable {
 
     private void checkCancelled() {
         if (job.isCancelRequested()) {
-            throw new TranscodeCancelledException(request.input() + ": cancelled before it finished");
+            throw new TranscodeCancelledException(request.input(),
+                    request.input() + ": cancelled before it finished");
         }
     }
 
@@ -114,7 +115,7 @@ final class JobRunner implements Runnable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new TranscodeException(dir + ": cannot create the output folder: " + e.getMessage(), e);
+            throw new TranscodeOutputIoException(dir, "cannot create the output folder", e);
         }
         ProgressTracker tracker = new ProgressTracker(request.listener(), preset.checksDuration() ? expected : null);
         TranscodeException last = null;
@@ -128,7 +129,7 @@ final class JobRunner implements Runnable {
             try {
                 MediaInfo out = attempt(in, output, video, audio, expected, tracker);
                 attempts.add(new EncoderAttempt(name, option != null && option.isHardware(),
-                        EncoderAttempt.Outcome.USED, ""));
+                        EncoderAttempt.Verdict.USED, ""));
                 String videoName = preset.video().mode() == Preset.Mode.COPY && in.video().isPresent() ? "copy"
                         : video == null ? null : video.name();
                 String audioName = preset.audio().mode() == Preset.Mode.COPY && in.audio().isPresent() ? "copy"
@@ -141,7 +142,7 @@ final class JobRunner implements Runnable {
             } catch (TranscodeFailedException | TranscodeVerificationFailedException e) {
                 boolean retry = more && (e instanceof TranscodeFailedException || option.isHardware());
                 attempts.add(new EncoderAttempt(name, option != null && option.isHardware(),
-                        EncoderAttempt.Outcome.FAILED, e.getMessage()));
+                        EncoderAttempt.Verdict.FAILED, e.getMessage()));
                 last = e;
                 if (!retry) {
                     break;
@@ -201,7 +202,7 @@ final class JobRunner implements Runnable {
             if (u.usable()) {
                 usable.add(o);
             } else {
-                attempts.add(new EncoderAttempt(o.name(), o.isHardware(), EncoderAttempt.Outcome.SKIPPED,
+                attempts.add(new EncoderAttempt(o.name(), o.isHardware(), EncoderAttempt.Verdict.SKIPPED,
                         u.reason()));
                 reasons.add(o.name() + ": " + u.reason());
             }
@@ -297,14 +298,15 @@ final class JobRunner implements Runnable {
             } catch (InterruptedException e) {
                 proc.kill();
                 Thread.currentThread().interrupt();
-                throw new TranscodeCancelledException(request.input() + ": interrupted; ffmpeg killed");
+                throw new TranscodeCancelledException(request.input(),
+                        request.input() + ": interrupted; ffmpeg killed");
             } finally {
                 job.running(null);
             }
             if (cancelled || job.isCancelRequested()) {
                 // also when ffmpeg ended by itself meanwhile (e.g. Ctrl-C reached it too): never a fallback retry
-                throw new TranscodeCancelledException(request.input() + ": cancelled; ffmpeg (pid " + proc.pid()
-                        + ") stopped and the partial output removed");
+                throw new TranscodeCancelledException(request.input(), request.input() + ": cancelled; ffmpeg (pid "
+                        + proc.pid() + ") stopped and the partial output removed");
             }
             if (stalled) {
                 throw new TranscodeStalledException(request.input() + ": ffmpeg made no progress for "
@@ -371,8 +373,8 @@ final class JobRunner implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TranscodeCancelledException(request.input() + ": interrupted while waiting for an "
-                    + encoder.name() + " session");
+            throw new TranscodeCancelledException(request.input(),
+                    request.input() + ": interrupted while waiting for an " + encoder.name() + " session");
         }
         held.add(s);
     }
@@ -381,7 +383,7 @@ final class JobRunner implements Runnable {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(true);
         } catch (IOException e) {
-            throw new TranscodeException(file + ": cannot fsync the output: " + e.getMessage(), e);
+            throw new TranscodeOutputIoException(file, "cannot fsync the output", e);
         }
     }
 
@@ -404,8 +406,7 @@ final class JobRunner implements Runnable {
                 }
             }
         } catch (IOException e) {
-            throw new TranscodeException(output + ": cannot rename the verified output from " + temp + ": "
-                    + e.getMessage(), e);
+            throw new TranscodeOutputIoException(output, "cannot rename the verified output from " + temp, e);
         }
         Optional.ofNullable(output.getParent()).ifPresent(JobRunner::fsyncDir);
     }

@@ -63,11 +63,12 @@ public final class TranscodeJob {
         } catch (InterruptedException e) {
             cancel();
             Thread.currentThread().interrupt();
-            throw new TranscodeCancelledException(request.input() + ": interrupted while waiting; job cancelled");
+            throw new TranscodeCancelledException(request.input(),
+                    request.input() + ": interrupted while waiting; job cancelled");
         } catch (ExecutionException e) {
             throw unwrap(e);
         } catch (CancellationException e) {
-            throw new TranscodeCancelledException(request.input() + ": cancelled");
+            throw new TranscodeCancelledException(request.input(), request.input() + ": cancelled");
         }
     }
 
@@ -83,11 +84,12 @@ public final class TranscodeJob {
         } catch (InterruptedException e) {
             cancel();
             Thread.currentThread().interrupt();
-            throw new TranscodeCancelledException(request.input() + ": interrupted while waiting; job cancelled");
+            throw new TranscodeCancelledException(request.input(),
+                    request.input() + ": interrupted while waiting; job cancelled");
         } catch (ExecutionException e) {
             throw unwrap(e);
         } catch (CancellationException e) {
-            throw new TranscodeCancelledException(request.input() + ": cancelled");
+            throw new TranscodeCancelledException(request.input(), request.input() + ": cancelled");
         }
     }
 

@@ -152,7 +152,7 @@ public final class Transcoder implements AutoCloseable {
         args.addAll(List.of("-f", "mp4", "file:" + temp));
         try {
             java.nio.file.Files.createDirectories(out.getParent());
-            io.stowage.transcode.internal.Exec.Result r = io.stowage.transcode.internal.Exec.run(installation,
+            io.stowage.transcode.internal.Exec.Completion r = io.stowage.transcode.internal.Exec.run(installation,
                     installation.ffmpegCommand(args), config.stallTimeout().multipliedBy(2));
             if (r.exitCode() != 0 || r.timedOut()) {
                 throw new TranscodeFailedException("cannot write test clip " + output, installation
@@ -161,10 +161,10 @@ public final class Transcoder implements AutoCloseable {
             java.nio.file.Files.move(temp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (java.io.IOException e) {
-            throw new TranscodeException("cannot write test clip " + output + ": " + e.getMessage(), e);
+            throw new TranscodeOutputIoException(output, "cannot write the test clip", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TranscodeCancelledException("interrupted while writing test clip " + output);
+            throw new TranscodeCancelledException(null, "interrupted while writing test clip " + output);
         } finally {
             try {
                 java.nio.file.Files.deleteIfExists(temp);
@@ -270,7 +270,7 @@ public final class Transcoder implements AutoCloseable {
         } catch (java.nio.file.NoSuchFileException e) {
             return List.of();
         } catch (java.io.IOException e) {
-            throw new TranscodeException(folder + ": cannot list temporary outputs: " + e.getMessage(), e);
+            throw new TranscodeOutputIoException(folder, "cannot list temporary outputs", e);
         }
         return deleted;
     }

@@ -38,11 +38,11 @@ final class EncoderChoice {
         List<EncoderAttempt> mine = report.attempts().stream().filter(a -> names.contains(a.encoder())).toList();
         List<Preset.EncoderOption> unusable = spec.encoders().stream()
                 .filter(o -> !registry.usability(o).usable()).toList();
-        assertThat(mine.stream().filter(a -> a.outcome() == EncoderAttempt.Outcome.SKIPPED)
+        assertThat(mine.stream().filter(a -> a.outcome() == EncoderAttempt.Verdict.SKIPPED)
                 .map(EncoderAttempt::encoder).toList())
                 .as("skipped = the entries the library finds unusable here").isEqualTo(unusable.stream()
                         .map(Preset.EncoderOption::name).toList());
-        List<EncoderAttempt> tried = mine.stream().filter(a -> a.outcome() != EncoderAttempt.Outcome.SKIPPED)
+        List<EncoderAttempt> tried = mine.stream().filter(a -> a.outcome() != EncoderAttempt.Verdict.SKIPPED)
                 .toList();
         if (tried.isEmpty()) {
             // the stream that does not vary (audio beside encoded video) takes its first usable encoder, unlisted
@@ -56,7 +56,7 @@ final class EncoderChoice {
             Preset.EncoderOption o = usable.get(i);
             assertThat(a.encoder()).as("attempt %d tries the usable entries in order", i).isEqualTo(o.name());
             assertThat(a.hardware()).isEqualTo(o.isHardware());
-            if (a.outcome() == EncoderAttempt.Outcome.USED) {
+            if (a.outcome() == EncoderAttempt.Verdict.USED) {
                 assertThat(i).as("USED is the last attempt").isEqualTo(tried.size() - 1);
                 assertThat(chosen).isEqualTo(o.name());
                 if (i > 0) {
@@ -65,7 +65,7 @@ final class EncoderChoice {
                 }
                 return;
             }
-            assertThat(a.outcome()).isEqualTo(EncoderAttempt.Outcome.FAILED);
+            assertThat(a.outcome()).isEqualTo(EncoderAttempt.Verdict.FAILED);
         }
         fail("no USED attempt among " + report.attempts());
     }

@@ -83,7 +83,7 @@ class EncoderFallbackTest {
         assertThat(r.videoEncoder()).isEqualTo("libx264");
         assertThat(r.hardware()).isFalse();
         assertThat(r.attempts()).extracting(EncoderAttempt::outcome)
-                .containsExactly(EncoderAttempt.Outcome.FAILED, EncoderAttempt.Outcome.USED);
+                .containsExactly(EncoderAttempt.Verdict.FAILED, EncoderAttempt.Verdict.USED);
         assertThat(r.attempts().get(0).hardware()).isTrue();
         assertThat(r.attempts().get(0).detail()).contains("exited");
         Ffprobe.Result p = Ffprobe.probe(dir.resolve("out.mp4"));
@@ -101,7 +101,7 @@ class EncoderFallbackTest {
         TranscodeReport r = transcoder.transcode(media.clip(), dir.resolve("out.mp4"), "truncating-hw");
 
         assertThat(r.attempts()).extracting(EncoderAttempt::encoder, EncoderAttempt::outcome).containsExactly(
-                tuple("libopenh264", EncoderAttempt.Outcome.FAILED), tuple("libx264", EncoderAttempt.Outcome.USED));
+                tuple("libopenh264", EncoderAttempt.Verdict.FAILED), tuple("libx264", EncoderAttempt.Verdict.USED));
         EncoderAttempt failed = r.attempts().get(0);
         assertThat(failed.hardware()).isTrue();
         assertThat(failed.detail()).as("refused by verification, not by an exit code")
@@ -143,7 +143,7 @@ class EncoderFallbackTest {
         EncoderChoice.assertFirstUsableChosen(transcoder, preset.video(), r, r.videoEncoder());
         assertThat(r.attempts()).filteredOn(a -> a.encoder().equals("no_such_encoder_hw")).singleElement()
                 .satisfies(a -> {
-                    assertThat(a.outcome()).isEqualTo(EncoderAttempt.Outcome.SKIPPED);
+                    assertThat(a.outcome()).isEqualTo(EncoderAttempt.Verdict.SKIPPED);
                     assertThat(a.detail()).contains("not in this ffmpeg's encoder list");
                 });
         if (!transcoder.encoders().usability(preset.video().encoders().get(0)).usable()) {

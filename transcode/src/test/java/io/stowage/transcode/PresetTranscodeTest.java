@@ -70,7 +70,7 @@ class PresetTranscodeTest {
         assertThat(p.audio().orElseThrow().codec()).isEqualTo("aac");
         assertThat(p.durationSeconds()).isCloseTo(TestMedia.CLIP_SECONDS, within(DURATION_TOLERANCE));
         assertThat(TestMedia.list(dir)).containsExactly("out.mp4");
-        assertThat(r.attempts()).last().extracting(EncoderAttempt::outcome).isEqualTo(EncoderAttempt.Outcome.USED);
+        assertThat(r.attempts()).last().extracting(EncoderAttempt::outcome).isEqualTo(EncoderAttempt.Verdict.USED);
         assertThat(events).isNotEmpty();
         assertThat(events.get(events.size() - 1).done()).isTrue();
         assertThat(events.get(events.size() - 1).percent()).isEqualTo(100.0);

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * Cost of parsing ffmpeg's {@code -progress} output: one 12-line report, fed in chunks of {@code chunk} bytes (ffmpeg
  * writes one report per write, so 8192 is the usual case; 1 is the worst).
  *
+ * <p>Uses {@code io.stowage.transcode.internal} on purpose (benchmarks run on the class path; see that package's
+ * {@code package-info}): the measured code has no public surface.
+ *
  * <p>{@code java -jar benchmarks/target/benchmarks.jar ProgressParserBenchmark}
  */
 @State(Scope.Thread)

@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * in one run: the two sides alternate ({@code rounds} times each, after one warm-up of each) so that background load
  * hits both alike; medians and their ratio are printed, with the time to the first progress event on each side.
  *
+ * <p>Uses {@code io.stowage.transcode.internal} on purpose (benchmarks run on the class path; see that package's
+ * {@code package-info}): the measured code has no public surface.
+ *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar io.stowage.benchmarks.transcode.TranscodeOverhead
  * [seconds=60] [size=640x360] [preset=web-mp4] [rounds=5]}
  *

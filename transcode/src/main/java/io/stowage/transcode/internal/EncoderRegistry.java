@@ -1,7 +1,8 @@
 package io.stowage.transcode.internal;
 
 import io.stowage.transcode.Preset;
-import io.stowage.transcode.TranscodeException;
+import io.stowage.transcode.TranscodeCancelledException;
+import io.stowage.transcode.TranscodeFfmpegUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,19 +60,22 @@ public final class EncoderRegistry {
     }
 
     private Map<String, Listed> loadListed() {
-        Exec.Result r;
+        Exec.Completion r;
         try {
             r = Exec.run(installation, installation.ffmpegCommand(List.of("-hide_banner", "-encoders")),
                     TRIAL_TIMEOUT);
         } catch (IOException e) {
-            throw new TranscodeException("cannot run " + installation.ffmpeg() + " -encoders: " + e.getMessage(), e);
+            throw new TranscodeFfmpegUnavailableException(installation.ffmpeg().toString(), "cannot be started",
+                    "cannot run " + installation.ffmpeg() + " -encoders: " + e.getMessage()
+                            + "; check the ffmpeg installation (TranscoderConfig.ffmpeg, --ffmpeg)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TranscodeException("interrupted while listing encoders");
+            throw new TranscodeCancelledException(null, "interrupted while listing encoders");
         }
         if (r.exitCode() != 0) {
-            throw new TranscodeException(installation.ffmpeg() + " -encoders exited " + r.exitCode() + ": "
-                    + r.stderrText());
+            throw new TranscodeFfmpegUnavailableException(installation.ffmpeg().toString(),
+                    "-encoders exited " + r.exitCode(), installation.ffmpeg() + " -encoders exited " + r.exitCode()
+                            + ": " + r.stderrText() + "; check the ffmpeg installation (run it by hand)");
         }
         return parseListing(r.stdout());
     }
@@ -133,7 +137,7 @@ public final class EncoderRegistry {
         args.addAll(List.of("-f", "null", "-"));
         long t0 = System.nanoTime();
         try {
-            Exec.Result r = Exec.run(installation, installation.ffmpegCommand(args), TRIAL_TIMEOUT);
+            Exec.Completion r = Exec.run(installation, installation.ffmpegCommand(args), TRIAL_TIMEOUT);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (r.timedOut()) {
                 LOG.info("encoder {} unusable: trial encode did not finish within {} s", option.name(),
@@ -154,7 +158,7 @@ public final class EncoderRegistry {
             return new Usability(option.name(), false, "cannot start ffmpeg for the trial: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TranscodeException("interrupted while trying encoder " + option.name());
+            throw new TranscodeCancelledException(null, "interrupted while trying encoder " + option.name());
         }
     }
 }

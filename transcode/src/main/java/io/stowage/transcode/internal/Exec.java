@@ -16,8 +16,8 @@ public final class Exec {
 
     private Exec() {}
 
-    /** Result of a finished (or timed out) command. */
-    public record Result(int exitCode, String stdout, List<String> stderrTail, boolean timedOut) {
+    /** How a finished (or timed out) command completed: its exit code and captured output. */
+    public record Completion(int exitCode, String stdout, List<String> stderrTail, boolean timedOut) {
         /** The last stderr lines joined, for messages. */
         public String stderrText() {
             return String.join(" | ", stderrTail);
@@ -25,7 +25,7 @@ public final class Exec {
     }
 
     /** Runs the command (executable first); kills it after {@code timeout}. */
-    public static Result run(FfmpegInstallation installation, List<String> command, Duration timeout)
+    public static Completion run(FfmpegInstallation installation, List<String> command, Duration timeout)
             throws IOException, InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FfmpegProcess p = FfmpegProcess.start(installation, command, null, (b, off, len) -> {
@@ -50,6 +50,6 @@ public final class Exec {
         synchronized (out) {
             stdout = out.toString(StandardCharsets.UTF_8);
         }
-        return new Result(rc, stdout, p.stderrTail(), timedOut);
+        return new Completion(rc, stdout, p.stderrTail(), timedOut);
     }
 }

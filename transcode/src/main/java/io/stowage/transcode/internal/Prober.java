@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stowage.transcode.TranscodeInputUnreadableException;
 import io.stowage.transcode.MediaInfo;
 import io.stowage.transcode.StreamInfo;
-import io.stowage.transcode.TranscodeException;
+import io.stowage.transcode.TranscodeCancelledException;
+import io.stowage.transcode.TranscodeFfmpegUnavailableException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,15 +56,17 @@ public final class Prober {
         if (!Files.isReadable(abs)) {
             throw new TranscodeInputUnreadableException(file, "not readable by this process");
         }
-        Exec.Result r;
+        Exec.Completion r;
         try {
             r = Exec.run(installation, installation.ffprobeCommand(List.of("-v", "error", "-hide_banner",
                     "-print_format", "json", "-show_format", "-show_streams", "file:" + abs)), timeout);
         } catch (IOException e) {
-            throw new TranscodeException("cannot start ffprobe " + installation.ffprobe() + ": " + e.getMessage(), e);
+            throw new TranscodeFfmpegUnavailableException(installation.ffprobe().toString(), "cannot be started",
+                    "cannot start ffprobe " + installation.ffprobe() + ": " + e.getMessage()
+                            + "; check the ffmpeg installation (TranscoderConfig.ffprobe, --ffprobe)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TranscodeException("interrupted while probing " + file);
+            throw new TranscodeCancelledException(file, "interrupted while probing " + file);
         }
         if (r.timedOut()) {
             throw new TranscodeInputUnreadableException(file, "ffprobe did not finish within " + timeout.toSeconds()
