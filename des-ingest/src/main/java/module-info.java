@@ -1,6 +1,11 @@
 /** DES ingest: DesPacker and what feeds it (source connectors from YAML over JDBC, shard locks, container catalogue, crash recovery, marker, node-id leases) in PostgreSQL or SQLite state. */
 module io.stowage.des.ingest {
+    requires transitive io.stowage.des.s3;
+    requires transitive org.jdbi.v3.core;
+    requires java.sql;
+    requires java.management;
+    requires com.zaxxer.hikari;
     requires org.slf4j;
 
-    // exports io.stowage...: added with the first public class
+    exports io.stowage.des.ingest;
 }
