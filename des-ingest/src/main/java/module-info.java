@@ -3,9 +3,11 @@ module io.stowage.des.ingest {
     requires transitive io.stowage.des;
     requires transitive io.stowage.des.s3;
     requires transitive io.stowage.s3;
+    requires transitive org.jdbi.v3.core;
     requires transitive micrometer.core;
     requires java.sql;
-    requires org.jdbi.v3.core;
+    requires java.management;
+    requires com.zaxxer.hikari;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.slf4j;
