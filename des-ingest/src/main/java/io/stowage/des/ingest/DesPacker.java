@@ -366,6 +366,7 @@ public final class DesPacker implements AutoCloseable {
             stats.stateNanos += admitNanos[0];
             if (!rows.isEmpty()) {
                 total += rows.size();
+                o.listener().onStep("claimed", null);
                 process(src, rows, assigned);
             }
         }
@@ -570,6 +571,7 @@ public final class DesPacker implements AutoCloseable {
             LOG.warn("container {} is no longer WRITING (recovery took it); not uploading it", op.c.s3Key());
             return;
         }
+        o.listener().onStep("uploading", op.c);
         long up = System.nanoTime();
         DesWriteReport rep = null;
         try {
@@ -593,9 +595,11 @@ public final class DesPacker implements AutoCloseable {
         }
         catalog.markUploaded(op.c.id(), op.added.size(), dataBytes, head.get().size(), head.get().eTag(),
                 Instant.now());
+        o.listener().onStep("uploaded", op.c);
         long s = System.nanoTime();
         markRows(op.c.id(), op.added);
         stats.sourceNanos += System.nanoTime() - s;
+        o.listener().onStep("marked", op.c);
         support.finish(op.c.id(), Instant.now());
         stats.files += op.added.size();
         stats.bytes += dataBytes;

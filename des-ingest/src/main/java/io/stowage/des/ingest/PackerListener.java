@@ -25,6 +25,14 @@ public interface PackerListener {
     /** A container was given up (lost lock, failed upload); its rows went back to pending. */
     default void onContainerDiscarded(Container c, String reason) {}
 
+    /**
+     * A step of the protocol was reached for container {@code c} ({@code null} for {@code claimed}): {@code claimed}
+     * (rows claimed, before their objects are fetched), {@code uploading} (before the upload completes),
+     * {@code uploaded} (catalogue and name index written, before the rows are marked), {@code marked} (rows marked,
+     * before the claims are cleared). For tracing and for tests that stop a packer at a given moment.
+     */
+    default void onStep(String step, Container c) {}
+
     static PackerListener none() {
         return new PackerListener() {};
     }

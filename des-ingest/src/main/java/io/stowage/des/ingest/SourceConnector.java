@@ -218,6 +218,7 @@ public final class SourceConnector implements AutoCloseable {
 
     private List<SourceRow> candidates(Connection c, Set<Integer> shards, int max) throws SQLException {
         List<SourceRow> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         int page = Math.min(5000, Math.max(200, max * 4));
         boolean wrapped = cursor == null;
         for (int pages = 0; pages < 64 && out.size() < max; pages++) {
@@ -235,7 +236,7 @@ public final class SourceConnector implements AutoCloseable {
                     args);
             for (SourceRow r : rows) {
                 cursor = r.idValue();
-                if (shards.contains(r.shard()) && out.size() < max) {
+                if (shards.contains(r.shard()) && out.size() < max && seen.add(r.id())) {
                     out.add(r);
                 }
                 if (out.size() >= max) {

@@ -133,7 +133,10 @@ public final class YamlReader {
         int port = server ? integer(n, p, "port", null, 1, 65535) : integer(n, p, "port", defaultPort, 0, 65535);
         String database = text(n, p, "database", true, null);
         String user = text(n, p, "username", server, null);
-        String password = text(n, p, "password", server, null);
+        String password = text(n, p, "password", false, null);     // may be empty (trust authentication)
+        if (server && password == null) {
+            throw fail(p + ".password", "is missing (required; write password: \"\" for none)");
+        }
         String schema = text(n, p, "schema", false, null);
         if (schema != null) {
             ident(schema, p + ".schema");
