@@ -2,6 +2,7 @@
 module io.stowage.des.ingest {
     requires transitive io.stowage.des.s3;
     requires transitive org.jdbi.v3.core;
+    requires transitive micrometer.core;
     requires java.sql;
     requires java.management;
     requires com.zaxxer.hikari;
