@@ -6,6 +6,7 @@ module io.stowage.des.ingest {
     requires java.sql;
     requires java.management;
     requires com.zaxxer.hikari;
+    requires com.github.benmanes.caffeine;
     requires org.slf4j;
 
     exports io.stowage.des.ingest;
