@@ -35,7 +35,7 @@ import java.util.Optional;
  * timeouts and retries give up.
  *
  * <pre>{@code
- * DesFileService files = DesFileService.builder(s3, "des-archives", nameIndex::find)
+ * DesFileService files = DesFileService.builder(s3, "des-archives", NameIndex.of(db)::find)
  *         .indexCache(IndexCache.layered(IndexCache.caffeine(64L << 20), redisCache)).build();
  * try (DesFileService.FileStream f = files.open("DES_20250115_(0123456789AB_CD)", 0, -1).orElseThrow()) {
  *     f.body().transferTo(out);
@@ -45,22 +45,23 @@ import java.util.Optional;
  * <p>Thread-safe; stateless apart from its caches, so any number of instances may serve the same files.
  */
 public final class DesFileService implements AutoCloseable {
-    /** Where the name index places a file. */
-    public record Location(long containerId, String s3Key, int shardId, LocalDate day, String entryName) {}
-
-    /** The name index: the location of a DES name, or empty when it is not (yet) packed. */
+    /**
+     * The name index: where a DES name is, or empty when it is not (yet) packed; {@code NameIndex.of(db)::find}. An
+     * entry without a bucket is in the service's archive bucket.
+     */
     @FunctionalInterface
     public interface Locator {
-        Optional<Location> find(String desName);
+        Optional<IndexedEntry> find(String desName);
     }
 
     /**
      * What {@code HEAD} tells.
      *
+     * @param bucket    the container's bucket
      * @param container the container's S3 key ({@code X-DES-Container})
      * @param etag      a quoted strong ETag of the file: the container's ETag and the entry's offset
      */
-    public record FileInfo(String desName, long containerId, String container, int shardId, LocalDate day,
+    public record FileInfo(String desName, long containerId, String bucket, String container, int shardId, LocalDate day,
                            long size, boolean external, String etag) {}
 
     /** An open file or part of one: {@code length} bytes from {@code start} of {@code info.size()}. Close it. */
@@ -77,7 +78,7 @@ public final class DesFileService implements AutoCloseable {
     private final String bucket;
     private final Locator locator;
     private final IndexCache indexCache;
-    private final Cache<String, Location> locations;
+    private final Cache<String, IndexedEntry> locations;
     private final Cache<String, S3DesReader> readers;
     private final Counter hits;
     private final Counter misses;
@@ -203,8 +204,8 @@ public final class DesFileService implements AutoCloseable {
                 if (!partial) {
                     body = l.reader.openStream(l.entry);
                 } else if (!l.entry.isExternal()) {
-                    RangeResponse rr = objects.getRange(bucket, l.reader.key(), l.entry.dataOffset() + start, len,
-                            l.reader.etag());
+                    RangeResponse rr = objects.getRange(l.reader.bucket(), l.reader.key(),
+                            l.entry.dataOffset() + start, len, l.reader.etag());
                     body = rr.body();
                 } else {
                     body = slice(l.reader.openStream(l.entry), start, len);
@@ -213,58 +214,65 @@ public final class DesFileService implements AutoCloseable {
                 fileSize.record(size);
                 return Optional.of(new FileStream(l.info, start, len, partial, body));
             } catch (S3PreconditionFailedException replaced) {
-                readers.invalidate(l.reader.key());   // the container was replaced: its index is stale
-                indexCache.invalidate(bucket, l.reader.key());
+                readers.invalidate(l.reader.bucket() + "/" + l.reader.key());   // replaced: its index is stale
+                indexCache.invalidate(l.reader.bucket(), l.reader.key());
                 if (attempt >= 2) {
-                    throw unavailable(desName, l.reader.key(), "the container keeps changing", replaced);
+                    throw unavailable(desName, l.reader.bucket(), l.reader.key(), "the container keeps changing",
+                            replaced);
                 }
             } catch (DesException | S3IoException | SdkException | java.io.UncheckedIOException e) {
-                throw unavailable(desName, l.reader.key(), "reading it failed", e);
+                throw unavailable(desName, l.reader.bucket(), l.reader.key(), "reading it failed", e);
             }
         }
     }
 
     private record Located(S3DesReader reader, DesEntry entry, FileInfo info) {}
 
-    private record Found(Location location, boolean cached) {}
+    private record Found(IndexedEntry location, boolean cached) {}
 
     private Optional<Found> locate(String desName) {
-        Location cached = locations.getIfPresent(desName);
+        IndexedEntry cached = locations.getIfPresent(desName);
         if (cached != null) {
             return Optional.of(new Found(cached, true));
         }
-        Optional<Location> loc;
+        Optional<IndexedEntry> loc;
         try {
             loc = locator.find(desName);
         } catch (RuntimeException e) {
-            throw unavailable(desName, null, "the name index cannot be read", e);
+            throw unavailable(desName, bucket, null, "the name index cannot be read", e);
         }
         loc.ifPresent(l -> locations.put(desName, l));
         return loc.map(l -> new Found(l, false));
     }
 
+    private String bucketOf(IndexedEntry e) {
+        return e.s3Bucket() == null || e.s3Bucket().isBlank() ? bucket : e.s3Bucket();
+    }
+
     private Located located(String desName, Found found, boolean fresh) {
-        Location loc = found.location();
-        S3DesReader r = fresh ? null : readers.getIfPresent(loc.s3Key());
+        IndexedEntry loc = found.location();
+        String b = bucketOf(loc);
+        String readerKey = b + "/" + loc.s3Key();
+        S3DesReader r = fresh ? null : readers.getIfPresent(readerKey);
         boolean hit = r != null && found.cached();
         try {
             if (r == null) {
-                r = S3DesReader.builder(s3, bucket, loc.s3Key()).indexCache(indexCache).open();
-                readers.put(loc.s3Key(), r);
+                r = S3DesReader.builder(s3, b, loc.s3Key()).indexCache(indexCache).open();
+                readers.put(readerKey, r);
             }
             DesEntry e = r.entry(loc.entryName());
             (hit ? hits : misses).increment();
             String etag = "\"" + unquote(r.etag()) + "-" + Long.toHexString(e.dataOffset()) + "\"";
-            return new Located(r, e, new FileInfo(desName, loc.containerId(), loc.s3Key(), loc.shardId(), loc.day(),
-                    e.size(), e.isExternal(), etag));
+            return new Located(r, e, new FileInfo(desName, loc.containerId(), b, loc.s3Key(), loc.shardId(),
+                    loc.day(), e.size(), e.isExternal(), etag));
         } catch (DesException | S3IoException | SdkException | java.io.UncheckedIOException e) {
-            throw unavailable(desName, loc.s3Key(), "its container cannot be read", e);
+            throw unavailable(desName, b, loc.s3Key(), "its container cannot be read", e);
         }
     }
 
-    private DesIngestFileUnavailableException unavailable(String desName, String container, String what,
-                                                          RuntimeException e) {
-        String where = container == null ? "" : " (container s3://" + bucket + "/" + container + ")";
+    private DesIngestFileUnavailableException unavailable(String desName, String inBucket, String container,
+                                                          String what, RuntimeException e) {
+        String where = container == null ? "" : " (container s3://" + inBucket + "/" + container + ")";
         return new DesIngestFileUnavailableException(desName, container, desName + ": " + what + where + ": "
                 + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
     }

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Files by DES name from containers in EmbeddedS3 with the shared Redis index cache. The name index is a map here
- * (the packer's NameIndex is plugged in through {@link DesFileService.Locator} when it lands).
+ * Files by DES name from containers in EmbeddedS3 with the shared Redis index cache. The name index is a map here;
+ * DesPackerFilesTest serves what the packer packed through the real {@link NameIndex}.
  */
 class DesFileServiceTest {
     static final String BUCKET = "des-archives";
@@ -37,7 +37,7 @@ class DesFileServiceTest {
     static EmbeddedS3 server;
     static S3Client s3;
     static final Map<String, byte[]> FILES = new LinkedHashMap<>();
-    static final Map<String, DesFileService.Location> INDEX = new LinkedHashMap<>();
+    static final Map<String, IndexedEntry> INDEX = new LinkedHashMap<>();
     static final AtomicInteger LOOKUPS = new AtomicInteger();
 
     @BeforeAll
@@ -56,7 +56,7 @@ class DesFileServiceTest {
                 String name = String.format("DES_20250115_(%012X_%02X)", 0x1000L + i, i);
                 w.add(entry, b, Map.of("source_file_id", i));
                 FILES.put(name, b);
-                INDEX.put(name, new DesFileService.Location(12, KEY, 7, LocalDate.of(2025, 1, 15), entry));
+                INDEX.put(name, new IndexedEntry(12, null, KEY, 7, LocalDate.of(2025, 1, 15), entry));
             }
             w.finish();
         }
