@@ -1,6 +1,18 @@
-/** Thin HTTP adapters (Javalin): stowage serve transcode and stowage serve des, with JWT/OAuth login, error mapping, Prometheus metrics and health probes. */
+/**
+ * Thin HTTP adapters (Javalin 7 on Jetty 12): {@link io.stowage.service.ServiceServer} (port, error mapping,
+ * Prometheus {@code /metrics}, health probes) shared by {@code stowage serve transcode} and {@code stowage serve des};
+ * JWT and OAuth login; the transcoding API and web page.
+ */
 module io.stowage.service {
+    requires transitive io.javalin;
+    requires transitive micrometer.core;
+    requires transitive micrometer.registry.prometheus;
+    requires com.fasterxml.jackson.databind;
+    requires java.net.http;
     requires org.slf4j;
 
-    // exports io.stowage...: added with the first public class
+    exports io.stowage.service;
+
+    opens io.stowage.service to com.fasterxml.jackson.databind;
+    opens io.stowage.service.internal to com.fasterxml.jackson.databind;
 }
