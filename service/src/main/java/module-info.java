@@ -9,6 +9,7 @@ module io.stowage.service {
     requires transitive micrometer.registry.prometheus;
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
+    requires com.nimbusds.jose.jwt;
     requires org.slf4j;
 
     exports io.stowage.service;
