@@ -50,6 +50,7 @@ public final class JwtTokens {
     private final JWSSigner signer;
     private final JWSAlgorithm alg;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    private final DefaultJWTProcessor<SecurityContext> loginProcessor;
 
     private JwtTokens(JWK key, JwtSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -79,6 +80,12 @@ public final class JwtTokens {
                 new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "exp", "iat"));
         claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
+        this.loginProcessor = new DefaultJWTProcessor<>();
+        loginProcessor.setJWSKeySelector(new JWSVerificationKeySelector<>(alg, new ImmutableJWKSet<>(new JWKSet(key))));
+        DefaultJWTClaimsVerifier<SecurityContext> login = new DefaultJWTClaimsVerifier<>(settings.audience() + "#login",
+                new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "exp", "state", "verifier"));
+        login.setMaxClockSkew((int) settings.clockSkew().toSeconds());
+        loginProcessor.setJWTClaimsSetVerifier(login);
     }
 
     /** Tokens signed with the JWK in {@code keyFile}; generates the file (0600) when it does not exist. */
@@ -124,6 +131,41 @@ public final class JwtTokens {
             throw new IllegalStateException("signing failed: " + e.getMessage(), e);
         }
         return jwt.serialize();
+    }
+
+    /** The pending OAuth login a browser carries in a cookie: provider, state and PKCE verifier, signed. */
+    record LoginState(String provider, String state, String verifier) {
+    }
+
+    /** Signs a pending login for 10 minutes, with an audience of its own so it never passes as a session. */
+    String signLogin(LoginState login) {
+        Instant now = Instant.now();
+        JWTClaimsSet c = new JWTClaimsSet.Builder().subject(login.provider()).issuer(settings.issuer())
+                .audience(settings.audience() + "#login").issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(10)))).claim("state", login.state())
+                .claim("verifier", login.verifier()).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(alg), c);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing failed: " + e.getMessage(), e);
+        }
+        return jwt.serialize();
+    }
+
+    /** The pending login in a cookie, or 401 when it is missing, forged or older than 10 minutes. */
+    LoginState verifyLogin(String token) {
+        if (token == null || token.isBlank()) {
+            throw new ServiceUnauthorizedException("sign-in expired or started in another browser: no login cookie; "
+                    + "start again from the page");
+        }
+        try {
+            JWTClaimsSet c = loginProcessor.process(SignedJWT.parse(token.trim()), null);
+            return new LoginState(c.getSubject(), c.getStringClaim("state"), c.getStringClaim("verifier"));
+        } catch (ParseException | BadJOSEException | JOSEException e) {
+            throw new ServiceUnauthorizedException("sign-in refused: login cookie invalid (" + e.getMessage()
+                    + "); start again from the page");
+        }
     }
 
     /**
