@@ -11,6 +11,7 @@ module io.stowage.transcode.jobs {
     requires transitive micrometer.core;
     requires lettuce.core;
     requires jakarta.mail;
+    requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 
     exports io.stowage.transcode.jobs;
