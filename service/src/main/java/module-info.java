@@ -11,9 +11,16 @@ module io.stowage.service {
     requires java.net.http;
     requires com.nimbusds.jose.jwt;
     requires org.slf4j;
+    requires io.stowage.transcode.jobs;
+    requires io.stowage.s3;
+    requires org.apache.commons.fileupload2.core;
+    requires org.apache.commons.fileupload2.jakarta.servlet6;
+    requires jakarta.servlet;
 
     exports io.stowage.service;
+    exports io.stowage.service.transcode;
 
     opens io.stowage.service to com.fasterxml.jackson.databind;
     opens io.stowage.service.internal to com.fasterxml.jackson.databind;
+    opens io.stowage.service.transcode to com.fasterxml.jackson.databind;
 }
