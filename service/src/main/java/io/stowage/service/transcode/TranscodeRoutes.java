@@ -3,6 +3,7 @@ package io.stowage.service.transcode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.stowage.service.ServiceBadRequestException;
+import io.stowage.service.ServicePayloadTooLargeException;
 import io.stowage.service.ServiceUnauthorizedException;
 import io.stowage.service.WebAuth;
 import io.stowage.transcode.jobs.JobId;
@@ -19,6 +20,8 @@ import java.util.Optional;
  * is the library's. Stateless; thread-safe.
  */
 final class TranscodeRoutes {
+    /** Room for multipart headers and form fields beside the file. */
+    private static final long FORM_OVERHEAD = 64 * 1024;
     private final TranscodeService service;
     private final WebAuth auth;
 
@@ -54,6 +57,13 @@ final class TranscodeRoutes {
 
     private void upload(Context ctx) throws IOException {
         String user = auth.user(ctx);
+        long declared = ctx.req().getContentLengthLong();
+        long max = service.config().maxInputBytes();
+        if (declared > max + FORM_OVERHEAD) {
+            // the body cannot fit: refuse before reading it (a chunked body is stopped at the limit while it streams)
+            throw new ServicePayloadTooLargeException("upload of " + declared + " bytes is over the limit of " + max
+                    + " bytes (--max-upload)");
+        }
         UploadParser.Upload up = UploadParser.parse(ctx.req());
         String name = up.fileName();
         if (name.contains("/") || name.contains("\\")) {
@@ -67,10 +77,11 @@ final class TranscodeRoutes {
         }
         String email = firstNonNull(ctx.queryParam("email"), up.fields().get("email"));
         Optional<String> mail = email == null || email.isBlank() ? Optional.empty() : Optional.of(email.trim());
-        try (InputStream in = up.content()) {
-            JobView job = service.submit(user, in, name, preset.trim(), mail);
-            ctx.status(201).header("Location", "/status/" + job.id().value()).json(JobJson.of(job));
-        }
+        // Not closed: closing a part's stream reads on to its end, which would wait for the rest of an oversized
+        // body instead of answering 413 at once; Jetty discards what is left of the request.
+        InputStream in = up.content();
+        JobView job = service.submit(user, in, name, preset.trim(), mail);
+        ctx.status(201).header("Location", "/status/" + job.id().value()).json(JobJson.of(job));
     }
 
     private void download(Context ctx) {
