@@ -10,6 +10,8 @@ import io.stowage.es.EsInvalidRangeException;
 import io.stowage.es.EsOutputExistsException;
 import io.stowage.es.EsResumeException;
 import io.stowage.s3.S3IoException;
+import io.stowage.service.ServiceConfigException;
+import io.stowage.service.ServiceException;
 import io.stowage.sync.SyncConfigException;
 import io.stowage.sync.SyncException;
 import io.stowage.transcode.TranscodeException;
@@ -71,6 +73,7 @@ final class ErrorTable {
                     e -> ((TranscodeOutputExistsException) e).path()
                             + " already exists; choose another name or add --force"),
             new Row(ArchiveInvalidOptionException.class, ExitCodes.USAGE),
+            new Row(ServiceConfigException.class, ExitCodes.USAGE),
             new Row(IllegalArgumentException.class, ExitCodes.USAGE),
             new Row(DateTimeException.class, ExitCodes.USAGE),
             // the module roots: every other failure of a module (exit 1)
@@ -78,6 +81,7 @@ final class ErrorTable {
             new Row(S3IoException.class, ExitCodes.FAILED),
             new Row(SyncException.class, ExitCodes.FAILED),
             new Row(EsException.class, ExitCodes.FAILED),
+            new Row(ServiceException.class, ExitCodes.FAILED),
             new Row(TranscodeException.class, ExitCodes.FAILED),
             new Row(ArchiveException.class, ExitCodes.FAILED));
 
