@@ -12,6 +12,8 @@ import io.stowage.es.EsInvalidRangeException;
 import io.stowage.es.EsOutputExistsException;
 import io.stowage.es.EsResumeException;
 import io.stowage.s3.S3IoException;
+import io.stowage.service.ServiceConfigException;
+import io.stowage.service.ServiceException;
 import io.stowage.sync.SyncConfigException;
 import io.stowage.sync.SyncException;
 import io.stowage.transcode.TranscodeException;
@@ -85,6 +87,7 @@ final class ErrorTable {
             new Row(TranscodeJobsUnsafeNameException.class, ExitCodes.USAGE),
             new Row(TranscodeJobsInvalidEmailException.class, ExitCodes.USAGE),
             new Row(TranscodeJobsInvalidConfigException.class, ExitCodes.USAGE),
+            new Row(ServiceConfigException.class, ExitCodes.USAGE),
             new Row(IllegalArgumentException.class, ExitCodes.USAGE),
             new Row(DateTimeException.class, ExitCodes.USAGE),
             // the module roots: every other failure of a module (exit 1)
@@ -93,6 +96,7 @@ final class ErrorTable {
             new Row(S3IoException.class, ExitCodes.FAILED),
             new Row(SyncException.class, ExitCodes.FAILED),
             new Row(EsException.class, ExitCodes.FAILED),
+            new Row(ServiceException.class, ExitCodes.FAILED),
             new Row(TranscodeException.class, ExitCodes.FAILED),
             new Row(ArchiveException.class, ExitCodes.FAILED),
             new Row(TranscodeJobsException.class, ExitCodes.FAILED));
