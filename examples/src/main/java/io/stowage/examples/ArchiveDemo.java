@@ -74,7 +74,7 @@ public final class ArchiveDemo implements DemoPipeline {
             Path writing = put(clip, recording(camera, now.minusMinutes(1), ".mp4"), Instant.now()); // still written
             Path notes = Files.writeString(camera.resolve("notes.txt"), "not a recording: never touched");
             Path oldTrash = put(clip, recording(camera.resolve(".deleted"), now.minusDays(60), ".mp4"), anHourAgo);
-            out.printf(Locale.ROOT, "camera folder %s: %d clips of %.1f s over 2 days with snapshots, one being"
+            out.printf(Locale.ROOT, "  camera folder %s: %d clips of %.1f s over 2 days with snapshots, one being"
                     + " written, a trash from 60 days ago%n", camera, 2 * CLIPS_PER_DAY + 1, info.durationSeconds());
 
             // names in UTC here; a clip written within 10 minutes counts as still being written (default 2m)
@@ -84,23 +84,26 @@ public final class ArchiveDemo implements DemoPipeline {
                 // 2. the plan: decided before anything changes; printing it is the dry run
                 ArchivePlan plan = archiver.plan();
                 ArchiveTotals totals = plan.totals();
-                out.printf(Locale.ROOT, "plan: %d recordings, %d snapshots, %d in the trash, %d unrecognised, %d days%n",
+                out.printf(Locale.ROOT, "  plan: %d recordings, %d snapshots, %d in the trash, %d unrecognised, %d days%n",
                         totals.sources(), totals.snapshots(), totals.trashed(), totals.unrecognised(), totals.days());
                 Map<ArchiveActionType, Integer> counts = new EnumMap<>(ArchiveActionType.class);
                 for (ArchiveAction a : (Iterable<ArchiveAction>) plan.actions()::iterator) {
                     counts.merge(a.action(), 1, Integer::sum);
                     if (a.action() == ArchiveActionType.SKIP) {
-                        out.println("  dry run: " + a.action().label() + " " + camera.relativize(a.path()) + " ("
+                        out.println("    dry run: " + a.action().label() + " " + camera.relativize(a.path()) + " ("
                                 + a.reason() + ")");
                     }
                 }
-                out.println("  dry run: " + counts + "; nothing changed");
+                StringBuilder planned = new StringBuilder();
+                counts.forEach((type, n) -> planned.append(planned.length() == 0 ? "" : ", ").append(type.label())
+                        .append(' ').append(n));
+                out.println("    dry run: " + planned + "; nothing changed");
                 check(Files.exists(writing) && counts.getOrDefault(ArchiveActionType.TRANSCODE, 0) == 2 * CLIPS_PER_DAY,
                         "the plan transcodes every settled clip: " + counts);
 
                 // 3. the run: transcode, verify, move source and snapshot to the trash
                 ArchiveReport run = archiver.execute(plan);
-                out.printf(Locale.ROOT, "archive: %s, %d transcoded (%d -> %d bytes), %d moved to the trash, %d"
+                out.printf(Locale.ROOT, "  archive: %s, %d transcoded (%d -> %d bytes), %d moved to the trash, %d"
                         + " skipped in %.1f s%n", run.status().label(), run.transcoded(), run.bytesIn(), run.bytesOut(),
                         run.trashed(), run.skipped(), run.elapsedS());
                 check(run.status() == ArchiveStatus.COMPLETE && run.transcoded() == 2 * CLIPS_PER_DAY
@@ -118,13 +121,13 @@ public final class ArchiveDemo implements DemoPipeline {
             try (CameraArchiver cleaner = CameraArchiver.builder(camera).transcoder(t)
                     .options(options.withCleanup(true).withAge(Duration.ofDays(30))).build()) {
                 ArchiveReport cleanup = cleaner.execute(cleaner.plan());
-                out.printf(Locale.ROOT, "cleanup --age 30d: %d deleted (%d bytes freed), %d empty folders removed,"
+                out.printf(Locale.ROOT, "  cleanup --age 30d: %d deleted (%d bytes freed), %d empty folders removed,"
                         + " %d transcoded%n", cleanup.deleted(), cleanup.bytesFreed(), cleanup.foldersRemoved(),
                         cleanup.transcoded());
                 check(cleanup.deleted() == 1 && !Files.exists(oldTrash) && cleanup.transcoded() == 0,
                         "cleanup: " + cleanup);
             }
-            out.println("outputs: " + camera.resolve("archived") + ", trash: " + camera.resolve(".deleted"));
+            out.println("  outputs: " + camera.resolve("archived") + ", trash: " + camera.resolve(".deleted"));
         }
     }
 
