@@ -5,11 +5,15 @@ import io.stowage.archiver.ArchiveInvalidOptionException;
 import io.stowage.des.DesException;
 import io.stowage.des.DesNameException;
 import io.stowage.des.DesOutputExistsException;
+import io.stowage.des.ingest.DesIngestConfigException;
+import io.stowage.des.ingest.DesIngestException;
 import io.stowage.es.EsException;
 import io.stowage.es.EsInvalidRangeException;
 import io.stowage.es.EsOutputExistsException;
 import io.stowage.es.EsResumeException;
 import io.stowage.s3.S3IoException;
+import io.stowage.service.ServiceConfigException;
+import io.stowage.service.ServiceException;
 import io.stowage.sync.SyncConfigException;
 import io.stowage.sync.SyncException;
 import io.stowage.transcode.TranscodeException;
@@ -67,6 +71,7 @@ final class ErrorTable {
             // library failures that are bad usage of the command line (exit 2)
             new Row(DesOutputExistsException.class, ExitCodes.USAGE),
             new Row(DesNameException.class, ExitCodes.USAGE),
+            new Row(DesIngestConfigException.class, ExitCodes.USAGE),
             new Row(SyncConfigException.class, ExitCodes.USAGE),
             new Row(EsInvalidRangeException.class, ExitCodes.USAGE),
             new Row(EsOutputExistsException.class, ExitCodes.USAGE),
@@ -82,13 +87,16 @@ final class ErrorTable {
             new Row(TranscodeJobsUnsafeNameException.class, ExitCodes.USAGE),
             new Row(TranscodeJobsInvalidEmailException.class, ExitCodes.USAGE),
             new Row(TranscodeJobsInvalidConfigException.class, ExitCodes.USAGE),
+            new Row(ServiceConfigException.class, ExitCodes.USAGE),
             new Row(IllegalArgumentException.class, ExitCodes.USAGE),
             new Row(DateTimeException.class, ExitCodes.USAGE),
             // the module roots: every other failure of a module (exit 1)
             new Row(DesException.class, ExitCodes.FAILED),
+            new Row(DesIngestException.class, ExitCodes.FAILED),
             new Row(S3IoException.class, ExitCodes.FAILED),
             new Row(SyncException.class, ExitCodes.FAILED),
             new Row(EsException.class, ExitCodes.FAILED),
+            new Row(ServiceException.class, ExitCodes.FAILED),
             new Row(TranscodeException.class, ExitCodes.FAILED),
             new Row(ArchiveException.class, ExitCodes.FAILED),
             new Row(TranscodeJobsException.class, ExitCodes.FAILED));

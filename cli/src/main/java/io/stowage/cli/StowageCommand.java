@@ -36,7 +36,9 @@ final class StowageCommand implements Runnable {
             ProbeCommand.class,
             PresetsCommand.class,
             WorkerCommand.class,
-            JobsCommand.class);
+            JobsCommand.class,
+            ServeCommand.class,
+            TokenCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
