@@ -33,7 +33,7 @@ class ErrorTypesDocumentedTest {
         List<String> missing = new ArrayList<>();
         for (Class<?> anchor : List.of(CliException.class, DesException.class, S3DesReader.class,
                 S3IoException.class, SyncException.class, EsException.class, TranscodeException.class,
-                ArchiveException.class)) {
+                ArchiveException.class, io.stowage.des.ingest.DesIngestException.class)) {
             for (Class<?> c : exceptionsBeside(anchor)) {
                 if (!docs.contains("`" + c.getSimpleName() + "`")) {
                     missing.add(c.getName());
