@@ -60,6 +60,7 @@ public final class DesIngestCompare {
             new Random(k.hashCode()).nextBytes(b);
             s3.putObject(PutObjectRequest.builder().bucket(bucket).key(k).build(), RequestBody.fromBytes(b));
         });
+        getLoop(s3, bucket, keys, threads);     // warm-up: JIT, connections, the store's caches
         double get1 = getLoop(s3, bucket, keys, threads);
         System.out.printf("bare GET loop (%d threads): %.0f objects/s, %.1f MB/s%n", threads, get1,
                 get1 * 4096 / 1e6);
