@@ -8,6 +8,7 @@ module io.stowage.des.ingest {
     requires java.sql;
     requires java.management;
     requires com.zaxxer.hikari;
+    requires com.github.benmanes.caffeine;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.slf4j;

@@ -41,8 +41,12 @@ final class DesCommand implements Runnable {
      */
     static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(Ls.class, Cat.class,
             DesWriteCommands.Pack.class, DesUnpackCommand.class, Verify.class, DesWriteCommands.Repack.class,
+<<<<<<< HEAD
             Shard.class, DesIngestCommands.Packer.class, DesIngestCommands.Recover.class,
             DesIngestCommands.Containers.class);
+=======
+            Shard.class, DesMarkerCommand.class);
+>>>>>>> main
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

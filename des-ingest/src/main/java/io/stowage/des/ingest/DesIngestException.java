@@ -1,15 +1,22 @@
 package io.stowage.des.ingest;
 
-import io.stowage.des.DesException;
-
 /**
- * Root of every failure des-ingest reports: unchecked, with subclasses named by the failure.
+ * The root of every des-ingest failure: configuration, sources, state database, shard locks, containers. Unchecked;
+ * the named subclasses say what failed and carry the facts.
  *
- * <p>{@code try { NodeIdLease.acquire(db, 3, holder, ttl); } catch (DesIngestNodeIdHeldException e) { ... }}
+ * <pre>{@code
+ * try (DesPacker p = DesPacker.create(db, sources, s3, options)) {
+ *     p.run();
+ * } catch (DesIngestConfigException e) {
+ *     System.err.println(e.getMessage() + " (" + e.keyPath() + ")");
+ * } catch (DesIngestException e) {
+ *     System.err.println(e.getMessage());
+ * }
+ * }</pre>
  *
- * <p>Instances are immutable and safe to share between threads.
+ * <p>Immutable and thread-safe.
  */
-public class DesIngestException extends DesException {
+public class DesIngestException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public DesIngestException(String message) {

@@ -107,7 +107,7 @@ public final class IngestDatabase implements AutoCloseable {
             throw new DesIngestDatabaseException("no ingest state database: give --state with "
                     + "jdbc:postgresql://HOST:PORT/DB?user=NAME, jdbc:sqlite:PATH or a file path", "");
         }
-        String url = jdbcUrl.strip();
+        String url = jdbcUrl(jdbcUrl.strip());
         String lower = url.toLowerCase(Locale.ROOT);
         Dialect d;
         String shown;
@@ -117,9 +117,10 @@ public final class IngestDatabase implements AutoCloseable {
         } else if (lower.startsWith("jdbc:") && !lower.startsWith("jdbc:sqlite:")) {
             throw new DesIngestDatabaseException("state URL " + redact(url) + " is not supported: the ingest state "
                     + "lives in PostgreSQL (jdbc:postgresql://HOST:PORT/DB) or SQLite (jdbc:sqlite:PATH)", redact(url));
-        } else if (lower.startsWith("postgres://") || lower.startsWith("postgresql://")) {
-            throw new DesIngestDatabaseException("state URL " + redact(url) + " is not a JDBC URL: write "
-                    + "jdbc:postgresql://HOST:PORT/DB?user=NAME", redact(url));
+        } else if (lower.matches("^[a-z0-9+]+://.*")) {
+            throw new DesIngestDatabaseException("state URL " + redact(url) + " is not supported: the ingest state "
+                    + "lives in PostgreSQL (jdbc:postgresql://HOST:PORT/DB or postgresql://USER@HOST/DB) or SQLite "
+                    + "(jdbc:sqlite:PATH or a file path)", redact(url));
         } else {
             d = Dialect.SQLITE;
             Path file = sqliteFile(lower.startsWith("jdbc:sqlite:") ? url.substring(12) : url, url);
@@ -152,6 +153,40 @@ public final class IngestDatabase implements AutoCloseable {
             throw new DesIngestDatabaseException("cannot open the ingest state database " + shown + ": "
                     + message(e) + hint, shown, e);
         }
+    }
+
+    /**
+     * {@code url} as a JDBC URL: the SQLAlchemy-style URLs of the existing deployment's {@code DES_DB_URL}
+     * ({@code postgresql[+driver]://USER[:PASSWORD]@HOST[:PORT]/DB[?k=v]}, {@code postgres://...},
+     * {@code sqlite:///PATH}) become {@code jdbc:postgresql://HOST[:PORT]/DB?user=USER&password=PASSWORD[&k=v]} and
+     * {@code jdbc:sqlite:PATH}; anything else is returned as it is.
+     */
+    public static String jdbcUrl(String url) {
+        java.util.regex.Matcher m = Pattern.compile("(?i)^postgres(?:ql)?(?:\\+[a-z0-9_]+)?://(?:([^:@/]*)(?::([^@/]*))?@)?"
+                + "([^/?]*)(/[^?]*)?(?:\\?(.*))?$").matcher(url);
+        if (m.matches()) {
+            StringBuilder q = new StringBuilder();
+            if (m.group(1) != null && !m.group(1).isEmpty()) {
+                q.append("user=").append(decode(m.group(1)));
+            }
+            if (m.group(2) != null && !m.group(2).isEmpty()) {
+                q.append(q.length() > 0 ? "&" : "").append("password=").append(decode(m.group(2)));
+            }
+            if (m.group(5) != null && !m.group(5).isEmpty()) {
+                q.append(q.length() > 0 ? "&" : "").append(m.group(5));
+            }
+            String host = m.group(3).isEmpty() ? "localhost" : m.group(3);
+            return "jdbc:postgresql://" + host + (m.group(4) == null ? "/" : m.group(4))
+                    + (q.length() > 0 ? "?" + q : "");
+        }
+        if (url.regionMatches(true, 0, "sqlite:///", 0, 10)) {
+            return "jdbc:sqlite:" + url.substring(10);
+        }
+        return url;
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     private static Path sqliteFile(String rest, String url) {

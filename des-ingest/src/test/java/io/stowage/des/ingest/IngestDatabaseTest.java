@@ -117,8 +117,8 @@ class IngestDatabaseTest {
     void badUrlsAreRefusedWithHowToFix(@TempDir Path dir) {
         assertThatThrownBy(() -> IngestDatabase.open("jdbc:mysql://x/y"))
                 .isInstanceOf(DesIngestDatabaseException.class).hasMessageContaining("jdbc:postgresql://");
-        assertThatThrownBy(() -> IngestDatabase.open("postgres://u:secret@h/db"))
-                .isInstanceOf(DesIngestDatabaseException.class).hasMessageContaining("not a JDBC URL")
+        assertThatThrownBy(() -> IngestDatabase.open("mysql://u:secret@h/db"))
+                .isInstanceOf(DesIngestDatabaseException.class).hasMessageContaining("not supported")
                 .hasMessageNotContaining("secret");
         assertThatThrownBy(() -> IngestDatabase.open("jdbc:sqlite::memory:"))
                 .isInstanceOf(DesIngestDatabaseException.class).hasMessageContaining("names no file");
@@ -127,6 +127,25 @@ class IngestDatabaseTest {
         assertThatThrownBy(() -> IngestDatabase.open("jdbc:postgresql://127.0.0.1:1/test?user=postgres&password=pw"))
                 .isInstanceOf(DesIngestDatabaseException.class).hasMessageContaining("PostgreSQL runs")
                 .hasMessageNotContaining("=pw");
+    }
+
+    @Test
+    void desDbUrlsOfTheExistingDeploymentBecomeJdbcUrls() {
+        assertThat(IngestDatabase.jdbcUrl("postgresql://des:p%40ss@db.example:5433/des"))
+                .isEqualTo("jdbc:postgresql://db.example:5433/des?user=des&password=p@ss");
+        assertThat(IngestDatabase.jdbcUrl("postgresql+psycopg2://postgres@127.0.0.1/test?sslmode=disable"))
+                .isEqualTo("jdbc:postgresql://127.0.0.1/test?user=postgres&sslmode=disable");
+        assertThat(IngestDatabase.jdbcUrl("postgres://h/db")).isEqualTo("jdbc:postgresql://h/db");
+        assertThat(IngestDatabase.jdbcUrl("sqlite:////var/lib/des.db")).isEqualTo("jdbc:sqlite:/var/lib/des.db");
+        assertThat(IngestDatabase.jdbcUrl("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
+        // and such a URL opens the real server
+        String base = PgSchema.baseUrl();
+        if (base.equals(PgSchema.DEFAULT_URL)) {
+            try (IngestDatabase db = IngestDatabase.open("postgresql://postgres@127.0.0.1:5432/test")) {
+                int one = db.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+                assertThat(one).isOne();
+            }
+        }
     }
 
     @Test
