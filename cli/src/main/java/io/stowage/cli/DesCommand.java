@@ -41,12 +41,8 @@ final class DesCommand implements Runnable {
      */
     static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(Ls.class, Cat.class,
             DesWriteCommands.Pack.class, DesUnpackCommand.class, Verify.class, DesWriteCommands.Repack.class,
-<<<<<<< HEAD
-            Shard.class, DesIngestCommands.Packer.class, DesIngestCommands.Recover.class,
+            Shard.class, DesMarkerCommand.class, DesIngestCommands.Packer.class, DesIngestCommands.Recover.class,
             DesIngestCommands.Containers.class);
-=======
-            Shard.class, DesMarkerCommand.class);
->>>>>>> main
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
