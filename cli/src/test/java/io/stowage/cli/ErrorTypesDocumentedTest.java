@@ -34,7 +34,8 @@ class ErrorTypesDocumentedTest {
         List<String> missing = new ArrayList<>();
         for (Class<?> anchor : List.of(CliException.class, DesException.class, S3DesReader.class,
                 S3IoException.class, SyncException.class, EsException.class, TranscodeException.class,
-                ArchiveException.class, DesIngestException.class)) {
+                ArchiveException.class, io.stowage.transcode.jobs.TranscodeJobsException.class,
+                DesIngestException.class, io.stowage.service.ServiceException.class)) {
             for (Class<?> c : exceptionsBeside(anchor)) {
                 if (!docs.contains("`" + c.getSimpleName() + "`")) {
                     missing.add(c.getName());
