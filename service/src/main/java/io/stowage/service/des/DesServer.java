@@ -102,7 +102,7 @@ public final class DesServer implements AutoCloseable {
     }
 
     /** {@code database}: answers, and when the last container was uploaded ({@code last_processed}). */
-    private static HealthProbe database(IngestDatabase db) {
+    static HealthProbe database(IngestDatabase db) {
         return new HealthProbe() {
             @Override
             public String name() {
