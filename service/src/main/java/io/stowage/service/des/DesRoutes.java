@@ -176,9 +176,13 @@ final class DesRoutes {
             throw new ServiceNotFoundException("File not found");
         }
         try (DesFileService.FileStream f = opened.get(); InputStream in = f.body()) {
+            if (ranged && f.info().size() == 0) {
+                unsatisfiable(ctx, 0);                  // no byte range of an empty file exists
+                return;
+            }
             headers(ctx, f.info());
             ctx.header("Content-Length", Long.toString(f.length()));
-            if (ranged && f.partial()) {
+            if (ranged) {                              // 206 even for the whole file: players expect it
                 ctx.status(206);
                 ctx.header("Content-Range", "bytes " + f.start() + "-" + (f.start() + f.length() - 1) + "/"
                         + f.info().size());

@@ -212,6 +212,11 @@ class DesServerTest {
                         assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(want, want.length - 5, want.length));
                         HttpResponse<byte[]> open = get(base + path(f.getKey()), "Range", "bytes=7-");
                         assertThat(open.body()).isEqualTo(Arrays.copyOfRange(want, 7, want.length));
+                        HttpResponse<byte[]> whole = get(base + path(f.getKey()), "Range", "bytes=0-");
+                        assertThat(whole.statusCode()).isEqualTo(206);
+                        assertThat(whole.body()).isEqualTo(want);
+                        assertThat(whole.headers().firstValue("Content-Range"))
+                                .hasValue("bytes 0-" + (want.length - 1) + "/" + want.length);
                         HttpResponse<byte[]> past = get(base + path(f.getKey()), "Range",
                                 "bytes=" + want.length + "-");
                         assertThat(past.statusCode()).isEqualTo(416);
