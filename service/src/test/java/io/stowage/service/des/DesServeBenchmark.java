@@ -96,6 +96,7 @@ class DesServeBenchmark {
             }
             double[] http;
             double assignRate;
+            String wrk;
             try (DesServer server = DesServer.builder(db, s3, bucket).port(0).nodeId(1)
                     .indexCache(IndexCache.layered(IndexCache.caffeine(16 << 20), redis)).start()) {
                 HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(CLIENTS)).build();
@@ -114,6 +115,7 @@ class DesServeBenchmark {
                     return resp.body().length();
                 });
                 assignRate = a[0];
+                wrk = wrk(server.url(), names);
             }
             // the bare loop again, after the JIT and the store warmed up under the HTTP run; the better of the two
             try (S3DesReader r = S3DesReader.builder(s3, bucket, key).indexCache(IndexCache.caffeine(16 << 20))
@@ -137,12 +139,40 @@ class DesServeBenchmark {
                     assignRate);
             System.out.printf(Locale.ROOT, "  DesNameService.assign : %8.0f names/s (library, %d threads)%n%n", lib,
                     CLIENTS);
+            System.out.println(wrk);
         } finally {
             s3.close();
             if (embedded != null) {
                 embedded.close();
             }
         }
+    }
+
+    /** wrk (Debian's) against /files (cycling through the names) and /assign, when it is installed. */
+    static String wrk(String url, List<String> names) throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/wrk"))) {
+            return "(wrk not installed: no wrk runs)";
+        }
+        Path dir = Files.createTempDirectory("des-wrk");
+        StringBuilder lua = new StringBuilder("names = {");
+        for (String n : names) {
+            lua.append('"').append(n.replace("(", "%28").replace(")", "%29")).append("\",");
+        }
+        lua.append("}\ni = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", \"/files/\" .. "
+                + "names[(i % #names) + 1])\nend\n");
+        Files.writeString(dir.resolve("files.lua"), lua);
+        Files.writeString(dir.resolve("assign.lua"), "wrk.method = \"POST\"\nwrk.body = '{\"prefix\":\"DES\"}'\n"
+                + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
+        StringBuilder out = new StringBuilder();
+        for (String[] run : new String[][] {{"files.lua", "/files"}, {"assign.lua", "/assign"}}) {
+            Process p = new ProcessBuilder("wrk", "-t2", "-c" + CLIENTS, "-d" + RUN.toSeconds() + "s", "--latency",
+                    "-s", dir.resolve(run[0]).toString(), url + (run[1].equals("/assign") ? "/assign" : "/"))
+                    .redirectErrorStream(true).start();
+            out.append("wrk ").append(run[1]).append(":\n")
+                    .append(new String(p.getInputStream().readAllBytes())).append('\n');
+            p.waitFor();
+        }
+        return out.toString();
     }
 
     interface Op {
