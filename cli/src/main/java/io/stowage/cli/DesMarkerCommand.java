@@ -116,20 +116,8 @@ final class DesMarkerCommand implements Callable<Integer> {
             db.migrate();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             CountDownLatch done = new CountDownLatch(1);
-            Integer mp = metricsPort;
-            if (mp == null && System.getenv("DES_METRICS_PORT") != null && !System.getenv("DES_METRICS_PORT").isBlank()) {
-                try {
-                    mp = Integer.parseInt(System.getenv("DES_METRICS_PORT").strip());
-                } catch (NumberFormatException e) {
-                    throw CliException.usage("DES_METRICS_PORT=" + System.getenv("DES_METRICS_PORT")
-                            + " is not a port number");
-                }
-            }
             try (Marker m = Marker.start(db, o, registry, MarkerListener.none());
-                 ServiceServer metrics = mp == null ? null : DesMetricsServer.start(metricsHost, mp, registry, db)) {
-                if (metrics != null) {
-                    err.println("metrics: " + metrics.url() + "/metrics");
-                }
+                 ServiceServer metrics = metricsServer(metricsPort, metricsHost, registry, db, err)) {
                 err.printf(Locale.ROOT, "marker: node id %d, prefix %s, batch %d, state %s%n", m.nodeId(),
                         o.prefix(), o.batchSize(), db.where());
                 err.flush();
@@ -160,6 +148,30 @@ final class DesMarkerCommand implements Callable<Integer> {
                 done.countDown();
             }
         }
+    }
+
+    /**
+     * {@code --metrics-port} (else {@code DES_METRICS_PORT}) of the des-ingest workers: {@code /metrics} and
+     * {@code /health*} of this process, or null when neither is given.
+     */
+    static ServiceServer metricsServer(Integer port, String host, PrometheusMeterRegistry registry, IngestDatabase db,
+                                       PrintWriter err) {
+        Integer p = port;
+        String env = System.getenv("DES_METRICS_PORT");
+        if (p == null && env != null && !env.isBlank()) {
+            try {
+                p = Integer.parseInt(env.strip());
+            } catch (NumberFormatException e) {
+                throw CliException.usage("DES_METRICS_PORT=" + env + " is not a port number");
+            }
+        }
+        if (p == null) {
+            return null;
+        }
+        ServiceServer s = DesMetricsServer.start(host, p, registry, db);
+        err.println("metrics: " + s.url() + "/metrics");
+        err.flush();
+        return s;
     }
 
     private static MarkerReport runOnce(Marker m) {
