@@ -60,9 +60,12 @@ public final class DesIngestCompare {
             new Random(k.hashCode()).nextBytes(b);
             s3.putObject(PutObjectRequest.builder().bucket(bucket).key(k).build(), RequestBody.fromBytes(b));
         });
+        getLoop(s3, bucket, keys, threads);     // warm-up: JIT, connections, the store's caches
         double get1 = getLoop(s3, bucket, keys, threads);
         System.out.printf("bare GET loop (%d threads): %.0f objects/s, %.1f MB/s%n", threads, get1,
                 get1 * 4096 / 1e6);
+        // warm-up pack (not reported): JIT of the packer, driver and SDK paths, as the GET loop had its warm-up
+        pack(s3, bucket, keys.subList(0, Math.min(keys.size(), Math.max(1000, keys.size() / 5))), pgBase, 1, endpoint);
         List<double[]> results = new ArrayList<>();
         for (int packers = 1; packers <= 3; packers++) {
             results.add(pack(s3, bucket, keys, pgBase, packers, endpoint));
@@ -122,9 +125,9 @@ public final class DesIngestCompare {
     /** rows/s, MB/s, then seconds in source db, state db, GETs, packing, upload (summed over packers). */
     static double[] pack(S3Client s3, String bucket, List<String> keys, String pgBase, int packers, URI endpoint)
             throws Exception {
-        String schema = "bench_ingest_" + ProcessHandle.current().pid() + "_" + packers;
+        String schema = "bench_ingest_" + ProcessHandle.current().pid() + "_" + packers + "_" + keys.size();
         String url = pgBase + (pgBase.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        String archive = "ingest-arch-" + packers + "-" + System.currentTimeMillis() % 100000;
+        String archive = "ingest-arch-" + packers + "-" + System.nanoTime() % 1000000;
         s3.createBucket(CreateBucketRequest.builder().bucket(archive).build());
         try (Connection c = DriverManager.getConnection(pgBase); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
