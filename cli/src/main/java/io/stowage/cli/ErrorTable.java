@@ -18,6 +18,12 @@ import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.TranscodeInvalidPresetException;
 import io.stowage.transcode.TranscodeOutputExistsException;
 import io.stowage.transcode.TranscodeUnknownPresetException;
+import io.stowage.transcode.jobs.TranscodeJobsException;
+import io.stowage.transcode.jobs.TranscodeJobsInvalidConfigException;
+import io.stowage.transcode.jobs.TranscodeJobsInvalidEmailException;
+import io.stowage.transcode.jobs.TranscodeJobsInvalidUserException;
+import io.stowage.transcode.jobs.TranscodeJobsUnknownPresetException;
+import io.stowage.transcode.jobs.TranscodeJobsUnsafeNameException;
 
 import java.io.UncheckedIOException;
 import java.time.DateTimeException;
@@ -74,6 +80,11 @@ final class ErrorTable {
                             + " already exists; choose another name or add --force"),
             new Row(ArchiveInvalidOptionException.class, ExitCodes.USAGE),
             new Row(ServiceConfigException.class, ExitCodes.USAGE),
+            new Row(TranscodeJobsUnknownPresetException.class, ExitCodes.USAGE),
+            new Row(TranscodeJobsInvalidUserException.class, ExitCodes.USAGE),
+            new Row(TranscodeJobsUnsafeNameException.class, ExitCodes.USAGE),
+            new Row(TranscodeJobsInvalidEmailException.class, ExitCodes.USAGE),
+            new Row(TranscodeJobsInvalidConfigException.class, ExitCodes.USAGE),
             new Row(IllegalArgumentException.class, ExitCodes.USAGE),
             new Row(DateTimeException.class, ExitCodes.USAGE),
             // the module roots: every other failure of a module (exit 1)
@@ -83,7 +94,8 @@ final class ErrorTable {
             new Row(EsException.class, ExitCodes.FAILED),
             new Row(ServiceException.class, ExitCodes.FAILED),
             new Row(TranscodeException.class, ExitCodes.FAILED),
-            new Row(ArchiveException.class, ExitCodes.FAILED));
+            new Row(ArchiveException.class, ExitCodes.FAILED),
+            new Row(TranscodeJobsException.class, ExitCodes.FAILED));
 
     /** The verdict for {@code ex}, thrown by a command. */
     static Verdict of(Throwable ex) {

@@ -36,7 +36,9 @@ final class StowageCommand implements Runnable {
             ProbeCommand.class,
             PresetsCommand.class,
             ServeCommand.class,
-            TokenCommand.class);
+            TokenCommand.class,
+            WorkerCommand.class,
+            JobsCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

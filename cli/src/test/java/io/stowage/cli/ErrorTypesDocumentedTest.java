@@ -33,7 +33,8 @@ class ErrorTypesDocumentedTest {
         List<String> missing = new ArrayList<>();
         for (Class<?> anchor : List.of(CliException.class, DesException.class, S3DesReader.class,
                 S3IoException.class, SyncException.class, EsException.class, TranscodeException.class,
-                ArchiveException.class, io.stowage.service.ServiceException.class)) {
+                ArchiveException.class, io.stowage.transcode.jobs.TranscodeJobsException.class,
+                io.stowage.service.ServiceException.class)) {
             for (Class<?> c : exceptionsBeside(anchor)) {
                 if (!docs.contains("`" + c.getSimpleName() + "`")) {
                     missing.add(c.getName());

@@ -9,6 +9,9 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +61,7 @@ public final class JobStore implements AutoCloseable {
             this.connection = client.connect();
         } catch (RedisException e) {
             client.shutdown(0, 2, TimeUnit.SECONDS);
+            client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
             throw new TranscodeJobsBackendException("redis", "cannot connect to " + redacted(config.redisUrl())
                     + ": " + e.getMessage(), e);
         }
@@ -75,7 +79,11 @@ public final class JobStore implements AutoCloseable {
     }
 
     static RedisClient newClient(TranscodeJobsConfig config) {
-        RedisClient c = RedisClient.create(RedisURI.create(config.redisUrl()));
+        // reconnect quickly after a Redis restart: 10 ms doubling to at most 1 s (Lettuce's default grows to 30 s)
+        ClientResources res = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient c = RedisClient.create(res, RedisURI.create(config.redisUrl()));
         c.setOptions(ClientOptions.builder().autoReconnect(true)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build()).build());
         c.setDefaultTimeout(config.pollTimeout().plusSeconds(30));
@@ -170,6 +178,7 @@ public final class JobStore implements AutoCloseable {
             connection.close();
         } finally {
             client.shutdown(0, 2, TimeUnit.SECONDS);
+            client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 

@@ -19,6 +19,8 @@ final class RunningJob {
     final Map<String, String> hash;
     final JobView view;
     private volatile Stop stop = Stop.NONE;
+    /** Set once the worker stores the job's end: claim refreshes stop mattering. */
+    volatile boolean finishing;
     private TranscodeJob ffmpeg;
 
     RunningJob(String jobId, String entryId, String consumer, Map<String, String> hash) {

@@ -147,6 +147,7 @@ final class WorkerLoop implements Runnable {
                     job.view.preset());
             outcome = executor.execute(job, new Progress(job));
             job.checkStop();
+            job.finishing = true;
             List<Object> r = store.workerScript(Lua.COMPLETE, job.jobId, job.entryId, consumer, outcome.outputKey(),
                     Long.toString(outcome.outputSize()), outcome.encoder() == null ? "" : outcome.encoder());
             result = (String) r.get(0);
@@ -166,6 +167,7 @@ final class WorkerLoop implements Runnable {
             refresher.cancel(false);
             throw ex;
         } catch (Exception ex) {
+            job.finishing = true;
             if (job.stop() != RunningJob.Stop.NONE) {
                 result = stopped(job, outcome);
             } else {
@@ -229,7 +231,10 @@ final class WorkerLoop implements Runnable {
 
     private void refresh(RunningJob job) {
         try {
-            if (!queue.refresh(consumer, job.entryId)) {
+            if (job.finishing) {
+                return;
+            }
+            if (!queue.refresh(consumer, job.entryId) && !job.finishing) {
                 LOG.warn("{}: job {} was taken over by another worker; stopping", consumer, job.jobId);
                 job.requestStop(RunningJob.Stop.LOST);
                 return;
