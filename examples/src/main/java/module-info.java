@@ -6,6 +6,7 @@ module io.stowage.examples {
     requires io.stowage.s3;
     requires io.stowage.sync;
     requires io.stowage.des.s3;
+    requires io.stowage.archiver;
     requires org.slf4j;
     exports io.stowage.examples;
 }

@@ -17,8 +17,10 @@ import java.util.Map;
 
 /**
  * The regular files of one folder, parsed and grouped by the local date in their names; what the plan reads per day.
- * Sizes and mtimes come from the first pass ({@link Survey.FolderAttrs}) where it saw the file, so a folder is listed
- * again without an {@code lstat} per file; a file it did not see is looked up.
+ * Where the first pass kept the folder's names ({@link Survey.FolderAttrs#names()}, within its memory budget), the
+ * folder is taken from memory as the first pass saw it: the plan and its totals describe the same files, and a file
+ * added since is left for the next run. Past that budget the folder is listed again, with the sizes and mtimes from
+ * the first pass where it saw the file (no {@code lstat} per file); a file it did not see is looked up.
  * A small LRU cache keeps the last folders, so a flat folder holding many days is listed once per iteration, not
  * once per day. Not thread-safe (one per plan iteration).
  */
@@ -66,6 +68,10 @@ final class DirListing {
         Map<LocalDate, List<Entry>> byDay = new HashMap<>();
         List<Entry> unrecognised = new ArrayList<>();
         Survey.FolderAttrs attrs = known.get(dir);
+        if (attrs != null && attrs.names() != null) {
+            fromMemory(dir, attrs, byDay, unrecognised);
+            return new Listed(byDay, unrecognised);
+        }
         int next = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
@@ -107,5 +113,44 @@ final class DirListing {
             throw new ArchiveIoException(dir, "cannot list the folder", e);
         }
         return new Listed(byDay, unrecognised);
+    }
+
+    /** The folder as the first pass saw it: no system call but for a file whose mtime must be looked up. */
+    private void fromMemory(Path dir, Survey.FolderAttrs attrs, Map<LocalDate, List<Entry>> byDay,
+            List<Entry> unrecognised) {
+        String[] names = attrs.names();
+        for (int i = 0; i < attrs.size; i++) {
+            long size = attrs.size(i);
+            if (size == Survey.FolderAttrs.NOT_A_FILE) {
+                continue;
+            }
+            String name = names[i];
+            Path p = dir.resolve(name);
+            if (layout.ownFile(name, p)) {
+                continue;
+            }
+            Instant modified;
+            if (size >= 0) {
+                modified = attrs.modified(i);
+            } else {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    size = a.size();
+                    modified = a.lastModifiedTime().toInstant();
+                } catch (NoSuchFileException e) {
+                    continue; // removed since
+                } catch (IOException e) {
+                    throw new ArchiveIoException(p, "cannot read the file's attributes", e);
+                }
+            }
+            NameParser.Parsed parsed = parser.parse(name);
+            Entry e = new Entry(dir, p, parsed, size, modified);
+            if (parsed == null) {
+                unrecognised.add(e);
+            } else {
+                byDay.computeIfAbsent(parsed.local().toLocalDate(), k -> new ArrayList<>()).add(e);
+            }
+        }
     }
 }

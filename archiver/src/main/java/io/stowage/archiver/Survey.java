@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDate;
 import java.util.EnumMap;
@@ -17,8 +19,9 @@ import java.util.TreeMap;
 
 /**
  * The first pass: walks the input, output and trash trees once and keeps, per day, only which folders hold files of
- * that day, plus the totals, and each file's size and mtime in 24 bytes (within a quarter of the heap), so the day
- * pass lists a folder again without an lstat per file. Immutable once built.
+ * that day, plus the totals, and each file's size and mtime in 24 bytes (within a quarter of the heap) and name
+ * (within an eighth), so the day pass reads a folder from memory, or lists it again without an lstat per file past
+ * the names budget. Immutable once built.
  */
 final class Survey {
     /** The folders that hold files of one day, per tree. */
@@ -47,31 +50,60 @@ final class Survey {
      * may use an eighth of the heap); the day pass looks up the files of folders past it again.
      */
     private long keep = Math.max(0, Runtime.getRuntime().maxMemory() / 8 / FolderAttrs.BYTES_PER_ENTRY);
+    /**
+     * How many more bytes of names {@link #attrs} may keep (a sixteenth of the heap per walk, about 70 bytes a name:
+     * 350,000 names take 25 MB); a folder whose names are kept is not listed again by the day pass.
+     */
+    private long keepNameBytes = Runtime.getRuntime().maxMemory() / 16;
+    /** A kept name's cost beyond its characters: the String, its array, the reference. */
+    private static final int NAME_OVERHEAD = 48;
 
     /**
      * The entries of one folder in listing order: a 64-bit hash of each name, its size and mtime (nanoseconds since
-     * the epoch). {@link #find} answers for an entry of a later listing of the same folder, by its position there
-     * (checked against the name's hash), else by a search; {@code -1} when the name is not known.
+     * the epoch), and, while the names budget lasts, the names themselves: then the day pass needs no second listing
+     * ({@link #names()}). Otherwise {@link #find} answers for an entry of a later listing of the same folder, by its
+     * position there (checked against the name's hash), else by a search; {@code -1} when the name is not known.
      */
     static final class FolderAttrs {
         static final int BYTES_PER_ENTRY = 24;
+        /** The size of an entry that is no regular file. */
+        static final long NOT_A_FILE = -1;
+        /** The size of a regular file whose mtime nanoseconds cannot hold: looked up again when listed. */
+        static final long LOOK_UP = -2;
         private static final int WINDOW = 8;
         long[] hashes = new long[16];
         long[] sizes = new long[16];
         long[] mtimes = new long[16];
+        String[] names;
         int size;
+
+        /** With {@code keepNames}, the names are kept too ({@link #names()}). */
+        FolderAttrs(boolean keepNames) {
+            names = keepNames ? new String[16] : null;
+        }
+
+        FolderAttrs() {
+            this(false);
+        }
 
         void add(String name, BasicFileAttributes a) {
             if (size == hashes.length) {
                 hashes = java.util.Arrays.copyOf(hashes, size * 2);
                 sizes = java.util.Arrays.copyOf(sizes, size * 2);
                 mtimes = java.util.Arrays.copyOf(mtimes, size * 2);
+                if (names != null) {
+                    names = java.util.Arrays.copyOf(names, size * 2);
+                }
             }
             long t = a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
             hashes[size] = hash(name);
             // a directory or special file, or an mtime outside what nanoseconds hold: looked up again if asked
-            sizes[size] = a.isRegularFile() && t != Long.MAX_VALUE && t != Long.MIN_VALUE ? a.size() : -1;
+            sizes[size] = !a.isRegularFile() ? NOT_A_FILE : t != Long.MAX_VALUE && t != Long.MIN_VALUE ? a.size()
+                    : LOOK_UP;
             mtimes[size] = t;
+            if (names != null) {
+                names[size] = name;
+            }
             size++;
         }
 
@@ -80,8 +112,22 @@ final class Survey {
                 hashes = java.util.Arrays.copyOf(hashes, size);
                 sizes = java.util.Arrays.copyOf(sizes, size);
                 mtimes = java.util.Arrays.copyOf(mtimes, size);
+                if (names != null) {
+                    names = java.util.Arrays.copyOf(names, size);
+                }
             }
             return this;
+        }
+
+        /** Drops the names (past the names budget). */
+        FolderAttrs withoutNames() {
+            names = null;
+            return this;
+        }
+
+        /** The names in listing order, or {@code null} when they were not kept. */
+        String[] names() {
+            return names;
         }
 
         /**
@@ -104,7 +150,7 @@ final class Survey {
             return -1;
         }
 
-        /** The size of the entry at {@code i}. */
+        /** The size of the entry at {@code i} ({@link #NOT_A_FILE}, {@link #LOOK_UP}). */
         long size(int i) {
             return sizes[i];
         }
@@ -196,21 +242,29 @@ final class Survey {
 
     /**
      * One folder, depth first in the order the file system lists it (as {@code Files.walkFileTree} would): one
-     * {@code lstat} per entry, whose size and mtime are kept for the day pass ({@link FolderAttrs}).
+     * {@code lstat} per entry (relative to the open folder, {@code fstatat}, where the JDK offers a
+     * {@link SecureDirectoryStream}: the kernel resolves one name instead of the whole path), whose size and mtime
+     * (and, within the names budget, name) are kept for the day pass ({@link FolderAttrs}).
      */
     private void walkDir(Layout layout, NameParser parser, Layout.Tree tree, Path dir) throws IOException {
-        FolderAttrs kept = keep > 0 ? new FolderAttrs() : null;
+        FolderAttrs kept = keep > 0 ? new FolderAttrs(keepNameBytes > 0) : null;
+        long nameBytes = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            SecureDirectoryStream<Path> at = ds instanceof SecureDirectoryStream<Path> s ? s : null;
             for (Path p : ds) {
-                String name = p.getFileName().toString();
+                Path fileName = p.getFileName();
+                String name = fileName.toString();
                 BasicFileAttributes a;
                 try {
-                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    a = at != null ? at.getFileAttributeView(fileName, BasicFileAttributeView.class,
+                            LinkOption.NOFOLLOW_LINKS).readAttributes()
+                            : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 } catch (NoSuchFileException e) {
                     continue; // removed since listed
                 }
                 if (kept != null) {
                     kept.add(name, a);
+                    nameBytes += NAME_OVERHEAD + name.length();
                 }
                 if (a.isDirectory()) {
                     if (!layout.otherTree(tree, p)) {
@@ -227,6 +281,9 @@ final class Survey {
         }
         if (kept != null && kept.size > 0) {
             keep -= kept.size;
+            if (kept.names() != null) {
+                keepNameBytes -= nameBytes;
+            }
             attrs.put(dir, kept.trim());
         }
     }

@@ -39,15 +39,38 @@ class FolderAttrsTest {
     }
 
     @Test
-    void theDayPassTakesSizesFromTheFirstPassAndLooksUpFilesAddedSince() throws Exception {
+    void theDayPassIsTheFirstPassSnapshotAndLeavesFilesAddedSinceForTheNextRun() throws Exception {
         Fixtures.file(in, "2025/01/02/REO_front_20250102030405.mp4", 10);
         ArchivePlan plan = CameraArchiver.builder(in).options(ArchiveOptions.defaults().withZone(ZoneOffset.UTC)
                 .withSettle(java.time.Duration.ZERO)).build().plan();
         Fixtures.file(in, "2025/01/02/REO_front_20250102030405.mp4", 20); // changed since: re-checked before acting
-        Fixtures.file(in, "2025/01/02/REO_front_20250102040000.mp4", 7); // added since
+        Fixtures.file(in, "2025/01/02/REO_front_20250102040000.mp4", 7); // added since: the next run's
         List<ArchiveAction> transcodes = plan.actions().filter(a -> a.action() == ArchiveActionType.TRANSCODE)
                 .toList();
         assertThat(transcodes).extracting(a -> a.path().getFileName().toString() + " " + a.bytes())
-                .containsExactly("REO_front_20250102030405.mp4 10", "REO_front_20250102040000.mp4 7");
+                .containsExactly("REO_front_20250102030405.mp4 10");
+        assertThat(plan.totals().sources()).isEqualTo(1);
+    }
+
+    @Test
+    void pastTheNamesBudgetTheDayPassListsAgainWithTheFirstPassSizes() throws Exception {
+        Path dir = Files.createDirectories(in.resolve("d"));
+        Survey.FolderAttrs f = new Survey.FolderAttrs(true);
+        Path a = Files.write(dir.resolve("REO_front_20250102030405.mp4"), new byte[3]);
+        f.add(a.getFileName().toString(), Files.readAttributes(a, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS));
+        Files.write(dir.resolve("REO_front_20250102040000.mp4"), new byte[5]); // not seen by the "first pass"
+        Files.write(a, new byte[9]); // changed since: the first pass's size stands
+        Layout layout = Layout.of(in, ArchiveOptions.defaults());
+        DirListing.Listed remembered = new DirListing(new NameParser(null), layout, java.util.Map.of(dir, f))
+                .list(dir);
+        assertThat(remembered.byDay().values()).singleElement().satisfies(l -> assertThat(l)
+                .extracting(e -> e.path().getFileName() + " " + e.size())
+                .containsExactly("REO_front_20250102030405.mp4 3"));
+        DirListing.Listed listed = new DirListing(new NameParser(null), layout,
+                java.util.Map.of(dir, f.withoutNames())).list(dir);
+        assertThat(listed.byDay().values()).singleElement().satisfies(l -> assertThat(l)
+                .extracting(e -> e.path().getFileName() + " " + e.size())
+                .containsExactlyInAnyOrder("REO_front_20250102030405.mp4 3", "REO_front_20250102040000.mp4 5"));
     }
 }

@@ -212,7 +212,11 @@ final class ArchiveCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(commandOut, 1 << 16), false);
         if (json) {
             // one document, written as it is produced: the header pretty, then one action per line
-            JsonGenerator g = Output.JSON.getFactory().createGenerator(out);
+            // UTF-8 bytes straight to stdout in 64 KiB writes when the process's stdout is the command's (Main)
+            java.io.OutputStream raw = StdoutWriter.bytes(commandOut);
+            java.io.OutputStream bytes = raw == null ? null : new java.io.BufferedOutputStream(raw, 1 << 16);
+            JsonGenerator g = bytes != null ? Output.JSON.getFactory().createGenerator(bytes,
+                    com.fasterxml.jackson.core.JsonEncoding.UTF8) : Output.JSON.getFactory().createGenerator(out);
             g.writeStartObject();
             g.writeRaw("\n  ");
             g.writeBooleanField("dry_run", true);
@@ -227,14 +231,16 @@ final class ArchiveCommand implements Callable<Integer> {
             Output.JSON.writeValue(g, plan.totals());
             g.writeRaw("\n  ");
             g.writeArrayFieldStart("actions");
-            for (ArchiveDay day : plan) {
-                for (ArchiveAction a : day.actions()) {
-                    g.writeRaw("\n    ");
-                    writeAction(g, a);
-                    counts[a.action().ordinal()]++;
-                }
-                if (signals.received() > 0) {
-                    break;
+            try (PlanAhead days = new PlanAhead(plan)) {
+                while (days.hasNext()) {
+                    for (ArchiveAction a : days.next().actions()) {
+                        g.writeRaw("\n    ");
+                        writeAction(g, a);
+                        counts[a.action().ordinal()]++;
+                    }
+                    if (signals.received() > 0) {
+                        break;
+                    }
                 }
             }
             g.writeRaw("\n  ");
@@ -245,6 +251,12 @@ final class ArchiveCommand implements Callable<Integer> {
             g.writeBooleanField("interrupted", signals.received() > 0);
             g.writeRaw("\n");
             g.writeEndObject();
+            if (bytes != null) {
+                g.writeRaw(System.lineSeparator());
+                g.flush();
+                bytes.flush();
+                return;
+            }
             g.flush();
             out.println();
             out.flush();
@@ -255,15 +267,18 @@ final class ArchiveCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %d recordings (%s), %d snapshots, %d archived outputs, %d in the trash,"
                 + " %d unrecognised; %s in all%n", plan.input(), t.sources(), SizeConverter.format(t.sourceBytes()),
                 t.snapshots(), t.outputs(), t.trashed(), t.unrecognised(), SizeConverter.format(t.totalBytes()));
-        for (ArchiveDay day : plan) {
-            out.println(day.date() == null ? "unrecognised:" : day.date() + ":");
-            for (ArchiveAction a : day.actions()) {
-                out.print("  ");
-                out.println(a.describe());
-                counts[a.action().ordinal()]++;
-            }
-            if (signals.received() > 0) {
-                break;
+        try (PlanAhead days = new PlanAhead(plan)) {
+            while (days.hasNext()) {
+                ArchiveDay day = days.next();
+                out.println(day.date() == null ? "unrecognised:" : day.date() + ":");
+                for (ArchiveAction a : day.actions()) {
+                    out.print("  ");
+                    out.println(a.describe());
+                    counts[a.action().ordinal()]++;
+                }
+                if (signals.received() > 0) {
+                    break;
+                }
             }
         }
         out.println("dry run, nothing changed: " + countsJson(counts));

@@ -24,6 +24,7 @@ final class Cli {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Cli::handleExecutionException);
         cl.setParameterExceptionHandler(Cli::handleParameterException);
+        CommandSummaries.install(cl);
         return cl;
     }
 

@@ -51,25 +51,27 @@ final class DemoCommand implements Callable<Integer> {
         List<PipelineReport> results = new ArrayList<>();
         boolean allOk = true;
         long t0 = System.nanoTime();
-        for (DemoPipeline p : pipelines) {
-            out.println("== " + p.name() + ": " + p.description());
-            Path dir = work.resolve(p.name());
-            Files.createDirectories(dir);
-            long t = System.nanoTime();
-            String error = null;
-            try {
-                p.run(dir, out);
-            } catch (Exception e) {
-                allOk = false;
-                error = e.toString();
-                out.println("FAILED " + p.name() + ": " + e);
-                if (System.getenv("STOWAGE_DEBUG") != null) {
-                    e.printStackTrace(out);
+        try (DemoLogs quiet = DemoLogs.quiet()) {
+            for (DemoPipeline p : pipelines) {
+                out.println("== " + p.name() + ": " + p.description());
+                Path dir = work.resolve(p.name());
+                Files.createDirectories(dir);
+                long t = System.nanoTime();
+                String error = null;
+                try {
+                    p.run(dir, out);
+                } catch (Exception e) {
+                    allOk = false;
+                    error = e.toString();
+                    out.println("FAILED " + p.name() + ": " + e);
+                    if (System.getenv("STOWAGE_DEBUG") != null) {
+                        e.printStackTrace(out);
+                    }
                 }
+                double s = (System.nanoTime() - t) / 1e9;
+                results.add(new PipelineReport(p.name(), error == null, error, Math.round(s * 1000) / 1000.0));
+                out.printf("-- %s %s in %.2f s%n%n", p.name(), error == null ? "OK" : "FAILED", s);
             }
-            double s = (System.nanoTime() - t) / 1e9;
-            results.add(new PipelineReport(p.name(), error == null, error, Math.round(s * 1000) / 1000.0));
-            out.printf("-- %s %s in %.2f s%n%n", p.name(), error == null ? "OK" : "FAILED", s);
         }
         double total = (System.nanoTime() - t0) / 1e9;
         if (keep) {

@@ -5,6 +5,8 @@ import io.stowage.archiver.ArchiveInvalidOptionException;
 import io.stowage.des.DesException;
 import io.stowage.des.DesNameException;
 import io.stowage.des.DesOutputExistsException;
+import io.stowage.des.ingest.DesIngestConfigException;
+import io.stowage.des.ingest.DesIngestException;
 import io.stowage.es.EsException;
 import io.stowage.es.EsInvalidRangeException;
 import io.stowage.es.EsOutputExistsException;
@@ -69,6 +71,7 @@ final class ErrorTable {
             // library failures that are bad usage of the command line (exit 2)
             new Row(DesOutputExistsException.class, ExitCodes.USAGE),
             new Row(DesNameException.class, ExitCodes.USAGE),
+            new Row(DesIngestConfigException.class, ExitCodes.USAGE),
             new Row(SyncConfigException.class, ExitCodes.USAGE),
             new Row(EsInvalidRangeException.class, ExitCodes.USAGE),
             new Row(EsOutputExistsException.class, ExitCodes.USAGE),
@@ -79,16 +82,17 @@ final class ErrorTable {
                     e -> ((TranscodeOutputExistsException) e).path()
                             + " already exists; choose another name or add --force"),
             new Row(ArchiveInvalidOptionException.class, ExitCodes.USAGE),
-            new Row(ServiceConfigException.class, ExitCodes.USAGE),
             new Row(TranscodeJobsUnknownPresetException.class, ExitCodes.USAGE),
             new Row(TranscodeJobsInvalidUserException.class, ExitCodes.USAGE),
             new Row(TranscodeJobsUnsafeNameException.class, ExitCodes.USAGE),
             new Row(TranscodeJobsInvalidEmailException.class, ExitCodes.USAGE),
             new Row(TranscodeJobsInvalidConfigException.class, ExitCodes.USAGE),
+            new Row(ServiceConfigException.class, ExitCodes.USAGE),
             new Row(IllegalArgumentException.class, ExitCodes.USAGE),
             new Row(DateTimeException.class, ExitCodes.USAGE),
             // the module roots: every other failure of a module (exit 1)
             new Row(DesException.class, ExitCodes.FAILED),
+            new Row(DesIngestException.class, ExitCodes.FAILED),
             new Row(S3IoException.class, ExitCodes.FAILED),
             new Row(SyncException.class, ExitCodes.FAILED),
             new Row(EsException.class, ExitCodes.FAILED),

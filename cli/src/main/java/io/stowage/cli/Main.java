@@ -38,6 +38,8 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (used by tests, which must not call {@code System.exit}). */
     public static int run(String... args) {
-        return Cli.commandLine(args).execute(args);
+        picocli.CommandLine cl = Cli.commandLine(args);
+        cl.setOut(StdoutWriter.wrap(cl.getOut()));
+        return cl.execute(args);
     }
 }

@@ -35,10 +35,10 @@ final class StowageCommand implements Runnable {
             ArchiveCommand.class,
             ProbeCommand.class,
             PresetsCommand.class,
-            ServeCommand.class,
-            TokenCommand.class,
             WorkerCommand.class,
-            JobsCommand.class);
+            JobsCommand.class,
+            ServeCommand.class,
+            TokenCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code stowage sync status|retry|trigger}: the ledger of ledgered uploads ({@code stowage upload --state}). */
 @Command(name = "sync", mixinStandardHelpOptions = true,
-        description = {"Inspect and act on the upload ledger that `stowage upload --state URL --project NAME` keeps:",
-            "file counts and failed files with reasons, retry of failed files with backoff rounds, and the",
+        description = {"Inspect and act on the upload ledger that `stowage upload --state URL --project NAME` keeps.",
+            "File counts and failed files with reasons, retry of failed files with backoff rounds, and the",
             "session summary POSTed to a URL."},
         footer = {"", "Examples:",
             "  stowage sync status --project photos --state stowage.db --json",

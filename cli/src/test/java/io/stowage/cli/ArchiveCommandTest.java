@@ -95,6 +95,28 @@ class ArchiveCommandTest {
     }
 
     @Test
+    void theProcessWritesTheSameJsonDocumentAsBytesAsTheWriterDoes() throws Exception {
+        Files.createDirectories(in.resolve("2025/01/02"));
+        for (String n : List.of("REO_a_20250102010000.mp4", "REO_a_20250102010000.jpg", "REO_ü \"q\"_20250102020000.mp4",
+                "notes \\ ü.txt")) {
+            Files.writeString(in.resolve("2025/01/02").resolve(n), n);
+        }
+        String[] args = {"archive", "--input", in.toString(), "--dry-run", "--json", "--settle", "0"};
+        CliRun viaWriter = CliRun.of(args);
+        assertThat(viaWriter.exitCode()).as(viaWriter.err()).isZero();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Dfile.encoding=UTF-8", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(new String(out, StandardCharsets.UTF_8)).isEqualTo(viaWriter.out());
+        assertThat(JSON.readTree(out).path("actions")).hasSize(6); // 2 transcodes, 3 trash, 1 skip
+    }
+
+    @Test
     void aRunArchivesLogsToTheRotatedFileAndAFailedClipGivesExit3() throws Exception {
         put(clip, "2025/01/02/REO_a_20250102010000.mp4");
         Path bad = put(clip, "2025/01/02/REO_a_20250102020000.mp4");

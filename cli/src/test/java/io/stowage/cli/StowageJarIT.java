@@ -78,6 +78,15 @@ class StowageJarIT {
     }
 
     @Test
+    void demoSummaryHasNoLibraryInfoLinesAndOnlyRunsTheNamedPipelines() throws Exception {
+        Proc p = run("demo", "--only", "sync,archive");
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.outText()).contains("== sync:").contains("== archive:").contains("archive: complete")
+                .doesNotContain("== des:");
+        assertThat(p.err()).doesNotContain(" INFO ");
+    }
+
+    @Test
     void versionAndHelp() throws Exception {
         Proc v = run("--version");
         assertThat(v.code()).isZero();

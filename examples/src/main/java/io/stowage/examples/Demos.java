@@ -18,7 +18,9 @@ public final class Demos {
                 new S3Demo(),
                 new SyncDemo(),
                 new EsTsDemo(),
-                new TranscodeDemo()
+                new TranscodeDemo(),
+                new ArchiveDemo(),
+                new CameraSiteDemo()
         );
     }
 }

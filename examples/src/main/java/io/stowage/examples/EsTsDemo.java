@@ -53,11 +53,7 @@ public final class EsTsDemo implements DemoPipeline {
 
     @Override
     public void run(Path workDir, PrintStream out) throws Exception {
-        Set<String> keys = new LinkedHashSet<>();
-        Matcher m = KEY.matcher(new String(resource("records.json"), StandardCharsets.UTF_8));
-        while (m.find()) {
-            keys.add(m.group(1));
-        }
+        Set<String> keys = segmentKeys();
         byte[] expected = resource("expected-full.ts");
         Instant from = Instant.parse("2025-01-01T11:59:56Z");
         Instant to = Instant.parse("2025-01-01T12:00:24Z");
@@ -117,7 +113,18 @@ public final class EsTsDemo implements DemoPipeline {
         }
     }
 
-    private static byte[] resource(String name) {
+    /** The bundled segments' keys ({@code DDMMYYYY/HH/FROM-TO.es}), in recording order. */
+    static Set<String> segmentKeys() {
+        Set<String> keys = new LinkedHashSet<>();
+        Matcher m = KEY.matcher(new String(resource("records.json"), StandardCharsets.UTF_8));
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        return keys;
+    }
+
+    /** A bundled file of the reference recorder ({@code segments/KEY}, {@code expected-full.ts}, ...). */
+    static byte[] resource(String name) {
         try (InputStream in = EsTsDemo.class.getResourceAsStream(RES + name)) {
             if (in == null) {
                 throw new IllegalStateException("resource " + RES + name + " missing from the examples jar");

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Turns the outputs of run-all.sh's scripts into benchmarks/report.json and benchmarks/REPORT.md.
+
+report.py WORKDIR OUTDIR COMMIT LOAD_BEFORE TOTAL_SECONDS
+
+Each parser reads one script's own output (the lines it prints for people) and returns rows of
+{measure, ours, other_tool, other, unit, ratio, note}. ratio is always "how many times faster ours is" (the other's
+time / ours, or our rate / the other's): above 1 means ours is faster. A script whose output does not parse still gets
+its section, with its whole output and no table rows, so nothing is silently dropped.
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+work, outdir, commit, load_before, total = sys.argv[1:6]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def row(measure, ours, other_tool, other, unit, ratio=None, note=""):
+    if ratio is None and ours and other:
+        ratio = other / ours if unit in ("s", "ms", "ms/op") else ours / other
+    return {"measure": measure, "ours": ours, "other_tool": other_tool, "other": other, "unit": unit,
+            "ratio": None if ratio is None else round(ratio, 3), "note": note}
+
+
+def archive_plan(text):
+    rows = []
+    m = {k: re.search(re.escape(k) + r"\s+wall best\s+(\d+) ms, median\s+(\d+) ms; CPU best\s+(\d+) ms, median\s+"
+                      r"(\d+) ms; max RSS (\d+) KiB", text)
+         for k in ("find -printf (one pass, the floor):", "stowage archive --dry-run --json:",
+                   "stowage archive --dry-run (text):")}
+    f = m["find -printf (one pass, the floor):"]
+    for k, label in (("stowage archive --dry-run --json:", "dry run --json"),
+                     ("stowage archive --dry-run (text):", "dry run (text)")):
+        s = m[k]
+        if s and f:
+            rows.append(row(label + ", wall time (best; goal < 2 s)", int(s.group(1)), "find -printf",
+                            int(f.group(1)), "ms", note="median %s vs %s ms" % (s.group(2), f.group(2))))
+            rows.append(row(label + ", CPU time user+sys (best)", int(s.group(3)), "find -printf", int(f.group(3)),
+                            "ms", note="max RSS %d MB vs %d MB" % (int(s.group(5)) // 1024, int(f.group(5)) // 1024)))
+    return rows
+
+
+def archive_overhead(text):
+    m = re.search(r"median: Transcoder alone ([\d.]+) s, CameraArchiver ([\d.]+) s, ratio ([\d.]+) \(overhead "
+                  r"([-+\d.]+) %, ([-+\d.]+) ms per clip\)", text)
+    if not m:
+        return []
+    return [row("clips archived one after another (median round; goal: overhead < 3 %)", float(m.group(2)),
+                "Transcoder alone", float(m.group(1)), "s",
+                note="overhead %s %%, %s ms per clip" % (m.group(4), m.group(5)))]
+
+
+def des_pack(text):
+    rows = []
+    for m in re.finditer(r"^(\d+x\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+\d+\s+\d+\s+([\d.]+)\s+([\d.]+)",
+                         text, re.M):
+        ds, files, tar, tarfs, des = m.group(1), int(m.group(2)), float(m.group(3)), float(m.group(4)), float(
+            m.group(5))
+        rows.append(row("pack %s files (%s)" % (files, ds), des, "tar -cf", tar, "s"))
+        rows.append(row("pack %s files (%s), same durability" % (files, ds), des, "tar -cf + fsync", tarfs, "s"))
+    return rows
+
+
+def es_fetch(text):
+    rows = []
+    path = None
+    latency = "loopback"
+    for line in text.splitlines():
+        p = re.match(r"== S3 path: (\w+)", line)
+        if p:
+            path, latency = p.group(1), "loopback"
+        d = re.match(r"every GET delayed by (\d+) ms", line)
+        if d:
+            latency = d.group(1) + " ms per GET"
+        b = re.match(r"best: sequential (\d+) segments/s, (\d+) workers (\d+) segments/s", line)
+        if b:
+            rows.append(row("fetch of ES segments, %s path, %s" % (path, latency), int(b.group(3)),
+                            "sequential fetch (1 worker)", int(b.group(1)), "segments/s",
+                            note="%s workers" % b.group(2)))
+    return rows
+
+
+def es_stitch(text):
+    res = dict(re.findall(r"^(\w+)\s+([\d.]+) ms/op", text, re.M))
+    rows = []
+    if "catFromDirectory" in res:
+        for k in ("stitchFromMemory", "stitchFromDirectory"):
+            if k in res:
+                rows.append(row("stitch ES to TS, " + k, float(res[k]), "cat (read the same files)",
+                                float(res["catFromDirectory"]), "ms/op"))
+    return rows
+
+
+def s3_compare(text):
+    rows = []
+    tree = re.search(r"tree: (\d+) files x (\d+) bytes", text)
+    size = "%s x %s B" % (tree.group(1), tree.group(2)) if tree else ""
+    best = {}
+    for m in re.finditer(r"^(upload|download|skip)\s+(\S+)\s+([\d.]+) s\s+(\d+) files/s\s+([\d.]+) MB/s", text, re.M):
+        best[(m.group(1), m.group(2))] = float(m.group(3))
+    for (what, tool), secs in best.items():
+        ours = best.get((what, "stowage"))
+        if tool != "stowage" and ours:
+            rows.append(row("%s %s" % (what, size), ours, tool, secs, "s"))
+    return rows
+
+
+def sync_tp(text):
+    rows = []
+    base = re.search(r"^none\s+(\d+)\s+([\d.]+)\s+(\d+)", text, re.M)
+    for m in re.finditer(r"^(sqlite|postgresql)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)", text, re.M):
+        if base:
+            rows.append(row("upload of %s files with a %s ledger" % (m.group(2), m.group(1)), float(m.group(3)),
+                            "the same upload without a ledger", float(base.group(2)), "s",
+                            note="%s ledger rows/s" % m.group(6)))
+    return rows
+
+
+def sync_rerun(text):
+    rows = []
+    for m in re.finditer(r"^(sqlite|postgresql)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)", text, re.M):
+        rows.append(row("re-run over %s files already uploaded, %s ledger (whole command)" % (m.group(2), m.group(1)),
+                        float(m.group(4)), "goal", 15.0, "s",
+                        note="session %s s, %s S3 requests" % (m.group(5), m.group(6))))
+    return rows
+
+
+PARSERS = {
+    "archive-plan": ("camera archive: discovery + plan of 350,000 files vs find", archive_plan),
+    "archive-overhead": ("camera archive: per-clip overhead of CameraArchiver over the Transcoder alone",
+                         archive_overhead),
+    "des-pack-vs-tar": ("DES pack vs tar", des_pack),
+    "es-fetch-hour": ("ES segments: parallel fetch vs sequential", es_fetch),
+    "es-stitch-vs-cat": ("ES segments: stitch into TS vs cat (JMH, one core)", es_stitch),
+    "s3-upload-compare": ("S3 upload/download vs rclone and the AWS TransferManager", s3_compare),
+    "sync-ledger-throughput": ("ledgered upload vs the same upload without a ledger", sync_tp),
+    "sync-rerun": ("ledgered re-run of an uploaded tree vs the 15 s goal", sync_rerun),
+}
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=20).stdout.strip()
+    except Exception:
+        return ""
+
+
+cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+mem_kb = int(sh("grep MemTotal /proc/meminfo | tr -s ' ' | cut -d' ' -f2") or 0)
+machine = {
+    "cpus": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem_kb / 1048576, 1), "kernel": platform.release(),
+    "java": sh("java -version 2>&1 | head -1"), "load_before": load_before,
+    "load_after": " ".join(open("/proc/loadavg").read().split()[:3]),
+}
+now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+comparisons = []
+for line in open(os.path.join(work, "runs.tsv")):
+    name, runs, rc, secs, command = line.rstrip("\n").split("\t", 4)
+    text = open(os.path.join(work, "logs", name + ".txt"), errors="replace").read()
+    err = open(os.path.join(work, "logs", name + ".err"), errors="replace").read()
+    title, parse = PARSERS[name]
+    try:
+        rows = parse(text)
+    except Exception as e:  # a parser bug must not hide the output
+        rows = []
+        err += "\nreport.py: could not parse: %r" % e
+    comparisons.append({"name": name, "title": title, "script": command, "runs": int(runs), "exit_code": int(rc),
+                        "seconds": float(secs), "rows": rows, "output": text, "stderr_tail": err[-2000:]})
+
+doc = {"date": now, "commit": commit, "machine": machine, "total_s": int(total), "comparisons": comparisons}
+with open(os.path.join(outdir, "report.json"), "w") as f:
+    json.dump(doc, f, indent=1)
+    f.write("\n")
+
+
+def fmt(v):
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return ("%.3f" % v).rstrip("0").rstrip(".") if v < 100 else "%.0f" % v
+    return str(v)
+
+
+md = ["# Benchmark report", "",
+      "Written by `benchmarks/compare/run-all.sh` (reproduce: `benchmarks/compare/run-all.sh` on a clone at the "
+      "commit below; the numbers are in [report.json](report.json), with each script's whole output). Every script "
+      "runs both sides in the same run on the same generated data. **ratio** = how many times faster ours is (the "
+      "other's time / ours, or our rate / the other's): above 1 means Stowage is faster.", "",
+      "| | |", "|---|---|",
+      "| date | %s |" % now, "| commit | `%s` |" % commit,
+      "| machine | %s CPUs (%s), %s GiB, Linux %s, %s |" % (machine["cpus"], machine["cpu"], machine["memory_gib"],
+                                                         machine["kernel"], machine["java"]),
+      "| load average | %s before, %s after (a shared machine: other builds ran at the same time) |" % (
+          load_before, machine["load_after"]),
+      "| run time | %d s for all scripts |" % int(total), ""]
+for c in comparisons:
+    md += ["## %s" % c["title"], "",
+           "`%s`: %d run(s), exit %d, %.0f s." % (c["script"].replace(ROOT + "/", ""), c["runs"], c["exit_code"],
+                                                 c["seconds"]), ""]
+    if c["rows"]:
+        md += ["| measure | ours | other tool | other | unit | ratio | runs | note |",
+               "|---|---:|---|---:|---|---:|---:|---|"]
+        for r in c["rows"]:
+            md.append("| %s | %s | %s | %s | %s | %s | %d | %s |" % (r["measure"], fmt(r["ours"]), r["other_tool"],
+                                                                   fmt(r["other"]), r["unit"], fmt(r["ratio"]),
+                                                                   c["runs"], r["note"]))
+    else:
+        md.append("No numbers could be read from the output (see it below and the `.err` log).")
+    md += ["", "<details><summary>output</summary>", "", "```", c["output"].rstrip(), "```", "", "</details>", ""]
+with open(os.path.join(outdir, "REPORT.md"), "w") as f:
+    f.write("\n".join(md) + "\n")

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs every comparison script of benchmarks/compare/ in one go, on data they generate, and writes
+# benchmarks/REPORT.md (one table per comparison: ours, the other tool, the ratio, runs; machine, date, commit) and
+# benchmarks/report.json (the numbers the tables came from, plus each script's whole output).
+#   benchmarks/compare/run-all.sh [WORKDIR]          (about 8-10 min on the 2-core development machine)
+# The sizes are smaller than each script's defaults, so the whole report stays under 10 minutes; each script still
+# runs both sides in the same run on the same data. Override with the variables below (e.g. ARCHIVE_RUNS=5), or run
+# one script alone with its own defaults for the numbers its docs quote. ONLY="archive-plan des-pack-vs-tar" runs
+# a subset (the report then holds only those). Needs: java, mvn (to build the jars once), python3, bc, psql (the sync
+# scripts' PostgreSQL schema), rclone (optional: s3-upload-compare runs without it and says so).
+set -uo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+WORK="${1:-$(mktemp -d "${TMPDIR:-/tmp}/stowage-run-all.XXXXXX")}"
+OUTDIR="${OUTDIR:-$ROOT/benchmarks}"
+mkdir -p "$WORK/logs"
+
+ARCHIVE_RUNS="${ARCHIVE_RUNS:-3}"            # archive-plan.sh: 350,000 files, RUNS alternating runs
+OVERHEAD_ARGS="${OVERHEAD_ARGS:-3 3 320x240 3}" # ArchiveOverhead: clips, seconds, size, rounds
+DES_RUNS="${DES_RUNS:-3}"                    # des-pack-vs-tar.sh: 100,000 x 4 KiB and 10,000 x 64 KiB
+ES_FETCH_ARGS="${ES_FETCH_ARGS:-16 300 20}"  # es-fetch-hour.sh: workers, segments, modelled latency (ms)
+ES_STITCH_MB="${ES_STITCH_MB:-16}"           # es-stitch-vs-cat.sh: MiB of segments
+S3_ARGS="${S3_ARGS:-small 16 1}"             # s3-upload-compare.sh: what, workers, rounds
+SYNC_TP_N="${SYNC_TP_N:-2000}"               # sync-ledger-throughput.sh: files (S3Proxy stores ~250 small files/s)
+SYNC_RERUN_N="${SYNC_RERUN_N:-100000}"       # sync-rerun.sh: files already in the ledger
+SYNC_RERUN_RUNS="${SYNC_RERUN_RUNS:-2}"
+ONLY="${ONLY:-}"
+
+echo "building the jars if needed (not timed)..." >&2
+"$ROOT/bin/stowage" --version >/dev/null || exit 1
+if [[ ! -f "$ROOT/benchmarks/target/benchmarks.jar" ]]; then
+  (cd "$ROOT" && mvn -B -q -pl benchmarks -am package -DskipTests) || exit 1
+fi
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+t_all=$(date +%s)
+: >"$WORK/runs.tsv"
+# run NAME RUNS COMMAND...: the script's output to logs/NAME.txt; name, runs, exit code, seconds, command to runs.tsv
+run() {
+  local name="$1" runs="$2"; shift 2
+  if [[ -n "$ONLY" && " $ONLY " != *" $name "* ]]; then return; fi
+  echo "== $name: $*" >&2
+  local t0 t1 rc
+  t0=$(date +%s.%N)
+  (cd "$ROOT" && "$@") >"$WORK/logs/$name.txt" 2>"$WORK/logs/$name.err"
+  rc=$?
+  t1=$(date +%s.%N)
+  printf '%s\t%s\t%s\t%.1f\t%s\n' "$name" "$runs" "$rc" "$(echo "$t1 - $t0" | bc -l)" "$*" >>"$WORK/runs.tsv"
+  echo "   exit $rc in $(echo "$t1 - $t0" | bc -l | cut -c1-6) s" >&2
+}
+run archive-plan "$ARCHIVE_RUNS" env RUNS="$ARCHIVE_RUNS" bash "$HERE/archive-plan.sh" "$WORK/archive-plan"
+# shellcheck disable=SC2086
+run archive-overhead "$(echo $OVERHEAD_ARGS | cut -d' ' -f4)" java -cp "$ROOT/benchmarks/target/benchmarks.jar" \
+    io.stowage.benchmarks.archiver.ArchiveOverhead $OVERHEAD_ARGS
+run des-pack-vs-tar "$DES_RUNS" env RUNS="$DES_RUNS" bash "$HERE/des-pack-vs-tar.sh" "$WORK/des-pack"
+# shellcheck disable=SC2086
+run es-fetch-hour 2 bash "$HERE/es-fetch-hour.sh" $ES_FETCH_ARGS
+run es-stitch-vs-cat 5 bash "$HERE/es-stitch-vs-cat.sh" "$ES_STITCH_MB"
+# shellcheck disable=SC2086
+run s3-upload-compare "$(echo $S3_ARGS | cut -d' ' -f3)" bash "$HERE/s3-upload-compare.sh" $S3_ARGS
+run sync-ledger-throughput 1 env N="$SYNC_TP_N" bash "$HERE/sync-ledger-throughput.sh" "$WORK/sync-tp"
+run sync-rerun "$SYNC_RERUN_RUNS" env N="$SYNC_RERUN_N" RUNS="$SYNC_RERUN_RUNS" bash "$HERE/sync-rerun.sh" \
+    "$WORK/sync-rerun"
+total=$(( $(date +%s) - t_all ))
+
+commit="${COMMIT:-}" # COMMIT names it for a copy without .git (git archive)
+if [[ -z "$commit" ]]; then
+  commit="$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [[ -n "$(cd "$ROOT" && git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then commit="$commit+changes"; fi
+fi
+python3 "$HERE/report.py" "$WORK" "$OUTDIR" "$commit" "$load_before" "$total" || exit 1
+echo "wrote $OUTDIR/REPORT.md and $OUTDIR/report.json in ${total} s (logs: $WORK/logs)" >&2

@@ -1,0 +1,65 @@
+package io.stowage.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The "Commands:" list of every help page shows each subcommand's first whole sentence. Picocli shows the first
+ * line of the description, and our descriptions wrap by hand mid-sentence ("Run an S3 endpoint ... each subfolder
+ * of"); this renderer joins the lines and cuts at the end of the first sentence instead, so a new command only
+ * needs a description that starts with a sentence.
+ */
+final class CommandSummaries {
+    private CommandSummaries() {}
+
+    /** A period (or the end) followed by white space and a capital, or the end of the text. */
+    private static final Pattern SENTENCE_END = Pattern.compile("[.!?](?=\\s+[A-Z(`'\"]|\\s*$)");
+
+    /** Installs the renderer on {@code cl} and all its subcommands, recursively. */
+    static void install(CommandLine cl) {
+        Map<String, CommandLine.IHelpSectionRenderer> sections = cl.getHelpSectionMap();
+        sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, CommandSummaries::render);
+        cl.setHelpSectionMap(sections);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            install(sub);
+        }
+    }
+
+    /** The first sentence of a command's header, else of its description (lines joined). */
+    static String summary(CommandSpec spec) {
+        String[] lines = spec.usageMessage().header().length > 0
+                ? spec.usageMessage().header() : spec.usageMessage().description();
+        String text = String.join(" ", lines).replaceAll("\\s+", " ").trim();
+        Matcher m = SENTENCE_END.matcher(text);
+        return m.find() ? text.substring(0, m.end()) : text;
+    }
+
+    private static String render(Help help) {
+        Map<String, Help> subs = help.subcommands();
+        if (subs.isEmpty()) {
+            return "";
+        }
+        int nameWidth = 0;
+        for (Help sub : subs.values()) {
+            nameWidth = Math.max(nameWidth, names(sub).length());
+        }
+        nameWidth += 2;
+        int width = help.commandSpec().usageMessage().width();
+        Help.TextTable table = Help.TextTable.forColumns(help.colorScheme(),
+                new Help.Column(nameWidth + 2, 2, Help.Column.Overflow.SPAN),
+                new Help.Column(Math.max(20, width - nameWidth - 2), 2, Help.Column.Overflow.WRAP));
+        for (Help sub : subs.values()) {
+            table.addRowValues(names(sub), summary(sub.commandSpec()));
+        }
+        return table.toString();
+    }
+
+    private static String names(Help sub) {
+        return String.join(", ", sub.commandSpec().names());
+    }
+}
