@@ -10,6 +10,7 @@ module io.stowage.service {
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
     requires com.nimbusds.jose.jwt;
+    requires com.github.benmanes.caffeine;
     requires org.slf4j;
     requires io.stowage.transcode.jobs;
     requires io.stowage.des.ingest;
