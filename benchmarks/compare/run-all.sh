@@ -18,13 +18,16 @@ mkdir -p "$WORK/logs"
 ARCHIVE_RUNS="${ARCHIVE_RUNS:-3}"            # archive-plan.sh: 350,000 files, RUNS alternating runs
 OVERHEAD_ARGS="${OVERHEAD_ARGS:-3 3 320x240 3}" # ArchiveOverhead: clips, seconds, size, rounds
 DES_RUNS="${DES_RUNS:-3}"                    # des-pack-vs-tar.sh: 100,000 x 4 KiB and 10,000 x 64 KiB
-ES_FETCH_ARGS="${ES_FETCH_ARGS:-16 300 20}"  # es-fetch-hour.sh: workers, segments, modelled latency (ms)
+ES_FETCH_ARGS="${ES_FETCH_ARGS:-16 200 20}"  # es-fetch-hour.sh: workers, segments, modelled latency (ms)
 ES_STITCH_MB="${ES_STITCH_MB:-16}"           # es-stitch-vs-cat.sh: MiB of segments
 S3_ARGS="${S3_ARGS:-small 16 1}"             # s3-upload-compare.sh: what, workers, rounds
+# its warm-up repeats until the JIT is quiet (up to 8 passes of 2,000 files: minutes on a loaded machine): 2 here
+S3_JAVA_PROPS="${S3_JAVA_PROPS:--Dcompare.warmPasses=2 -Dcompare.warmFiles=1000}"
 SYNC_TP_N="${SYNC_TP_N:-2000}"               # sync-ledger-throughput.sh: files (S3Proxy stores ~250 small files/s)
-SYNC_RERUN_N="${SYNC_RERUN_N:-100000}"       # sync-rerun.sh: files already in the ledger
+SYNC_RERUN_N="${SYNC_RERUN_N:-50000}"        # sync-rerun.sh: files already in the ledger
 SYNC_RERUN_RUNS="${SYNC_RERUN_RUNS:-2}"
 ONLY="${ONLY:-}"
+SCRIPT_TIMEOUT="${SCRIPT_TIMEOUT:-300}"      # seconds per script; one that runs longer is stopped (exit 124)
 
 echo "building the jars if needed (not timed)..." >&2
 "$ROOT/bin/stowage" --version >/dev/null || exit 1
@@ -42,7 +45,7 @@ run() {
   echo "== $name: $*" >&2
   local t0 t1 rc
   t0=$(date +%s.%N)
-  (cd "$ROOT" && "$@") >"$WORK/logs/$name.txt" 2>"$WORK/logs/$name.err"
+  (cd "$ROOT" && timeout -k 10 "$SCRIPT_TIMEOUT" "$@") >"$WORK/logs/$name.txt" 2>"$WORK/logs/$name.err"
   rc=$?
   t1=$(date +%s.%N)
   printf '%s\t%s\t%s\t%.1f\t%s\n' "$name" "$runs" "$rc" "$(echo "$t1 - $t0" | bc -l)" "$*" >>"$WORK/runs.tsv"
@@ -57,7 +60,8 @@ run des-pack-vs-tar "$DES_RUNS" env RUNS="$DES_RUNS" bash "$HERE/des-pack-vs-tar
 run es-fetch-hour 2 bash "$HERE/es-fetch-hour.sh" $ES_FETCH_ARGS
 run es-stitch-vs-cat 5 bash "$HERE/es-stitch-vs-cat.sh" "$ES_STITCH_MB"
 # shellcheck disable=SC2086
-run s3-upload-compare "$(echo $S3_ARGS | cut -d' ' -f3)" bash "$HERE/s3-upload-compare.sh" $S3_ARGS
+run s3-upload-compare "$(echo $S3_ARGS | cut -d' ' -f3)" env JAVA_PROPS="$S3_JAVA_PROPS" \
+    bash "$HERE/s3-upload-compare.sh" $S3_ARGS
 run sync-ledger-throughput 1 env N="$SYNC_TP_N" bash "$HERE/sync-ledger-throughput.sh" "$WORK/sync-tp"
 run sync-rerun "$SYNC_RERUN_RUNS" env N="$SYNC_RERUN_N" RUNS="$SYNC_RERUN_RUNS" bash "$HERE/sync-rerun.sh" \
     "$WORK/sync-rerun"
