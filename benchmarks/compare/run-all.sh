@@ -16,7 +16,7 @@ OUTDIR="${OUTDIR:-$ROOT/benchmarks}"
 mkdir -p "$WORK/logs"
 
 ARCHIVE_RUNS="${ARCHIVE_RUNS:-3}"            # archive-plan.sh: 350,000 files, RUNS alternating runs
-OVERHEAD_ARGS="${OVERHEAD_ARGS:-3 3 320x240 3}" # ArchiveOverhead: clips, seconds, size, rounds
+OVERHEAD_ARGS="${OVERHEAD_ARGS:-2 8 640x360 3}" # ArchiveOverhead: clips, seconds, size, rounds
 DES_RUNS="${DES_RUNS:-3}"                    # des-pack-vs-tar.sh: 100,000 x 4 KiB and 10,000 x 64 KiB
 ES_FETCH_ARGS="${ES_FETCH_ARGS:-16 200 20}"  # es-fetch-hour.sh: workers, segments, modelled latency (ms)
 ES_STITCH_MB="${ES_STITCH_MB:-16}"           # es-stitch-vs-cat.sh: MiB of segments
