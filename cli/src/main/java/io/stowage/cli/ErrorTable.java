@@ -5,17 +5,27 @@ import io.stowage.archiver.ArchiveInvalidOptionException;
 import io.stowage.des.DesException;
 import io.stowage.des.DesNameException;
 import io.stowage.des.DesOutputExistsException;
+import io.stowage.des.ingest.DesIngestConfigException;
+import io.stowage.des.ingest.DesIngestException;
 import io.stowage.es.EsException;
 import io.stowage.es.EsInvalidRangeException;
 import io.stowage.es.EsOutputExistsException;
 import io.stowage.es.EsResumeException;
 import io.stowage.s3.S3IoException;
+import io.stowage.service.ServiceConfigException;
+import io.stowage.service.ServiceException;
 import io.stowage.sync.SyncConfigException;
 import io.stowage.sync.SyncException;
 import io.stowage.transcode.TranscodeException;
 import io.stowage.transcode.TranscodeInvalidPresetException;
 import io.stowage.transcode.TranscodeOutputExistsException;
 import io.stowage.transcode.TranscodeUnknownPresetException;
+import io.stowage.transcode.jobs.TranscodeJobsException;
+import io.stowage.transcode.jobs.TranscodeJobsInvalidConfigException;
+import io.stowage.transcode.jobs.TranscodeJobsInvalidEmailException;
+import io.stowage.transcode.jobs.TranscodeJobsInvalidUserException;
+import io.stowage.transcode.jobs.TranscodeJobsUnknownPresetException;
+import io.stowage.transcode.jobs.TranscodeJobsUnsafeNameException;
 
 import java.io.UncheckedIOException;
 import java.time.DateTimeException;
@@ -61,7 +71,9 @@ final class ErrorTable {
             // library failures that are bad usage of the command line (exit 2)
             new Row(DesOutputExistsException.class, ExitCodes.USAGE),
             new Row(DesNameException.class, ExitCodes.USAGE),
+            new Row(DesIngestConfigException.class, ExitCodes.USAGE),
             new Row(SyncConfigException.class, ExitCodes.USAGE),
+            new Row(io.stowage.des.ingest.DesIngestDriverMissingException.class, ExitCodes.USAGE),
             new Row(EsInvalidRangeException.class, ExitCodes.USAGE),
             new Row(EsOutputExistsException.class, ExitCodes.USAGE),
             new Row(EsResumeException.class, ExitCodes.USAGE),
@@ -71,15 +83,24 @@ final class ErrorTable {
                     e -> ((TranscodeOutputExistsException) e).path()
                             + " already exists; choose another name or add --force"),
             new Row(ArchiveInvalidOptionException.class, ExitCodes.USAGE),
+            new Row(TranscodeJobsUnknownPresetException.class, ExitCodes.USAGE),
+            new Row(TranscodeJobsInvalidUserException.class, ExitCodes.USAGE),
+            new Row(TranscodeJobsUnsafeNameException.class, ExitCodes.USAGE),
+            new Row(TranscodeJobsInvalidEmailException.class, ExitCodes.USAGE),
+            new Row(TranscodeJobsInvalidConfigException.class, ExitCodes.USAGE),
+            new Row(ServiceConfigException.class, ExitCodes.USAGE),
             new Row(IllegalArgumentException.class, ExitCodes.USAGE),
             new Row(DateTimeException.class, ExitCodes.USAGE),
             // the module roots: every other failure of a module (exit 1)
             new Row(DesException.class, ExitCodes.FAILED),
+            new Row(DesIngestException.class, ExitCodes.FAILED),
             new Row(S3IoException.class, ExitCodes.FAILED),
             new Row(SyncException.class, ExitCodes.FAILED),
             new Row(EsException.class, ExitCodes.FAILED),
+            new Row(ServiceException.class, ExitCodes.FAILED),
             new Row(TranscodeException.class, ExitCodes.FAILED),
-            new Row(ArchiveException.class, ExitCodes.FAILED));
+            new Row(ArchiveException.class, ExitCodes.FAILED),
+            new Row(TranscodeJobsException.class, ExitCodes.FAILED));
 
     /** The verdict for {@code ex}, thrown by a command. */
     static Verdict of(Throwable ex) {

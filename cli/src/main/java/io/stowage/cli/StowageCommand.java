@@ -34,7 +34,11 @@ final class StowageCommand implements Runnable {
             TranscodeCommand.class,
             ArchiveCommand.class,
             ProbeCommand.class,
-            PresetsCommand.class);
+            PresetsCommand.class,
+            WorkerCommand.class,
+            JobsCommand.class,
+            ServeCommand.class,
+            TokenCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

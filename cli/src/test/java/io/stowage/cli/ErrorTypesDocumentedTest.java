@@ -2,6 +2,7 @@ package io.stowage.cli;
 
 import io.stowage.archiver.ArchiveException;
 import io.stowage.des.DesException;
+import io.stowage.des.ingest.DesIngestException;
 import io.stowage.des.s3.S3DesReader;
 import io.stowage.es.EsException;
 import io.stowage.s3.S3IoException;
@@ -33,7 +34,8 @@ class ErrorTypesDocumentedTest {
         List<String> missing = new ArrayList<>();
         for (Class<?> anchor : List.of(CliException.class, DesException.class, S3DesReader.class,
                 S3IoException.class, SyncException.class, EsException.class, TranscodeException.class,
-                ArchiveException.class)) {
+                ArchiveException.class, io.stowage.transcode.jobs.TranscodeJobsException.class,
+                DesIngestException.class, io.stowage.service.ServiceException.class)) {
             for (Class<?> c : exceptionsBeside(anchor)) {
                 if (!docs.contains("`" + c.getSimpleName() + "`")) {
                     missing.add(c.getName());

@@ -1,0 +1,585 @@
+package io.stowage.des.ingest;
+
+import io.stowage.des.ShardHash;
+import io.stowage.des.ingest.internal.SourceDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * One source table (DES-INGEST.md section 2) over JDBC: claims pending rows of the wanted shards in batches
+ * ({@code FOR UPDATE SKIP LOCKED}; MSSQL {@code ROWLOCK, UPDLOCK, READPAST}; SQLite one writer), marks them
+ * {@code packed} or {@code failed}, and returns stale claims to {@code pending}. The optional columns
+ * ({@code claimed_by}, {@code claimed_at}, {@code packed_at}, {@code des_name}, {@code des_container_id},
+ * {@code error_message}) are written only when the table has them, as the existing system does.
+ *
+ * <p>Claiming reads pages of pending rows after a cursor without locks, keeps those of the wanted shards (the shard is
+ * the consistent hash of {@code shard_key_column}'s value, else of the full {@code s3_key}), then locks the survivors
+ * that are still pending (skipping rows another packer holds), lets the caller record them (the {@code admit}
+ * function: the packer records each claim in the metadata database and gets back the rows it may take), and sets
+ * {@code status = claimed} on those, all in one source transaction.
+ *
+ * <pre>{@code
+ * try (SourceConnector src = SourceConnector.open(config.source("orders-db").orElseThrow())) {
+ *     List<SourceRow> rows = src.claim(Set.of(3, 7), "host-1234", 100, Instant.now(), r -> r);
+ *     ...
+ *     src.markPacked(List.of(new SourceConnector.Packed(rows.get(0).id(), "DES_...", 42)), Instant.now());
+ * }
+ * }</pre>
+ *
+ * <p>One connection (reopened after {@code pool_recycle} seconds or a failed {@code pool_pre_ping}); thread-safe by
+ * serializing calls.
+ */
+public final class SourceConnector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceConnector.class);
+
+    private final SourceConfig.Source source;
+    private final SourceDialect dialect;
+    private final SourceConfig.Columns cols;
+    private final String table;
+    private final Set<String> columns;
+    private final boolean numericId;
+    private Connection conn;
+    private long openedAt;
+    private Object cursor;
+    /** Smoothed share of a page's pending rows that belonged to the wanted shards. */
+    private double hitRate = 0.25;
+
+    /** A row to mark packed: its id text, DES name and container id. */
+    public record Packed(String id, String desName, long containerId) {}
+
+    /** A claimed row as the source shows it (for recovery): who claimed it and when, where the table says. */
+    public record Claimed(String id, String claimedBy, Instant claimedAt) {}
+
+    private SourceConnector(SourceConfig.Source source, SourceDialect dialect, Connection conn) {
+        this.source = source;
+        this.dialect = dialect;
+        this.cols = source.table().columns();
+        this.table = source.table().qualifiedName();
+        this.conn = conn;
+        this.openedAt = System.nanoTime();
+        Set<String> found = new HashSet<>();
+        boolean numeric = false;
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table
+                + " WHERE 1 = 0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                String name = md.getColumnLabel(i).toLowerCase(Locale.ROOT);
+                found.add(name);
+                if (name.equals(cols.id().toLowerCase(Locale.ROOT))) {
+                    int t = md.getColumnType(i);
+                    numeric = t == Types.INTEGER || t == Types.BIGINT || t == Types.SMALLINT || t == Types.NUMERIC
+                            || t == Types.DECIMAL || t == Types.TINYINT;
+                }
+            }
+        } catch (SQLException e) {
+            closeQuietly(conn);
+            throw new DesIngestSourceException(source.name(), "source '" + source.name() + "': cannot read table "
+                    + table + " (" + e.getMessage() + "); check table.name and table.schema", e);
+        }
+        for (String c : List.of(cols.id(), cols.s3Bucket(), cols.s3Key(), cols.sizeBytes(), cols.status())) {
+            if (!found.contains(c.toLowerCase(Locale.ROOT))) {
+                closeQuietly(conn);
+                throw new DesIngestConfigException("sources." + source.name() + ".table.columns", "source '"
+                        + source.name() + "': table " + table + " has no column '" + c + "' (it has " + found + ")");
+            }
+        }
+        this.columns = Collections.unmodifiableSet(found);
+        this.numericId = numeric;
+    }
+
+    /**
+     * Connects to the source and reads which optional columns its table has.
+     *
+     * @throws DesIngestDriverMissingException when the type's JDBC driver is not on the class path (Oracle, MSSQL)
+     * @throws DesIngestSourceException        when the database cannot be reached or the table read
+     */
+    public static SourceConnector open(SourceConfig.Source source) {
+        SourceDialect d = new SourceDialect(source.connection().type());
+        return new SourceConnector(source, d, connect(source, d));
+    }
+
+    private static Connection connect(SourceConfig.Source source, SourceDialect d) {
+        SourceType t = source.connection().type();
+        try {
+            Class.forName(t.driverClass());
+        } catch (ClassNotFoundException e) {
+            throw new DesIngestDriverMissingException(t.driverClass(), "source '" + source.name() + "' (type "
+                    + t.yamlName() + ") needs the JDBC driver " + t.driverClass() + ", which is not on the class path;"
+                    + " add " + t.artifact() + " to it (e.g. put its jar next to the stowage jar and run java -cp)");
+        }
+        String url = d.url(source.connection());
+        try {
+            Connection c = DriverManager.getConnection(url, d.properties(source.connection()));
+            c.setAutoCommit(true);
+            return c;
+        } catch (SQLException e) {
+            throw new DesIngestSourceException(source.name(), "source '" + source.name() + "': cannot connect to "
+                    + url + " as " + source.connection().username() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public SourceConfig.Source source() {
+        return source;
+    }
+
+    public String name() {
+        return source.name();
+    }
+
+    /** Whether the table has column {@code c} (case-insensitive). */
+    public boolean hasColumn(String c) {
+        return columns.contains(c.toLowerCase(Locale.ROOT));
+    }
+
+    /** The id text bound back as the column's type. */
+    public Object idValue(String id) {
+        if (numericId) {
+            try {
+                return Long.parseLong(id);
+            } catch (NumberFormatException e) {
+                return id;
+            }
+        }
+        return id;
+    }
+
+    /** The shard of a row by its shard-key value (else its key), with the source's {@code shard_bits}. */
+    public int shardOf(String shardKeyValueOrKey) {
+        return (int) ShardHash.shardOf(shardKeyValueOrKey, source.shardBits());
+    }
+
+    /**
+     * Claims up to {@code max} pending rows of {@code shards}. {@code admit} runs inside the source transaction with
+     * the rows locked and returns those that may be taken (the packer records them in the metadata database there);
+     * only those become {@code claimed}.
+     */
+    public synchronized List<SourceRow> claim(Set<Integer> shards, String holder, int max, Instant now,
+                                              Function<List<SourceRow>, List<SourceRow>> admit) {
+        if (shards.isEmpty() || max <= 0) {
+            return List.of();
+        }
+        Connection c = connection();
+        try {
+            List<SourceRow> candidates = candidates(c, shards, max);
+            if (candidates.isEmpty()) {
+                return List.of();
+            }
+            c.setAutoCommit(false);
+            try {
+                Set<String> locked = lockPending(c, candidates);
+                List<SourceRow> lockedRows = candidates.stream().filter(r -> locked.contains(r.id())).toList();
+                List<SourceRow> taken = lockedRows.isEmpty() ? List.of() : admit.apply(lockedRows);
+                if (!taken.isEmpty()) {
+                    StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = ?");
+                    List<Object> args = new ArrayList<>();
+                    args.add(source.table().statusClaimedValue());
+                    if (hasColumn("claimed_by")) {
+                        sql.append(", claimed_by = ?");
+                        args.add(holder);
+                    }
+                    if (hasColumn("claimed_at")) {
+                        sql.append(", claimed_at = ?");
+                        args.add(dialect.time(now));
+                    }
+                    sql.append(" WHERE ").append(cols.id()).append(" IN (").append(marks(taken.size())).append(")");
+                    taken.forEach(r -> args.add(r.idValue()));
+                    update(c, sql.toString(), args);
+                }
+                c.commit();
+                return taken;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failed("claim rows", e);
+        }
+    }
+
+    private List<SourceRow> candidates(Connection c, Set<Integer> shards, int max) throws SQLException {
+        List<SourceRow> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        // pages sized by the share of pending rows that were ours lately: a packer holding every shard reads about
+        // what it claims, one holding a few shards reads more per claim
+        int page = (int) Math.min(5000, Math.max(100, Math.ceil(max / Math.max(0.05, hitRate)) + 16));
+        boolean wrapped = cursor == null;
+        for (int pages = 0; pages < 64 && out.size() < max; pages++) {
+            List<Object> args = new ArrayList<>();
+            StringBuilder where = new StringBuilder(cols.status() + " = ?");
+            args.add(source.table().statusPendingValue());
+            if (source.table().whereClause() != null && !source.table().whereClause().isBlank()) {
+                where.append(" AND (").append(source.table().whereClause()).append(")");
+            }
+            if (cursor != null) {
+                where.append(" AND ").append(cols.id()).append(" > ?");
+                args.add(cursor);
+            }
+            List<SourceRow> rows = select(c, dialect.page(table, selectList(), where.toString(), cols.id(), page),
+                    args);
+            long hits = rows.stream().filter(r -> shards.contains(r.shard())).count();
+            if (!rows.isEmpty()) {
+                hitRate = 0.5 * hitRate + 0.5 * ((double) hits / rows.size());
+            }
+            for (SourceRow r : rows) {
+                cursor = r.idValue();
+                if (shards.contains(r.shard()) && out.size() < max && seen.add(r.id())) {
+                    out.add(r);
+                }
+                if (out.size() >= max) {
+                    break;
+                }
+            }
+            if (rows.size() < page && out.size() < max) {
+                cursor = null;      // the end of the pending rows: next time from the start
+                if (wrapped) {
+                    break;
+                }
+                wrapped = true;
+            }
+        }
+        return out;
+    }
+
+    private String selectList() {
+        StringBuilder b = new StringBuilder();
+        b.append(cols.id()).append(", ").append(cols.s3Bucket()).append(", ").append(cols.s3Key()).append(", ")
+                .append(cols.sizeBytes());
+        b.append(", ").append(cols.createdAt() != null ? cols.createdAt() : "NULL");
+        b.append(", ").append(source.table().shardKeyColumn() != null ? source.table().shardKeyColumn() : "NULL");
+        b.append(", ").append(hasColumn("des_name") ? "des_name" : "NULL");
+        for (String mc : cols.metadataColumns().values()) {
+            b.append(", ").append(mc);
+        }
+        return b.toString();
+    }
+
+    private List<SourceRow> select(Connection c, String sql, List<Object> args) throws SQLException {
+        List<SourceRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private SourceRow row(ResultSet rs) throws SQLException {
+        Object id = rs.getObject(1);
+        if (id instanceof Integer i) {
+            id = i.longValue();
+        }
+        String bucket = rs.getString(2);
+        String key = rs.getString(3);
+        long size = rs.getLong(4);
+        Instant created = SourceDialect.instant(rs.getObject(5));
+        String shardKey = rs.getString(6);
+        String desName = rs.getString(7);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        int i = 8;
+        for (String metaKey : cols.metadataColumns().keySet()) {
+            Object v = rs.getObject(i++);
+            meta.put(metaKey, jsonValue(v));
+        }
+        int shard = shardOf(shardKey != null ? shardKey : key == null ? "" : key);
+        return new SourceRow(source.name(), String.valueOf(id), id, bucket, key, size, created, meta, shard,
+                desName == null || desName.isBlank() ? null : desName);
+    }
+
+    private static Object jsonValue(Object v) {
+        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer
+                || v instanceof Double) {
+            return v;
+        }
+        if (v instanceof Number n) {
+            return n instanceof java.math.BigDecimal bd && bd.scale() <= 0 ? bd.longValue() : n.doubleValue();
+        }
+        Instant t = SourceDialect.instant(v);
+        return t != null && !(v instanceof CharSequence) ? t.toString() : v.toString();
+    }
+
+    private Set<String> lockPending(Connection c, List<SourceRow> rows) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        rows.forEach(r -> args.add(r.idValue()));
+        args.add(source.table().statusPendingValue());
+        String where = cols.id() + " IN (" + marks(rows.size()) + ") AND " + cols.status() + " = ?";
+        Set<String> out = new HashSet<>();
+        if (dialect.type() == SourceType.SQLITE) {
+            // one writer: take the write lock first so nobody claims between our read and our update
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE " + table + " SET " + cols.status() + " = " + cols.status() + " WHERE 1 = 0");
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(dialect.lock(table, cols.id(), where))) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object id = rs.getObject(1);
+                    out.add(String.valueOf(id instanceof Integer i ? i.longValue() : id));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Marks rows {@code packed} (with {@code packed_at}, {@code des_name}, {@code des_container_id} if present). */
+    public synchronized int markPacked(List<Packed> rows, Instant now) {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'packed'");
+        boolean packedAt = hasColumn("packed_at");
+        boolean desName = hasColumn("des_name");
+        boolean container = hasColumn("des_container_id");
+        if (packedAt) {
+            sql.append(", packed_at = ?");
+        }
+        if (desName) {
+            sql.append(", des_name = ?");
+        }
+        if (container) {
+            sql.append(", des_container_id = ?");
+        }
+        sql.append(" WHERE ").append(cols.id()).append(" = ? AND ").append(cols.status()).append(" <> 'packed'");
+        Connection c = connection();
+        try {
+            c.setAutoCommit(false);
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (Packed p : rows) {
+                    List<Object> args = new ArrayList<>();
+                    if (packedAt) {
+                        args.add(dialect.time(now));
+                    }
+                    if (desName) {
+                        args.add(p.desName());
+                    }
+                    if (container) {
+                        args.add(p.containerId());
+                    }
+                    args.add(idValue(p.id()));
+                    bind(ps, args);
+                    ps.addBatch();
+                }
+                for (int r : ps.executeBatch()) {
+                    n += Math.max(r, 0);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return n;
+        } catch (SQLException e) {
+            throw failed("mark rows packed", e);
+        }
+    }
+
+    /** Marks one row {@code failed} with the reason in {@code error_message} (first 500 characters) if present. */
+    public synchronized void markFailed(String id, String reason, Instant now) {
+        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'failed'");
+        List<Object> args = new ArrayList<>();
+        if (hasColumn("error_message")) {
+            sql.append(", error_message = ?");
+            args.add(reason.length() > 500 ? reason.substring(0, 500) : reason);
+        }
+        sql.append(" WHERE ").append(cols.id()).append(" = ? AND ").append(cols.status()).append(" <> 'packed'");
+        args.add(idValue(id));
+        try {
+            update(connection(), sql.toString(), args);
+        } catch (SQLException e) {
+            throw failed("mark a row failed", e);
+        }
+    }
+
+    /**
+     * Returns claimed rows to {@code pending} ({@code claimed_by}, {@code claimed_at} cleared where present); only rows
+     * still {@code claimed}. Returns how many changed.
+     */
+    public synchronized int release(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        int n = 0;
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + 500));
+            StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = ?");
+            List<Object> args = new ArrayList<>();
+            args.add(source.table().statusPendingValue());
+            if (hasColumn("claimed_by")) {
+                sql.append(", claimed_by = NULL");
+            }
+            if (hasColumn("claimed_at")) {
+                sql.append(", claimed_at = NULL");
+            }
+            sql.append(" WHERE ").append(cols.status()).append(" = ? AND ").append(cols.id()).append(" IN (")
+                    .append(marks(part.size())).append(")");
+            args.add(source.table().statusClaimedValue());
+            part.forEach(id -> args.add(idValue(id)));
+            try {
+                n += update(connection(), sql.toString(), args);
+            } catch (SQLException e) {
+                throw failed("release claimed rows", e);
+            }
+        }
+        return n;
+    }
+
+    /** Every row in the claimed state, with {@code claimed_by}/{@code claimed_at} where the table has them. */
+    public synchronized List<Claimed> claimedRows() {
+        String sql = "SELECT " + cols.id() + ", " + (hasColumn("claimed_by") ? "claimed_by" : "NULL") + ", "
+                + (hasColumn("claimed_at") ? "claimed_at" : "NULL") + " FROM " + table + " WHERE " + cols.status()
+                + " = ?";
+        List<Claimed> out = new ArrayList<>();
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            ps.setString(1, source.table().statusClaimedValue());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object id = rs.getObject(1);
+                    out.add(new Claimed(String.valueOf(id instanceof Integer i ? i.longValue() : id), rs.getString(2),
+                            SourceDialect.instant(rs.getObject(3))));
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("list claimed rows", e);
+        }
+        return out;
+    }
+
+    /** The status of each of {@code ids} that exists. */
+    public synchronized Map<String, String> statuses(Collection<String> ids) {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + 500));
+            String sql = "SELECT " + cols.id() + ", " + cols.status() + " FROM " + table + " WHERE " + cols.id()
+                    + " IN (" + marks(part.size()) + ")";
+            try (PreparedStatement ps = connection().prepareStatement(sql)) {
+                List<Object> args = new ArrayList<>();
+                part.forEach(id -> args.add(idValue(id)));
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Object id = rs.getObject(1);
+                        out.put(String.valueOf(id instanceof Integer i ? i.longValue() : id), rs.getString(2));
+                    }
+                }
+            } catch (SQLException e) {
+                throw failed("read row statuses", e);
+            }
+        }
+        return out;
+    }
+
+    /** Counts of rows per status (for reports and tests). */
+    public synchronized Map<String, Long> countByStatus() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery("SELECT " + cols.status()
+                + ", COUNT(*) FROM " + table + " GROUP BY " + cols.status())) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw failed("count rows", e);
+        }
+        return out;
+    }
+
+    private Connection connection() {
+        try {
+            long ageS = (System.nanoTime() - openedAt) / 1_000_000_000L;
+            int recycle = source.connection().poolRecycleSeconds();
+            boolean stale = conn.isClosed() || (recycle > 0 && ageS >= recycle)
+                    || (source.connection().poolPrePing() && !conn.isValid(5));
+            if (stale) {
+                closeQuietly(conn);
+                conn = connect(source, dialect);
+                openedAt = System.nanoTime();
+            }
+            return conn;
+        } catch (SQLException e) {
+            closeQuietly(conn);
+            conn = connect(source, dialect);
+            openedAt = System.nanoTime();
+            return conn;
+        }
+    }
+
+    private static int update(Connection c, String sql, List<Object> args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    private DesIngestSourceException failed(String what, SQLException e) {
+        return new DesIngestSourceException(source.name(), "source '" + source.name() + "' (" + table
+                + "): cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the next call reconnects
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (SQLException ignored) {
+            // closing a broken connection
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly(conn);
+        LOG.debug("source {} closed", source.name());
+    }
+
+    @Override
+    public String toString() {
+        return "SourceConnector[" + source.name() + " " + source.connection() + " " + table + "]";
+    }
+}

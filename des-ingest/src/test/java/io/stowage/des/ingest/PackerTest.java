@@ -1,0 +1,117 @@
+package io.stowage.des.ingest;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stowage.des.DesEntry;
+import io.stowage.des.s3.S3DesReader;
+import io.stowage.testing.EmbeddedS3Extension;
+import io.stowage.testing.core.PgSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One packer in this process: missing and unreadable objects, restart on the same day, roll-over, metrics. */
+class PackerTest {
+    @RegisterExtension
+    static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
+    static PgSchema pg;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void schema() {
+        pg = PgSchema.create("ingest_packer");
+    }
+
+    @AfterAll
+    static void drop() {
+        pg.close();
+    }
+
+    private PackerOptions options(String archive, SimpleMeterRegistry registry) {
+        return PackerOptions.defaults(archive).withLockTtl(Duration.ofSeconds(10)).withExitWhenIdle(true)
+                .withPollInterval(Duration.ofMillis(50)).withIdleFinalize(Duration.ofMillis(100))
+                .withRegistry(registry);
+    }
+
+    private static Map<String, String> statuses(String table) throws Exception {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(pg.url()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT s3_key, status, error_message FROM " + table)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2) + (rs.getString(3) == null ? "" : ": " + rs.getString(3)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void missingAndUnreadableObjectsFailWithTheReasonAndTheRestIsPacked() throws Exception {
+        String table = pg.schema() + ".miss";
+        Map<String, byte[]> objects = IngestFixtures.objects("miss", 60);
+        List<String> keys = new ArrayList<>(objects.keySet());
+        Map<String, byte[]> present = new HashMap<>(objects);
+        present.remove(keys.get(3));
+        present.remove(keys.get(17));
+        IngestFixtures.upload(S3.client(), S3.bucket(), present);
+        String archive = S3.newBucket("arch");
+        try (Connection c = DriverManager.getConnection(pg.url())) {
+            IngestFixtures.createTable(c, table, true, true);
+            IngestFixtures.insertRows(c, table, S3.bucket(), keys, objects, "pending");
+            // a row in a bucket that does not exist: unreadable
+            IngestFixtures.insertRows(c, table, "no-such-bucket-x", List.of("x/y/lost.bin"), Map.of(), "pending");
+        }
+        Path yaml = IngestFixtures.writeYaml(tmp, IngestFixtures.source("pg-miss", "postgres", "127.0.0.1", 5432,
+                "test", "postgres", "", pg.schema(), "miss", 25, 300, 2));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PackerReport r;
+        try (IngestDatabase db = IngestDatabase.open(pg.url(), 4);
+             SourceConnector src = SourceConnector.open(SourceConfig.load(yaml).sources().get(0))) {
+            db.migrate();
+            try (DesPacker p = DesPacker.create(db, List.of(src), S3.client(), options(archive, registry))) {
+                r = p.run();
+            }
+            Map<String, String> st = statuses(table);
+            assertThat(st.get(keys.get(3))).startsWith("failed: object s3://" + S3.bucket() + "/" + keys.get(3)
+                    + " does not exist");
+            assertThat(st.get(keys.get(17))).startsWith("failed: object s3://");
+            assertThat(st.get("x/y/lost.bin")).startsWith("failed: object s3://no-such-bucket-x/x/y/lost.bin");
+            assertThat(st.values().stream().filter(v -> v.equals("packed")).count()).isEqualTo(58);
+            assertThat(r.rowsFailed()).isEqualTo(3);
+            assertThat(r.filesPacked()).isEqualTo(58);
+            int entries = 0;
+            for (Container c : ContainerCatalog.of(db).list(null, null)) {
+                if (c.state() == ContainerState.DISCARDED) {    // a lock lost on a loaded machine: given up, repacked
+                    assertThat(io.stowage.s3.S3Objects.create(S3.client()).head(archive, c.s3Key())).isEmpty();
+                    continue;
+                }
+                assertThat(c.state()).isEqualTo(ContainerState.DONE);
+                try (S3DesReader rd = S3DesReader.open(S3.client(), archive, c.s3Key())) {
+                    entries += rd.list().size();
+                    for (DesEntry e : rd.list()) {
+                        assertThat(e.meta().get("source_db")).isEqualTo("pg-miss");
+                    }
+                }
+            }
+            assertThat(entries).isEqualTo(58);
+            double packed = registry.find("des_packer_files_packed_total").counters().stream()
+                    .mapToDouble(co -> co.count()).sum();
+            assertThat(packed).isEqualTo(58.0);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.stowage.des.ingest;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stowage.testing.core.PgSchema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Section 1's lock statements on PostgreSQL and SQLite: exclusion, take-over after expiry, a lost lock noticed. */
+class ShardLocksTest {
+    @TempDir
+    Path tmp;
+
+    void exclusionAndLoss(String url) throws Exception {
+        try (IngestDatabase db = IngestDatabase.open(url, 4)) {
+            db.migrate();
+            SimpleMeterRegistry reg = new SimpleMeterRegistry();
+            List<String> lost = new CopyOnWriteArrayList<>();
+            ShardLocks.Listener l = new ShardLocks.Listener() {
+                @Override
+                public void onLost(int shard, String reason) {
+                    lost.add(shard + " " + reason);
+                }
+            };
+            try (ShardLocks a = ShardLocks.create(db, "host-a-1", Duration.ofMillis(600), l, reg);
+                 ShardLocks b = ShardLocks.create(db, "host-b-2", Duration.ofMillis(600), ShardLocks.Listener.none(),
+                         reg)) {
+                assertThat(a.tryAcquire(7)).isTrue();
+                assertThat(a.tryAcquire(7)).as("re-acquire our own").isTrue();
+                assertThat(b.tryAcquire(7)).isFalse();
+                assertThat(reg.counter("des_shard_lock_conflicts_total", "shard_id", "7").count()).isEqualTo(1.0);
+                Thread.sleep(900);      // heartbeats keep it
+                assertThat(a.isHeld(7)).isTrue();
+                assertThat(b.tryAcquire(7)).isFalse();
+                // another holder takes the row over (as after an expiry): a's next renewal finds it taken
+                db.execute("UPDATE des_shard_locks SET holder_id = 'host-b-2' WHERE shard_id = 7");
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (a.isHeld(7) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(a.isHeld(7)).isFalse();
+                assertThat(lost).hasSize(1).first().asString().startsWith("7 the renewal found the lock");
+                a.release(7);           // does not delete b's row
+                assertThat(ShardLocks.liveHolders(db, java.time.Instant.now())).containsEntry(7, "host-b-2");
+            }
+        }
+    }
+
+    @Test
+    void postgres() throws Exception {
+        try (PgSchema pg = PgSchema.create("ingest_locks")) {
+            exclusionAndLoss(pg.url());
+        }
+    }
+
+    @Test
+    void sqlite() throws Exception {
+        exclusionAndLoss("jdbc:sqlite:" + tmp.resolve("state.db"));
+    }
+}

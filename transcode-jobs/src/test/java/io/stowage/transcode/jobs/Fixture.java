@@ -1,0 +1,141 @@
+package io.stowage.transcode.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.stowage.s3.RemoteObject;
+import io.stowage.s3.S3Objects;
+import io.stowage.testing.core.MediaGenerator;
+import io.stowage.testing.core.MediaSpec;
+import io.stowage.testing.core.TestRedis;
+import io.stowage.transcode.Transcoder;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/** Shared test plumbing: the bundled ffmpeg, media, short timeouts, Redis key clean-up, S3 listings, waiting. */
+final class Fixture {
+    private static Transcoder transcoder;
+    private static MediaGenerator media;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Fixture() {
+    }
+
+    static synchronized Transcoder transcoder() {
+        if (transcoder == null) {
+            transcoder = Transcoder.create();
+            Runtime.getRuntime().addShutdownHook(new Thread(transcoder::close));
+        }
+        return transcoder;
+    }
+
+    static synchronized MediaGenerator media() {
+        if (media == null) {
+            media = MediaGenerator.of(transcoder().ffmpegPath());
+        }
+        return media;
+    }
+
+    /** A small clip with audio. */
+    static Path clip(double seconds) {
+        return media().cached(MediaSpec.mp4(seconds).withSize(160, 120).withFps(15));
+    }
+
+    /** Test configuration: short claim timeouts and polls, quick notice retries. */
+    static TranscodeJobsConfig config(String prefix, String bucket) {
+        TestRedis.requireReachable();
+        return TranscodeJobsConfig.defaults(TestRedis.url(), bucket).withKeyPrefix(prefix)
+                .withClaimTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(1)).withPollTimeout(Duration.ofMillis(300))
+                .withNotifyRetry(3, Duration.ofMillis(100)).withShutdownGrace(Duration.ofSeconds(5));
+    }
+
+    static void dropKeys(String redisUrl, String prefix) {
+        RedisClient c = RedisClient.create(redisUrl);
+        try (StatefulRedisConnection<String, String> conn = c.connect()) {
+            RedisCommands<String, String> r = conn.sync();
+            List<String> keys = new ArrayList<>();
+            ScanIterator.scan(r, ScanArgs.Builder.matches(prefix + "*").limit(500)).forEachRemaining(keys::add);
+            if (!keys.isEmpty()) {
+                r.del(keys.toArray(String[]::new));
+            }
+        } finally {
+            c.shutdown(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    static List<String> keys(S3Client s3, String bucket, String prefix) {
+        try (Stream<RemoteObject> s = S3Objects.create(s3).list(bucket, prefix)) {
+            return s.map(RemoteObject::key).toList();
+        }
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier ok) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!ok.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The tests' own judge: the bundled ffprobe run on a local file, its JSON read here. */
+    record Probe(double duration, boolean video, boolean audio, String format) {
+    }
+
+    static Probe ffprobe(Path file) throws IOException, InterruptedException {
+        Path exe = transcoder().ffprobePath();
+        ProcessBuilder pb = new ProcessBuilder(exe.toString(), "-v", "error", "-print_format", "json",
+                "-show_format", "-show_streams", "file:" + file.toAbsolutePath()).redirectErrorStream(false);
+        pb.environment().put("LD_LIBRARY_PATH", exe.getParent().toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("ffprobe cannot read " + file + ": " + err);
+        }
+        JsonNode root = JSON.readTree(out);
+        boolean v = false;
+        boolean a = false;
+        for (JsonNode s : root.path("streams")) {
+            v |= "video".equals(s.path("codec_type").asText());
+            a |= "audio".equals(s.path("codec_type").asText());
+        }
+        return new Probe(root.path("format").path("duration").asDouble(-1), v, a,
+                root.path("format").path("format_name").asText());
+    }
+
+    /** Downloads a URL (a presigned link) to a file with plain HTTP, as a browser would. */
+    static Path download(URI url, Path to) throws IOException, InterruptedException {
+        HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
+        try {
+            if (c.getResponseCode() != 200) {
+                throw new AssertionError("GET " + url + " answered " + c.getResponseCode());
+            }
+            try (InputStream in = c.getInputStream()) {
+                Files.copy(in, to);
+            }
+            return to;
+        } finally {
+            c.disconnect();
+        }
+    }
+}
