@@ -10,8 +10,10 @@ module io.stowage.service {
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
     requires com.nimbusds.jose.jwt;
+    requires com.github.benmanes.caffeine;
     requires org.slf4j;
     requires io.stowage.transcode.jobs;
+    requires io.stowage.des.ingest;
     requires io.stowage.s3;
     requires org.apache.commons.fileupload2.core;
     requires org.apache.commons.fileupload2.jakarta.servlet6;
@@ -19,8 +21,10 @@ module io.stowage.service {
 
     exports io.stowage.service;
     exports io.stowage.service.transcode;
+    exports io.stowage.service.des;
 
     opens io.stowage.service to com.fasterxml.jackson.databind;
     opens io.stowage.service.internal to com.fasterxml.jackson.databind;
     opens io.stowage.service.transcode to com.fasterxml.jackson.databind;
+    opens io.stowage.service.des to com.fasterxml.jackson.databind;
 }

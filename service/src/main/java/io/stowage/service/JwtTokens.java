@@ -1,5 +1,7 @@
 package io.stowage.service;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -43,6 +45,9 @@ import java.util.UUID;
  * <p>The key file holds one JWK (JSON). When it does not exist it is generated once, written with mode 0600 to a
  * temporary name, fsynced and renamed, and reused by later starts and by {@code stowage token create}.
  *
+ * <p>A verified token is remembered by its exact text for a minute (at most 10,000), so a page polling
+ * {@code /status} costs one signature check a minute; its expiry is still checked on every use.
+ *
  * <p>Thread-safe.
  */
 public final class JwtTokens {
@@ -51,6 +56,9 @@ public final class JwtTokens {
     private final JWSAlgorithm alg;
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final DefaultJWTProcessor<SecurityContext> loginProcessor;
+    /** Tokens verified lately, by their exact text: a poller's token is checked once a minute, not per request. */
+    private final Cache<String, TokenClaims> verified = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1)).build();
 
     private JwtTokens(JWK key, JwtSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -177,11 +185,20 @@ public final class JwtTokens {
         if (token == null || token.isBlank()) {
             throw new ServiceUnauthorizedException("no token: send Authorization: Bearer <jwt> or sign in");
         }
+        TokenClaims cached = verified.getIfPresent(token);
+        if (cached != null) {
+            if (Instant.now().isBefore(cached.expiresAt().plus(settings.clockSkew()))) {
+                return cached;
+            }
+            verified.invalidate(token); // expired since: verify again, which refuses it with the reason
+        }
         try {
             JWTClaimsSet c = processor.process(SignedJWT.parse(token.trim()), null);
             Object csrf = c.getClaim("csrf");
-            return new TokenClaims(c.getSubject(), c.getIssueTime().toInstant(), c.getExpirationTime().toInstant(),
-                    csrf == null ? null : csrf.toString());
+            TokenClaims claims = new TokenClaims(c.getSubject(), c.getIssueTime().toInstant(),
+                    c.getExpirationTime().toInstant(), csrf == null ? null : csrf.toString());
+            verified.put(token, claims);
+            return claims;
         } catch (ParseException e) {
             throw new ServiceUnauthorizedException("token refused: not a signed JWT (" + e.getMessage() + ")");
         } catch (BadJOSEException | JOSEException e) {

@@ -61,12 +61,11 @@ public final class WebAuth {
 
     private final JwtTokens tokens;
     private final Map<String, OAuthProvider> providers;
-    private final URI publicUrl;
-    private final boolean secure;
+    private final java.util.function.Supplier<URI> publicUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
-    private WebAuth(JwtTokens tokens, List<OAuthProvider> providers, URI publicUrl) {
+    private WebAuth(JwtTokens tokens, List<OAuthProvider> providers, java.util.function.Supplier<URI> publicUrl) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         Map<String, OAuthProvider> m = new LinkedHashMap<>();
         for (OAuthProvider p : providers) {
@@ -75,9 +74,7 @@ public final class WebAuth {
             }
         }
         this.providers = Map.copyOf(m);
-        String u = Objects.requireNonNull(publicUrl, "publicUrl").toString();
-        this.publicUrl = URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
-        this.secure = "https".equalsIgnoreCase(this.publicUrl.getScheme());
+        this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
         if (providers.isEmpty()) {
             LOG.warn("no OAuth provider configured (--oauth-config): the page offers local sign-in to loopback "
                     + "clients only; configure Google or GitHub before exposing this service");
@@ -86,7 +83,22 @@ public final class WebAuth {
 
     /** Authentication with these providers; {@code publicUrl} is where browsers reach the service. */
     public static WebAuth create(JwtTokens tokens, List<OAuthProvider> providers, URI publicUrl) {
+        Objects.requireNonNull(publicUrl, "publicUrl");
+        return new WebAuth(tokens, providers, () -> publicUrl);
+    }
+
+    /**
+     * The same with the public address known only once the server is bound (port 0): {@code publicUrl} is read
+     * at each sign-in.
+     */
+    public static WebAuth create(JwtTokens tokens, List<OAuthProvider> providers,
+                                 java.util.function.Supplier<URI> publicUrl) {
         return new WebAuth(tokens, providers, publicUrl);
+    }
+
+    private String base() {
+        String u = publicUrl.get().toString();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
     }
 
     /** Whether local sign-in is offered (no provider configured). */
@@ -159,7 +171,7 @@ public final class WebAuth {
     }
 
     private String redirectUri(OAuthProvider p) {
-        return publicUrl + "/auth/" + p.name() + "/callback";
+        return base() + "/auth/" + p.name() + "/callback";
     }
 
     private void login(Context ctx) {
@@ -284,7 +296,7 @@ public final class WebAuth {
 
     private void setCookie(Context ctx, String name, String value, String path, int maxAge, String sameSite) {
         ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=" + path + "; Max-Age=" + maxAge
-                + "; HttpOnly; SameSite=" + sameSite + (secure ? "; Secure" : ""));
+                + "; HttpOnly; SameSite=" + sameSite + (base().startsWith("https:") ? "; Secure" : ""));
     }
 
     private static String random(int bytes) {

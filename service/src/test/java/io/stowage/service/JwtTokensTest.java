@@ -55,6 +55,20 @@ class JwtTokensTest {
     }
 
     @Test
+    void aRememberedTokenIsStillRefusedOnceItExpires() throws Exception {
+        JwtTokens t = JwtTokens.fromKeyFile(dir.resolve("k"), JwtSettings.defaults().withClockSkew(Duration.ZERO));
+        String jwt = t.create("alice", Duration.ofSeconds(1));
+        assertThat(t.verify(jwt).user()).isEqualTo("alice");
+        assertThat(t.verify(jwt).user()).isEqualTo("alice"); // from the cache
+        Instant exp = t.verify(jwt).expiresAt();
+        while (!Instant.now().isAfter(exp.plusMillis(50))) {
+            Thread.sleep(50);
+        }
+        assertThatThrownBy(() -> t.verify(jwt)).isInstanceOf(ServiceUnauthorizedException.class)
+                .hasMessageContaining("xpired");
+    }
+
+    @Test
     void algNoneIsRefused() {
         JwtTokens t = JwtTokens.fromKeyFile(dir.resolve("k"), JwtSettings.defaults());
         String none = new PlainJWT(claims("alice")).serialize();

@@ -55,6 +55,7 @@ public final class TranscodeServer implements AutoCloseable {
     private final TranscodeService service;
     private final TranscodeWorker worker;
     private final Transcoder transcoder;
+    private final boolean ownsTranscoder;
     private final WebAuth auth;
     private final URI publicUrl;
 
@@ -63,32 +64,19 @@ public final class TranscodeServer implements AutoCloseable {
         Objects.requireNonNull(b.tokens, "tokens (Builder.tokens) are required");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.transcoder = b.transcoder != null ? b.transcoder : Transcoder.create();
+        this.ownsTranscoder = b.transcoder == null;
         TranscodeService svc = null;
         TranscodeWorker w = null;
-        ServiceServer h = null;
+        ServiceServer started = null;
         try {
             svc = TranscodeService.builder(b.config).s3(b.s3).transcoder(transcoder).meterRegistry(registry).build();
-            ServiceServer.Builder sb = ServiceServer.builder().host(b.host).port(b.port).registry(registry)
-                    .jvmMetrics(true);
-            h = sb.build(); // to learn the port when 0 was asked for, bind first
-            h.start();
-            int port = h.port();
-            h.close();
-            this.publicUrl = b.publicUrl != null ? b.publicUrl : URI.create(urlOf(b.host, port));
-            this.auth = WebAuth.create(b.tokens, b.providers, publicUrl);
-            if (b.workers > 0) {
-                Notifier n = b.notifier;
-                URI pub = publicUrl;
-                // email links point at the service (/download/{job}), which works where the store is private
-                Notifier linked = (job, link) -> n.notify(job, link.map(l -> URI.create(pub + "/download/"
-                        + job.id().value())));
-                w = TranscodeWorker.builder(b.config).s3(b.s3).transcoder(transcoder).notifier(linked)
-                        .meterRegistry(registry).workers(b.workers).build().start();
-            }
+            java.util.concurrent.atomic.AtomicReference<URI> bound = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.function.Supplier<URI> pub = () -> b.publicUrl != null ? b.publicUrl : bound.get();
+            this.auth = WebAuth.create(b.tokens, b.providers, pub);
             TranscodeService service = svc;
             S3Objects objects = S3Objects.create(b.s3);
             TranscodeRoutes routes = new TranscodeRoutes(service, auth);
-            this.http = ServiceServer.builder().host(b.host).port(port).registry(registry)
+            this.http = ServiceServer.builder().host(b.host).port(b.port).registry(registry).jvmMetrics(true)
                     .probe(HealthProbe.of("redis", service::queueStats))
                     .probe(HealthProbe.of("s3", () -> {
                         S3Objects.BucketStatus s = objects.checkBucket(b.config.bucket());
@@ -123,7 +111,21 @@ public final class TranscodeServer implements AutoCloseable {
                     }))
                     .build();
             http.start();
+            started = http;
+            bound.set(URI.create(http.url()));
+            this.publicUrl = pub.get();
+            if (b.workers > 0) {
+                Notifier n = b.notifier;
+                // email links point at the service (/download/{job}), which works where the store is private
+                Notifier linked = (job, link) -> n.notify(job, link.map(l -> URI.create(stripSlash(pub.get())
+                        + "/download/" + job.id().value())));
+                w = TranscodeWorker.builder(b.config).s3(b.s3).transcoder(transcoder).notifier(linked)
+                        .meterRegistry(registry).workers(b.workers).build().start();
+            }
         } catch (RuntimeException e) {
+            if (started != null) {
+                started.close();
+            }
             if (w != null) {
                 w.close();
             }
@@ -139,9 +141,9 @@ public final class TranscodeServer implements AutoCloseable {
         this.worker = w;
     }
 
-    private static String urlOf(String host, int port) {
-        String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
+    private static String stripSlash(URI u) {
+        String s = u.toString();
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
     /** A builder over this configuration. */
@@ -194,7 +196,13 @@ public final class TranscodeServer implements AutoCloseable {
                     worker.close();
                 }
             } finally {
-                service.close();
+                try {
+                    service.close();
+                } finally {
+                    if (ownsTranscoder) {
+                        transcoder.close();
+                    }
+                }
             }
         }
     }

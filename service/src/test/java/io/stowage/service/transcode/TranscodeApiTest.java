@@ -50,6 +50,7 @@ class TranscodeApiTest {
     static Path tmp;
     static final String PREFIX = TestRedis.prefix(TranscodeApiTest.class);
     static final long LIMIT = 2 << 20;
+    static final Map<String, String> NOTICES = new ConcurrentHashMap<>();
     static String bucket;
     static JwtTokens tokens;
     static TranscodeServer server;
@@ -60,7 +61,10 @@ class TranscodeApiTest {
         bucket = S3.newBucket("transcode-api");
         tokens = JwtTokens.fromKeyFile(tmp.resolve("jwt.json"), JwtSettings.defaults());
         server = TranscodeServer.builder(Fixture.config(PREFIX, bucket).withMaxInputBytes(LIMIT))
-                .s3(S3.client()).tokens(tokens).transcoder(Fixture.transcoder()).workers(2).port(0).start();
+                .s3(S3.client()).tokens(tokens).transcoder(Fixture.transcoder()).workers(2).port(0)
+                .publicUrl(java.net.URI.create("https://transcode.example.com"))
+                .notifier((job, link) -> NOTICES.put(job.id().value(), link.map(Object::toString).orElse("none")))
+                .start();
         base = server.url();
     }
 
@@ -80,7 +84,16 @@ class TranscodeApiTest {
         return Files.readAllBytes(Fixture.clip(1.0));
     }
 
-    /** Nothing under the user's raw or processed prefix, no job in the user's history, nothing waiting. */
+    /** Waits until the workers have taken every queued job of earlier tests, so "nothing queued" can be checked. */
+    static void awaitQueueIdle() throws Exception {
+        Fixture.await("an idle queue", Duration.ofMinutes(2), () -> {
+            var q = server.service().queueStats();
+            return q.waiting() == 0 && q.claimed() == 0;
+        });
+    }
+
+    /** Nothing under the user's raw or processed prefix, no job in the user's history, nothing waiting (call
+     *  {@link #awaitQueueIdle()} before the requests). */
     static void assertNothingStoredOrQueued(String user) throws Exception {
         assertThat(Fixture.keys(S3.client(), bucket, "raw/" + user + "/")).isEmpty();
         assertThat(Fixture.keys(S3.client(), bucket, "processed/" + user + "/")).isEmpty();
@@ -97,6 +110,7 @@ class TranscodeApiTest {
 
     @Test
     void noOrBadTokensAre401AndStoreNothing() throws Exception {
+        awaitQueueIdle();
         String user = "mallory";
         byte[] clip = clip();
         Fixture.Multipart m = Fixture.Multipart.of("a.mp4", "preset", "web-mp4");
@@ -124,6 +138,7 @@ class TranscodeApiTest {
 
     @Test
     void nonMediaUnknownPresetAndPathNamesAreRefusedAndStoreNothing() throws Exception {
+        awaitQueueIdle();
         String user = "trudy";
         String t = token(user);
         byte[] text = "this is not a video\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
@@ -145,6 +160,7 @@ class TranscodeApiTest {
 
     @Test
     void oversizedUploadIsRefusedMidStreamAndStoresNothing() throws Exception {
+        awaitQueueIdle();
         String user = "oscar";
         String t = token(user);
         Fixture.Multipart m = Fixture.Multipart.of("big.mp4", "preset", "web-mp4");
@@ -197,11 +213,13 @@ class TranscodeApiTest {
                 String user = users.get(i % 3);
                 int n = i;
                 f.add(pool.submit(() -> {
-                    HttpResponse<String> r = upload(base, token(user), Fixture.Multipart.of("clip-" + n + ".mp4",
-                            "preset", "web-mp4"), clip);
+                    Fixture.Multipart m = n == 0
+                            ? Fixture.Multipart.of("clip-0.mp4", "preset", "web-mp4", "email", "ann@example.com")
+                            : Fixture.Multipart.of("clip-" + n + ".mp4", "preset", "web-mp4");
+                    HttpResponse<String> r = upload(base, token(user), m, clip);
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
                     JsonNode j = json(r);
-                    assertThat(j.get("state").asText()).isEqualTo("PENDING");
+                    assertThat(j.get("state").asText()).isIn("PENDING", "PROCESSING", "COMPLETED"); // workers are quick
                     assertThat(r.headers().firstValue("location").orElse("")).isEqualTo("/status/" + j.get("id").asText());
                     owner.put(j.get("id").asText(), user);
                     return null;
@@ -251,6 +269,17 @@ class TranscodeApiTest {
                 }
             }
         }
+        // the one with an email got its notice, the link pointing at the service (--public-url), not at the store
+        String mailed = owner.keySet().stream().filter(id -> NOTICES.containsKey(id)).findFirst().orElseThrow();
+        assertThat(NOTICES).hasSize(1);
+        assertThat(NOTICES.get(mailed)).isEqualTo("https://transcode.example.com/download/" + mailed);
+        // that link opened from a mail reader carries no SameSite=Strict cookie: a page reloads it from our origin once
+        HttpResponse<String> bounce = Fixture.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/download/" + mailed)).header("Accept", "text/html").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bounce.statusCode()).isEqualTo(200);
+        assertThat(bounce.body()).contains("/download/" + mailed + "?again=1");
+        assertError(send("GET", base + "/download/" + mailed + "?again=1", null), 401);
         // the owner deletes one: gone from status, history and the store
         Map.Entry<String, String> one = owner.entrySet().iterator().next();
         assertThat(send("DELETE", base + "/jobs/" + one.getKey(), token(one.getValue())).statusCode()).isEqualTo(204);
