@@ -50,9 +50,16 @@ def archive_overhead(text):
                   r"([-+\d.]+) %, ([-+\d.]+) ms per clip\)", text)
     if not m:
         return []
-    return [row("clips archived one after another (median round; goal: overhead < 3 %)", float(m.group(2)),
-                "Transcoder alone", float(m.group(1)), "s",
+    rows = [row("clips archived one after another, wall time (median round; goal: overhead < 3 %)",
+                float(m.group(2)), "Transcoder alone", float(m.group(1)), "s",
                 note="overhead %s %%, %s ms per clip" % (m.group(4), m.group(5)))]
+    c = re.search(r"median CPU: Transcoder alone ([\d.]+) s, CameraArchiver ([\d.]+) s, ratio ([\d.]+) \(overhead "
+                  r"([-+\d.]+) %, ([-+\d.]+) ms per clip\)", text)
+    if c:
+        rows.append(row("the same, CPU time of the JVM + ffmpeg/ffprobe (median round)", float(c.group(2)),
+                        "Transcoder alone", float(c.group(1)), "s",
+                        note="overhead %s %%, %s ms per clip" % (c.group(4), c.group(5))))
+    return rows
 
 
 def des_pack(text):
@@ -160,7 +167,7 @@ machine = {
 now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 comparisons = []
 for line in open(os.path.join(work, "runs.tsv")):
-    name, runs, rc, secs, command = line.rstrip("\n").split("\t", 4)
+    name, runs, rc, secs, load, start, command = line.rstrip("\n").split("\t", 6)
     text = open(os.path.join(work, "logs", name + ".txt"), errors="replace").read()
     err = open(os.path.join(work, "logs", name + ".err"), errors="replace").read()
     title, parse = PARSERS[name]
@@ -170,8 +177,10 @@ for line in open(os.path.join(work, "runs.tsv")):
         rows = []
         err += "\nreport.py: could not parse: %r" % e
     comparisons.append({"name": name, "title": title, "script": command, "runs": int(runs), "exit_code": int(rc),
-                        "seconds": float(secs), "rows": rows, "output": text, "stderr_tail": err[-2000:]})
+                        "seconds": float(secs), "load_at_start": float(load), "started_utc": start, "rows": rows,
+                        "output": text, "stderr_tail": err[-2000:]})
 
+total = sum(c["seconds"] for c in comparisons)
 doc = {"date": now, "commit": commit, "machine": machine, "total_s": int(total), "comparisons": comparisons}
 with open(os.path.join(outdir, "report.json"), "w") as f:
     json.dump(doc, f, indent=1)
@@ -197,11 +206,13 @@ md = ["# Benchmark report", "",
                                                          machine["kernel"], machine["java"]),
       "| load average | %s before, %s after (a shared machine: other builds ran at the same time) |" % (
           load_before, machine["load_after"]),
-      "| run time | %d s for all scripts |" % int(total), ""]
+      "| run time | %d s for all scripts (the sum of the sections' times) |" % int(total), ""]
 for c in comparisons:
     md += ["## %s" % c["title"], "",
-           "`%s`: %d run(s), exit %d, %.0f s." % (c["script"].replace(ROOT + "/", ""), c["runs"], c["exit_code"],
-                                                 c["seconds"]), ""]
+           "`%s`: %d run(s), exit %d%s, %.0f s, started %s UTC at load average %.1f." % (
+               c["script"].replace(ROOT + "/", ""), c["runs"], c["exit_code"],
+               " (stopped at run-all's time limit)" if c["exit_code"] == 124 else "", c["seconds"],
+               c["started_utc"], c["load_at_start"]), ""]
     if c["rows"]:
         md += ["| measure | ours | other tool | other | unit | ratio | runs | note |",
                "|---|---:|---|---:|---|---:|---:|---|"]

@@ -16,15 +16,20 @@ OUTDIR="${OUTDIR:-$ROOT/benchmarks}"
 mkdir -p "$WORK/logs"
 
 ARCHIVE_RUNS="${ARCHIVE_RUNS:-3}"            # archive-plan.sh: 350,000 files, RUNS alternating runs
-OVERHEAD_ARGS="${OVERHEAD_ARGS:-3 3 320x240 3}" # ArchiveOverhead: clips, seconds, size, rounds
+OVERHEAD_ARGS="${OVERHEAD_ARGS:-2 8 640x360 3}" # ArchiveOverhead: clips, seconds, size, rounds
 DES_RUNS="${DES_RUNS:-3}"                    # des-pack-vs-tar.sh: 100,000 x 4 KiB and 10,000 x 64 KiB
-ES_FETCH_ARGS="${ES_FETCH_ARGS:-16 300 20}"  # es-fetch-hour.sh: workers, segments, modelled latency (ms)
+ES_FETCH_ARGS="${ES_FETCH_ARGS:-16 200 20}"  # es-fetch-hour.sh: workers, segments, modelled latency (ms)
 ES_STITCH_MB="${ES_STITCH_MB:-16}"           # es-stitch-vs-cat.sh: MiB of segments
-S3_ARGS="${S3_ARGS:-small 16 1}"             # s3-upload-compare.sh: what, workers, rounds
+# s3-upload-compare.sh's program (UploadCompare) with a smaller tree than its `small` preset (10,000 x 16 KiB, which
+# took over 5 minutes at load 27): files, bytes each, workers, rounds; and 2 warm-up passes of 500 files (the script
+# repeats them until the JIT is quiet: up to 8 passes, minutes on a loaded machine)
+S3_ARGS="${S3_ARGS:-2000 16384 16 1}"
+S3_JAVA_PROPS="${S3_JAVA_PROPS:--Dcompare.warmPasses=2 -Dcompare.warmFiles=500}"
 SYNC_TP_N="${SYNC_TP_N:-2000}"               # sync-ledger-throughput.sh: files (S3Proxy stores ~250 small files/s)
-SYNC_RERUN_N="${SYNC_RERUN_N:-100000}"       # sync-rerun.sh: files already in the ledger
+SYNC_RERUN_N="${SYNC_RERUN_N:-50000}"        # sync-rerun.sh: files already in the ledger
 SYNC_RERUN_RUNS="${SYNC_RERUN_RUNS:-2}"
 ONLY="${ONLY:-}"
+SCRIPT_TIMEOUT="${SCRIPT_TIMEOUT:-300}"      # seconds per script; one that runs longer is stopped (exit 124)
 
 echo "building the jars if needed (not timed)..." >&2
 "$ROOT/bin/stowage" --version >/dev/null || exit 1
@@ -34,18 +39,28 @@ fi
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 t_all=$(date +%s)
-: >"$WORK/runs.tsv"
-# run NAME RUNS COMMAND...: the script's output to logs/NAME.txt; name, runs, exit code, seconds, command to runs.tsv
+# With ONLY, the other scripts' results already in WORKDIR stay in the report (re-run one script into a full report).
+touch "$WORK/runs.tsv"
+if [[ -n "$ONLY" ]]; then
+  for n in $ONLY; do grep -v "^$n	" "$WORK/runs.tsv" >"$WORK/runs.tmp"; mv "$WORK/runs.tmp" "$WORK/runs.tsv"; done
+else
+  : >"$WORK/runs.tsv"
+fi
+# run NAME RUNS COMMAND...: the script's output to logs/NAME.txt; name, runs, exit code, seconds, load average at its
+# start, UTC start time and command to runs.tsv
 run() {
   local name="$1" runs="$2"; shift 2
   if [[ -n "$ONLY" && " $ONLY " != *" $name "* ]]; then return; fi
   echo "== $name: $*" >&2
-  local t0 t1 rc
+  local t0 t1 rc load start
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  start="$(date -u +%H:%M)"
   t0=$(date +%s.%N)
-  (cd "$ROOT" && "$@") >"$WORK/logs/$name.txt" 2>"$WORK/logs/$name.err"
+  (cd "$ROOT" && timeout -k 10 "$SCRIPT_TIMEOUT" "$@") >"$WORK/logs/$name.txt" 2>"$WORK/logs/$name.err"
   rc=$?
   t1=$(date +%s.%N)
-  printf '%s\t%s\t%s\t%.1f\t%s\n' "$name" "$runs" "$rc" "$(echo "$t1 - $t0" | bc -l)" "$*" >>"$WORK/runs.tsv"
+  printf '%s\t%s\t%s\t%.1f\t%s\t%s\t%s\n' "$name" "$runs" "$rc" "$(echo "$t1 - $t0" | bc -l)" "$load" "$start" "$*" \
+      >>"$WORK/runs.tsv"
   echo "   exit $rc in $(echo "$t1 - $t0" | bc -l | cut -c1-6) s" >&2
 }
 run archive-plan "$ARCHIVE_RUNS" env RUNS="$ARCHIVE_RUNS" bash "$HERE/archive-plan.sh" "$WORK/archive-plan"
@@ -57,7 +72,8 @@ run des-pack-vs-tar "$DES_RUNS" env RUNS="$DES_RUNS" bash "$HERE/des-pack-vs-tar
 run es-fetch-hour 2 bash "$HERE/es-fetch-hour.sh" $ES_FETCH_ARGS
 run es-stitch-vs-cat 5 bash "$HERE/es-stitch-vs-cat.sh" "$ES_STITCH_MB"
 # shellcheck disable=SC2086
-run s3-upload-compare "$(echo $S3_ARGS | cut -d' ' -f3)" bash "$HERE/s3-upload-compare.sh" $S3_ARGS
+run s3-upload-compare "$(echo $S3_ARGS | cut -d' ' -f4)" java -Xmx2g $S3_JAVA_PROPS \
+    -cp "$ROOT/benchmarks/target/benchmarks.jar" io.stowage.benchmarks.s3.UploadCompare $S3_ARGS
 run sync-ledger-throughput 1 env N="$SYNC_TP_N" bash "$HERE/sync-ledger-throughput.sh" "$WORK/sync-tp"
 run sync-rerun "$SYNC_RERUN_RUNS" env N="$SYNC_RERUN_N" RUNS="$SYNC_RERUN_RUNS" bash "$HERE/sync-rerun.sh" \
     "$WORK/sync-rerun"

@@ -13,6 +13,7 @@ module io.stowage.service {
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
     requires io.stowage.transcode.jobs;
+    requires io.stowage.des.ingest;
     requires io.stowage.s3;
     requires org.apache.commons.fileupload2.core;
     requires org.apache.commons.fileupload2.jakarta.servlet6;
@@ -20,8 +21,10 @@ module io.stowage.service {
 
     exports io.stowage.service;
     exports io.stowage.service.transcode;
+    exports io.stowage.service.des;
 
     opens io.stowage.service to com.fasterxml.jackson.databind;
     opens io.stowage.service.internal to com.fasterxml.jackson.databind;
     opens io.stowage.service.transcode to com.fasterxml.jackson.databind;
+    opens io.stowage.service.des to com.fasterxml.jackson.databind;
 }

@@ -41,7 +41,8 @@ final class DesCommand implements Runnable {
      */
     static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(Ls.class, Cat.class,
             DesWriteCommands.Pack.class, DesUnpackCommand.class, Verify.class, DesWriteCommands.Repack.class,
-            Shard.class, DesMarkerCommand.class);
+            Shard.class, DesIngestCommands.Packer.class, DesIngestCommands.Recover.class,
+            DesIngestCommands.Containers.class, DesMarkerCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,12 +1,15 @@
 package io.stowage.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stowage.des.ingest.IngestDatabase;
 import io.stowage.des.ingest.Marker;
 import io.stowage.des.ingest.MarkerBatchReport;
 import io.stowage.des.ingest.MarkerListener;
 import io.stowage.des.ingest.MarkerOptions;
 import io.stowage.des.ingest.MarkerReport;
+import io.stowage.service.ServiceServer;
+import io.stowage.service.des.DesMetricsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,6 +86,14 @@ final class DesMarkerCommand implements Callable<Integer> {
     @Option(names = "--lease-ttl", paramLabel = "SECONDS", description = "TTL of the node-id lease (default 30).")
     Double leaseTtl;
 
+    @Option(names = "--metrics-port", paramLabel = "P", description = "Serve /metrics and /health/* of this marker "
+            + "on this port (default: $DES_METRICS_PORT; none when unset).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "Address of the "
+            + "metrics port (default 0.0.0.0).")
+    String metricsHost;
+
     @Option(names = "--once", description = "Mark until no row is claimable now, then exit (exit 3 when rows failed).")
     boolean once;
 
@@ -103,9 +114,10 @@ final class DesMarkerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (IngestDatabase db = IngestDatabase.open(url)) {
             db.migrate();
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             CountDownLatch done = new CountDownLatch(1);
-            try (Marker m = Marker.start(db, o, registry, MarkerListener.none())) {
+            try (Marker m = Marker.start(db, o, registry, MarkerListener.none());
+                 ServiceServer metrics = metricsServer(metricsPort, metricsHost, registry, db, err)) {
                 err.printf(Locale.ROOT, "marker: node id %d, prefix %s, batch %d, state %s%n", m.nodeId(),
                         o.prefix(), o.batchSize(), db.where());
                 err.flush();
@@ -136,6 +148,30 @@ final class DesMarkerCommand implements Callable<Integer> {
                 done.countDown();
             }
         }
+    }
+
+    /**
+     * {@code --metrics-port} (else {@code DES_METRICS_PORT}) of the des-ingest workers: {@code /metrics} and
+     * {@code /health*} of this process, or null when neither is given.
+     */
+    static ServiceServer metricsServer(Integer port, String host, PrometheusMeterRegistry registry, IngestDatabase db,
+                                       PrintWriter err) {
+        Integer p = port;
+        String env = System.getenv("DES_METRICS_PORT");
+        if (p == null && env != null && !env.isBlank()) {
+            try {
+                p = Integer.parseInt(env.strip());
+            } catch (NumberFormatException e) {
+                throw CliException.usage("DES_METRICS_PORT=" + env + " is not a port number");
+            }
+        }
+        if (p == null) {
+            return null;
+        }
+        ServiceServer s = DesMetricsServer.start(host, p, registry, db);
+        err.println("metrics: " + s.url() + "/metrics");
+        err.flush();
+        return s;
     }
 
     private static MarkerReport runOnce(Marker m) {

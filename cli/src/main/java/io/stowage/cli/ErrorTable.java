@@ -73,6 +73,7 @@ final class ErrorTable {
             new Row(DesNameException.class, ExitCodes.USAGE),
             new Row(DesIngestConfigException.class, ExitCodes.USAGE),
             new Row(SyncConfigException.class, ExitCodes.USAGE),
+            new Row(io.stowage.des.ingest.DesIngestDriverMissingException.class, ExitCodes.USAGE),
             new Row(EsInvalidRangeException.class, ExitCodes.USAGE),
             new Row(EsOutputExistsException.class, ExitCodes.USAGE),
             new Row(EsResumeException.class, ExitCodes.USAGE),

@@ -58,6 +58,17 @@ class DesMarkerCliTest {
     }
 
     @Test
+    void theMetricsPortIsOpenedWhileTheMarkerRuns() {
+        String url = tmp.resolve("m.db").toString();
+        rows(url, 2);
+        CliRun r = CliRun.of("des", "marker", "--state", url, "--once", "--max-age-days", "0", "--metrics-port", "0",
+                "--metrics-host", "127.0.0.1");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).containsPattern("metrics: http://127\\.0\\.0\\.1:\\d+/metrics");
+        assertThat(r.out()).contains("marked 2");
+    }
+
+    @Test
     void aNodeIdHeldByALiveProcessIsRefusedNamingTheHolder() throws Exception {
         try (PgSchema pg = PgSchema.create("markercli")) {
             rows(pg.url(), 1);

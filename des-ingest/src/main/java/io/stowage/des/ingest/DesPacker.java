@@ -82,9 +82,17 @@ public final class DesPacker implements AutoCloseable {
         final List<PackerSupport.Added> added = new ArrayList<>();
         int assigned;
         long assignedBytes;
+        /** Rows admitted to this container whose bodies are still being fetched (it is not finalized meanwhile). */
+        int inflight;
         boolean full;
         long lastAddNanos = System.nanoTime();
     }
+
+    /** A claimed batch whose bodies are being fetched while the next batch is claimed. */
+    private record Batch(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
+                         Map<String, Open> ops, List<Future<PackerSupport.Fetched>> futures) {}
+
+    private Batch inflight;
 
     private static final class Stats {
         long files;
@@ -219,6 +227,11 @@ public final class DesPacker implements AutoCloseable {
             return report(t0);
         } finally {
             try {
+                try {
+                    drain();
+                } catch (RuntimeException e) {
+                    LOG.error("cannot write the last batch at shutdown ({}); recovery releases its rows", e.toString());
+                }
                 for (Open op : List.copyOf(open.values())) {
                     try {
                         finalizeContainer(op);
@@ -301,6 +314,9 @@ public final class DesPacker implements AutoCloseable {
             for (int i = 0; i < held.size() - target && i < extra.size(); i++) {
                 int s = extra.get(extra.size() - 1 - i);
                 Open op = open.get(s);
+                if (op != null && op.inflight > 0) {
+                    continue;       // give it away once its batch is written
+                }
                 if (op != null) {
                     finalizeContainer(op);
                 }
@@ -334,7 +350,7 @@ public final class DesPacker implements AutoCloseable {
     private void rollDay() {
         LocalDate today = LocalDate.now(o.zone());
         for (Open op : List.copyOf(open.values())) {
-            if (!op.c.day().equals(today)) {
+            if (op.inflight == 0 && !op.c.day().equals(today)) {
                 finalizeContainer(op);
             }
         }
@@ -352,12 +368,13 @@ public final class DesPacker implements AutoCloseable {
                 break;
             }
             Map<String, ClaimLedger.Assignment> assigned = new HashMap<>();
+            Map<String, Open> ops = new HashMap<>();
             long t = System.nanoTime();
             long[] admitNanos = {0};
             List<SourceRow> rows = src.claim(held, o.holder(), src.source().batchSize(), Instant.now(), locked -> {
                 long a = System.nanoTime();
                 try {
-                    return admit(src, locked, assigned);
+                    return admit(src, locked, assigned, ops);
                 } finally {
                     admitNanos[0] += System.nanoTime() - a;
                 }
@@ -367,15 +384,29 @@ public final class DesPacker implements AutoCloseable {
             if (!rows.isEmpty()) {
                 total += rows.size();
                 o.listener().onStep("claimed", null);
-                process(src, rows, assigned);
+                Batch b = submit(src, rows, assigned, ops);
+                drain();                // the previous batch is written while this one is fetched
+                inflight = b;
             }
+        }
+        if (total == 0) {
+            drain();
         }
         return total;
     }
 
+    /** Writes the batch in flight, if any. */
+    private void drain() {
+        Batch b = inflight;
+        inflight = null;
+        if (b != null) {
+            write(b);
+        }
+    }
+
     /** Inside the source transaction: assigns containers, entry and DES names, records the claims. */
     private List<SourceRow> admit(SourceConnector src, List<SourceRow> locked,
-                                  Map<String, ClaimLedger.Assignment> assigned) {
+                                  Map<String, ClaimLedger.Assignment> assigned, Map<String, Open> ops) {
         Instant now = Instant.now();
         LocalDate today = LocalDate.now(o.zone());
         Map<String, String> catalogueNames = support.catalogueNames(locked);
@@ -426,6 +457,8 @@ public final class DesPacker implements AutoCloseable {
             Open op = open.get(a.row().shard());
             if (recorded.contains(a.row().id())) {
                 assigned.put(a.row().id(), a);
+                ops.put(a.row().id(), op);
+                op.inflight++;
                 out.add(byId.get(a.row().id()));
             } else if (op != null) {
                 op.names.remove(a.entryName());
@@ -462,12 +495,21 @@ public final class DesPacker implements AutoCloseable {
                 + o.bucket() + "; check the bucket and --dest-prefix");
     }
 
-    private void process(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned) {
-        long t = System.nanoTime();
+    private Batch submit(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
+                         Map<String, Open> ops) {
         List<Future<PackerSupport.Fetched>> futures = new ArrayList<>(rows.size());
         for (SourceRow r : rows) {
             futures.add(fetchPool.submit(() -> PackerSupport.fetch(objects, r, o.externalThreshold())));
         }
+        return new Batch(src, rows, assigned, ops, futures);
+    }
+
+    private void write(Batch b) {
+        SourceConnector src = b.src();
+        List<SourceRow> rows = b.rows();
+        Map<String, ClaimLedger.Assignment> assigned = b.assigned();
+        List<Future<PackerSupport.Fetched>> futures = b.futures();
+        long t = System.nanoTime();
         List<PackerSupport.Fetched> fetched = new ArrayList<>(rows.size());
         for (Future<PackerSupport.Fetched> f : futures) {
             try {
@@ -483,8 +525,12 @@ public final class DesPacker implements AutoCloseable {
         for (int i = 0; i < rows.size(); i++) {
             SourceRow r = rows.get(i);
             ClaimLedger.Assignment a = assigned.get(r.id());
+            Open mine = b.ops().get(r.id());
+            if (mine != null) {
+                mine.inflight--;
+            }
             Open op = open.get(r.shard());
-            if (a == null || op == null || op.c.id() != a.containerId()) {
+            if (a == null || op == null || op != mine || op.c.id() != a.containerId()) {
                 continue;   // its container was given up meanwhile: the row went back to pending with it
             }
             if (lost.contains(r.shard()) || !locks.isHeld(r.shard())) {
@@ -538,6 +584,9 @@ public final class DesPacker implements AutoCloseable {
 
     private void finalizeFull() {
         for (Open op : List.copyOf(open.values())) {
+            if (op.inflight > 0) {
+                continue;
+            }
             if (op.full || (o.maxFiles() > 0 && op.added.size() >= o.maxFiles()) || stopRequested) {
                 finalizeContainer(op);
             }
@@ -547,7 +596,7 @@ public final class DesPacker implements AutoCloseable {
     private void finalizeIdle() {
         long idle = o.idleFinalize().toNanos();
         for (Open op : List.copyOf(open.values())) {
-            if (System.nanoTime() - op.lastAddNanos >= idle) {
+            if (op.inflight == 0 && System.nanoTime() - op.lastAddNanos >= idle) {
                 finalizeContainer(op);
             }
         }
@@ -581,7 +630,8 @@ public final class DesPacker implements AutoCloseable {
             LOG.warn("container {}: the upload failed ({}); checking the store", op.c.s3Key(), e.toString());
         }
         Optional<RemoteObject> head = objects.head(o.bucket(), op.c.s3Key());
-        stats.uploadNanos += System.nanoTime() - up;
+        long uploadTook = System.nanoTime() - up;
+        stats.uploadNanos += uploadTook;
         if (head.isEmpty()) {
             discardUploading(op, "the upload did not complete");
             return;
@@ -593,12 +643,22 @@ public final class DesPacker implements AutoCloseable {
         if (rep != null) {
             dataBytes = rep.dataBytes() + rep.externalBytes();
         }
-        catalog.markUploaded(op.c.id(), op.added.size(), dataBytes, head.get().size(), head.get().eTag(),
-                Instant.now());
+        if (!catalog.markUploaded(op.c.id(), op.added.size(), dataBytes, head.get().size(), head.get().eTag(),
+                Instant.now())) {
+            // recovery gave the container up while we uploaded (our lock had expired): its rows went back to
+            // pending and may be packed elsewhere, so the object we just wrote must not stay
+            LOG.warn("container {} was discarded by recovery while it uploaded; deleting the object it wrote",
+                    op.c.s3Key());
+            objects.delete(o.bucket(), op.c.s3Key());
+            stats.discarded++;
+            o.listener().onContainerDiscarded(op.c, "discarded by recovery during the upload");
+            return;
+        }
         o.listener().onStep("uploaded", op.c);
         long s = System.nanoTime();
         markRows(op.c.id(), op.added);
-        stats.sourceNanos += System.nanoTime() - s;
+        long s2 = System.nanoTime();
+        stats.sourceNanos += s2 - s;
         o.listener().onStep("marked", op.c);
         support.finish(op.c.id(), Instant.now());
         stats.files += op.added.size();
@@ -607,7 +667,7 @@ public final class DesPacker implements AutoCloseable {
         String shard = Integer.toString(op.c.shardId());
         o.registry().counter("des_packer_files_packed_total", "shard_id", shard).increment(op.added.size());
         o.registry().counter("des_packer_bytes_packed_total", "shard_id", shard).increment(dataBytes);
-        stats.stateNanos += System.nanoTime() - t - (System.nanoTime() - s);
+        stats.stateNanos += (System.nanoTime() - t) - (s2 - s) - uploadTook;
         o.listener().onContainerUploaded(catalog.get(op.c.id()).orElse(op.c), op.added.size());
     }
 

@@ -86,8 +86,12 @@ final class PackerSupport {
         return m;
     }
 
-    /** GETs a row's object (bounded: a body at least {@code externalThreshold} is left for streaming). */
-    static Fetched fetch(S3Objects objects, SourceRow r, long externalThreshold) {
+    /** Bodies up to this size are fetched ahead in parallel into memory; bigger ones stream at write time. */
+    static final long INLINE_LIMIT = 8L << 20;
+
+    /** GETs a row's object (bounded: a body of 8 MiB or more, or at least the threshold, is streamed later). */
+    static Fetched fetch(S3Objects objects, SourceRow r, long externalThresholdGiven) {
+        long externalThreshold = Math.min(externalThresholdGiven, INLINE_LIMIT);
         if (r.bucket() == null || r.bucket().isBlank() || r.key() == null || r.key().isBlank()) {
             return Fetched.failed("the row has no s3_bucket or s3_key");
         }

@@ -61,6 +61,8 @@ public final class SourceConnector implements AutoCloseable {
     private Connection conn;
     private long openedAt;
     private Object cursor;
+    /** Smoothed share of a page's pending rows that belonged to the wanted shards. */
+    private double hitRate = 0.25;
 
     /** A row to mark packed: its id text, DES name and container id. */
     public record Packed(String id, String desName, long containerId) {}
@@ -219,7 +221,9 @@ public final class SourceConnector implements AutoCloseable {
     private List<SourceRow> candidates(Connection c, Set<Integer> shards, int max) throws SQLException {
         List<SourceRow> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        int page = Math.min(5000, Math.max(200, max * 4));
+        // pages sized by the share of pending rows that were ours lately: a packer holding every shard reads about
+        // what it claims, one holding a few shards reads more per claim
+        int page = (int) Math.min(5000, Math.max(100, Math.ceil(max / Math.max(0.05, hitRate)) + 16));
         boolean wrapped = cursor == null;
         for (int pages = 0; pages < 64 && out.size() < max; pages++) {
             List<Object> args = new ArrayList<>();
@@ -234,6 +238,10 @@ public final class SourceConnector implements AutoCloseable {
             }
             List<SourceRow> rows = select(c, dialect.page(table, selectList(), where.toString(), cols.id(), page),
                     args);
+            long hits = rows.stream().filter(r -> shards.contains(r.shard())).count();
+            if (!rows.isEmpty()) {
+                hitRate = 0.5 * hitRate + 0.5 * ((double) hits / rows.size());
+            }
             for (SourceRow r : rows) {
                 cursor = r.idValue();
                 if (shards.contains(r.shard()) && out.size() < max && seen.add(r.id())) {

@@ -133,7 +133,7 @@ class LegacyDeploymentTest {
         }
         Path yaml = IngestFixtures.writeYaml(tmp, IngestFixtures.source("legacy-src", "postgres", "127.0.0.1", 5432,
                 "test", "postgres", "", pg.schema(), "files", 20, 300, 2));
-        PackerOptions o = PackerOptions.defaults(archive).withLockTtl(Duration.ofSeconds(2)).withExitWhenIdle(true)
+        PackerOptions o = PackerOptions.defaults(archive).withLockTtl(Duration.ofSeconds(10)).withExitWhenIdle(true)
                 .withPollInterval(Duration.ofMillis(50)).withIdleFinalize(Duration.ofMillis(100))
                 .withRegistry(new SimpleMeterRegistry());
         try (IngestDatabase db = IngestDatabase.open(pg.url(), 4);

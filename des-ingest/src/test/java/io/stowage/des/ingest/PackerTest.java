@@ -44,7 +44,7 @@ class PackerTest {
     }
 
     private PackerOptions options(String archive, SimpleMeterRegistry registry) {
-        return PackerOptions.defaults(archive).withLockTtl(Duration.ofSeconds(2)).withExitWhenIdle(true)
+        return PackerOptions.defaults(archive).withLockTtl(Duration.ofSeconds(10)).withExitWhenIdle(true)
                 .withPollInterval(Duration.ofMillis(50)).withIdleFinalize(Duration.ofMillis(100))
                 .withRegistry(registry);
     }
@@ -96,6 +96,10 @@ class PackerTest {
             assertThat(r.filesPacked()).isEqualTo(58);
             int entries = 0;
             for (Container c : ContainerCatalog.of(db).list(null, null)) {
+                if (c.state() == ContainerState.DISCARDED) {    // a lock lost on a loaded machine: given up, repacked
+                    assertThat(io.stowage.s3.S3Objects.create(S3.client()).head(archive, c.s3Key())).isEmpty();
+                    continue;
+                }
                 assertThat(c.state()).isEqualTo(ContainerState.DONE);
                 try (S3DesReader rd = S3DesReader.open(S3.client(), archive, c.s3Key())) {
                     entries += rd.list().size();

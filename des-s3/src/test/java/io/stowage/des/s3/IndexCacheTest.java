@@ -3,6 +3,7 @@ package io.stowage.des.s3;
 import io.stowage.s3.S3Settings;
 import io.stowage.testing.EmbeddedS3Extension;
 import io.stowage.testing.core.TestRedis;
+import io.stowage.testing.core.WireLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +30,7 @@ class IndexCacheTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
     static final String PREFIX = TestRedis.prefix(IndexCacheTest.class);
-    static CountingProxy proxy;
+    static WireLog proxy;
     static S3Client viaProxy;
     static RedisIndexCache redis;
     @TempDir
@@ -43,7 +44,7 @@ class IndexCacheTest {
         // the SETs the tests wait for are skipped (a test of the cache, not of its outage handling)
         redis = RedisIndexCache.builder(TestRedis.url()).keyPrefix(PREFIX).ttl(Duration.ofMinutes(10))
                 .commandTimeout(Duration.ofSeconds(10)).retryAfter(Duration.ZERO).build();
-        proxy = new CountingProxy(S3.endpoint());
+        proxy = new WireLog(S3.endpoint());
         S3Settings direct = S3.settings();
         viaProxy = S3Settings.forEndpoint(proxy.endpoint()).withCredentials(direct.accessKey(), direct.secretKey())
                 .withSdkMaxAttempts(1).newClient();
@@ -66,7 +67,7 @@ class IndexCacheTest {
 
     @BeforeEach
     void reset() {
-        proxy.reset();
+        proxy.clearRequests();
     }
 
     void upload(String key) {
@@ -99,14 +100,14 @@ class IndexCacheTest {
                 awaitInRedis(S3.bucket(), key);
             }
             Fixtures.put(S3.client(), S3.bucket(), key, second);   // replaced under its key: the cache is stale
-            proxy.reset();
+            proxy.clearRequests();
             try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), key).indexCache(cache).open()) {
                 assertThat(requests()).as(kind + ": the index came from the cache").isZero();
                 assertThat(r.contains("new.jpg")).as(kind).isTrue();
                 assertThat(Fixtures.bytes(r.read("new.jpg"))).isEqualTo(v2.get("new.jpg"));
                 assertThat(r.stats().reloads()).isEqualTo(1);
             }
-            proxy.reset();
+            proxy.clearRequests();
             try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), key).indexCache(cache).open()) {
                 // the cache is current now: a name that really is missing costs one conditional request, once
                 assertThatThrownBy(() -> r.entry("absent.jpg"))
@@ -126,7 +127,7 @@ class IndexCacheTest {
             first.read("e0001");
         }
         awaitInRedis(S3.bucket(), "shared.des");
-        proxy.reset();
+        proxy.clearRequests();
         // another "process": its own Caffeine in front of the same Redis
         IndexCache local = IndexCache.layered(IndexCache.caffeine(8L << 20), redis);   // not closed: redis is shared
         try (S3DesReader second = S3DesReader.builder(viaProxy, S3.bucket(), "shared.des").indexCache(local).open()) {
@@ -156,7 +157,7 @@ class IndexCacheTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        proxy.reset();
+        proxy.clearRequests();
         try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "damaged.des").indexCache(redis).open()) {
             assertThat(Fixtures.bytes(r.read("e0100"))).isEqualTo(ENTRIES.get("e0100"));
             assertThat(r.stats().indexLoads()).isEqualTo(1);   // loaded from S3 again

@@ -3,6 +3,7 @@ package io.stowage.des.s3;
 import io.stowage.des.DesReadOptions;
 import io.stowage.s3.S3Settings;
 import io.stowage.testing.EmbeddedS3Extension;
+import io.stowage.testing.core.WireLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,14 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class S3DesReaderRequestsTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    static CountingProxy proxy;
+    static WireLog proxy;
     static S3Client viaProxy;
     @TempDir
     static Path tmp;
 
     @BeforeAll
     static void startProxy() throws Exception {
-        proxy = new CountingProxy(S3.endpoint());
+        proxy = new WireLog(S3.endpoint());
         S3Settings direct = S3.settings();
         viaProxy = S3Settings.forEndpoint(proxy.endpoint()).withCredentials(direct.accessKey(), direct.secretKey())
                 .withSdkMaxAttempts(1).newClient();
@@ -48,7 +49,7 @@ class S3DesReaderRequestsTest {
 
     @BeforeEach
     void reset() {
-        proxy.reset();
+        proxy.clearRequests();
     }
 
     static final Map<String, byte[]> ENTRIES = Fixtures.entries(200, 1024);
@@ -58,7 +59,7 @@ class S3DesReaderRequestsTest {
         return key;
     }
 
-    List<CountingProxy.Request> requests() {
+    List<WireLog.Request> requests() {
         return proxy.requests();
     }
 
@@ -73,11 +74,11 @@ class S3DesReaderRequestsTest {
         }
         Fixtures.put(S3.client(), S3.bucket(), "day/dup.des", java.nio.file.Files.readAllBytes(local));
         try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "day/dup.des").open()) {
-            proxy.reset();
+            proxy.clearRequests();
             try (java.io.InputStream in = r.openStream(r.list().get(0))) {
                 assertThat(in.readAllBytes()).isEqualTo("first".getBytes());
             }
-            assertThat(requests()).hasSize(1).allMatch(CountingProxy.Request::isGet);
+            assertThat(requests()).hasSize(1).allMatch(WireLog.Request::isGet);
             assertThat(Fixtures.bytes(r.read("a"))).isEqualTo("second".getBytes()); // by name: the last one
             assertThat(r.verify().ok()).isTrue();
         }
@@ -88,19 +89,19 @@ class S3DesReaderRequestsTest {
         upload("day/a.des", ENTRIES);
         try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "day/a.des").open()) {
             assertThat(Fixtures.bytes(r.read("e0007"))).isEqualTo(ENTRIES.get("e0007"));
-            List<CountingProxy.Request> cold = requests();
-            assertThat(cold).as(cold.toString()).hasSize(2).allMatch(CountingProxy.Request::isGet);
+            List<WireLog.Request> cold = requests();
+            assertThat(cold).as(cold.toString()).hasSize(2).allMatch(WireLog.Request::isGet);
             assertThat(cold.get(0).range()).isEqualTo("bytes=-" + S3DesReader.DEFAULT_FIRST_RANGE);
             assertThat(cold.get(0).ifMatch()).isNull();
             assertThat(cold.get(1).range()).startsWith("bytes=");
             assertThat(cold.get(1).ifMatch()).isEqualTo(r.etag());
             assertThat(cold).allMatch(q -> q.status() == 206);
 
-            proxy.reset();
+            proxy.clearRequests();
             assertThat(Fixtures.bytes(r.read("e0150"))).isEqualTo(ENTRIES.get("e0150"));
             byte[] into = new byte[2000];
             assertThat(r.read("e0151", into, 7)).isEqualTo(1024);
-            assertThat(requests()).as(requests().toString()).hasSize(2).allMatch(CountingProxy.Request::isGet);
+            assertThat(requests()).as(requests().toString()).hasSize(2).allMatch(WireLog.Request::isGet);
             assertThat(r.stats().indexLoads()).isEqualTo(1);
         }
         assertThat(requests()).noneMatch(q -> q.method().equals("HEAD"));
@@ -113,7 +114,7 @@ class S3DesReaderRequestsTest {
         try (S3DesReader first = S3DesReader.builder(viaProxy, S3.bucket(), "b.des").indexCache(cache).open()) {
             first.read("e0001");
         }
-        proxy.reset();
+        proxy.clearRequests();
         try (S3DesReader second = S3DesReader.builder(viaProxy, S3.bucket(), "b.des").indexCache(cache).open()) {
             assertThat(requests()).isEmpty();   // open: the index came from the cache
             assertThat(Fixtures.bytes(second.read("e0199"))).isEqualTo(ENTRIES.get("e0199"));
@@ -130,8 +131,8 @@ class S3DesReaderRequestsTest {
         try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "big-index.des").firstRange(4096).open()) {
             assertThat(r.index().footer().tailLength()).isGreaterThan(4096);
             assertThat(Fixtures.bytes(r.read("e0399"))).isEqualTo(many.get("e0399"));
-            List<CountingProxy.Request> q = requests();
-            assertThat(q).as(q.toString()).hasSize(3).allMatch(CountingProxy.Request::isGet);
+            List<WireLog.Request> q = requests();
+            assertThat(q).as(q.toString()).hasSize(3).allMatch(WireLog.Request::isGet);
             assertThat(q.get(0).range()).isEqualTo("bytes=-4096");
             assertThat(q.get(1).ifMatch()).isEqualTo(r.etag());   // the rest of the index, same version
         }
@@ -141,7 +142,7 @@ class S3DesReaderRequestsTest {
     void aBatchOfFiftyAdjacentEntriesIsOnePayloadGet() {
         upload("batch.des", ENTRIES);
         try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "batch.des").open()) {
-            proxy.reset();
+            proxy.clearRequests();
             List<String> names = new ArrayList<>();
             for (int i = 120; i >= 71; i--) {   // out of order on purpose
                 names.add(String.format("e%04d", i));
@@ -160,7 +161,7 @@ class S3DesReaderRequestsTest {
         upload("gap.des", ENTRIES);
         try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "gap.des")
                 .options(DesReadOptions.defaults().withMergeGap(0)).open()) {
-            proxy.reset();
+            proxy.clearRequests();
             r.readAll(List.of("e0001", "e0002", "e0010", "e0100"));   // 1-2 adjacent; 10 and 100 apart
             assertThat(requests()).hasSize(3);
         }
@@ -173,7 +174,7 @@ class S3DesReaderRequestsTest {
         IndexCache cache = IndexCache.caffeine(16L << 20);
         try (S3DesReader a = S3DesReader.builder(viaProxy, S3.bucket(), "m1.des").indexCache(cache).open();
              S3DesReader b = S3DesReader.builder(viaProxy, S3.bucket(), "m2.des").indexCache(cache).open()) {
-            proxy.reset();
+            proxy.clearRequests();
             Map<S3DesReader, Map<String, ByteBuffer>> got = S3DesReader.readAll(Map.of(
                     a, List.of("e0003", "e0004", "e0005"), b, List.of("e0010", "e0011")));
             assertThat(requests()).hasSize(2);
@@ -195,12 +196,12 @@ class S3DesReaderRequestsTest {
                 v2.put(String.format("e%04d", i), Fixtures.payload(5000 + i, 333 + i));
             }
             upload("replaced.des", v2);
-            proxy.reset();
+            proxy.clearRequests();
 
             assertThat(Fixtures.bytes(r.read("e0042"))).isEqualTo(v2.get("e0042"));
-            List<CountingProxy.Request> q = requests();
+            List<WireLog.Request> q = requests();
             // payload GET refused (412), index reloaded (1 GET), payload GET again
-            assertThat(q).as(q.toString()).hasSize(3).allMatch(CountingProxy.Request::isGet);
+            assertThat(q).as(q.toString()).hasSize(3).allMatch(WireLog.Request::isGet);
             assertThat(q.get(0).ifMatch()).isEqualTo(oldEtag);
             assertThat(q.get(0).status()).isEqualTo(412);
             assertThat(r.etag()).isNotEqualTo(oldEtag);
@@ -228,7 +229,7 @@ class S3DesReaderRequestsTest {
         }
         Map<String, byte[]> v2 = Fixtures.entries(5, 4000);
         upload("stale.des", v2);
-        proxy.reset();
+        proxy.clearRequests();
         try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "stale.des").indexCache(cache).open()) {
             assertThat(requests()).isEmpty();   // opened from the (stale) cache
             assertThat(Fixtures.bytes(r.read("e0003"))).isEqualTo(v2.get("e0003"));
@@ -241,7 +242,7 @@ class S3DesReaderRequestsTest {
     void zeroLengthEntriesCostNoRequest() {
         upload("zero.des", Map.of("empty", new byte[0]));
         try (S3DesReader r = S3DesReader.builder(viaProxy, S3.bucket(), "zero.des").open()) {
-            proxy.reset();
+            proxy.clearRequests();
             assertThat(r.read("empty").remaining()).isZero();
             assertThat(requests()).isEmpty();
         }

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP proxy in front of an S3 store (EmbeddedS3 in Stowage's tests), in the test's own process, that logs
- * what the store really stored: the key of every PUT of a whole object and every completed multipart upload the store answered with 2xx, in the order
+ * every request the store answered ({@link #requests()}: how tests count requests) and what the store really stored: the key of every PUT of a whole object and every completed multipart upload the store answered with 2xx, in the order
  * they were answered. Worker processes under test talk plain HTTP to it, so nothing in them changes their S3 path
  * (an interceptor in the client switched s3-io's direct path off), and a worker killed after the store answered but
  * before it noted the answer cannot hide an object: the log is on the wire, not in the worker.
@@ -44,6 +44,23 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe.
  */
 public final class WireLog implements AutoCloseable {
+    /**
+     * One request as the store saw it and answered it ({@link #requests()}): how tests count requests.
+     *
+     * @param method the HTTP method
+     * @param path the decoded path ({@code /bucket/key})
+     * @param query the decoded query, or {@code null}
+     * @param range the {@code Range} header, or {@code null}
+     * @param ifMatch the {@code If-Match} header, or {@code null}
+     * @param status the store's answer
+     */
+    public record Request(String method, String path, String query, String range, String ifMatch, int status) {
+        /** True for a GET. */
+        public boolean isGet() {
+            return method.equals("GET");
+        }
+    }
+
     private static final Set<String> HOP = Set.of("host", "connection", "content-length", "expect", "upgrade",
             "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
 
@@ -59,11 +76,18 @@ public final class WireLog implements AutoCloseable {
     private volatile long delayMs;
     private final List<String> stored = new ArrayList<>();
     private final List<String> parts = new ArrayList<>();
+    private final List<Request> requests = new ArrayList<>();
     private int inFlight;
 
+    /** A proxy in front of {@code target} that logs every request ({@link #requests()}) and no stored keys. */
+    public WireLog(URI target) throws IOException {
+        this(target, null);
+    }
+
+    /** A proxy in front of {@code target} that logs every request and the keys stored in {@code bucket}. */
     public WireLog(URI target, String bucket) throws IOException {
         this.target = target;
-        this.bucketPath = "/" + bucket + "/";
+        this.bucketPath = bucket == null ? null : "/" + bucket + "/";
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(pool).build();
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
         server.createContext("/", this::handle);
@@ -89,6 +113,20 @@ public final class WireLog implements AutoCloseable {
     /** {@code key#partNumber} of every part the store accepted, in answer order. */
     public synchronized List<String> parts() {
         return List.copyOf(parts);
+    }
+
+    /** Every request the store answered (method, path, Range, If-Match, status), in answer order. */
+    public synchronized List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Forgets the requests logged so far ({@link #stored()} and {@link #parts()} are kept). */
+    public synchronized void clearRequests() {
+        requests.clear();
+    }
+
+    private synchronized void logRequest(Request r) {
+        requests.add(r);
     }
 
     /** Waits until at least {@code n} objects were stored, or the deadline. Returns whether they were. */
@@ -200,8 +238,10 @@ public final class WireLog implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);
             }
+            logRequest(new Request(method, uri.getPath(), uri.getQuery(), ex.getRequestHeaders().getFirst("Range"),
+                    ex.getRequestHeaders().getFirst("If-Match"), resp.statusCode()));
             String path = uri.getRawPath();
-            if (resp.statusCode() / 100 == 2 && path.startsWith(bucketPath)) {
+            if (bucketPath != null && resp.statusCode() / 100 == 2 && path.startsWith(bucketPath)) {
                 String key = URLDecoder.decode(path.substring(bucketPath.length()).replace("+", "%2B"),
                         StandardCharsets.UTF_8);
                 boolean isPart = query.contains("partNumber=");

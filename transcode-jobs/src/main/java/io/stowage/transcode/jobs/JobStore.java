@@ -145,8 +145,8 @@ public final class JobStore implements AutoCloseable {
                     jobs.add(v);
                 }
             }
-            if (!stale.isEmpty() && stale.size() == ids.size()) {
-                // whole page expired or removed: drop the entries so the next read is right
+            if (!stale.isEmpty()) {
+                // expired (not yet swept) or removed: drop the entries so totals and later pages are right
                 redis.zrem(hkey, stale.toArray(String[]::new));
             }
             long total = redis.zcard(hkey);

@@ -115,6 +115,18 @@ final class Lua {
             return {'released'}
             """);
 
+    /** An entry delivered to a worker that is shutting down, never started: back to the queue's tail at once. */
+    static final Lua RETURN = worker("""
+            local p = redis.call('XPENDING', KEYS[2], ARGV[2], ARGV[3], ARGV[3], 1)
+            if not (p[1] and p[1][2] == ARGV[4]) then return {'lost'} end
+            ack()
+            if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
+            local sid = redis.call('XADD', KEYS[2], '*', 'job', redis.call('HGET', KEYS[1], 'id'), 'user',
+              redis.call('HGET', KEYS[1], 'user'))
+            redis.call('HSET', KEYS[1], 'stream_id', sid)
+            return {'returned'}
+            """);
+
     /** ARGV[8] = SENT or FAILED, ARGV[9] = error. */
     static final Lua NOTIFIED = worker("""
             if redis.call('EXISTS', KEYS[1]) == 1 then

@@ -69,7 +69,10 @@ final class WorkerLoop implements Runnable {
                         connection = store.client().connect();
                     }
                     JobQueue.Entry e = next(connection.sync());
-                    if (e != null) {
+                    if (e != null && !running.getAsBoolean()) {
+                        // delivered while this worker began to stop: hand it back instead of starting it
+                        store.workerScript(Lua.RETURN, e.jobId(), e.id(), consumer);
+                    } else if (e != null) {
                         handle(e);
                     }
                     pause = 100;
