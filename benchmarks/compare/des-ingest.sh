@@ -4,13 +4,14 @@
 # parallel GET loop over the same objects in the same run (before and after). Prints rows/s, MB/s, the ratio to the
 # GET loop and the share of the packers' time in the source database, the state database, S3 GETs, packing, upload.
 #   benchmarks/compare/des-ingest.sh [WORKDIR]
-# Env: N, GET_THREADS (default 16), PORT, STOWAGE_TEST_PG_URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
+# Env: N, GET_THREADS (default 16), BATCH (the source's batch_size, default 500), PORT, STOWAGE_TEST_PG_URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
 # schemas bench_ingest_<pid>_<k> are created and dropped).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK="${1:-$(mktemp -d "${TMPDIR:-/tmp}/des-ingest.XXXXXX")}"
 N="${N:-20000}"
 GET_THREADS="${GET_THREADS:-16}"
+BATCH="${BATCH:-500}"
 PORT="${PORT:-19411}"
 PG_BASE="${STOWAGE_TEST_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}"
 mkdir -p "$WORK"
@@ -25,4 +26,4 @@ java -jar "$JAR" s3 serve --dir "$WORK/store" --port "$PORT" > "$WORK/serve.log"
 SERVE=$!
 trap 'kill "$SERVE" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do grep -q serving "$WORK/serve.log" && break; sleep 1; done
-java -cp "$BENCH" io.stowage.benchmarks.desingest.DesIngestCompare "http://127.0.0.1:$PORT" "$PG_BASE" "$N" "$GET_THREADS"
+java -cp "$BENCH" io.stowage.benchmarks.desingest.DesIngestCompare "http://127.0.0.1:$PORT" "$PG_BASE" "$N" "$GET_THREADS" "$BATCH"

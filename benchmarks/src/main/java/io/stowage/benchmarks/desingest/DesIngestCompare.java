@@ -33,16 +33,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * End-to-end packing of N 4 KiB objects from a separate S3 endpoint, listed in PostgreSQL, with 1, 2 and 3 packers
  * (threads of this process, each its own DesPacker, holder and connections), against a bare parallel GET loop over
  * the same objects in the same run (before and after). Prints rows/s, MB/s and where the packers' time went.
- * <pre>java -cp benchmarks.jar io.stowage.benchmarks.desingest.DesIngestCompare ENDPOINT PG_URL [N] [GET_THREADS]</pre>
+ * <pre>java -cp benchmarks.jar io.stowage.benchmarks.desingest.DesIngestCompare ENDPOINT PG_URL [N] [GET_THREADS] [BATCH]</pre>
  */
 public final class DesIngestCompare {
     private DesIngestCompare() {}
+
+    /** batch_size of the source. */
+    static int batch = 500;
 
     public static void main(String[] args) throws Exception {
         URI endpoint = URI.create(args[0]);
         String pgBase = args[1];
         int n = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+        batch = args.length > 4 ? Integer.parseInt(args[4]) : 500;
         S3Client s3 = S3Settings.forEndpoint(endpoint).withMaxConnections(64).newClient();
         String bucket = "ingest-src";
         try {
@@ -147,7 +151,7 @@ public final class DesIngestCompare {
             }
             c.commit();
         }
-        String yaml = "sources:\n  - name: bench\n    batch_size: 500\n    shard_bits: 4\n    connection: {type: "
+        String yaml = "sources:\n  - name: bench\n    batch_size: " + batch + "\n    shard_bits: 4\n    connection: {type: "
                 + "postgres, host: 127.0.0.1, port: 5432, database: test, username: postgres, password: \"\"}\n"
                 + "    table: {name: files, schema: " + schema + ", columns: {id: id, s3_bucket: s3_bucket, "
                 + "s3_key: s3_key, size_bytes: size_bytes, created_at: created_at}}\n";

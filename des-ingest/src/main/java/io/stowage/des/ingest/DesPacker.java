@@ -64,7 +64,9 @@ public final class DesPacker implements AutoCloseable {
     private final PackerSupport support;
     private final Set<Integer> universe;
     private final ExecutorService fetchPool;
-    private final Map<Integer, Open> open = new HashMap<>();
+    /** Finalizes containers in parallel (uploads, catalogue and source transactions are per container). */
+    private final ExecutorService finalizePool;
+    private final Map<Integer, Open> open = new ConcurrentHashMap<>();
     private final Set<Integer> lost = ConcurrentHashMap.newKeySet();
     private final Map<Integer, AtomicLong> loopNanos = new ConcurrentHashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -150,6 +152,11 @@ public final class DesPacker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.finalizePool = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "des-packer-finalize");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** A packer over migrated state {@code db} (see {@link IngestDatabase#migrate()}), the sources and S3. */
@@ -182,7 +189,7 @@ public final class DesPacker implements AutoCloseable {
         try {
             start();
             CrashRecovery recovery = CrashRecovery.create(db, sources, s3, RecoveryOptions.defaults(o.bucket())
-                    .withRegistry(o.registry()).withHolder(o.holder()));
+                    .withRegistry(o.registry()).withHolder(o.holder()).withVerifyPerRun(2));
             recovery.run();
             long lastRecovery = System.nanoTime();
             long lastBalance = 0;
@@ -349,11 +356,13 @@ public final class DesPacker implements AutoCloseable {
 
     private void rollDay() {
         LocalDate today = LocalDate.now(o.zone());
+        List<Open> due = new ArrayList<>();
         for (Open op : List.copyOf(open.values())) {
             if (op.inflight == 0 && !op.c.day().equals(today)) {
-                finalizeContainer(op);
+                due.add(op);
             }
         }
+        finalizeAll(due);
     }
 
     private int claimRound() {
@@ -583,28 +592,72 @@ public final class DesPacker implements AutoCloseable {
     }
 
     private void finalizeFull() {
+        List<Open> due = new ArrayList<>();
         for (Open op : List.copyOf(open.values())) {
             if (op.inflight > 0) {
                 continue;
             }
             if (op.full || (o.maxFiles() > 0 && op.added.size() >= o.maxFiles()) || stopRequested) {
-                finalizeContainer(op);
+                due.add(op);
             }
         }
+        finalizeAll(due);
     }
 
     private void finalizeIdle() {
         long idle = o.idleFinalize().toNanos();
+        List<Open> due = new ArrayList<>();
         for (Open op : List.copyOf(open.values())) {
             if (op.inflight == 0 && System.nanoTime() - op.lastAddNanos >= idle) {
-                finalizeContainer(op);
+                due.add(op);
             }
+        }
+        finalizeAll(due);
+    }
+
+    /**
+     * Finalizes several containers at once (their uploads and transactions are independent): one on this thread,
+     * the rest on the finalize threads; returns when all are done.
+     */
+    private void finalizeAll(List<Open> ops) {
+        if (ops.size() <= 1) {
+            ops.forEach(this::finalizeContainer);
+            return;
+        }
+        for (Open op : ops) {
+            open.remove(op.c.shardId(), op);
+        }
+        List<Future<?>> fs = new ArrayList<>();
+        for (Open op : ops.subList(1, ops.size())) {
+            fs.add(finalizePool.submit(() -> finalizeContainer(op)));
+        }
+        RuntimeException first = null;
+        try {
+            finalizeContainer(ops.get(0));
+        } catch (RuntimeException e) {
+            first = e;
+        }
+        for (Future<?> f : fs) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                first = first != null ? first : new DesIngestException("interrupted while finalizing", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException re ? re
+                            : new DesIngestException("cannot finalize a container", e.getCause());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
     /** Steps 2-5 of the protocol for one container; an empty one is removed, a failed upload given up. */
     private void finalizeContainer(Open op) {
-        open.remove(op.c.shardId());
+        open.remove(op.c.shardId(), op);
         long t = System.nanoTime();
         if (op.added.isEmpty()) {
             op.writer.close();
@@ -631,7 +684,9 @@ public final class DesPacker implements AutoCloseable {
         }
         Optional<RemoteObject> head = objects.head(o.bucket(), op.c.s3Key());
         long uploadTook = System.nanoTime() - up;
-        stats.uploadNanos += uploadTook;
+        synchronized (stats) {
+            stats.uploadNanos += uploadTook;
+        }
         if (head.isEmpty()) {
             discardUploading(op, "the upload did not complete");
             return;
@@ -650,7 +705,9 @@ public final class DesPacker implements AutoCloseable {
             LOG.warn("container {} was discarded by recovery while it uploaded; deleting the object it wrote",
                     op.c.s3Key());
             objects.delete(o.bucket(), op.c.s3Key());
-            stats.discarded++;
+            synchronized (stats) {
+                stats.discarded++;
+            }
             o.listener().onContainerDiscarded(op.c, "discarded by recovery during the upload");
             return;
         }
@@ -658,16 +715,18 @@ public final class DesPacker implements AutoCloseable {
         long s = System.nanoTime();
         markRows(op.c.id(), op.added);
         long s2 = System.nanoTime();
-        stats.sourceNanos += s2 - s;
         o.listener().onStep("marked", op.c);
         support.finish(op.c.id(), Instant.now());
-        stats.files += op.added.size();
-        stats.bytes += dataBytes;
-        stats.uploaded++;
+        synchronized (stats) {
+            stats.sourceNanos += s2 - s;
+            stats.files += op.added.size();
+            stats.bytes += dataBytes;
+            stats.uploaded++;
+            stats.stateNanos += (System.nanoTime() - t) - (s2 - s) - uploadTook;
+        }
         String shard = Integer.toString(op.c.shardId());
         o.registry().counter("des_packer_files_packed_total", "shard_id", shard).increment(op.added.size());
         o.registry().counter("des_packer_bytes_packed_total", "shard_id", shard).increment(dataBytes);
-        stats.stateNanos += (System.nanoTime() - t) - (s2 - s) - uploadTook;
         o.listener().onContainerUploaded(catalog.get(op.c.id()).orElse(op.c), op.added.size());
     }
 
@@ -681,7 +740,7 @@ public final class DesPacker implements AutoCloseable {
     }
 
     private void discard(Open op, String reason) {
-        open.remove(op.c.shardId());
+        open.remove(op.c.shardId(), op);
         op.writer.close();
         catalog.transition(op.c.id(), ContainerState.WRITING, ContainerState.DISCARDED, Instant.now());
         releaseRows(op, reason);
@@ -694,7 +753,9 @@ public final class DesPacker implements AutoCloseable {
 
     private void releaseRows(Open op, String reason) {
         support.releaseContainer(op.c.id(), byName);
-        stats.discarded++;
+        synchronized (stats) {
+            stats.discarded++;
+        }
         LOG.warn("container {} given up: {}; its rows went back to pending", op.c.s3Key(), reason);
         o.listener().onContainerDiscarded(op.c, reason);
     }
@@ -712,5 +773,6 @@ public final class DesPacker implements AutoCloseable {
     public void close() {
         stop();
         fetchPool.shutdownNow();
+        finalizePool.shutdownNow();
     }
 }
