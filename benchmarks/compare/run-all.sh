@@ -6,7 +6,9 @@
 # The sizes are smaller than each script's defaults, so the whole report stays under 10 minutes; each script still
 # runs both sides in the same run on the same data. Override with the variables below (e.g. ARCHIVE_RUNS=5), or run
 # one script alone with its own defaults for the numbers its docs quote. ONLY="archive-plan des-pack-vs-tar" runs
-# a subset (the report then holds only those). Needs: java, mvn (to build the jars once), python3, bc, psql (the sync
+# a subset (the other sections already in WORKDIR stay in the report). Not yet run here: des-ingest.sh,
+# serve-transcode.sh and transcode-jobs-vs-celery.sh, the comparisons of the modules built in parallel with this
+# script (des-ingest, service, transcode-jobs); they join it with a parser in report.py each. Needs: java, mvn (to build the jars once), python3, bc, psql (the sync
 # scripts' PostgreSQL schema), rclone (optional: s3-upload-compare runs without it and says so).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -2,6 +2,7 @@
 # The transcoding queue's own cost against Celery's, same no-op load, same private Redis, one run:
 #   queue overhead per job (enqueue -> worker start, idle workers: p50/p99) and throughput (store + stream + ack).
 # Usage: benchmarks/compare/transcode-jobs-vs-celery.sh [LATENCY_JOBS=2000] [THROUGHPUT_JOBS=20000] [WORKERS=8]
+# CELERY_POOL=prefork|threads (default threads) picks Celery's worker pool.
 # Needs redis-server; Celery only if python3-celery is installed (Debian: apt-get install python3-celery python3-redis).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -82,8 +82,9 @@ final class JobsCommand implements Runnable {
 
     @Command(name = "submit", mixinStandardHelpOptions = true, defaultValueProvider = ArchiveCommand.EnvDefaults.class,
             description = {"Upload FILE to S3 (raw/USER/JOB/NAME), check that it is media, and queue it.",
-                "Prints the job (PENDING). Exit 2 for an unknown preset, a bad user, name or address; 1 when the",
-                "file is not media, too large, or Redis/S3 fail."})
+                "Prints the job as stored (PENDING, or PROCESSING when a worker was quick). Exit 2 for an unknown preset, a bad user, name or address; 1 when the",
+                "file is not media, too large, or Redis/S3 fail."},
+            footer = {"", "Examples:", "  stowage jobs submit clip.mov --user alice --preset web-mp4 --email alice@example.com --redis redis://127.0.0.1:6379 --bucket media"})
     static final class Submit extends Base {
         @Parameters(index = "0", paramLabel = "FILE", description = "The media file.")
         Path file;
@@ -107,7 +108,8 @@ final class JobsCommand implements Runnable {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, defaultValueProvider = ArchiveCommand.EnvDefaults.class,
-            description = {"Show one job (and its download link once COMPLETED). Exit 1 when USER has no such job."})
+            description = {"Show one job (and its download link once COMPLETED). Exit 1 when USER has no such job."},
+            footer = {"", "Examples:", "  stowage jobs status 01a2433a34b95795c9578f01 --user alice --json --redis redis://127.0.0.1:6379 --bucket media"})
     static final class Status extends Base {
         @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
         String job;
@@ -121,7 +123,8 @@ final class JobsCommand implements Runnable {
 
     @Command(name = "cancel", mixinStandardHelpOptions = true, defaultValueProvider = ArchiveCommand.EnvDefaults.class,
             description = {"Cancel a job: a queued job at once, a running one within a second (its worker stops",
-                "ffmpeg). Prints the job. Exit 1 when USER has no such job."})
+                "ffmpeg). Prints the job. Exit 1 when USER has no such job."},
+            footer = {"", "Examples:", "  stowage jobs cancel 01a2433a34b95795c9578f01 --user alice --redis redis://127.0.0.1:6379 --bucket media"})
     static final class Cancel extends Base {
         @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
         String job;
@@ -134,7 +137,8 @@ final class JobsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, defaultValueProvider = ArchiveCommand.EnvDefaults.class,
-            description = {"List USER's jobs, newest first."})
+            description = {"List USER's jobs, newest first."},
+            footer = {"", "Examples:", "  stowage jobs list --user alice --page 0 --size 20 --json --redis redis://127.0.0.1:6379 --bucket media"})
     static final class ListJobs extends Base {
         @Option(names = "--page", paramLabel = "N", defaultValue = "0", description = "Page, from 0 (default 0).")
         int page;

@@ -103,6 +103,10 @@ final class ServeTranscodeCommand implements Callable<Integer> {
             description = "Largest upload (default 4GiB); bigger ones get 413 while streaming.")
     long maxUpload;
 
+    @Option(names = "--http-threads", paramLabel = "N", defaultValue = "0",
+            description = "Most HTTP threads (default 0: 8 per core, at least 16); each upload in flight holds one.")
+    int httpThreads;
+
     @Option(names = "--json", description = "Print the addresses as one JSON object.")
     boolean json;
 
@@ -142,7 +146,7 @@ final class ServeTranscodeCommand implements Callable<Integer> {
         TranscodeServer server;
         try {
             server = TranscodeServer.builder(config).s3(s3).tokens(tokens).providers(providers).publicUrl(publicUrl)
-                    .notifier(notifier).workers(workers).host(host).port(port).start();
+                    .notifier(notifier).workers(workers).host(host).port(port).httpThreads(httpThreads).start();
         } catch (TranscodeJobsBackendException e) {
             close(s3, embedded);
             if ("redis".equalsIgnoreCase(e.backend())) {

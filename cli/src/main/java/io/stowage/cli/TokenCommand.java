@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 
 /** {@code stowage token create}: a JWT signed with the service's key, for scripts and admins. */
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = "Tokens of the HTTP services.", subcommands = {TokenCommand.Create.class})
+        description = "Tokens of the HTTP services.", subcommands = {TokenCommand.Create.class},
+        footer = {"", "Example:", "  stowage token create --user alice --ttl 1h"})
 final class TokenCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
 /** {@code stowage worker transcode}: transcoding workers alone, to scale out. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Long-running workers.", ""},
-        subcommands = {WorkerCommand.Transcode.class})
+        subcommands = {WorkerCommand.Transcode.class},
+        footer = {"", "Examples:", "  stowage worker transcode --redis redis://127.0.0.1:6379 --bucket media --workers 2"})
 final class WorkerCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

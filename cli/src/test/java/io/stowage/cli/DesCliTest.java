@@ -234,6 +234,7 @@ class DesCliTest {
         assertThat(one.getSubcommands().get("des").getSubcommands()).containsOnlyKeys("pack");
         picocli.CommandLine all = Cli.commandLine("des", "--help");
         assertThat(all.getSubcommands().get("des").getSubcommands().keySet())
-                .containsExactly("ls", "cat", "pack", "unpack", "verify", "repack", "shard");
+                .containsExactly("ls", "cat", "pack", "unpack", "verify", "repack", "shard", "packer", "recover",
+                        "containers", "marker");
     }
 }

@@ -76,6 +76,15 @@ class JobsCliTest {
     }
 
     @Test
+    void workerNeedsSmtpAndSenderTogether() throws Exception {
+        CliRun r = CliRun.of("worker", "transcode", "--redis", TestRedis.url(), "--key-prefix", PREFIX, "--bucket",
+                "media", "--endpoint", s3.endpoint().toString(), "--smtp", "smtp://127.0.0.1:25", "--json");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(json(r).get("error").get("type").asText()).isEqualTo("CliUsageException");
+        assertThat(r.err()).contains("--mail-from");
+    }
+
+    @Test
     void submitStatusListCancelAndErrors() throws Exception {
         CliRun submit = jobs("submit", clip.toString(), "--user", "alice", "--preset", "h264", "--name", "../x.mp4");
         assertThat(submit.exitCode()).as(submit.err()).isZero();

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stowage.service.internal.Json;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,11 @@ public final class ServiceServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = b.host;
             config.jetty.port = b.port;
+            if (b.maxThreads > 0) {
+                QueuedThreadPool pool = new QueuedThreadPool(b.maxThreads, Math.min(8, b.maxThreads), 60_000);
+                pool.setName("JettyServerThreadPool");
+                config.jetty.threadPool = pool;
+            }
             config.requestLogger.http((ctx, ms) -> record(ctx, ms));
             config.routes.exception(Exception.class, (e, ctx) -> handle(e, ctx, mapped, errors));
             for (int status : new int[] {404, 405}) {
@@ -226,6 +232,7 @@ public final class ServiceServer implements AutoCloseable {
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = 8080;
+        private int maxThreads;
         private PrometheusMeterRegistry registry;
         private boolean jvmMetrics;
         private final List<HealthProbe> probes = new ArrayList<>();
@@ -251,6 +258,18 @@ public final class ServiceServer implements AutoCloseable {
                 throw new ServiceConfigException("--port " + port + ": must be 0..65535 (0 picks a free port)");
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * The most threads Jetty serves requests with (acceptors and selectors included); 0 (default) keeps
+         * Javalin's (250). Fewer threads than connections queue requests instead of time-slicing them.
+         */
+        public Builder maxThreads(int n) {
+            if (n != 0 && n < 8) {
+                throw new ServiceConfigException("--http-threads " + n + ": 0 (default) or at least 8");
+            }
+            this.maxThreads = n;
             return this;
         }
 

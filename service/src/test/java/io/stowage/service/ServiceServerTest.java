@@ -178,6 +178,16 @@ class ServiceServerTest {
     }
 
     @Test
+    void aBoundedThreadPoolServes() throws Exception {
+        assertThatThrownBy(() -> ServiceServer.builder().maxThreads(4)).isInstanceOf(ServiceConfigException.class);
+        try (ServiceServer s = ServiceServer.builder().port(0).maxThreads(8).start()) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.url() + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aTakenPortIsAConfigErrorNamingIt() {
         assertThatThrownBy(() -> ServiceServer.builder().port(server.port()).start())
                 .isInstanceOf(ServiceConfigException.class)

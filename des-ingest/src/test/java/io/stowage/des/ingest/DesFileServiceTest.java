@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -114,6 +115,57 @@ class DesFileServiceTest {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** A client that counts the HTTP requests it sends (an SDK interceptor: the real requests, nothing faked). */
+    static S3Client counting(AtomicInteger requests) {
+        return S3Client.builder().httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("any", "any")))
+                .endpointOverride(server.endpoint()).forcePathStyle(true)
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(c -> c.addExecutionInterceptor(
+                        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                            @Override
+                            public void beforeTransmission(software.amazon.awssdk.core.interceptor.Context
+                                    .BeforeTransmission context, software.amazon.awssdk.core.interceptor
+                                    .ExecutionAttributes attributes) {
+                                requests.incrementAndGet();
+                            }
+                        }))
+                .build();
+    }
+
+    @Test
+    void onceTheSharedIndexIsWarmAnotherInstanceNeedsOneRequestPerFile() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        List<String> names = List.copyOf(FILES.keySet());
+        try (S3Client client = counting(requests);
+             RedisIndexCache shared = RedisIndexCache.builder(TestRedis.url())
+                     .keyPrefix(TestRedis.prefix(DesFileServiceTest.class) + "warm:").build()) {
+            shared.invalidate(BUCKET, KEY);
+            try (DesFileService a = DesFileService.builder(client, BUCKET, locator())
+                    .indexCache(IndexCache.layered(IndexCache.caffeine(8 << 20), shared)).build()) {
+                try (InputStream in = a.open(names.get(0), 0, -1).orElseThrow().body()) {
+                    assertThat(in.readAllBytes()).isEqualTo(FILES.get(names.get(0)));
+                }
+            }
+            int cold = requests.getAndSet(0);
+            assertThat(cold).as("cold: the index, then the payload").isEqualTo(2);
+            try (DesFileService b = DesFileService.builder(client, BUCKET, locator())
+                    .indexCache(IndexCache.layered(IndexCache.caffeine(8 << 20), shared)).build()) {
+                for (int i = 1; i <= 5; i++) {
+                    try (InputStream in = b.open(names.get(i), 0, -1).orElseThrow().body()) {
+                        assertThat(in.readAllBytes()).isEqualTo(FILES.get(names.get(i)));
+                    }
+                    assertThat(requests.getAndSet(0)).as("file " + i + " on the second instance").isEqualTo(1);
+                }
+                assertThat(b.head(names.get(9))).isPresent();
+                assertThat(requests.get()).as("HEAD of a warm container").isZero();
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.stowage.service.des;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.stowage.service.HealthFormat;
 import io.stowage.service.HealthReport;
 import io.stowage.service.ProbeResult;
@@ -58,7 +59,8 @@ final class DesHealth implements HealthFormat {
         body.put("timestamp", r.timestamp().toString());
         body.put("checks", checks);
         body.put("uptime_seconds", r.uptime().toMillis() / 1000.0);
-        body.put(LAST_PROCESSED, lastProcessed);
+        // JSON null when nothing was uploaded yet (the service's mapper leaves Java nulls out; clients expect the key)
+        body.put(LAST_PROCESSED, lastProcessed == null ? NullNode.getInstance() : lastProcessed);
         return new Answer(r.status() == ProbeStatus.UP ? 200 : 503, body);
     }
 }

@@ -77,6 +77,7 @@ public final class TranscodeServer implements AutoCloseable {
             S3Objects objects = S3Objects.create(b.s3);
             TranscodeRoutes routes = new TranscodeRoutes(service, auth);
             this.http = ServiceServer.builder().host(b.host).port(b.port).registry(registry).jvmMetrics(true)
+                    .maxThreads(b.httpThreads > 0 ? b.httpThreads : autoThreads())
                     .probe(HealthProbe.of("redis", service::queueStats))
                     .probe(HealthProbe.of("s3", () -> {
                         S3Objects.BucketStatus s = objects.checkBucket(b.config.bucket());
@@ -139,6 +140,14 @@ public final class TranscodeServer implements AutoCloseable {
         }
         this.service = svc;
         this.worker = w;
+    }
+
+    /**
+     * 8 per core, at least 16: GET /status under 50 pollers on 2 cores served 1.5-2x the requests of Jetty's 250
+     * threads with 16 (benchmarks/compare/serve-transcode.sh, NOTES-i21-service.md). Each upload in flight holds one.
+     */
+    static int autoThreads() {
+        return Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
     }
 
     private static String stripSlash(URI u) {
@@ -219,6 +228,7 @@ public final class TranscodeServer implements AutoCloseable {
         private int workers;
         private String host = "127.0.0.1";
         private int port = 8080;
+        private int httpThreads;
         private Duration probeTimeout = Duration.ofSeconds(5);
 
         private Builder(TranscodeJobsConfig config) {
@@ -279,6 +289,12 @@ public final class TranscodeServer implements AutoCloseable {
         /** The port (default 8080; 0 for any free one). */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /** Jetty's most threads; 0 (default): 8 per core, at least 16. Each upload in flight holds one. */
+        public Builder httpThreads(int n) {
+            this.httpThreads = n;
             return this;
         }
 

@@ -53,6 +53,9 @@ class DesMetricsServerTest {
                 assertThat(ready.statusCode()).isEqualTo(200);
                 assertThat(new ObjectMapper().readTree(ready.body()).at("/checks/database/status").asText())
                         .isEqualTo("healthy");
+                // nothing uploaded in this database yet: the key is there, null
+                assertThat(new ObjectMapper().readTree(ready.body()).has("last_processed")).isTrue();
+                assertThat(new ObjectMapper().readTree(ready.body()).get("last_processed").isNull()).isTrue();
             }
         }
     }

@@ -69,7 +69,9 @@ final class Lua {
             end
             redis.call('HSET', KEYS[1], 'state', 'PROCESSING', 'started_at', ARGV[5], 'worker', ARGV[4], 'stream_id', ARGV[3])
             move(redis.call('HGET', KEYS[1], 'id'), st, 'PROCESSING')
-            return {'run', tostring(n)}
+            local out = {'run', tostring(n)}
+            for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = v end
+            return out
             """);
 
     /** ARGV[8] = error. */

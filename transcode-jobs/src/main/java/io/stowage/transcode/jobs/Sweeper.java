@@ -26,6 +26,38 @@ final class Sweeper {
         this.objects = objects;
     }
 
+    /**
+     * Deletes consumers of the group that hold nothing and were idle for {@code idleMs} (names of worker processes
+     * that ended); returns how many.
+     */
+    int dropIdleConsumers(long idleMs) {
+        int n = 0;
+        for (Object o : store.redis().xinfoConsumers(store.keys().stream(), Keys.GROUP)) {
+            if (!(o instanceof List<?> fields)) {
+                continue;
+            }
+            String name = null;
+            long pending = -1;
+            long idle = -1;
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                String k = String.valueOf(fields.get(i));
+                Object v = fields.get(i + 1);
+                switch (k) {
+                    case "name" -> name = String.valueOf(v);
+                    case "pending" -> pending = ((Number) v).longValue();
+                    case "idle" -> idle = ((Number) v).longValue();
+                    default -> { }
+                }
+            }
+            if (name != null && pending == 0 && idle >= idleMs) {
+                store.redis().xgroupDelconsumer(store.keys().stream(),
+                        io.lettuce.core.Consumer.from(Keys.GROUP, name));
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Removes up to 100 expired jobs; returns how many. */
     int sweep() {
         Keys keys = store.keys();

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -147,6 +148,11 @@ public final class TranscodeWorker implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 sweeper.sweep();
+                // consumer names of ended processes: idle a day (or 20 claim timeouts) with nothing pending
+                long idle = Math.max(Duration.ofDays(1).toMillis(), config.claimIdleTimeout().toMillis() * 20);
+                if (ThreadLocalRandom.current().nextInt(20) == 0) {
+                    sweeper.dropIdleConsumers(idle);
+                }
             } catch (RuntimeException e) {
                 LOG.debug("sweep failed: {}", e.toString());
             }
@@ -250,6 +256,11 @@ public final class TranscodeWorker implements AutoCloseable {
     /** Runs one expiry sweep now (tests; workers also sweep on their own). */
     int sweepExpired() {
         return sweeper.sweep();
+    }
+
+    /** Deletes the group's consumers idle at least {@code idle} with nothing pending (tests; workers do it too). */
+    int dropIdleConsumers(Duration idle) {
+        return sweeper.dropIdleConsumers(idle.toMillis());
     }
 
     /**

@@ -123,15 +123,23 @@ final class WorkerLoop implements Runnable {
         List<Object> r = store.workerScript(Lua.START, e.jobId(), e.id(), consumer);
         String what = (String) r.get(0);
         switch (what) {
-            case "run" -> run(e);
+            case "run" -> run(e, hashOf(r));
             case "notify" -> notifyOwner(e.jobId(), e.id());
             default -> LOG.debug("{}: job {} not run: {}", consumer, e.jobId(), r);
         }
     }
 
-    private void run(JobQueue.Entry e) {
+    /** The job hash the start script returns after its status and attempt (name, value, ...). */
+    private static Map<String, String> hashOf(List<Object> r) {
+        Map<String, String> h = new java.util.HashMap<>();
+        for (int i = 2; i + 1 < r.size(); i += 2) {
+            h.put(String.valueOf(r.get(i)), String.valueOf(r.get(i + 1)));
+        }
+        return h;
+    }
+
+    private void run(JobQueue.Entry e, Map<String, String> hash) {
         Instant started = Instant.now();
-        Map<String, String> hash = store.hash(new JobId(e.jobId()));
         RunningJob job = new RunningJob(e.jobId(), e.id(), consumer, hash);
         if (job.view.createdAt() != null && job.view.attempts() <= 1) {
             metrics.queueWait(Duration.between(job.view.createdAt(), started));

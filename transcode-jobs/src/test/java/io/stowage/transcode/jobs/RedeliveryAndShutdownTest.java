@@ -31,6 +31,19 @@ class RedeliveryAndShutdownTest {
         Fixture.dropKeys(TestRedis.url(), PREFIX);
     }
 
+    private static java.util.List<String> consumers(TranscodeService service) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (Object o : service.store().redis().xinfoConsumers(service.store().keys().stream(), Keys.GROUP)) {
+            java.util.List<?> f = (java.util.List<?>) o;
+            for (int i = 0; i + 1 < f.size(); i += 2) {
+                if ("name".equals(String.valueOf(f.get(i)))) {
+                    names.add(String.valueOf(f.get(i + 1)));
+                }
+            }
+        }
+        return names;
+    }
+
     @Test
     void existingVerifiedOutputCompletesWithoutTranscodingAgain() throws Exception {
         TranscodeJobsConfig c = Fixture.config(PREFIX + "redeliver:", S3.bucket());
@@ -91,6 +104,9 @@ class RedeliveryAndShutdownTest {
                     .build().start()) {
                 Fixture.await("COMPLETED", Duration.ofMinutes(3),
                         () -> service.status("max", j.id()).state().isFinal());
+                assertThat(consumers(service)).containsAll(a.consumerNames());
+                assertThat(b.dropIdleConsumers(Duration.ZERO)).isGreaterThanOrEqualTo(1);
+                assertThat(consumers(service)).doesNotContainAnyElementsOf(a.consumerNames());
             }
             JobView done = service.status("max", j.id());
             assertThat(done.state()).isEqualTo(JobState.COMPLETED);
