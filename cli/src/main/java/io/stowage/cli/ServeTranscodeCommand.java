@@ -62,7 +62,8 @@ final class ServeTranscodeCommand implements Callable<Integer> {
     String redis;
 
     @Option(names = "--endpoint", paramLabel = "URL",
-            description = "S3 endpoint (default: an in-process S3 store under --state-dir).")
+            description = "S3 endpoint (default: $STOWAGE_S3_ENDPOINT, else an in-process S3 store under "
+                    + "--state-dir).")
     String endpoint;
 
     @Option(names = "--region", paramLabel = "REGION", description = "S3 signing region.")
