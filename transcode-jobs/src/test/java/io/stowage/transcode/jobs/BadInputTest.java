@@ -5,7 +5,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.stowage.testing.EmbeddedS3Extension;
 import io.stowage.testing.core.TestRedis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every kind of bad input gets a typed error and leaves nothing stored or queued (raw prefix and stream checked). */
 class BadInputTest {
-    private static final String PREFIX = TestRedis.prefix(BadInputTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(BadInputTest.class);
+    private static final String PREFIX = KEYS.prefix();
 
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
@@ -46,11 +47,6 @@ class BadInputTest {
     @AfterEach
     void close() {
         service.close();
-        JobsFixture.dropKeys(TestRedis.url(), PREFIX);
-    }
-
-    @AfterAll
-    static void dropKeys() {
         JobsFixture.dropKeys(TestRedis.url(), PREFIX);
     }
 

@@ -3,8 +3,6 @@ package io.stowage.transcode.jobs;
 import io.stowage.transcode.jobs.testing.JobsFixture;
 import io.lettuce.core.StreamMessage;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.TestRedis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,18 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A job ffmpeg fails on every time ends FAILED in the dead-letter stream after 3 attempts; the others complete. */
 class DeadLetterTest {
-    private static final String PREFIX = TestRedis.prefix(DeadLetterTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(DeadLetterTest.class);
+    private static final String PREFIX = KEYS.prefix();
 
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
 
     @TempDir
     Path tmp;
-
-    @AfterAll
-    static void dropKeys() {
-        JobsFixture.dropKeys(TestRedis.url(), PREFIX);
-    }
 
     /** A clip whose index (moov) is intact, so ffprobe accepts it, but whose media data is zeroed. */
     private Path brokenClip() throws Exception {

@@ -5,9 +5,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.TestRedis;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** One job from submit to download link and email, in one process; cancel, delete, expiry, a failing SMTP server. */
 class JobLifecycleTest {
-    private static final String PREFIX = TestRedis.prefix(JobLifecycleTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(JobLifecycleTest.class);
+    private static final String PREFIX = KEYS.prefix();
 
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
@@ -34,11 +34,6 @@ class JobLifecycleTest {
 
     @TempDir
     Path tmp;
-
-    @AfterAll
-    static void dropKeys() {
-        JobsFixture.dropKeys(TestRedis.url(), PREFIX);
-    }
 
     private TranscodeJobsConfig config(String sub) {
         return JobsFixture.config(PREFIX + sub + ":", S3.bucket());

@@ -5,9 +5,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.TestRedis;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** 20 jobs from 3 users through 2 worker processes: all complete, verified, private, mailed with working links. */
 class ManyJobsManyProcessesTest {
-    private static final String PREFIX = TestRedis.prefix(ManyJobsManyProcessesTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(ManyJobsManyProcessesTest.class);
+    private static final String PREFIX = KEYS.prefix();
     private static final Pattern LINK = Pattern.compile("Download: (\\S+)");
 
     @RegisterExtension
@@ -38,11 +38,6 @@ class ManyJobsManyProcessesTest {
 
     @TempDir
     Path tmp;
-
-    @AfterAll
-    static void dropKeys() {
-        JobsFixture.dropKeys(TestRedis.url(), PREFIX);
-    }
 
     @Test
     void twentyJobsFromThreeUsersCompleteInTwoWorkerProcesses() throws Exception {

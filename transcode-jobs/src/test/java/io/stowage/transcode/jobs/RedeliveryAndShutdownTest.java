@@ -7,8 +7,6 @@ import io.stowage.s3.S3Objects;
 import io.stowage.s3.StreamUploadOptions;
 import io.stowage.testing.EmbeddedS3Extension;
 import io.stowage.testing.core.MediaSpec;
-import io.stowage.testing.core.TestRedis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,15 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A redelivered job whose verified output exists is completed without transcoding; shutdown releases running jobs. */
 class RedeliveryAndShutdownTest {
-    private static final String PREFIX = TestRedis.prefix(RedeliveryAndShutdownTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(RedeliveryAndShutdownTest.class);
+    private static final String PREFIX = KEYS.prefix();
 
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-
-    @AfterAll
-    static void dropKeys() {
-        JobsFixture.dropKeys(TestRedis.url(), PREFIX);
-    }
 
     private static java.util.List<String> consumers(TranscodeService service) {
         java.util.List<String> names = new java.util.ArrayList<>();

@@ -5,8 +5,6 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.stowage.testing.EmbeddedS3Extension;
 import io.stowage.testing.core.MediaSpec;
-import io.stowage.testing.core.TestRedis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** kill -9 of a worker process mid-transcode: the job completes exactly once. */
 class WorkerKillTest {
-    private static final String PREFIX = TestRedis.prefix(WorkerKillTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(WorkerKillTest.class);
+    private static final String PREFIX = KEYS.prefix();
 
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
@@ -30,11 +30,6 @@ class WorkerKillTest {
 
     @TempDir
     Path tmp;
-
-    @AfterAll
-    static void dropKeys() {
-        JobsFixture.dropKeys(TestRedis.url(), PREFIX);
-    }
 
     @Test
     void killedWorkersJobCompletesExactlyOnceElsewhere() throws Exception {

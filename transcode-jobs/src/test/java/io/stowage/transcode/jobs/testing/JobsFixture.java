@@ -16,6 +16,8 @@ import io.stowage.transcode.Transcoder;
 import io.stowage.transcode.jobs.TranscodeJobsConfig;
 import io.stowage.transcode.jobs.TranscodeService;
 import io.stowage.transcode.jobs.TranscodeWorker;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -91,6 +93,33 @@ public final class JobsFixture {
         return TranscodeJobsConfig.defaults(TestRedis.url(), bucket).withKeyPrefix(prefix)
                 .withClaimTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(1)).withPollTimeout(Duration.ofMillis(300))
                 .withNotifyRetry(3, Duration.ofMillis(100)).withShutdownGrace(Duration.ofSeconds(5));
+    }
+
+    /**
+     * A Redis key prefix of one test class, whose keys are deleted after the class:
+     * {@code @RegisterExtension static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(MyTest.class);}
+     */
+    public static final class RedisKeys implements AfterAllCallback {
+        private final String prefix;
+
+        private RedisKeys(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** A fresh prefix for {@code testClass} ({@link TestRedis#prefix(Class)}). */
+        public static RedisKeys of(Class<?> testClass) {
+            return new RedisKeys(TestRedis.prefix(testClass));
+        }
+
+        /** The prefix, e.g. {@code stowage-test:JobLifecycleTest:1a2b3c4d:}. */
+        public String prefix() {
+            return prefix;
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            dropKeys(prefix);
+        }
     }
 
     /** Deletes every key under {@code prefix} on the test Redis ({@link TestRedis#url()}). */
