@@ -84,8 +84,8 @@ final class ServeTranscodeCommand implements Callable<Integer> {
     @Option(names = "--smtp", paramLabel = "URL", description = "smtp://host:port for finish notices.")
     URI smtp;
 
-    @Option(names = "--smtp-from", paramLabel = "ADDR", defaultValue = "stowage@localhost",
-            description = "Sender of notices (default stowage@localhost).")
+    @Option(names = "--mail-from", paramLabel = "ADDR", defaultValue = "stowage@localhost",
+            description = "Sender address of notices, as for `worker transcode` (default stowage@localhost).")
     String smtpFrom;
 
     @Option(names = "--max-upload", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "4GiB",
