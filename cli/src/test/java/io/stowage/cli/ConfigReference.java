@@ -160,19 +160,14 @@ final class ConfigReference {
             How a setting is found, first match wins:
 
             1. the flag on the command line;
-            2. `STOWAGE_<FLAG>` (upper case, `-` to `_`: `--max-size` reads `STOWAGE_MAX_SIZE`), **only for the commands
-               marked "yes" below** (their picocli default value provider is `ArchiveCommand.EnvDefaults`). It applies to
-               every long flag of those commands, on/off flags included (`STOWAGE_JSON=true`); an empty variable is
-               ignored;
+            2. `STOWAGE_<FLAG>` (upper case, `-` to `_`: `--max-size` reads `STOWAGE_MAX_SIZE`), for every command
+               (`Cli` gives the whole command tree the default value provider `ArchiveCommand.EnvDefaults`). It applies
+               to every long flag, on/off flags included (`STOWAGE_JSON=true`); an empty variable is ignored;
             3. the variable the flag's own description names as its default (column "environment"), read by the
                command itself: `STOWAGE_S3_ENDPOINT` for `--endpoint`, `STOWAGE_SYNC_STATE` / `STOWAGE_SYNC_PROJECT`
                for the ledger, `STOWAGE_FFMPEG`, `STOWAGE_FFPROBE`, `STOWAGE_PRESETS`, and the `DES_*` variables of the
                existing DES services for `des marker` and `serve des`;
             4. the default shown.
-
-            **Exception to DESIGN.md's rule** ("every flag that takes a value also reads `STOWAGE_<FLAG>`"): the commands
-            marked **no** below read only the variables listed in their flags' "environment" column, not
-            `STOWAGE_<FLAG>` in general.
 
             Variables that are not flags:
 

@@ -37,6 +37,21 @@ class ConfigReferenceTest {
                 "`STOWAGE_S3_ENDPOINT`");
     }
 
+    @Test
+    void everyCommandReadsStowageFlagVariables() {
+        // DESIGN.md: "every flag that takes a value also reads STOWAGE_<FLAG>"; the commands before the archiver did not
+        java.util.List<String> without = new java.util.ArrayList<>();
+        java.util.Deque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(Cli.commandLine()));
+        while (!todo.isEmpty()) {
+            picocli.CommandLine c = todo.pop();
+            if (!(c.getCommandSpec().defaultValueProvider() instanceof ArchiveCommand.EnvDefaults)) {
+                without.add(c.getCommandSpec().qualifiedName());
+            }
+            todo.addAll(c.getSubcommands().values());
+        }
+        assertThat(without).isEmpty();
+    }
+
     private static Path docs() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isDirectory(dir.resolve("docs"))) {
