@@ -67,9 +67,11 @@ public final class DesIngestDemo implements DemoPipeline {
 
     @Override
     public void run(Path workDir, PrintStream out) throws Exception {
+        long t0 = System.nanoTime();
         try (EmbeddedS3 store = EmbeddedS3.builder().directory(workDir.resolve("store")).bucket(MEDIA).start();
              S3Client s3 = store.newClient()) {
             store.createBucket(ARCHIVE);
+            out.printf(Locale.ROOT, "  EmbeddedS3 %s started (%.2f s)%n", store.endpoint(), (System.nanoTime() - t0) / 1e9);
             // 1. the site's files in S3 and the source table listing them (status 'pending')
             Map<String, byte[]> files = new LinkedHashMap<>();
             Random r = new Random(23);
@@ -109,12 +111,14 @@ public final class DesIngestDemo implements DemoPipeline {
                           columns: {id: id, s3_bucket: s3_bucket, s3_key: s3_key, size_bytes: size_bytes,
                                     created_at: created_at}
                     """.formatted(sourceDb.toString().replace("\\", "/")));
-            out.printf(Locale.ROOT, "  source: %d rows in %s, objects in s3://%s%n", FILES, sourceDb, MEDIA);
+            out.printf(Locale.ROOT, "  source: %d rows in %s, objects in s3://%s (%.2f s)%n", FILES, sourceDb, MEDIA,
+                    (System.nanoTime() - t0) / 1e9);
 
             // 3. the packer: state (locks, container catalogue, name index) in a SQLite file; exits once idle
             Path stateDb = workDir.resolve("des.db");
             try (IngestDatabase db = IngestDatabase.open("jdbc:sqlite:" + stateDb)) {
                 db.migrate();
+                out.printf(Locale.ROOT, "  state %s migrated (%.2f s)%n", stateDb, (System.nanoTime() - t0) / 1e9);
                 PackerReport report;
                 try (SourceConnector source = SourceConnector.open(SourceConfig.load(yaml).enabled().get(0));
                      DesPacker packer = DesPacker.create(db, List.of(source), s3, PackerOptions.defaults(ARCHIVE)
@@ -157,7 +161,8 @@ public final class DesIngestDemo implements DemoPipeline {
                             + key);
                     String container = got.headers().firstValue("X-DES-Container").orElse("?");
                     out.printf(Locale.ROOT, "  serve des %s: GET /files/%s -> 200, %d bytes from %s,"
-                            + " byte-identical to the original%n", server.url(), name, got.body().length, container);
+                            + " byte-identical to the original (%.2f s)%n", server.url(), name, got.body().length,
+                            container, (System.nanoTime() - t0) / 1e9);
                     HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(server.url()
                             + "/files/DES_20250115_(000000000000_00)")).build(),
                             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
