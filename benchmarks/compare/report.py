@@ -140,8 +140,8 @@ def sync_rerun(text):
 def des_ingest(text):
     rows = []
     get = re.search(r"mean of both (\d+)", text)
-    n = re.search(r"(\d+) packer\(s\): (\d+) rows", text)
-    size = "%s x 4 KiB" % n.group(2) if n else "4 KiB objects"
+    n = re.findall(r"(\d+) packer\(s\): (\d+) rows", text)   # the first is the warm-up pack
+    size = "%s x 4 KiB" % n[-1][1] if n else "4 KiB objects"
     for m in re.finditer(r"^\| (\d) \| (\d+) \| ([\d.]+) \| \d+ % \| (\d+) % \| (\d+) % \| (\d+) % \| (\d+) % \| "
                          r"(\d+) % \|", text, re.M):
         if get:
@@ -183,7 +183,7 @@ def jobs_vs_celery(text):
     c = re.search(r"celery overhead.*?p50 ([\d.]+) ms.*?p99 ([\d.]+) ms", text)
     jt = re.search(r"throughput, (\d+) no-op jobs.*?([\d.]+) jobs/s end to end", text)
     ct = re.search(r"([\d.]+) tasks/s end to end", text)
-    pool = re.search(r"idle (\w+):", text)
+    pool = re.search(r"celery overhead.*?idle (\w+):", text)
     tool = "Celery %s (Redis broker)" % (pool.group(1) if pool else "")
     if j and c:
         rows.append(row("queue overhead enqueue -> worker start, p50", float(j.group(1)), tool, float(c.group(1)),
