@@ -290,11 +290,15 @@ md = ["# Benchmark report", "",
                                                          machine["kernel"], machine["java"]),
       "| load average | %s before, %s after (a shared machine: other builds ran at the same time) |" % (
           load_before, machine["load_after"]),
-      "| run time | %d s for all scripts (the sum of the sections' times) |" % int(total), ""]
+      "| run time | %d s for all scripts (the sum of the sections' times) |" % int(total)]
+if os.environ.get("ONLY"):
+    md.append("| this run | `ONLY=\"%s\"`: only these sections were re-run at the date and commit above; the others "
+              "are carried over from earlier runs, each section with its own date and commit |" % os.environ["ONLY"])
+md.append("")
 for c in comparisons:
     md += ["## %s" % c["title"], "",
            "`%s`: %d run(s), exit %d%s, %.0f s, started %s %s UTC at load average %.1f, commit `%s`." % (
-               c["script"].replace(ROOT + "/", ""), c["runs"], c["exit_code"],
+               re.sub(r"\S*/benchmarks/", "benchmarks/", c["script"]), c["runs"], c["exit_code"],
                " (stopped at run-all's time limit)" if c["exit_code"] == 124 else "", c["seconds"],
                (c["date"] or "")[:10], c["started_utc"], c["load_at_start"], c["commit"]), ""]
     if c["rows"]:

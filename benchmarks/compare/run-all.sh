@@ -2,8 +2,9 @@
 # Runs every comparison script of benchmarks/compare/ in one go, on data they generate, and writes
 # benchmarks/REPORT.md (one table per comparison: ours, the other tool, the ratio, runs; machine, date, commit) and
 # benchmarks/report.json (the numbers the tables came from, plus each script's whole output).
-#   benchmarks/compare/run-all.sh [WORKDIR]          (about 8-10 min on the 2-core development machine)
-# The sizes are smaller than each script's defaults, so the whole report stays under 10 minutes; each script still
+#   benchmarks/compare/run-all.sh [WORKDIR]          (about 12-15 min on the 2-core development machine)
+# The sizes are smaller than each script's defaults, so the whole report stays near 13 minutes (715 s for the first
+# eight, 89 s for des-ingest, serve-transcode and transcode-jobs-vs-celery at load 7-15); each script still
 # runs both sides in the same run on the same data. Override with the variables below (e.g. ARCHIVE_RUNS=5), or run
 # one script alone with its own defaults for the numbers its docs quote. ONLY="archive-plan des-pack-vs-tar" runs
 # a subset: the other sections stay in the report (from WORKDIR's earlier run, else carried over from the
