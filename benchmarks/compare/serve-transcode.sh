@@ -39,6 +39,7 @@ mkdir -p "$work/in"
 frames=$(( size_mib * 1048576 / 460800 + 1 ))   # 640x480 yuv420p = 460,800 bytes a frame
 LD_LIBRARY_PATH="$(dirname "$ffmpeg")" "$ffmpeg" -v error -f lavfi -i "testsrc=size=640x480:rate=25" \
   -frames:v "$frames" -c:v rawvideo -pix_fmt yuv420p -f nut "$work/in/big.nut"
+sync  # the input's dirty pages go to disk now, not during the first measured upload
 bytes=$(stat -c %s "$work/in/big.nut")
 echo "input: $work/in/big.nut, $bytes bytes"
 

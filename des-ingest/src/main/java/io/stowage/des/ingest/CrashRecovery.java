@@ -91,8 +91,14 @@ public final class CrashRecovery {
             }
             resolve(c);
         }
+        // a live lock on the shard held by a process that is not one of our packers may be the old system's
+        // packer still writing this container: leave it until that lock is gone
+        Set<String> ourPackers = new HashSet<>(db.jdbi().withHandle(h -> h.createQuery("SELECT holder_id FROM "
+                + "des_ingest_packers WHERE expires_at > :n").bind("n", db.timestamp(now)).mapTo(String.class)
+                .list()));
         for (Container c : catalog.foreign("writing")) {
-            if (live.containsKey(c.shardId())) {
+            String holder = live.get(c.shardId());
+            if (holder != null && !ourPackers.contains(holder)) {
                 continue;
             }
             adoptWriting(c);
