@@ -12,6 +12,7 @@ module io.stowage.examples {
     requires io.stowage.service;
     requires java.net.http;
     requires java.sql;
+    requires lettuce.core;
     requires org.slf4j;
     exports io.stowage.examples;
 }

@@ -19,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The queued transcoding service as a library ({@code transcode-jobs}): a generated 2 s clip is submitted to
@@ -27,8 +26,8 @@ import java.util.UUID;
  * transcodes it with the {@code web-mp4} preset, the status is polled until COMPLETED, and the output is downloaded
  * through its presigned link and probed. Checks: the job completes, its history lists it, the download is a video of
  * the clip's duration. Needs Redis ({@code STOWAGE_REDIS}, else {@code redis://127.0.0.1:6379}); without one it
- * says how to start one and is skipped. Its Redis keys live under a fresh {@code stowage:demo:...:} prefix; the job
- * is deleted at the end.
+ * says how to start one and is skipped. Its Redis keys live under a fresh {@code stowage:demo:...:} prefix, all removed at
+ * the end.
  *
  * <p>The same with the command line: {@code stowage worker transcode ...} and {@code stowage jobs submit clip.mp4
  * --user demo --preset web-mp4 ...}, {@code stowage jobs status JOB --user demo}.
@@ -55,8 +54,17 @@ public final class TranscodeJobsDemo implements DemoPipeline {
         if (!DemoRedis.reachableOrSay(out)) {
             return;
         }
+        String prefix = DemoRedis.freshPrefix();
+        try {
+            run(workDir, out, prefix);
+        } finally {
+            DemoRedis.dropKeys(prefix);
+        }
+    }
+
+    private void run(Path workDir, PrintStream out, String prefix) throws Exception {
         TranscodeJobsConfig config = TranscodeJobsConfig.defaults(DemoRedis.url(), "media")
-                .withKeyPrefix("stowage:demo:" + UUID.randomUUID().toString().substring(0, 8) + ":")
+                .withKeyPrefix(prefix)
                 .withPollTimeout(Duration.ofMillis(300));
         try (Transcoder t = Transcoder.create();
              EmbeddedS3 store = EmbeddedS3.builder().directory(workDir.resolve("store")).bucket("media").start();

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * with a bearer token), {@code GET /status/{job}} is polled until COMPLETED, {@code GET /download/{job}} redirects to
  * the output, which is downloaded and checked with ffprobe. Needs Redis ({@code STOWAGE_REDIS}, else
  * {@code redis://127.0.0.1:6379}); without one it says how to start one and is skipped. Its Redis keys live under a
- * fresh {@code stowage:demo:...:} prefix; the job is deleted at the end ({@code DELETE /jobs/{job}}).
+ * fresh {@code stowage:demo:...:} prefix, all removed at the end (the job itself through {@code DELETE /jobs/{job}}).
  *
  * <p>The same with the command line: {@code stowage serve transcode}, {@code T=$(stowage token create --user demo)},
  * {@code curl -H "Authorization: Bearer $T" -F preset=web-mp4 -F file=@clip.mp4 http://127.0.0.1:8080/upload}.
@@ -58,8 +58,17 @@ public final class TranscodeServiceDemo implements DemoPipeline {
         if (!DemoRedis.reachableOrSay(out)) {
             return;
         }
+        String prefix = DemoRedis.freshPrefix();
+        try {
+            run(workDir, out, prefix);
+        } finally {
+            DemoRedis.dropKeys(prefix);
+        }
+    }
+
+    private void run(Path workDir, PrintStream out, String prefix) throws Exception {
         TranscodeJobsConfig config = TranscodeJobsConfig.defaults(DemoRedis.url(), "transcode")
-                .withKeyPrefix("stowage:demo:" + UUID.randomUUID().toString().substring(0, 8) + ":")
+                .withKeyPrefix(prefix)
                 .withPollTimeout(Duration.ofMillis(300));
         // the token key is generated once into the state folder, as `serve transcode` does under ~/.stowage
         JwtTokens tokens = JwtTokens.fromKeyFile(workDir.resolve("jwt-key.json"), JwtSettings.defaults());
