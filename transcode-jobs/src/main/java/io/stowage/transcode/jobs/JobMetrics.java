@@ -8,8 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,27 +25,43 @@ final class JobMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobMetrics.class);
     static final String PREFIX = "stowage.transcode.jobs";
 
+    /**
+     * The gauges' values, one set per registry: a service and its in-process workers share a registry, and
+     * Micrometer keeps only the first gauge of a name (it warned and ignored the second, whose values then went
+     * nowhere). Every instance's refresher writes the shared set, so the gauges stay fed while any instance lives.
+     */
+    private static final Map<MeterRegistry, Gauges> GAUGES = Collections.synchronizedMap(new WeakHashMap<>());
+
     private final MeterRegistry registry;
-    private final AtomicLong waiting = new AtomicLong();
-    private final AtomicLong claimed = new AtomicLong();
-    private final AtomicLong dead = new AtomicLong();
-    private final Map<JobState, AtomicLong> byState = new EnumMap<>(JobState.class);
+    private final Gauges gauges;
     private final ScheduledExecutorService refresher;
+
+    /** Values behind the gauges of one registry (holds no reference to the registry: a weak map's value). */
+    private static final class Gauges {
+        final AtomicLong waiting = new AtomicLong();
+        final AtomicLong claimed = new AtomicLong();
+        final AtomicLong dead = new AtomicLong();
+        final Map<JobState, AtomicLong> byState = new EnumMap<>(JobState.class);
+
+        Gauges(MeterRegistry registry) {
+            Gauge.builder(PREFIX + ".queue.waiting", waiting, AtomicLong::get)
+                    .description("queued jobs no worker has received yet").register(registry);
+            Gauge.builder(PREFIX + ".queue.claimed", claimed, AtomicLong::get)
+                    .description("jobs received by a worker and not yet acknowledged").register(registry);
+            Gauge.builder(PREFIX + ".queue.dead", dead, AtomicLong::get)
+                    .description("entries in the dead-letter stream").register(registry);
+            for (JobState s : JobState.values()) {
+                AtomicLong v = new AtomicLong();
+                byState.put(s, v);
+                Gauge.builder(PREFIX + ".state", v, AtomicLong::get).tag("state", s.name())
+                        .description("unexpired jobs in this state").register(registry);
+            }
+        }
+    }
 
     JobMetrics(MeterRegistry registry, JobQueue queue, JobStore store) {
         this.registry = registry;
-        Gauge.builder(PREFIX + ".queue.waiting", waiting, AtomicLong::get)
-                .description("queued jobs no worker has received yet").register(registry);
-        Gauge.builder(PREFIX + ".queue.claimed", claimed, AtomicLong::get)
-                .description("jobs received by a worker and not yet acknowledged").register(registry);
-        Gauge.builder(PREFIX + ".queue.dead", dead, AtomicLong::get)
-                .description("entries in the dead-letter stream").register(registry);
-        for (JobState s : JobState.values()) {
-            AtomicLong v = new AtomicLong();
-            byState.put(s, v);
-            Gauge.builder(PREFIX + ".state", v, AtomicLong::get).tag("state", s.name())
-                    .description("unexpired jobs in this state").register(registry);
-        }
+        this.gauges = GAUGES.computeIfAbsent(registry, Gauges::new);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "transcode-jobs-metrics");
             t.setDaemon(true);
@@ -52,10 +70,10 @@ final class JobMetrics implements AutoCloseable {
         refresher.scheduleWithFixedDelay(() -> {
             try {
                 QueueStats q = queue.stats();
-                waiting.set(q.waiting());
-                claimed.set(q.claimed());
-                dead.set(q.deadLetters());
-                store.countByState().forEach((s, n) -> byState.get(s).set(n));
+                gauges.waiting.set(q.waiting());
+                gauges.claimed.set(q.claimed());
+                gauges.dead.set(q.deadLetters());
+                store.countByState().forEach((s, n) -> gauges.byState.get(s).set(n));
             } catch (RuntimeException e) {
                 LOG.debug("metrics refresh failed: {}", e.toString());
             }
