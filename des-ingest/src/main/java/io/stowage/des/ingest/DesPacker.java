@@ -94,7 +94,11 @@ public final class DesPacker implements AutoCloseable {
     private record Batch(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
                          Map<String, Open> ops, List<Future<PackerSupport.Fetched>> futures) {}
 
-    private Batch inflight;
+    /** Claimed batches being fetched, oldest first: up to {@link #AHEAD} wait while the oldest is written. */
+    private final java.util.ArrayDeque<Batch> inflight = new java.util.ArrayDeque<>();
+
+    /** Batches claimed ahead of the one being written, so the GETs never wait on a claim's round trips. */
+    private static final int AHEAD = 2;
 
     private static final class Stats {
         long files;
@@ -393,9 +397,10 @@ public final class DesPacker implements AutoCloseable {
             if (!rows.isEmpty()) {
                 total += rows.size();
                 o.listener().onStep("claimed", null);
-                Batch b = submit(src, rows, assigned, ops);
-                drain();                // the previous batch is written while this one is fetched
-                inflight = b;
+                inflight.addLast(submit(src, rows, assigned, ops));
+                while (inflight.size() > AHEAD) {
+                    write(inflight.pollFirst());    // older batches are written while the newer ones are fetched
+                }
             }
         }
         if (total == 0) {
@@ -404,11 +409,9 @@ public final class DesPacker implements AutoCloseable {
         return total;
     }
 
-    /** Writes the batch in flight, if any. */
+    /** Writes the batches in flight, oldest first. */
     private void drain() {
-        Batch b = inflight;
-        inflight = null;
-        if (b != null) {
+        for (Batch b = inflight.pollFirst(); b != null; b = inflight.pollFirst()) {
             write(b);
         }
     }

@@ -346,47 +346,59 @@ public final class SourceConnector implements AutoCloseable {
         return out;
     }
 
-    /** Marks rows {@code packed} (with {@code packed_at}, {@code des_name}, {@code des_container_id} if present). */
+    /** Rows per set-based statement (bind parameters stay under every dialect's limit). */
+    private static final int MARK_CHUNK = 300;
+
+    /**
+     * Marks rows {@code packed} (with {@code packed_at}, {@code des_name}, {@code des_container_id} if present), in one
+     * transaction, with one set-based {@code UPDATE} per {@value #MARK_CHUNK} rows of a container (the DES names as a
+     * {@code CASE} on the id): statements per row O(1/chunk), not one per row.
+     */
     public synchronized int markPacked(List<Packed> rows, Instant now) {
         if (rows.isEmpty()) {
             return 0;
         }
-        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'packed'");
         boolean packedAt = hasColumn("packed_at");
         boolean desName = hasColumn("des_name");
         boolean container = hasColumn("des_container_id");
-        if (packedAt) {
-            sql.append(", packed_at = ?");
+        Map<Long, List<Packed>> byContainer = new LinkedHashMap<>();
+        for (Packed p : rows) {
+            byContainer.computeIfAbsent(p.containerId(), k -> new ArrayList<>()).add(p);
         }
-        if (desName) {
-            sql.append(", des_name = ?");
-        }
-        if (container) {
-            sql.append(", des_container_id = ?");
-        }
-        sql.append(" WHERE ").append(cols.id()).append(" = ? AND ").append(cols.status()).append(" <> 'packed'");
         Connection c = connection();
         try {
             c.setAutoCommit(false);
             int n = 0;
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (Packed p : rows) {
-                    List<Object> args = new ArrayList<>();
-                    if (packedAt) {
-                        args.add(dialect.time(now));
+            try {
+                for (Map.Entry<Long, List<Packed>> e : byContainer.entrySet()) {
+                    List<Packed> all = e.getValue();
+                    for (int from = 0; from < all.size(); from += MARK_CHUNK) {
+                        List<Packed> part = all.subList(from, Math.min(all.size(), from + MARK_CHUNK));
+                        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status()
+                                + " = 'packed'");
+                        List<Object> args = new ArrayList<>();
+                        if (packedAt) {
+                            sql.append(", packed_at = ?");
+                            args.add(dialect.time(now));
+                        }
+                        if (desName) {
+                            sql.append(", des_name = CASE ").append(cols.id());
+                            for (Packed p : part) {
+                                sql.append(" WHEN ? THEN ?");
+                                args.add(idValue(p.id()));
+                                args.add(p.desName());
+                            }
+                            sql.append(" END");
+                        }
+                        if (container) {
+                            sql.append(", des_container_id = ?");
+                            args.add(e.getKey());
+                        }
+                        sql.append(" WHERE ").append(cols.id()).append(" IN (").append(marks(part.size()))
+                                .append(") AND ").append(cols.status()).append(" <> 'packed'");
+                        part.forEach(p -> args.add(idValue(p.id())));
+                        n += update(c, sql.toString(), args);
                     }
-                    if (desName) {
-                        args.add(p.desName());
-                    }
-                    if (container) {
-                        args.add(p.containerId());
-                    }
-                    args.add(idValue(p.id()));
-                    bind(ps, args);
-                    ps.addBatch();
-                }
-                for (int r : ps.executeBatch()) {
-                    n += Math.max(r, 0);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
