@@ -232,26 +232,26 @@ final class PackerContainers {
      * the rest on the finalize threads; returns when all are done.
      */
     void finalizeAll(List<Open> ops) {
-        if (ops.size() <= 1) {
-            ops.forEach(this::finalizeContainer);
+        if (ops.isEmpty()) {
             return;
         }
         for (Open op : ops) {
             open.remove(op.c.shardId(), op);
         }
-        List<Future<?>> fs = new ArrayList<>();
+        List<Future<Uploaded>> fs = new ArrayList<>();
         for (Open op : ops.subList(1, ops.size())) {
-            fs.add(finalizePool.submit(() -> finalizeContainer(op)));
+            fs.add(finalizePool.submit(() -> upload(op)));
         }
+        List<Uploaded> done = new ArrayList<>();
         RuntimeException first = null;
         try {
-            finalizeContainer(ops.get(0));
+            done.add(upload(ops.get(0)));
         } catch (RuntimeException e) {
             first = e;
         }
-        for (Future<?> f : fs) {
+        for (Future<Uploaded> f : fs) {
             try {
-                f.get();
+                done.add(f.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 first = first != null ? first : new DesIngestException("interrupted while finalizing", e);
@@ -262,28 +262,83 @@ final class PackerContainers {
                 }
             }
         }
+        done.removeIf(java.util.Objects::isNull);
+        complete(done);     // the uploaded ones are marked and DONE even when another failed
         if (first != null) {
             throw first;
         }
     }
 
+    /** A container whose archive is uploaded and recorded UPLOADED (step 3), before its rows are marked. */
+    private record Uploaded(Open op, long dataBytes) {}
+
     /** Steps 2-5 of the protocol for one container; an empty one is removed, a failed upload given up. */
     void finalizeContainer(Open op) {
+        Uploaded u = upload(op);
+        if (u != null) {
+            complete(List.of(u));
+        }
+    }
+
+    /**
+     * Steps 4-5 for uploaded containers together: their rows marked packed with one transaction per source, then all
+     * of them DONE (claims cleared) in one state transaction. Each step is idempotent, so recovery redoes it after a
+     * crash in between.
+     */
+    private void complete(List<Uploaded> done) {
+        if (done.isEmpty()) {
+            return;
+        }
+        long s = System.nanoTime();
+        Map<String, List<SourceConnector.Packed>> bySource = new LinkedHashMap<>();
+        for (Uploaded u : done) {
+            for (PackerSupport.Added a : u.op().added) {
+                bySource.computeIfAbsent(a.row().source(), k -> new ArrayList<>())
+                        .add(new SourceConnector.Packed(a.row().id(), a.desName(), u.op().c.id()));
+            }
+        }
+        bySource.forEach((name, list) -> byName.get(name).markPacked(list, Instant.now()));
+        long s2 = System.nanoTime();
+        for (Uploaded u : done) {
+            o.listener().onStep("marked", u.op().c);
+        }
+        support.finish(done.stream().map(u -> u.op().c.id()).toList(), Instant.now());
+        long end = System.nanoTime();
+        synchronized (stats) {
+            stats.sourceNanos += s2 - s;
+            stats.stateNanos += end - s2;
+            for (Uploaded u : done) {
+                stats.files += u.op().added.size();
+                stats.bytes += u.dataBytes();
+                stats.uploaded++;
+            }
+        }
+        for (Uploaded u : done) {
+            Open op = u.op();
+            String shard = Integer.toString(op.c.shardId());
+            o.registry().counter("des_packer_files_packed_total", "shard_id", shard).increment(op.added.size());
+            o.registry().counter("des_packer_bytes_packed_total", "shard_id", shard).increment(u.dataBytes());
+            o.listener().onContainerUploaded(catalog.get(op.c.id()).orElse(op.c), op.added.size());
+        }
+    }
+
+    /** Steps 2-3 for one container: UPLOADING, the upload, UPLOADED with the name index; null if not uploaded. */
+    private Uploaded upload(Open op) {
         open.remove(op.c.shardId(), op);
         long t = System.nanoTime();
         if (op.added.isEmpty()) {
             op.writer.close();
             catalog.deleteEmpty(op.c.id());
-            return;
+            return null;
         }
         if (!writable.test(op.c.shardId())) {
             discard(op, "the lock of shard " + op.c.shardId() + " was lost before the upload");
-            return;
+            return null;
         }
         if (!catalog.transition(op.c.id(), ContainerState.WRITING, ContainerState.UPLOADING, Instant.now())) {
             op.writer.close();
             LOG.warn("container {} is no longer WRITING (recovery took it); not uploading it", op.c.s3Key());
-            return;
+            return null;
         }
         o.listener().onStep("uploading", op.c);
         long up = System.nanoTime();
@@ -301,7 +356,7 @@ final class PackerContainers {
         }
         if (head.isEmpty()) {
             discardUploading(op, "the upload did not complete");
-            return;
+            return null;
         }
         long dataBytes = 0;
         for (PackerSupport.Added a : op.added) {
@@ -321,34 +376,13 @@ final class PackerContainers {
                 stats.discarded++;
             }
             o.listener().onContainerDiscarded(op.c, "discarded by recovery during the upload");
-            return;
+            return null;
         }
         o.listener().onStep("uploaded", op.c);
-        long s = System.nanoTime();
-        markRows(op.c.id(), op.added);
-        long s2 = System.nanoTime();
-        o.listener().onStep("marked", op.c);
-        support.finish(op.c.id(), Instant.now());
         synchronized (stats) {
-            stats.sourceNanos += s2 - s;
-            stats.files += op.added.size();
-            stats.bytes += dataBytes;
-            stats.uploaded++;
-            stats.stateNanos += (System.nanoTime() - t) - (s2 - s) - uploadTook;
+            stats.stateNanos += (System.nanoTime() - t) - uploadTook;
         }
-        String shard = Integer.toString(op.c.shardId());
-        o.registry().counter("des_packer_files_packed_total", "shard_id", shard).increment(op.added.size());
-        o.registry().counter("des_packer_bytes_packed_total", "shard_id", shard).increment(dataBytes);
-        o.listener().onContainerUploaded(catalog.get(op.c.id()).orElse(op.c), op.added.size());
-    }
-
-    private void markRows(long containerId, List<PackerSupport.Added> added) {
-        Map<String, List<SourceConnector.Packed>> bySource = new LinkedHashMap<>();
-        for (PackerSupport.Added a : added) {
-            bySource.computeIfAbsent(a.row().source(), k -> new ArrayList<>())
-                    .add(new SourceConnector.Packed(a.row().id(), a.desName(), containerId));
-        }
-        bySource.forEach((name, list) -> byName.get(name).markPacked(list, Instant.now()));
+        return new Uploaded(op, dataBytes);
     }
 
     void discard(Open op, String reason) {
