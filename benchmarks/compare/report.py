@@ -137,6 +137,67 @@ def sync_rerun(text):
     return rows
 
 
+def des_ingest(text):
+    rows = []
+    get = re.search(r"mean of both (\d+)", text)
+    n = re.findall(r"(\d+) packer\(s\): (\d+) rows", text)   # the first is the warm-up pack
+    size = "%s x 4 KiB" % n[-1][1] if n else "4 KiB objects"
+    for m in re.finditer(r"^\| (\d) \| (\d+) \| ([\d.]+) \| \d+ % \| (\d+) % \| (\d+) % \| (\d+) % \| (\d+) % \| "
+                         r"(\d+) % \|", text, re.M):
+        if get:
+            rows.append(row("pack %s listed in PostgreSQL, %s packer(s)" % (size, m.group(1)), float(m.group(2)),
+                            "bare parallel GET loop of the same objects", float(get.group(1)), "rows/s",
+                            note="%s MB/s; time in source db %s %%, state db %s %%, S3 GETs %s %%, packing %s %%, "
+                                 "upload %s %%" % m.group(3, 4, 5, 6, 7, 8)))
+    return rows
+
+
+def wrk_ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s)", v)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)] if m else None
+
+
+def serve_transcode(text):
+    rows = []
+    inp = re.search(r"input: \S+, (\d+) bytes", text)
+    mib = "%d MiB" % (int(inp.group(1)) // 1048576) if inp else "a large file"
+    best = re.search(r"best of (\d+): POST /upload ([\d.]+) MB/s, stowage upload ([\d.]+) MB/s", text)
+    if best:
+        rows.append(row("POST /upload of %s, service heap 256 MiB (best of %s)" % (mib, best.group(1)),
+                        float(best.group(2)), "stowage upload (same file, same store)", float(best.group(3)), "MB/s",
+                        note="goal: ratio >= 0.8"))
+    pollers = re.search(r"GET /status/\S+: (\d+) pollers, (\d+)s", text)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    p50 = re.search(r"^\s+50%\s+(\S+)", text, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
+    if p99 and pollers:
+        rows.append(row("GET /status p99, %s pollers for %s s (wrk)" % pollers.group(1, 2), wrk_ms(p99.group(1)),
+                        "goal", 10.0, "ms", note="%s req/s, p50 %s" % (rps.group(1) if rps else "?",
+                                                                    p50.group(1) if p50 else "?")))
+    return rows
+
+
+def jobs_vs_celery(text):
+    rows = []
+    j = re.search(r"queue overhead.*?p50 ([\d.]+) ms.*?p99 ([\d.]+) ms", text)
+    c = re.search(r"celery overhead.*?p50 ([\d.]+) ms.*?p99 ([\d.]+) ms", text)
+    jt = re.search(r"throughput, (\d+) no-op jobs.*?([\d.]+) jobs/s end to end", text)
+    ct = re.search(r"([\d.]+) tasks/s end to end", text)
+    pool = re.search(r"celery overhead.*?idle (\w+):", text)
+    tool = "Celery %s (Redis broker)" % (pool.group(1) if pool else "")
+    if j and c:
+        rows.append(row("queue overhead enqueue -> worker start, p50", float(j.group(1)), tool, float(c.group(1)),
+                        "ms"))
+        rows.append(row("queue overhead enqueue -> worker start, p99", float(j.group(2)), tool, float(c.group(2)),
+                        "ms"))
+    if jt and ct:
+        rows.append(row("throughput, %s no-op jobs" % jt.group(1), float(jt.group(2)), tool, float(ct.group(1)),
+                        "jobs/s"))
+    elif j:
+        rows.append(row("queue overhead p99 (Celery not installed)", float(j.group(2)), "goal", 20.0, "ms"))
+    return rows
+
+
 PARSERS = {
     "archive-plan": ("camera archive: discovery + plan of 350,000 files vs find", archive_plan),
     "archive-overhead": ("camera archive: per-clip overhead of CameraArchiver over the Transcoder alone",
@@ -147,6 +208,9 @@ PARSERS = {
     "s3-upload-compare": ("S3 upload/download vs rclone and the AWS TransferManager", s3_compare),
     "sync-ledger-throughput": ("ledgered upload vs the same upload without a ledger", sync_tp),
     "sync-rerun": ("ledgered re-run of an uploaded tree vs the 15 s goal", sync_rerun),
+    "des-ingest": ("DES ingest: packers over a PostgreSQL source vs a bare parallel GET loop", des_ingest),
+    "serve-transcode": ("serve transcode: POST /upload vs stowage upload; GET /status under load", serve_transcode),
+    "transcode-jobs-vs-celery": ("transcoding queue (Redis Streams) vs Celery, no-op jobs", jobs_vs_celery),
 }
 
 
@@ -180,6 +244,26 @@ for line in open(os.path.join(work, "runs.tsv")):
                         "seconds": float(secs), "load_at_start": float(load), "started_utc": start, "rows": rows,
                         "output": text, "stderr_tail": err[-2000:]})
 
+# ONLY=...: the sections not re-run now are carried over from the report already in OUTDIR, with their own date
+# and commit, so a partial run updates the report instead of replacing it
+if os.environ.get("ONLY"):
+    ran = {c["name"] for c in comparisons}
+    try:
+        old = json.load(open(os.path.join(outdir, "report.json")))
+    except (OSError, ValueError):
+        old = {"comparisons": []}
+    kept = []
+    for c in old.get("comparisons", []):
+        if c["name"] not in ran and c["name"] in PARSERS:
+            c.setdefault("date", old.get("date"))
+            c.setdefault("commit", old.get("commit"))
+            kept.append(c)
+    order = list(PARSERS)
+    comparisons = sorted(kept + comparisons, key=lambda c: order.index(c["name"]))
+for c in comparisons:
+    c.setdefault("date", now)
+    c.setdefault("commit", commit)
+
 total = sum(c["seconds"] for c in comparisons)
 doc = {"date": now, "commit": commit, "machine": machine, "total_s": int(total), "comparisons": comparisons}
 with open(os.path.join(outdir, "report.json"), "w") as f:
@@ -206,13 +290,17 @@ md = ["# Benchmark report", "",
                                                          machine["kernel"], machine["java"]),
       "| load average | %s before, %s after (a shared machine: other builds ran at the same time) |" % (
           load_before, machine["load_after"]),
-      "| run time | %d s for all scripts (the sum of the sections' times) |" % int(total), ""]
+      "| run time | %d s for all scripts (the sum of the sections' times) |" % int(total)]
+if os.environ.get("ONLY"):
+    md.append("| this run | `ONLY=\"%s\"`: only these sections were re-run at the date and commit above; the others "
+              "are carried over from earlier runs, each section with its own date and commit |" % os.environ["ONLY"])
+md.append("")
 for c in comparisons:
     md += ["## %s" % c["title"], "",
-           "`%s`: %d run(s), exit %d%s, %.0f s, started %s UTC at load average %.1f." % (
-               c["script"].replace(ROOT + "/", ""), c["runs"], c["exit_code"],
+           "`%s`: %d run(s), exit %d%s, %.0f s, started %s %s UTC at load average %.1f, commit `%s`." % (
+               re.sub(r"\S*/benchmarks/", "benchmarks/", c["script"]), c["runs"], c["exit_code"],
                " (stopped at run-all's time limit)" if c["exit_code"] == 124 else "", c["seconds"],
-               c["started_utc"], c["load_at_start"]), ""]
+               (c["date"] or "")[:10], c["started_utc"], c["load_at_start"], c["commit"]), ""]
     if c["rows"]:
         md += ["| measure | ours | other tool | other | unit | ratio | runs | note |",
                "|---|---:|---|---:|---|---:|---:|---|"]

@@ -2,14 +2,16 @@
 # Runs every comparison script of benchmarks/compare/ in one go, on data they generate, and writes
 # benchmarks/REPORT.md (one table per comparison: ours, the other tool, the ratio, runs; machine, date, commit) and
 # benchmarks/report.json (the numbers the tables came from, plus each script's whole output).
-#   benchmarks/compare/run-all.sh [WORKDIR]          (about 8-10 min on the 2-core development machine)
-# The sizes are smaller than each script's defaults, so the whole report stays under 10 minutes; each script still
+#   benchmarks/compare/run-all.sh [WORKDIR]          (about 12-15 min on the 2-core development machine)
+# The sizes are smaller than each script's defaults, so the whole report stays near 13 minutes (715 s for the first
+# eight, 89 s for des-ingest, serve-transcode and transcode-jobs-vs-celery at load 7-15); each script still
 # runs both sides in the same run on the same data. Override with the variables below (e.g. ARCHIVE_RUNS=5), or run
 # one script alone with its own defaults for the numbers its docs quote. ONLY="archive-plan des-pack-vs-tar" runs
-# a subset (the other sections already in WORKDIR stay in the report). Not yet run here: des-ingest.sh,
-# serve-transcode.sh and transcode-jobs-vs-celery.sh, the comparisons of the modules built in parallel with this
-# script (des-ingest, service, transcode-jobs); they join it with a parser in report.py each. Needs: java, mvn (to build the jars once), python3, bc, psql (the sync
-# scripts' PostgreSQL schema), rclone (optional: s3-upload-compare runs without it and says so).
+# a subset: the other sections stay in the report (from WORKDIR's earlier run, else carried over from the
+# report.json already in OUTDIR with their own date and commit). Needs: java, mvn (to build the jars once), python3,
+# bc, psql (the sync scripts' PostgreSQL schema), PostgreSQL (des-ingest), redis-server and Redis on 127.0.0.1:6379
+# (transcode-jobs-vs-celery starts its own; serve-transcode uses database 9), wrk (serve-transcode), rclone and
+# python3-celery (optional: s3-upload-compare and transcode-jobs-vs-celery run without them and say so).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -30,6 +32,9 @@ S3_JAVA_PROPS="${S3_JAVA_PROPS:--Dcompare.warmPasses=2 -Dcompare.warmFiles=500}"
 SYNC_TP_N="${SYNC_TP_N:-2000}"               # sync-ledger-throughput.sh: files (S3Proxy stores ~250 small files/s)
 SYNC_RERUN_N="${SYNC_RERUN_N:-50000}"        # sync-rerun.sh: files already in the ledger
 SYNC_RERUN_RUNS="${SYNC_RERUN_RUNS:-2}"
+DES_INGEST_N="${DES_INGEST_N:-4000}"         # des-ingest.sh: 4 KiB objects (a warm-up pack, then 1, 2, 3 packers)
+SERVE_TRANSCODE_ARGS="${SERVE_TRANSCODE_ARGS:-256 50 10 1}"  # serve-transcode.sh: MiB, pollers, seconds, rounds
+JOBS_CELERY_ARGS="${JOBS_CELERY_ARGS:-500 2000 8}"  # transcode-jobs-vs-celery.sh: latency jobs, throughput jobs, workers
 ONLY="${ONLY:-}"
 SCRIPT_TIMEOUT="${SCRIPT_TIMEOUT:-300}"      # seconds per script; one that runs longer is stopped (exit 124)
 
@@ -79,6 +84,12 @@ run s3-upload-compare "$(echo $S3_ARGS | cut -d' ' -f4)" java -Xmx2g $S3_JAVA_PR
 run sync-ledger-throughput 1 env N="$SYNC_TP_N" bash "$HERE/sync-ledger-throughput.sh" "$WORK/sync-tp"
 run sync-rerun "$SYNC_RERUN_RUNS" env N="$SYNC_RERUN_N" RUNS="$SYNC_RERUN_RUNS" bash "$HERE/sync-rerun.sh" \
     "$WORK/sync-rerun"
+run des-ingest 1 env N="$DES_INGEST_N" bash "$HERE/des-ingest.sh" "$WORK/des-ingest"
+# shellcheck disable=SC2086
+run serve-transcode "$(echo $SERVE_TRANSCODE_ARGS | cut -d' ' -f4)" bash "$HERE/serve-transcode.sh" \
+    $SERVE_TRANSCODE_ARGS
+# shellcheck disable=SC2086
+run transcode-jobs-vs-celery 1 bash "$HERE/transcode-jobs-vs-celery.sh" $JOBS_CELERY_ARGS
 total=$(( $(date +%s) - t_all ))
 
 commit="${COMMIT:-}" # COMMIT names it for a copy without .git (git archive)
@@ -86,5 +97,5 @@ if [[ -z "$commit" ]]; then
   commit="$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   if [[ -n "$(cd "$ROOT" && git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then commit="$commit+changes"; fi
 fi
-python3 "$HERE/report.py" "$WORK" "$OUTDIR" "$commit" "$load_before" "$total" || exit 1
+ONLY="$ONLY" python3 "$HERE/report.py" "$WORK" "$OUTDIR" "$commit" "$load_before" "$total" || exit 1
 echo "wrote $OUTDIR/REPORT.md and $OUTDIR/report.json in ${total} s (logs: $WORK/logs)" >&2

@@ -7,6 +7,12 @@ module io.stowage.examples {
     requires io.stowage.sync;
     requires io.stowage.des.s3;
     requires io.stowage.archiver;
+    requires io.stowage.des.ingest;
+    requires io.stowage.transcode.jobs;
+    requires io.stowage.service;
+    requires java.net.http;
+    requires java.sql;
+    requires lettuce.core;
     requires org.slf4j;
     exports io.stowage.examples;
 }

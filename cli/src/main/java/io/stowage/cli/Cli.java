@@ -24,6 +24,8 @@ final class Cli {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Cli::handleExecutionException);
         cl.setParameterExceptionHandler(Cli::handleParameterException);
+        // DESIGN.md: every flag also reads STOWAGE_<FLAG>; picocli hands the provider to the whole tree
+        cl.setDefaultValueProvider(new ArchiveCommand.EnvDefaults());
         CommandSummaries.install(cl);
         return cl;
     }

@@ -20,14 +20,39 @@ final class CommandSummaries {
     /** A period (or the end) followed by white space and a capital, or the end of the text. */
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?](?=\\s+[A-Z(`'\"]|\\s*$)");
 
-    /** Installs the renderer on {@code cl} and all its subcommands, recursively. */
+    /**
+     * Installs the renderer on {@code cl} and all its subcommands, recursively, and reflows their descriptions:
+     * lines wrapped by hand in the source are joined into paragraphs, so picocli wraps them at the help width
+     * instead of breaking each long source line again ("upload the" / "verified output").
+     */
     static void install(CommandLine cl) {
+        CommandSpec spec = cl.getCommandSpec();
+        spec.usageMessage().description(reflow(spec.usageMessage().description()));
         Map<String, CommandLine.IHelpSectionRenderer> sections = cl.getHelpSectionMap();
         sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, CommandSummaries::render);
         cl.setHelpSectionMap(sections);
         for (CommandLine sub : cl.getSubcommands().values()) {
             install(sub);
         }
+    }
+
+    /**
+     * Joins each line to the one before it unless either is empty or the line starts a list item or an indented
+     * block (white space, '-', '*'): paragraphs become one string each, lists and examples keep their lines.
+     */
+    static String[] reflow(String[] lines) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String line : lines) {
+            boolean starts = line.isEmpty() || Character.isWhitespace(line.charAt(0)) || line.startsWith("-")
+                    || line.startsWith("*") || line.startsWith("%n");
+            int last = out.size() - 1;
+            if (!starts && last >= 0 && !out.get(last).isEmpty() && !out.get(last).endsWith("%n")) {
+                out.set(last, out.get(last) + " " + line);
+            } else {
+                out.add(line);
+            }
+        }
+        return out.toArray(String[]::new);
     }
 
     /** The first sentence of a command's header, else of its description (lines joined). */

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run every pipeline end to end on embedded defaults (temporary folders, in-process S3,",
             "bundled tools) and check the results. Exit 0 when every check passed, 1 otherwise."},
-        footer = {"", "Examples:", "  stowage demo", "  stowage demo --only des --keep"})
+        footer = {"", "Examples:", "  stowage demo", "  stowage demo --only des --keep",
+            "  stowage demo --only des-ingest,transcode-service   (the last needs Redis: STOWAGE_REDIS)"})
 final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -152,13 +152,8 @@ final class DesIngestCommands {
         @Option(names = "--once", description = "Pack what is pending, upload, and exit (default: run until stopped).")
         boolean once;
 
-        @Option(names = "--metrics-port", paramLabel = "P", description = "Serve /metrics and /health/* of this "
-                + "packer on this port (default: $DES_METRICS_PORT; none when unset).")
-        Integer metricsPort;
-
-        @Option(names = "--metrics-host", paramLabel = "ADDR", defaultValue = "0.0.0.0",
-                description = "Address of the metrics port (default 0.0.0.0).")
-        String metricsHost;
+        @CommandLine.Mixin
+        DesMetricsOptions metricsOptions;
 
         @Option(names = "--json", description = "Print the summary as one JSON document.")
         boolean json;
@@ -179,8 +174,8 @@ final class DesIngestCommands {
                             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
             o = o.withRegistry(registry);
             try (IngestDatabase db = state(common.state);
-                 io.stowage.service.ServiceServer metrics = DesMarkerCommand.metricsServer(metricsPort, metricsHost,
-                         registry, db, spec.commandLine().getErr())) {
+                 io.stowage.service.ServiceServer metrics = metricsOptions.start(registry, db,
+                         spec.commandLine().getErr())) {
                 List<SourceConnector> sources = connect(common.sources);
                 try (S3Client s3 = common.endpoint.settings(32).newClient();
                      DesPacker p = DesPacker.create(db, sources, s3, o)) {

@@ -9,7 +9,6 @@ import io.stowage.des.ingest.MarkerListener;
 import io.stowage.des.ingest.MarkerOptions;
 import io.stowage.des.ingest.MarkerReport;
 import io.stowage.service.ServiceServer;
-import io.stowage.service.des.DesMetricsServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,9 +39,8 @@ final class DesMarkerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--state", paramLabel = "URL", description = "Metadata database: jdbc:postgresql://HOST:PORT/DB"
-            + "?user=NAME, postgresql://USER@HOST/DB, jdbc:sqlite:PATH or a file path (default: $DES_DB_URL).")
-    String state;
+    @CommandLine.Mixin
+    DesStateOption state;
 
     @Option(names = "--node-id", paramLabel = "N", description = "Snowflake node id 0..255, leased while the marker "
             + "runs; refused when another live process holds it (default: $DES_NODE_ID, else 0).")
@@ -86,13 +84,8 @@ final class DesMarkerCommand implements Callable<Integer> {
     @Option(names = "--lease-ttl", paramLabel = "SECONDS", description = "TTL of the node-id lease (default 30).")
     Double leaseTtl;
 
-    @Option(names = "--metrics-port", paramLabel = "P", description = "Serve /metrics and /health/* of this marker "
-            + "on this port (default: $DES_METRICS_PORT; none when unset).")
-    Integer metricsPort;
-
-    @Option(names = "--metrics-host", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "Address of the "
-            + "metrics port (default 0.0.0.0).")
-    String metricsHost;
+    @CommandLine.Mixin
+    DesMetricsOptions metricsOptions;
 
     @Option(names = "--once", description = "Mark until no row is claimable now, then exit (exit 3 when rows failed).")
     boolean once;
@@ -107,17 +100,14 @@ final class DesMarkerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MarkerOptions o = options();
-        String url = state != null && !state.isBlank() ? state : System.getenv("DES_DB_URL");
-        if (url == null || url.isBlank()) {
-            throw CliException.usage("no metadata database: give --state URL (or set DES_DB_URL)");
-        }
+        String url = state.url();
         PrintWriter err = spec.commandLine().getErr();
         try (IngestDatabase db = IngestDatabase.open(url)) {
             db.migrate();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             CountDownLatch done = new CountDownLatch(1);
             try (Marker m = Marker.start(db, o, registry, MarkerListener.none());
-                 ServiceServer metrics = metricsServer(metricsPort, metricsHost, registry, db, err)) {
+                 ServiceServer metrics = metricsOptions.start(registry, db, err)) {
                 err.printf(Locale.ROOT, "marker: node id %d, prefix %s, batch %d, state %s%n", m.nodeId(),
                         o.prefix(), o.batchSize(), db.where());
                 err.flush();
@@ -148,30 +138,6 @@ final class DesMarkerCommand implements Callable<Integer> {
                 done.countDown();
             }
         }
-    }
-
-    /**
-     * {@code --metrics-port} (else {@code DES_METRICS_PORT}) of the des-ingest workers: {@code /metrics} and
-     * {@code /health*} of this process, or null when neither is given.
-     */
-    static ServiceServer metricsServer(Integer port, String host, PrometheusMeterRegistry registry, IngestDatabase db,
-                                       PrintWriter err) {
-        Integer p = port;
-        String env = System.getenv("DES_METRICS_PORT");
-        if (p == null && env != null && !env.isBlank()) {
-            try {
-                p = Integer.parseInt(env.strip());
-            } catch (NumberFormatException e) {
-                throw CliException.usage("DES_METRICS_PORT=" + env + " is not a port number");
-            }
-        }
-        if (p == null) {
-            return null;
-        }
-        ServiceServer s = DesMetricsServer.start(host, p, registry, db);
-        err.println("metrics: " + s.url() + "/metrics");
-        err.flush();
-        return s;
     }
 
     private static MarkerReport runOnce(Marker m) {

@@ -3,6 +3,7 @@ package io.stowage.cli;
 import io.stowage.s3.S3Settings;
 import io.stowage.transcode.jobs.JobView;
 import io.stowage.transcode.jobs.TranscodeJobsConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
@@ -27,12 +28,8 @@ final class JobsCli {
                 description = "S3 bucket of raw inputs (raw/) and outputs (processed/) ($STOWAGE_BUCKET).")
         String bucket;
 
-        @Option(names = "--endpoint", paramLabel = "URL",
-                description = "S3-compatible endpoint (default: $STOWAGE_S3_ENDPOINT, else AWS).")
-        String endpoint;
-
-        @Option(names = "--region", paramLabel = "REGION", description = "S3 signing region.")
-        String region;
+        @CommandLine.Mixin
+        S3Cli.EndpointOption endpoint = new S3Cli.EndpointOption();
 
         @Option(names = "--max-input-size", paramLabel = "SIZE", converter = SizeConverter.class,
                 description = "Largest accepted input, e.g. 4GiB (default: 4GiB).")
@@ -47,7 +44,6 @@ final class JobsCli {
         java.time.Duration retention;
 
         TranscodeJobsConfig config() {
-            String endpointEnv = endpoint != null ? endpoint : System.getenv("STOWAGE_S3_ENDPOINT");
             TranscodeJobsConfig c = TranscodeJobsConfig.defaults(redis, bucket).withKeyPrefix(keyPrefix);
             if (maxInputSize != null) {
                 c = c.withMaxInputBytes(maxInputSize);
@@ -62,7 +58,7 @@ final class JobsCli {
         }
 
         S3Settings s3() {
-            return S3Cli.settings("--endpoint", endpoint, region);
+            return endpoint.settings();
         }
     }
 

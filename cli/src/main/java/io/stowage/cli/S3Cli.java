@@ -30,8 +30,13 @@ final class S3Cli {
                 description = "Signing region (default: AWS region chain; us-east-1 for other endpoints).")
         String region;
 
+        /** The client settings of {@code --endpoint} and {@code --region}, the SDK's default connection pool. */
+        S3Settings settings() {
+            return S3Cli.settings("--endpoint", endpoint, region);
+        }
+
         S3Settings settings(int connections) {
-            return S3Cli.settings("--endpoint", endpoint, region).withMaxConnections(Math.max(8, connections));
+            return settings().withMaxConnections(Math.max(8, connections));
         }
     }
 

@@ -45,20 +45,15 @@ final class ServeDesCommand implements Callable<Integer> {
             description = "Address to bind (default 127.0.0.1; 0.0.0.0 for every interface).")
     String host;
 
-    @Option(names = "--state", paramLabel = "URL", description = "Metadata database (name index, node-id leases): "
-            + "jdbc:postgresql://..., postgresql://USER@HOST/DB, jdbc:sqlite:PATH (default: $DES_DB_URL).")
-    String state;
+    @CommandLine.Mixin
+    DesStateOption state;
 
     @Option(names = "--bucket", paramLabel = "B", description = "Archive bucket (default: $DES_ARCHIVE_BUCKET, else "
             + "des-archives).")
     String bucket;
 
-    @Option(names = "--endpoint", paramLabel = "URL", description = "S3 endpoint (default: $STOWAGE_S3_ENDPOINT, "
-            + "else AWS).")
-    String endpoint;
-
-    @Option(names = "--region", paramLabel = "REGION", description = "S3 signing region.")
-    String region;
+    @CommandLine.Mixin
+    S3Cli.EndpointOption endpoint;
 
     @Option(names = "--redis", paramLabel = "URL", description = "Redis shared by the instances for container "
             + "indexes (recommended: one S3 request per file once warm); none: in-process cache only.")
@@ -110,11 +105,8 @@ final class ServeDesCommand implements Callable<Integer> {
         int node = env("DES_NODE_ID", nodeId, 0);
         int wrap = env("DES_WRAP_BITS", wrapBits, 32);
         int shard = env("DES_SHARD_BITS", shardBits, 8);
-        String url = env("DES_DB_URL", state, null);
         String archive = env("DES_ARCHIVE_BUCKET", bucket, "des-archives");
-        if (url == null) {
-            throw CliException.usage("no metadata database: give --state URL (or set DES_DB_URL)");
-        }
+        String url = state.url();
         if (node < 0 || node > 255) {
             throw CliException.usage("--node-id " + node + " is outside 0..255");
         }
@@ -124,7 +116,7 @@ final class ServeDesCommand implements Callable<Integer> {
         DesServer server;
         try {
             db.migrate();
-            S3Settings settings = S3Cli.settings("--endpoint", endpoint, region)
+            S3Settings settings = endpoint.settings()
                     .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(10)).withSdkMaxAttempts(2);
             s3 = settings.newClient();
             cache = redis == null || redis.isBlank() ? IndexCache.caffeine(64L << 20)

@@ -3,8 +3,6 @@ package io.stowage.cli;
 import io.stowage.s3.EmbeddedS3;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Settings;
-import io.stowage.service.JwtAlgorithm;
-import io.stowage.service.JwtSettings;
 import io.stowage.service.JwtTokens;
 import io.stowage.service.OAuthConfigFile;
 import io.stowage.service.OAuthProvider;
@@ -62,7 +60,8 @@ final class ServeTranscodeCommand implements Callable<Integer> {
     String redis;
 
     @Option(names = "--endpoint", paramLabel = "URL",
-            description = "S3 endpoint (default: an in-process S3 store under --state-dir).")
+            description = "S3 endpoint (default: $STOWAGE_S3_ENDPOINT, else an in-process S3 store under "
+                    + "--state-dir).")
     String endpoint;
 
     @Option(names = "--region", paramLabel = "REGION", description = "S3 signing region.")
@@ -72,17 +71,8 @@ final class ServeTranscodeCommand implements Callable<Integer> {
             description = "Bucket of raw inputs and outputs (default transcode).")
     String bucket;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Folder of the generated JWT key and the in-process store (default ~/.stowage/transcode).")
-    Path stateDir;
-
-    @Option(names = "--jwt-key", paramLabel = "FILE",
-            description = "JWK file of the token key; generated (0600) when missing (default STATE/jwt-key.json).")
-    Path jwtKey;
-
-    @Option(names = "--jwt-algorithm", paramLabel = "ALG", defaultValue = "HS256",
-            description = "HS256 or RS256 (default HS256).")
-    JwtAlgorithm jwtAlgorithm;
+    @CommandLine.Mixin
+    JwtKeyOptions key;
 
     @Option(names = "--oauth-config", paramLabel = "FILE",
             description = "JSON file of OAuth providers (Google, GitHub, others); none: local sign-in, loopback only.")
@@ -95,8 +85,8 @@ final class ServeTranscodeCommand implements Callable<Integer> {
     @Option(names = "--smtp", paramLabel = "URL", description = "smtp://host:port for finish notices.")
     URI smtp;
 
-    @Option(names = "--smtp-from", paramLabel = "ADDR", defaultValue = "stowage@localhost",
-            description = "Sender of notices (default stowage@localhost).")
+    @Option(names = "--mail-from", paramLabel = "ADDR", defaultValue = "stowage@localhost",
+            description = "Sender address of notices, as for `worker transcode` (default stowage@localhost).")
     String smtpFrom;
 
     @Option(names = "--max-upload", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "4GiB",
@@ -110,18 +100,13 @@ final class ServeTranscodeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the addresses as one JSON object.")
     boolean json;
 
-    static Path defaultStateDir() {
-        return Path.of(System.getProperty("user.home"), ".stowage", "transcode");
-    }
-
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
             throw CliException.usage("--port " + port + " is outside 0..65535");
         }
-        Path state = stateDir != null ? stateDir : defaultStateDir();
-        Path key = jwtKey != null ? jwtKey : state.resolve("jwt-key.json");
-        JwtTokens tokens = JwtTokens.fromKeyFile(key, JwtSettings.defaults().withAlgorithm(jwtAlgorithm));
+        Path state = key.stateDir();
+        JwtTokens tokens = key.tokens();
         List<OAuthProvider> providers = oauthConfig == null ? List.of() : OAuthConfigFile.read(oauthConfig);
         TranscodeJobsConfig config;
         try {

@@ -1,7 +1,5 @@
 package io.stowage.cli;
 
-import io.stowage.service.JwtAlgorithm;
-import io.stowage.service.JwtSettings;
 import io.stowage.service.JwtTokens;
 import io.stowage.service.TokenClaims;
 import picocli.CommandLine;
@@ -9,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -44,15 +41,8 @@ final class TokenCommand implements Runnable {
                 description = "Lifetime (default 1h): 30m, 12h, 7d.")
         Duration ttl;
 
-        @Option(names = "--state-dir", paramLabel = "DIR", description = "As for serve transcode.")
-        Path stateDir;
-
-        @Option(names = "--jwt-key", paramLabel = "FILE", description = "As for serve transcode.")
-        Path jwtKey;
-
-        @Option(names = "--jwt-algorithm", paramLabel = "ALG", defaultValue = "HS256",
-                description = "HS256 or RS256, as the service is run with.")
-        JwtAlgorithm jwtAlgorithm;
+        @CommandLine.Mixin
+        JwtKeyOptions key;
 
         @Option(names = "--json", description = "Print token, user and expiry as one JSON object.")
         boolean json;
@@ -65,9 +55,7 @@ final class TokenCommand implements Runnable {
             if (!user.matches("[A-Za-z0-9._@-]{1,128}")) {
                 throw CliException.usage("--user '" + user + "': 1-128 characters of A-Z a-z 0-9 . _ @ -");
             }
-            Path state = stateDir != null ? stateDir : ServeTranscodeCommand.defaultStateDir();
-            Path key = jwtKey != null ? jwtKey : state.resolve("jwt-key.json");
-            JwtTokens tokens = JwtTokens.fromKeyFile(key, JwtSettings.defaults().withAlgorithm(jwtAlgorithm));
+            JwtTokens tokens = key.tokens();
             String jwt = tokens.create(user, ttl);
             TokenClaims c = tokens.verify(jwt);
             PrintWriter out = spec.commandLine().getOut();

@@ -40,4 +40,16 @@ class CommandSummariesTest {
             walk(sub, bad);
         }
     }
+
+    @Test
+    void handWrappedDescriptionsAreReflowedIntoParagraphsButListsKeepTheirLines() {
+        assertThat(CommandSummaries.reflow(new String[] {"Run workers: take jobs, upload the", "verified output.",
+                "", "Exit codes:", "  0 done", "- item one", "- item two"}))
+                .containsExactly("Run workers: take jobs, upload the verified output.", "", "Exit codes:", "  0 done",
+                        "- item one", "- item two");
+        String help = Cli.commandLine().getSubcommands().get("s3").getSubcommands().get("serve")
+                .getUsageMessage(CommandLine.Help.Ansi.OFF);
+        // one paragraph: the hand-wrapped source line "...(S3Proxy): each subfolder of" no longer ends a help line
+        assertThat(help).doesNotContain("subfolder of\n").contains("Any credentials are accepted");
+    }
 }

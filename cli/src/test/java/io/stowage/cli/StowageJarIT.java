@@ -25,10 +25,16 @@ class StowageJarIT {
     }
 
     static Proc run(String... args) throws Exception {
+        return runWith(java.util.Map.of(), args);
+    }
+
+    static Proc runWith(java.util.Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("stowage.jar")));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread t = new Thread(() -> {
             try (InputStream e = p.getErrorStream()) {
@@ -84,6 +90,29 @@ class StowageJarIT {
         assertThat(p.outText()).contains("== sync:").contains("== archive:").contains("archive: complete")
                 .doesNotContain("== des:");
         assertThat(p.err()).doesNotContain(" INFO ");
+    }
+
+    @Test
+    void desIngestAndTranscodeServiceRunThroughTheRealServersWithoutLogLines() throws Exception {
+        Proc p = run("demo", "--only", "des-ingest,transcode-service");
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.outText()).contains("== des-ingest:").contains("packer: 40 files")
+                .contains("-> 200").contains("byte-identical to the original")
+                .contains("== transcode-service:").contains("POST /upload").contains("-> COMPLETED")
+                .contains("ffprobe: ").doesNotContain("== des:").doesNotContain("skipped");
+        assertThat(p.err()).doesNotContain(" INFO ").doesNotContain(" WARN ");
+    }
+
+    @Test
+    void withoutRedisTheRedisPipelinesSayHowToStartItAndTheDemoStillPasses() throws Exception {
+        Proc p = runWith(java.util.Map.of("STOWAGE_REDIS", "redis://127.0.0.1:1"), "demo", "--json", "--only",
+                "transcode-jobs,transcode-service");
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.err()).contains("skipped: needs Redis at redis://127.0.0.1:1").contains("redis-server");
+        JsonNode rep = new ObjectMapper().readTree(p.out());
+        assertThat(rep.get("ok").asBoolean()).isTrue();
+        assertThat(rep.get("pipelines")).extracting(x -> x.get("name").asText())
+                .containsExactly("transcode-jobs", "transcode-service");
     }
 
     @Test

@@ -20,7 +20,10 @@ public final class Demos {
                 new EsTsDemo(),
                 new TranscodeDemo(),
                 new ArchiveDemo(),
-                new CameraSiteDemo()
+                new CameraSiteDemo(),
+                new DesIngestDemo(),
+                new TranscodeJobsDemo(),
+                new TranscodeServiceDemo()
         );
     }
 }

@@ -68,8 +68,25 @@ class ExamplesTest {
     }
 
     @Test
+    void desIngestPacksASqliteSourceAndServeDesFetchesAFileByName() throws Exception {
+        assertThat(run(new DesIngestDemo())).contains("packer: " + DesIngestDemo.FILES + " files")
+                .contains("byte-identical to the original");
+    }
+
+    @Test
+    void transcodeJobsSubmitsAndAWorkerCompletesAndTheDownloadIsTheClip() throws Exception {
+        assertThat(run(new TranscodeJobsDemo())).contains("COMPLETED in").contains("s of video");
+    }
+
+    @Test
+    void transcodeServiceTakesAnUploadOverHttpAndServesTheVerifiedResult() throws Exception {
+        assertThat(run(new TranscodeServiceDemo())).contains("-> COMPLETED").contains("ffprobe: ");
+    }
+
+    @Test
     void theDemoRunsEveryExampleUnderItsOwnName() {
         assertThat(Demos.all()).extracting(DemoPipeline::name)
-                .containsExactly("des", "des-s3", "s3", "sync", "es", "transcode", "archive", "camera-site");
+                .containsExactly("des", "des-s3", "s3", "sync", "es", "transcode", "archive", "camera-site",
+                        "des-ingest", "transcode-jobs", "transcode-service");
     }
 }

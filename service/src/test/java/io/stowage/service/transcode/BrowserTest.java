@@ -1,5 +1,6 @@
 package io.stowage.service.transcode;
 
+import io.stowage.transcode.jobs.testing.JobsFixture;
 import io.stowage.service.JwtSettings;
 import io.stowage.service.JwtTokens;
 import io.stowage.service.OAuthProvider;
@@ -62,9 +63,9 @@ class BrowserTest {
                 URI.create(oauth.tokenEndpointUrl("google").toString()),
                 URI.create(oauth.userInfoUrl("google").toString()));
         String bucket = S3.newBucket("browser");
-        server = TranscodeServer.builder(Fixture.config(PREFIX, bucket)).s3(S3.client())
+        server = TranscodeServer.builder(JobsFixture.config(PREFIX, bucket)).s3(S3.client())
                 .tokens(JwtTokens.fromKeyFile(tmp.resolve("jwt.json"), JwtSettings.defaults()))
-                .providers(List.of(google)).transcoder(Fixture.transcoder()).workers(1).port(0).start();
+                .providers(List.of(google)).transcoder(JobsFixture.transcoder()).workers(1).port(0).start();
         ChromeOptions o = new ChromeOptions();
         o.setBinary("/usr/bin/chromium");
         o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -85,7 +86,7 @@ class BrowserTest {
                 server.close();
             }
             oauth.shutdown();
-            Fixture.dropKeys(PREFIX);
+            JobsFixture.dropKeys(PREFIX);
         }
     }
 
@@ -98,7 +99,7 @@ class BrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
         assertThat(driver.findElement(By.id("user")).getText()).isEqualTo("google-browser-user");
 
-        Path clip = Fixture.clip(3.0);
+        Path clip = JobsFixture.clip(3.0);
         driver.findElement(By.id("file")).sendKeys(clip.toAbsolutePath().toString());
         wait.until(d -> new Select(d.findElement(By.id("preset"))).getOptions().size() > 1);
         new Select(driver.findElement(By.id("preset"))).selectByValue("web-mp4");
@@ -128,7 +129,7 @@ class BrowserTest {
         HttpResponse<Path> f = Fixture.HTTP.send(HttpRequest.newBuilder(URI.create(
                 r.headers().firstValue("location").orElseThrow())).build(), HttpResponse.BodyHandlers.ofFile(out));
         assertThat(f.statusCode()).isEqualTo(200);
-        assertThat(Fixture.ffprobeDuration(out)).isCloseTo(Fixture.ffprobeDuration(clip),
+        assertThat(JobsFixture.ffprobe(out).duration()).isCloseTo(JobsFixture.ffprobe(clip).duration(),
                 org.assertj.core.data.Offset.offset(0.5));
     }
 }

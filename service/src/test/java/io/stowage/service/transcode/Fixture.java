@@ -2,18 +2,6 @@ package io.stowage.service.transcode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanIterator;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.stowage.s3.RemoteObject;
-import io.stowage.s3.S3Objects;
-import io.stowage.testing.core.MediaGenerator;
-import io.stowage.testing.core.MediaSpec;
-import io.stowage.testing.core.TestRedis;
-import io.stowage.transcode.Transcoder;
-import io.stowage.transcode.jobs.TranscodeJobsConfig;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,69 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
-/** Test plumbing: the bundled ffmpeg, clips, Redis clean-up, S3 listings, multipart bodies, waiting, ffprobe. */
+/** HTTP test plumbing: multipart bodies, bearer-token requests, downloads (the rest: transcode-jobs' JobsFixture). */
 final class Fixture {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private static Transcoder transcoder;
-    private static MediaGenerator media;
 
     private Fixture() {
-    }
-
-    static synchronized Transcoder transcoder() {
-        if (transcoder == null) {
-            transcoder = Transcoder.create();
-            Runtime.getRuntime().addShutdownHook(new Thread(transcoder::close));
-        }
-        return transcoder;
-    }
-
-    static synchronized Path clip(double seconds) {
-        if (media == null) {
-            media = MediaGenerator.of(transcoder().ffmpegPath());
-        }
-        return media.cached(MediaSpec.mp4(seconds).withSize(160, 120).withFps(15));
-    }
-
-    static TranscodeJobsConfig config(String prefix, String bucket) {
-        TestRedis.requireReachable();
-        return TranscodeJobsConfig.defaults(TestRedis.url(), bucket).withKeyPrefix(prefix)
-                .withClaimTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(1)).withPollTimeout(Duration.ofMillis(300))
-                .withShutdownGrace(Duration.ofSeconds(5));
-    }
-
-    static void dropKeys(String prefix) {
-        RedisClient c = RedisClient.create(TestRedis.url());
-        try (StatefulRedisConnection<String, String> conn = c.connect()) {
-            List<String> keys = new ArrayList<>();
-            ScanIterator.scan(conn.sync(), ScanArgs.Builder.matches(prefix + "*").limit(500)).forEachRemaining(keys::add);
-            if (!keys.isEmpty()) {
-                conn.sync().del(keys.toArray(String[]::new));
-            }
-        } finally {
-            c.shutdown(0, 1, TimeUnit.SECONDS);
-        }
-    }
-
-    static List<String> keys(S3Client s3, String bucket, String prefix) {
-        try (Stream<RemoteObject> s = S3Objects.create(s3).list(bucket, prefix)) {
-            return s.map(RemoteObject::key).toList();
-        }
-    }
-
-    static void await(String what, Duration timeout, BooleanSupplier ok) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 
     /** A multipart/form-data body: fields first, then the file part streamed from {@code content}. */
@@ -159,22 +91,6 @@ final class Fixture {
 
     static JsonNode json(HttpResponse<String> r) throws IOException {
         return JSON.readTree(r.body());
-    }
-
-    /** The tests' own judge: the bundled ffprobe on a local file. Returns the duration in seconds. */
-    static double ffprobeDuration(Path file) throws IOException, InterruptedException {
-        Path exe = transcoder().ffprobePath();
-        ProcessBuilder pb = new ProcessBuilder(exe.toString(), "-v", "error", "-print_format", "json",
-                "-show_format", "file:" + file.toAbsolutePath());
-        pb.environment().put("LD_LIBRARY_PATH", exe.getParent().toString());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("ffprobe cannot read " + file + ": " + err);
-        }
-        return JSON.readTree(out).path("format").path("duration").asDouble(-1);
     }
 
     /** GET /download/{job} with a bearer token, following the 302 to the presigned URL, into {@code to}. */

@@ -1,5 +1,6 @@
 package io.stowage.service.transcode;
 
+import io.stowage.transcode.jobs.testing.JobsFixture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -60,8 +61,8 @@ class TranscodeApiTest {
     static void start() {
         bucket = S3.newBucket("transcode-api");
         tokens = JwtTokens.fromKeyFile(tmp.resolve("jwt.json"), JwtSettings.defaults());
-        server = TranscodeServer.builder(Fixture.config(PREFIX, bucket).withMaxInputBytes(LIMIT))
-                .s3(S3.client()).tokens(tokens).transcoder(Fixture.transcoder()).workers(2).port(0)
+        server = TranscodeServer.builder(JobsFixture.config(PREFIX, bucket).withMaxInputBytes(LIMIT))
+                .s3(S3.client()).tokens(tokens).transcoder(JobsFixture.transcoder()).workers(2).port(0)
                 .publicUrl(java.net.URI.create("https://transcode.example.com"))
                 .notifier((job, link) -> NOTICES.put(job.id().value(), link.map(Object::toString).orElse("none")))
                 .start();
@@ -73,7 +74,7 @@ class TranscodeApiTest {
         if (server != null) {
             server.close();
         }
-        Fixture.dropKeys(PREFIX);
+        JobsFixture.dropKeys(PREFIX);
     }
 
     static String token(String user) {
@@ -81,12 +82,12 @@ class TranscodeApiTest {
     }
 
     static byte[] clip() throws Exception {
-        return Files.readAllBytes(Fixture.clip(1.0));
+        return Files.readAllBytes(JobsFixture.clip(1.0));
     }
 
     /** Waits until the workers have taken every queued job of earlier tests, so "nothing queued" can be checked. */
     static void awaitQueueIdle() throws Exception {
-        Fixture.await("an idle queue", Duration.ofMinutes(2), () -> {
+        JobsFixture.await("an idle queue", Duration.ofMinutes(2), () -> {
             var q = server.service().queueStats();
             return q.waiting() == 0 && q.claimed() == 0;
         });
@@ -95,8 +96,8 @@ class TranscodeApiTest {
     /** Nothing under the user's raw or processed prefix, no job in the user's history, nothing waiting (call
      *  {@link #awaitQueueIdle()} before the requests). */
     static void assertNothingStoredOrQueued(String user) throws Exception {
-        assertThat(Fixture.keys(S3.client(), bucket, "raw/" + user + "/")).isEmpty();
-        assertThat(Fixture.keys(S3.client(), bucket, "processed/" + user + "/")).isEmpty();
+        assertThat(JobsFixture.keys(S3.client(), bucket, "raw/" + user + "/")).isEmpty();
+        assertThat(JobsFixture.keys(S3.client(), bucket, "processed/" + user + "/")).isEmpty();
         assertThat(server.service().history(user, 0, 10).total()).isZero();
         assertThat(server.service().queueStats().waiting()).isZero();
     }
@@ -204,7 +205,7 @@ class TranscodeApiTest {
     void threeUsersTwentyUploadsTwoWorkersEveryJobCompletedAndOnlyItsOwnerSeesIt() throws Exception {
         List<String> users = List.of("ann", "ben", "cat");
         byte[] clip = clip();
-        double clipSeconds = Fixture.ffprobeDuration(Fixture.clip(1.0));
+        double clipSeconds = JobsFixture.ffprobe(JobsFixture.clip(1.0)).duration();
         Map<String, String> owner = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
@@ -232,7 +233,7 @@ class TranscodeApiTest {
             pool.shutdown();
         }
         assertThat(owner).hasSize(20);
-        Fixture.await("20 jobs COMPLETED", Duration.ofMinutes(3), () -> owner.entrySet().stream().allMatch(e -> {
+        JobsFixture.await("20 jobs COMPLETED", Duration.ofMinutes(3), () -> owner.entrySet().stream().allMatch(e -> {
             try {
                 String state = json(send("GET", base + "/status/" + e.getKey(), token(e.getValue())))
                         .get("state").asText();
@@ -260,7 +261,7 @@ class TranscodeApiTest {
         for (Map.Entry<String, String> e : owner.entrySet()) {
             String job = e.getKey();
             Path out = Fixture.download(base, token(e.getValue()), job, tmp.resolve(job + ".mp4"));
-            assertThat(Fixture.ffprobeDuration(out)).isCloseTo(clipSeconds, org.assertj.core.data.Offset.offset(0.5));
+            assertThat(JobsFixture.ffprobe(out).duration()).isCloseTo(clipSeconds, org.assertj.core.data.Offset.offset(0.5));
             for (String other : users) {
                 if (!other.equals(e.getValue())) {
                     assertError(send("GET", base + "/status/" + job, token(other)), 404);
@@ -284,7 +285,7 @@ class TranscodeApiTest {
         Map.Entry<String, String> one = owner.entrySet().iterator().next();
         assertThat(send("DELETE", base + "/jobs/" + one.getKey(), token(one.getValue())).statusCode()).isEqualTo(204);
         assertError(send("GET", base + "/status/" + one.getKey(), token(one.getValue())), 404);
-        assertThat(Fixture.keys(S3.client(), bucket, "processed/" + one.getValue() + "/" + one.getKey())).isEmpty();
+        assertThat(JobsFixture.keys(S3.client(), bucket, "processed/" + one.getValue() + "/" + one.getKey())).isEmpty();
         // metrics: jobs by state, queue, request timers
         String metrics = send("GET", base + "/metrics", null).body();
         assertThat(metrics).contains("stowage_transcode_jobs_state", "stowage_transcode_jobs_queue_waiting",
@@ -300,7 +301,7 @@ class TranscodeApiTest {
         assertError(send("GET", base + "/status/not-an-id", t), 404);
         assertError(send("GET", base + "/status/0123456789abcdef01234567", t), 404);
         HttpResponse<String> r = upload(base, t, Fixture.Multipart.of("slow.mp4", "preset", "web-mp4"),
-                Files.readAllBytes(Fixture.clip(3.0)));
+                Files.readAllBytes(JobsFixture.clip(3.0)));
         assertThat(r.statusCode()).isEqualTo(201);
         String job = json(r).get("id").asText();
         HttpResponse<String> d = send("GET", base + "/download/" + job, t);

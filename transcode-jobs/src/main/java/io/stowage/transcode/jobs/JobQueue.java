@@ -35,6 +35,27 @@ final class JobQueue {
         this.redis = redis;
     }
 
+    /**
+     * Opens the job store and makes sure the stream and its group exist: what {@link TranscodeService} and
+     * {@link TranscodeWorker} both do first. On failure the store is closed again.
+     *
+     * @throws TranscodeJobsBackendException when Redis cannot be reached or refuses the group
+     */
+    static JobStore openStore(TranscodeJobsConfig config) {
+        JobStore s = null;
+        try {
+            s = JobStore.open(config);
+            ensureGroup(s.keys(), s.redis());
+            return s;
+        } catch (RuntimeException e) {
+            if (s != null) {
+                s.close();
+            }
+            throw e instanceof TranscodeJobsException ? e : new TranscodeJobsBackendException("redis",
+                    "cannot prepare the queue at " + JobStore.redacted(config.redisUrl()) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Creates the stream and the group (from the stream's start) unless they exist. */
     static void ensureGroup(Keys keys, RedisCommands<String, String> redis) {
         try {

@@ -63,18 +63,14 @@ public final class TranscodeService implements AutoCloseable {
         this.objects = S3Objects.create(b.s3);
         this.ownsTranscoder = b.transcoder == null;
         this.transcoder = b.transcoder != null ? b.transcoder : Transcoder.create();
-        JobStore s;
         try {
-            s = JobStore.open(config);
-            JobQueue.ensureGroup(s.keys(), s.redis());
+            this.store = JobQueue.openStore(config);
         } catch (RuntimeException e) {
             if (ownsTranscoder) {
                 transcoder.close();
             }
-            throw e instanceof TranscodeJobsException ? e : new TranscodeJobsBackendException("redis",
-                    "cannot prepare the queue at " + JobStore.redacted(config.redisUrl()) + ": " + e.getMessage(), e);
+            throw e;
         }
-        this.store = s;
         this.queue = new JobQueue(store.keys(), store.redis());
         this.metrics = new JobMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry(), queue, store);
         this.probe = new RemoteProbe(transcoder.ffprobePath(), 60);

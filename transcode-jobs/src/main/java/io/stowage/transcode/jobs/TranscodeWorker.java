@@ -77,18 +77,14 @@ public final class TranscodeWorker implements AutoCloseable {
         this.notifier = b.notifier;
         this.ownsTranscoder = b.transcoder == null && b.executor == null;
         this.transcoder = b.transcoder != null ? b.transcoder : ownsTranscoder ? Transcoder.create() : null;
-        JobStore s;
         try {
-            s = JobStore.open(config);
-            JobQueue.ensureGroup(s.keys(), s.redis());
+            this.store = JobQueue.openStore(config);
         } catch (RuntimeException e) {
             if (ownsTranscoder) {
                 transcoder.close();
             }
-            throw e instanceof TranscodeJobsException ? e : new TranscodeJobsBackendException("redis",
-                    "cannot prepare the queue at " + JobStore.redacted(config.redisUrl()) + ": " + e.getMessage(), e);
+            throw e;
         }
-        this.store = s;
         this.queue = new JobQueue(store.keys(), store.redis());
         this.metrics = new JobMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry(), queue, store);
         Path work = b.workDir != null ? b.workDir

@@ -1,10 +1,10 @@
 package io.stowage.transcode.jobs;
 
+import io.stowage.transcode.jobs.testing.JobsFixture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.stowage.testing.EmbeddedS3Extension;
 import io.stowage.testing.core.TestRedis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every kind of bad input gets a typed error and leaves nothing stored or queued (raw prefix and stream checked). */
 class BadInputTest {
-    private static final String PREFIX = TestRedis.prefix(BadInputTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(BadInputTest.class);
+    private static final String PREFIX = KEYS.prefix();
 
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
@@ -38,23 +40,18 @@ class BadInputTest {
 
     @BeforeEach
     void open() {
-        config = Fixture.config(PREFIX, S3.bucket()).withMaxInputBytes(200_000);
-        service = TranscodeService.builder(config).s3(S3.client()).transcoder(Fixture.transcoder()).build();
+        config = JobsFixture.config(PREFIX, S3.bucket()).withMaxInputBytes(200_000);
+        service = JobsFixture.service(config, S3.client());
     }
 
     @AfterEach
     void close() {
         service.close();
-        Fixture.dropKeys(TestRedis.url(), PREFIX);
-    }
-
-    @AfterAll
-    static void dropKeys() {
-        Fixture.dropKeys(TestRedis.url(), PREFIX);
+        JobsFixture.dropKeys(TestRedis.url(), PREFIX);
     }
 
     private void assertNothingStoredOrQueued() {
-        assertThat(Fixture.keys(S3.client(), S3.bucket(), "")).as("objects in the bucket").isEmpty();
+        assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "")).as("objects in the bucket").isEmpty();
         QueueStats q = service.queueStats();
         assertThat(q.waiting() + q.claimed()).as("stream entries").isZero();
         RedisClient c = RedisClient.create(TestRedis.url());
@@ -85,7 +82,7 @@ class BadInputTest {
 
     @Test
     void audioPresetRefusesAVideoWithoutAudio() {
-        Path silent = Fixture.media().cached(io.stowage.testing.core.MediaSpec.mp4(1).withSize(160, 120)
+        Path silent = JobsFixture.media().cached(io.stowage.testing.core.MediaSpec.mp4(1).withSize(160, 120)
                 .withAudio(false));
         assertThatThrownBy(() -> service.submit("alice", silent, "silent.mp4", "audio-aac", Optional.empty()))
                 .isInstanceOf(TranscodeJobsNotMediaException.class).hasMessageContaining("no audio stream");
@@ -128,7 +125,7 @@ class BadInputTest {
         assertThat(served[0]).as("bytes read from an endless input").isLessThan(200_000 + 128 * 1024);
         assertNothingStoredOrQueued();
 
-        Path big = Fixture.media().cached(io.stowage.testing.core.MediaSpec.mp4(10).withSize(640, 360));
+        Path big = JobsFixture.media().cached(io.stowage.testing.core.MediaSpec.mp4(10).withSize(640, 360));
         assertThat(Files.size(big)).isGreaterThan(200_000);
         assertThatThrownBy(() -> service.submit("alice", big, "big.mp4", "h264", Optional.empty()))
                 .isInstanceOf(TranscodeJobsTooLargeException.class);
@@ -138,23 +135,23 @@ class BadInputTest {
     @Test
     void unsafeNamesAreRefusedOrReducedInsideTheUsersPrefix() throws Exception {
         for (String bad : List.of("", "..", "../..", "/", "a\u0000b.mp4", "line\nbreak.mp4", "...")) {
-            assertThatThrownBy(() -> service.submit("alice", Fixture.clip(1), bad, "h264", Optional.empty()))
+            assertThatThrownBy(() -> service.submit("alice", JobsFixture.clip(1), bad, "h264", Optional.empty()))
                     .as("name %s", bad).isInstanceOf(TranscodeJobsUnsafeNameException.class);
         }
         assertNothingStoredOrQueued();
-        JobView v = service.submit("alice", Fixture.clip(1), "../../bob/x.mp4", "h264", Optional.empty());
+        JobView v = service.submit("alice", JobsFixture.clip(1), "../../bob/x.mp4", "h264", Optional.empty());
         assertThat(v.inputKey()).isEqualTo("raw/alice/" + v.id() + "/x.mp4");
-        assertThat(Fixture.keys(S3.client(), S3.bucket(), "")).containsExactly(v.inputKey());
+        assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "")).containsExactly(v.inputKey());
     }
 
     @Test
     void invalidUsersAndAddressesAreRefused() {
         for (String user : List.of("", "../bob", "a b", "x".repeat(129), "al/ice")) {
-            assertThatThrownBy(() -> service.submit(user, Fixture.clip(1), "a.mp4", "h264", Optional.empty()))
+            assertThatThrownBy(() -> service.submit(user, JobsFixture.clip(1), "a.mp4", "h264", Optional.empty()))
                     .as("user %s", user).isInstanceOf(TranscodeJobsInvalidUserException.class);
         }
         for (String mail : List.of("nobody", "a@b\r\nBcc: x@y", "two words@example.com")) {
-            assertThatThrownBy(() -> service.submit("alice", Fixture.clip(1), "a.mp4", "h264", Optional.of(mail)))
+            assertThatThrownBy(() -> service.submit("alice", JobsFixture.clip(1), "a.mp4", "h264", Optional.of(mail)))
                     .as("email %s", mail).isInstanceOf(TranscodeJobsInvalidEmailException.class);
         }
         assertNothingStoredOrQueued();
@@ -162,7 +159,7 @@ class BadInputTest {
 
     @Test
     void anotherUsersJobIsNotFoundForEveryOperation() {
-        JobView v = service.submit("alice", Fixture.clip(1), "a.mp4", "h264", Optional.empty());
+        JobView v = service.submit("alice", JobsFixture.clip(1), "a.mp4", "h264", Optional.empty());
         JobId id = v.id();
         assertThatThrownBy(() -> service.status("mallory", id)).isInstanceOf(TranscodeJobsNotFoundException.class);
         assertThatThrownBy(() -> service.cancel("mallory", id)).isInstanceOf(TranscodeJobsNotFoundException.class);
@@ -173,7 +170,7 @@ class BadInputTest {
         assertThatThrownBy(() -> JobId.parse("mallory", "../../etc")).isInstanceOf(TranscodeJobsNotFoundException.class);
         assertThat(service.status("alice", id).state()).isEqualTo(JobState.PENDING);
         assertThat(service.status("alice", id).cancelRequested()).isFalse();
-        assertThat(Fixture.keys(S3.client(), S3.bucket(), "")).containsExactly(v.inputKey());
+        assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "")).containsExactly(v.inputKey());
         assertThat(service.queueStats().waiting()).isEqualTo(1);
     }
 }

@@ -1,9 +1,8 @@
 package io.stowage.transcode.jobs;
 
+import io.stowage.transcode.jobs.testing.JobsFixture;
 import io.lettuce.core.StreamMessage;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.TestRedis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A job ffmpeg fails on every time ends FAILED in the dead-letter stream after 3 attempts; the others complete. */
 class DeadLetterTest {
-    private static final String PREFIX = TestRedis.prefix(DeadLetterTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(DeadLetterTest.class);
+    private static final String PREFIX = KEYS.prefix();
 
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
@@ -28,14 +29,9 @@ class DeadLetterTest {
     @TempDir
     Path tmp;
 
-    @AfterAll
-    static void dropKeys() {
-        Fixture.dropKeys(TestRedis.url(), PREFIX);
-    }
-
     /** A clip whose index (moov) is intact, so ffprobe accepts it, but whose media data is zeroed. */
     private Path brokenClip() throws Exception {
-        byte[] b = Files.readAllBytes(Fixture.clip(2));
+        byte[] b = Files.readAllBytes(JobsFixture.clip(2));
         byte[] mdat = "mdat".getBytes(StandardCharsets.US_ASCII);
         int at = -1;
         for (int i = 0; i + 4 <= b.length; i++) {
@@ -56,18 +52,16 @@ class DeadLetterTest {
 
     @Test
     void jobFailingEveryTimeGoesToTheDeadLetterStreamAfterThreeAttempts() throws Exception {
-        TranscodeJobsConfig c = Fixture.config(PREFIX, S3.bucket());
-        try (TranscodeService service = TranscodeService.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                .build();
-             TranscodeWorker worker = TranscodeWorker.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                     .workers(2).build()) {
+        TranscodeJobsConfig c = JobsFixture.config(PREFIX, S3.bucket());
+        try (TranscodeService service = JobsFixture.service(c, S3.client());
+             TranscodeWorker worker = JobsFixture.worker(c, S3.client()).workers(2).build()) {
             List<JobId> good = new ArrayList<>();
-            good.add(service.submit("gus", Fixture.clip(1), "a.mp4", "h264", Optional.empty()).id());
+            good.add(service.submit("gus", JobsFixture.clip(1), "a.mp4", "h264", Optional.empty()).id());
             JobView bad = service.submit("gus", brokenClip(), "broken.mp4", "h264", Optional.empty());
-            good.add(service.submit("gus", Fixture.clip(1), "b.mp4", "h264", Optional.empty()).id());
-            good.add(service.submit("hal", Fixture.clip(1), "c.mp4", "h264", Optional.empty()).id());
+            good.add(service.submit("gus", JobsFixture.clip(1), "b.mp4", "h264", Optional.empty()).id());
+            good.add(service.submit("hal", JobsFixture.clip(1), "c.mp4", "h264", Optional.empty()).id());
             worker.start();
-            Fixture.await("all finished", Duration.ofMinutes(3), () -> service.status("gus", bad.id()).state().isFinal()
+            JobsFixture.await("all finished", Duration.ofMinutes(3), () -> service.status("gus", bad.id()).state().isFinal()
                     && good.stream().allMatch(id -> service.store().find("gus", id).or(() -> service.store()
                             .find("hal", id)).map(v -> v.state().isFinal()).orElse(false)));
 
@@ -86,8 +80,8 @@ class DeadLetterTest {
                 assertThat(v.state()).isEqualTo(JobState.COMPLETED);
                 assertThat(v.attempts()).isEqualTo(1);
             }
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "processed/")).hasSize(3);
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "raw/")).containsExactly(failed.inputKey());
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "processed/")).hasSize(3);
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "raw/")).containsExactly(failed.inputKey());
             assertThat(service.queueStats().waiting() + service.queueStats().claimed()).isZero();
         }
     }

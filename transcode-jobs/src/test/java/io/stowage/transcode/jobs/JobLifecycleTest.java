@@ -1,12 +1,11 @@
 package io.stowage.transcode.jobs;
 
+import io.stowage.transcode.jobs.testing.JobsFixture;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.TestRedis;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** One job from submit to download link and email, in one process; cancel, delete, expiry, a failing SMTP server. */
 class JobLifecycleTest {
-    private static final String PREFIX = TestRedis.prefix(JobLifecycleTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(JobLifecycleTest.class);
+    private static final String PREFIX = KEYS.prefix();
 
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
@@ -34,13 +35,8 @@ class JobLifecycleTest {
     @TempDir
     Path tmp;
 
-    @AfterAll
-    static void dropKeys() {
-        Fixture.dropKeys(TestRedis.url(), PREFIX);
-    }
-
     private TranscodeJobsConfig config(String sub) {
-        return Fixture.config(PREFIX + sub + ":", S3.bucket());
+        return JobsFixture.config(PREFIX + sub + ":", S3.bucket());
     }
 
     private Notifier mail() {
@@ -51,18 +47,16 @@ class JobLifecycleTest {
     @Test
     void submittedJobCompletesWithVerifiedOutputLinkAndEmail() throws Exception {
         TranscodeJobsConfig c = config("done");
-        try (TranscodeService service = TranscodeService.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                .build();
-             TranscodeWorker worker = TranscodeWorker.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                     .notifier(mail()).build()) {
-            JobView submitted = service.submit("alice", Fixture.clip(2), "../../holiday clip.mp4", "h264",
+        try (TranscodeService service = JobsFixture.service(c, S3.client());
+             TranscodeWorker worker = JobsFixture.worker(c, S3.client()).notifier(mail()).build()) {
+            JobView submitted = service.submit("alice", JobsFixture.clip(2), "../../holiday clip.mp4", "h264",
                     Optional.of("alice@example.com"));
             assertThat(submitted.state()).isEqualTo(JobState.PENDING);
             assertThat(submitted.inputKey()).isEqualTo("raw/alice/" + submitted.id() + "/holiday_clip.mp4");
             assertThatThrownBy(() -> service.downloadUrl("alice", submitted.id()))
                     .isInstanceOf(TranscodeJobsNotReadyException.class);
             worker.start();
-            Fixture.await("COMPLETED", Duration.ofSeconds(90),
+            JobsFixture.await("COMPLETED", Duration.ofSeconds(90),
                     () -> service.status("alice", submitted.id()).state().isFinal()
                             && service.status("alice", submitted.id()).notification() != NotificationState.PENDING);
             JobView done = service.status("alice", submitted.id());
@@ -73,11 +67,11 @@ class JobLifecycleTest {
             assertThat(done.outputKey()).isEqualTo("processed/alice/" + done.id() + "/holiday_clip.mp4");
             assertThat(done.notification()).isEqualTo(NotificationState.SENT);
             assertThat(done.inputRemoved()).isTrue();
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "raw/")).isEmpty();
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "processed/")).containsExactly(done.outputKey());
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "raw/")).isEmpty();
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "processed/")).containsExactly(done.outputKey());
 
-            Path out = Fixture.download(service.downloadUrl("alice", done.id()), tmp.resolve("out.mp4"));
-            Fixture.Probe p = Fixture.ffprobe(out);
+            Path out = JobsFixture.download(service.downloadUrl("alice", done.id()), tmp.resolve("out.mp4"));
+            JobsFixture.Probe p = JobsFixture.ffprobe(out);
             assertThat(p.video()).isTrue();
             assertThat(p.duration()).isBetween(1.5, 2.5);
 
@@ -87,8 +81,8 @@ class JobLifecycleTest {
             String body = GreenMailUtil.getBody(mails[0]);
             Matcher m = Pattern.compile("Download: (\\S+)").matcher(body.replace("=\r\n", "").replace("=3D", "="));
             assertThat(m.find()).as(body).isTrue();
-            Path viaMail = Fixture.download(URI.create(m.group(1)), tmp.resolve("mail.mp4"));
-            assertThat(Fixture.ffprobe(viaMail).video()).isTrue();
+            Path viaMail = JobsFixture.download(URI.create(m.group(1)), tmp.resolve("mail.mp4"));
+            assertThat(JobsFixture.ffprobe(viaMail).video()).isTrue();
 
             assertThat(service.history("alice", 0, 10).jobs()).extracting(JobView::id).containsExactly(done.id());
             assertThat(service.history("bob", 0, 10).jobs()).isEmpty();
@@ -96,7 +90,7 @@ class JobLifecycleTest {
                     .isInstanceOf(TranscodeJobsNotFoundException.class);
 
             service.delete("alice", done.id());
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "processed/")).isEmpty();
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "processed/")).isEmpty();
             assertThatThrownBy(() -> service.status("alice", done.id()))
                     .isInstanceOf(TranscodeJobsNotFoundException.class);
             assertThat(service.history("alice", 0, 10).total()).isZero();
@@ -106,20 +100,18 @@ class JobLifecycleTest {
     @Test
     void cancelStopsARunningTranscodeAndLeavesNoOutput() throws Exception {
         TranscodeJobsConfig c = config("cancel").withKeepRawInput(false);
-        try (TranscodeService service = TranscodeService.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                .build();
-             TranscodeWorker worker = TranscodeWorker.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                     .build().start()) {
-            Path big = Fixture.media().cached(io.stowage.testing.core.MediaSpec.mp4(60).withSize(640, 360));
+        try (TranscodeService service = JobsFixture.service(c, S3.client());
+             TranscodeWorker worker = JobsFixture.worker(c, S3.client()).build().start()) {
+            Path big = JobsFixture.media().cached(io.stowage.testing.core.MediaSpec.mp4(60).withSize(640, 360));
             JobView j = service.submit("carol", big, "long.mp4", "h265", Optional.empty());
-            Fixture.await("PROCESSING with progress", Duration.ofSeconds(60),
+            JobsFixture.await("PROCESSING with progress", Duration.ofSeconds(60),
                     () -> service.status("carol", j.id()).percent() > 0);
             JobView after = service.cancel("carol", j.id());
             assertThat(after.cancelRequested()).isTrue();
-            Fixture.await("CANCELLED", Duration.ofSeconds(30),
+            JobsFixture.await("CANCELLED", Duration.ofSeconds(30),
                     () -> service.status("carol", j.id()).state() == JobState.CANCELLED);
-            Fixture.await("worker idle", Duration.ofSeconds(30), () -> worker.activeJobs() == 0);
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "processed/")).isEmpty();
+            JobsFixture.await("worker idle", Duration.ofSeconds(30), () -> worker.activeJobs() == 0);
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "processed/")).isEmpty();
             assertThat(service.queueStats().claimed()).isZero();
         }
     }
@@ -127,19 +119,17 @@ class JobLifecycleTest {
     @Test
     void cancelOfAPendingJobNeverRunsIt() throws Exception {
         TranscodeJobsConfig c = config("pending");
-        try (TranscodeService service = TranscodeService.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                .build()) {
-            JobView j = service.submit("dave", Fixture.clip(1), "a.mp4", "h264", Optional.empty());
+        try (TranscodeService service = JobsFixture.service(c, S3.client())) {
+            JobView j = service.submit("dave", JobsFixture.clip(1), "a.mp4", "h264", Optional.empty());
             assertThat(service.cancel("dave", j.id()).state()).isEqualTo(JobState.CANCELLED);
-            try (TranscodeWorker worker = TranscodeWorker.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                    .build().start()) {
-                Fixture.await("queue drained", Duration.ofSeconds(30),
+            try (TranscodeWorker worker = JobsFixture.worker(c, S3.client()).build().start()) {
+                JobsFixture.await("queue drained", Duration.ofSeconds(30),
                         () -> service.queueStats().waiting() == 0 && service.queueStats().claimed() == 0);
             }
             JobView v = service.status("dave", j.id());
             assertThat(v.state()).isEqualTo(JobState.CANCELLED);
             assertThat(v.attempts()).isZero();
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "processed/")).isEmpty();
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "processed/")).isEmpty();
         }
     }
 
@@ -148,12 +138,10 @@ class JobLifecycleTest {
         TranscodeJobsConfig c = config("nomail");
         Notifier deadSmtp = Notifier.smtp(MailSettings.of(URI.create("smtp://127.0.0.1:1"), "jobs@stowage.test")
                 .withTimeout(Duration.ofSeconds(2)));
-        try (TranscodeService service = TranscodeService.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                .build();
-             TranscodeWorker worker = TranscodeWorker.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                     .notifier(deadSmtp).build().start()) {
-            JobView j = service.submit("erin", Fixture.clip(1), "a.mp4", "h264", Optional.of("erin@example.com"));
-            Fixture.await("notice outcome", Duration.ofSeconds(90),
+        try (TranscodeService service = JobsFixture.service(c, S3.client());
+             TranscodeWorker worker = JobsFixture.worker(c, S3.client()).notifier(deadSmtp).build().start()) {
+            JobView j = service.submit("erin", JobsFixture.clip(1), "a.mp4", "h264", Optional.of("erin@example.com"));
+            JobsFixture.await("notice outcome", Duration.ofSeconds(90),
                     () -> service.status("erin", j.id()).notification() == NotificationState.FAILED);
             JobView v = service.status("erin", j.id());
             assertThat(v.state()).isEqualTo(JobState.COMPLETED);
@@ -165,16 +153,14 @@ class JobLifecycleTest {
     @Test
     void finishedJobsExpireWithTheirObjects() throws Exception {
         TranscodeJobsConfig c = config("expire").withRetention(Duration.ofSeconds(2)).withKeepRawInput(true);
-        try (TranscodeService service = TranscodeService.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                .build();
-             TranscodeWorker worker = TranscodeWorker.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                     .build().start()) {
-            JobView j = service.submit("frank", Fixture.clip(1), "a.mp4", "h264", Optional.empty());
-            Fixture.await("COMPLETED", Duration.ofSeconds(90),
+        try (TranscodeService service = JobsFixture.service(c, S3.client());
+             TranscodeWorker worker = JobsFixture.worker(c, S3.client()).build().start()) {
+            JobView j = service.submit("frank", JobsFixture.clip(1), "a.mp4", "h264", Optional.empty());
+            JobsFixture.await("COMPLETED", Duration.ofSeconds(90),
                     () -> service.store().find("frank", j.id()).map(v -> v.state() == JobState.COMPLETED)
                             .orElse(true));
-            Fixture.await("objects swept", Duration.ofSeconds(30),
-                    () -> Fixture.keys(S3.client(), S3.bucket(), "").isEmpty());
+            JobsFixture.await("objects swept", Duration.ofSeconds(30),
+                    () -> JobsFixture.keys(S3.client(), S3.bucket(), "").isEmpty());
             assertThat(service.store().find("frank", j.id())).isEmpty();
             assertThat(service.history("frank", 0, 10).total()).isZero();
             assertThat(service.store().countByState().values()).allMatch(n -> n == 0);

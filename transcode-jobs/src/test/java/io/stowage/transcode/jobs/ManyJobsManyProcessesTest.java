@@ -1,12 +1,11 @@
 package io.stowage.transcode.jobs;
 
+import io.stowage.transcode.jobs.testing.JobsFixture;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.TestRedis;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** 20 jobs from 3 users through 2 worker processes: all complete, verified, private, mailed with working links. */
 class ManyJobsManyProcessesTest {
-    private static final String PREFIX = TestRedis.prefix(ManyJobsManyProcessesTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(ManyJobsManyProcessesTest.class);
+    private static final String PREFIX = KEYS.prefix();
     private static final Pattern LINK = Pattern.compile("Download: (\\S+)");
 
     @RegisterExtension
@@ -38,18 +39,12 @@ class ManyJobsManyProcessesTest {
     @TempDir
     Path tmp;
 
-    @AfterAll
-    static void dropKeys() {
-        Fixture.dropKeys(TestRedis.url(), PREFIX);
-    }
-
     @Test
     void twentyJobsFromThreeUsersCompleteInTwoWorkerProcesses() throws Exception {
-        TranscodeJobsConfig c = Fixture.config(PREFIX, S3.bucket());
+        TranscodeJobsConfig c = JobsFixture.config(PREFIX, S3.bucket());
         List<String> users = List.of("ann", "ben", "cat");
         List<Process> workers = new ArrayList<>();
-        try (TranscodeService service = TranscodeService.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                .build()) {
+        try (TranscodeService service = JobsFixture.service(c, S3.client())) {
             for (int i = 0; i < 2; i++) {
                 workers.add(WorkerProcess.start(c.redisUrl(), PREFIX, S3.bucket(), S3.endpoint(),
                         MAIL.getSmtp().getPort(), 1, tmp.resolve("worker-" + i + ".log")));
@@ -57,11 +52,11 @@ class ManyJobsManyProcessesTest {
             Map<JobId, String> owner = new HashMap<>();
             for (int i = 0; i < 20; i++) {
                 String u = users.get(i % 3);
-                JobView v = service.submit(u, Fixture.clip(1), "clip-" + i + ".mp4", "h264",
+                JobView v = service.submit(u, JobsFixture.clip(1), "clip-" + i + ".mp4", "h264",
                         Optional.of(u + "@example.com"));
                 owner.put(v.id(), u);
             }
-            Fixture.await("20 jobs finished and mailed", Duration.ofMinutes(4), () -> owner.entrySet().stream()
+            JobsFixture.await("20 jobs finished and mailed", Duration.ofMinutes(4), () -> owner.entrySet().stream()
                     .map(e -> service.status(e.getValue(), e.getKey()))
                     .allMatch(v -> v.state().isFinal() && v.notification() != NotificationState.PENDING));
 
@@ -69,7 +64,7 @@ class ManyJobsManyProcessesTest {
                 JobView v = service.status(e.getValue(), e.getKey());
                 assertThat(v.state()).as("job %s: %s", v.id(), v.error()).isEqualTo(JobState.COMPLETED);
                 assertThat(v.notification()).isEqualTo(NotificationState.SENT);
-                Fixture.Probe p = Fixture.ffprobe(Fixture.download(service.downloadUrl(v.user(), v.id()),
+                JobsFixture.Probe p = JobsFixture.ffprobe(JobsFixture.download(service.downloadUrl(v.user(), v.id()),
                         tmp.resolve(v.id() + ".mp4")));
                 assertThat(p.video()).isTrue();
                 assertThat(p.duration()).isBetween(0.5, 1.5);
@@ -83,8 +78,8 @@ class ManyJobsManyProcessesTest {
                     assertThat(page.jobs().get(i - 1).createdAt()).isAfterOrEqualTo(page.jobs().get(i).createdAt());
                 }
             }
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "processed/")).hasSize(20);
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "raw/")).isEmpty();
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "processed/")).hasSize(20);
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "raw/")).isEmpty();
 
             MimeMessage[] mails = MAIL.getReceivedMessages();
             assertThat(mails).hasSize(20);
@@ -99,8 +94,8 @@ class ManyJobsManyProcessesTest {
                 assertThat(mm.find()).as(body).isTrue();
                 assertThat(mm.group(1)).contains("/processed/" + u + "/");
                 if (checked++ < 6) {
-                    Path f = Fixture.download(URI.create(mm.group(1)), tmp.resolve("mail-" + checked + ".mp4"));
-                    assertThat(Fixture.ffprobe(f).video()).isTrue();
+                    Path f = JobsFixture.download(URI.create(mm.group(1)), tmp.resolve("mail-" + checked + ".mp4"));
+                    assertThat(JobsFixture.ffprobe(f).video()).isTrue();
                 }
             }
             assertThat(perUser).containsEntry("ann", 7).containsEntry("ben", 7).containsEntry("cat", 6);

@@ -1,5 +1,6 @@
 package io.stowage.transcode.jobs;
 
+import io.stowage.transcode.jobs.testing.JobsFixture;
 import io.stowage.s3.S3Settings;
 import io.stowage.testing.core.TestRedis;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -99,7 +100,7 @@ public final class QueueBenchmark {
                     + " end to end (%.2f s; enqueue alone %.0f jobs/s)%n", throughputJobs, threads,
                     throughputJobs / ((t1 - t0) / 1e9), (t1 - t0) / 1e9, throughputJobs / ((enqueued - t0) / 1e9));
         } finally {
-            Fixture.dropKeys(TestRedis.url(), prefix);
+            JobsFixture.dropKeys(TestRedis.url(), prefix);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.stowage.transcode.jobs;
 
+import io.stowage.transcode.jobs.testing.JobsFixture;
 import io.stowage.testing.EmbeddedS3Extension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class RedisRestartTest {
         } catch (IOException e) {
             throw new AssertionError("redis-server is needed for this test (apt-get install redis-server): " + e, e);
         }
-        Fixture.await("redis-server on " + port, Duration.ofSeconds(20), () -> {
+        JobsFixture.await("redis-server on " + port, Duration.ofSeconds(20), () -> {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return true;
             } catch (IOException e) {
@@ -63,13 +64,11 @@ class RedisRestartTest {
             port = s.getLocalPort();
         }
         startRedis();
-        TranscodeJobsConfig c = Fixture.config("restart:", S3.bucket()).withRedisUrl("redis://127.0.0.1:" + port);
-        try (TranscodeService service = TranscodeService.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                .build();
-             TranscodeWorker worker = TranscodeWorker.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                     .workers(2).build().start()) {
-            JobView before = service.submit("ivy", Fixture.clip(1), "before.mp4", "h264", Optional.empty());
-            Fixture.await("first job", Duration.ofSeconds(60),
+        TranscodeJobsConfig c = JobsFixture.config("restart:", S3.bucket()).withRedisUrl("redis://127.0.0.1:" + port);
+        try (TranscodeService service = JobsFixture.service(c, S3.client());
+             TranscodeWorker worker = JobsFixture.worker(c, S3.client()).workers(2).build().start()) {
+            JobView before = service.submit("ivy", JobsFixture.clip(1), "before.mp4", "h264", Optional.empty());
+            JobsFixture.await("first job", Duration.ofSeconds(60),
                     () -> service.status("ivy", before.id()).state() == JobState.COMPLETED);
 
             // 1: restart while the workers wait on an empty queue
@@ -78,15 +77,15 @@ class RedisRestartTest {
             startRedis();
             List<JobId> jobs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                jobs.add(service.submit("ivy", Fixture.clip(1), "after-" + i + ".mp4", "h264", Optional.empty()).id());
+                jobs.add(service.submit("ivy", JobsFixture.clip(1), "after-" + i + ".mp4", "h264", Optional.empty()).id());
             }
             // 2: restart again with jobs queued or running
             redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             startRedis();
             for (int i = 3; i < 5; i++) {
-                jobs.add(service.submit("ivy", Fixture.clip(1), "after-" + i + ".mp4", "h264", Optional.empty()).id());
+                jobs.add(service.submit("ivy", JobsFixture.clip(1), "after-" + i + ".mp4", "h264", Optional.empty()).id());
             }
-            Fixture.await("all jobs after the restarts", Duration.ofMinutes(3),
+            JobsFixture.await("all jobs after the restarts", Duration.ofMinutes(3),
                     () -> jobs.stream().allMatch(id -> service.status("ivy", id).state().isFinal()));
             for (JobId id : jobs) {
                 JobView v = service.status("ivy", id);
@@ -94,8 +93,8 @@ class RedisRestartTest {
             }
             assertThat(service.status("ivy", before.id()).state()).isEqualTo(JobState.COMPLETED);
             assertThat(service.history("ivy", 0, 100).total()).isEqualTo(6);
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "processed/")).hasSize(6);
-            Fixture.await("queue drained", Duration.ofSeconds(30),
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "processed/")).hasSize(6);
+            JobsFixture.await("queue drained", Duration.ofSeconds(30),
                     () -> service.queueStats().waiting() + service.queueStats().claimed() == 0);
         }
     }

@@ -1,11 +1,10 @@
 package io.stowage.transcode.jobs;
 
+import io.stowage.transcode.jobs.testing.JobsFixture;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.stowage.testing.EmbeddedS3Extension;
 import io.stowage.testing.core.MediaSpec;
-import io.stowage.testing.core.TestRedis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** kill -9 of a worker process mid-transcode: the job completes exactly once. */
 class WorkerKillTest {
-    private static final String PREFIX = TestRedis.prefix(WorkerKillTest.class);
+    @RegisterExtension
+    static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(WorkerKillTest.class);
+    private static final String PREFIX = KEYS.prefix();
 
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
@@ -30,23 +31,17 @@ class WorkerKillTest {
     @TempDir
     Path tmp;
 
-    @AfterAll
-    static void dropKeys() {
-        Fixture.dropKeys(TestRedis.url(), PREFIX);
-    }
-
     @Test
     void killedWorkersJobCompletesExactlyOnceElsewhere() throws Exception {
-        TranscodeJobsConfig c = Fixture.config(PREFIX, S3.bucket());
-        Path clip = Fixture.media().cached(MediaSpec.mp4(10).withSize(640, 360));
+        TranscodeJobsConfig c = JobsFixture.config(PREFIX, S3.bucket());
+        Path clip = JobsFixture.media().cached(MediaSpec.mp4(10).withSize(640, 360));
         Process first = null;
         Process second = null;
-        try (TranscodeService service = TranscodeService.builder(c).s3(S3.client()).transcoder(Fixture.transcoder())
-                .build()) {
+        try (TranscodeService service = JobsFixture.service(c, S3.client())) {
             first = WorkerProcess.start(c.redisUrl(), PREFIX, S3.bucket(), S3.endpoint(), MAIL.getSmtp().getPort(),
                     1, tmp.resolve("first.log"));
             JobView j = service.submit("kim", clip, "long.mp4", "h265", Optional.of("kim@example.com"));
-            Fixture.await("transcoding under way", Duration.ofSeconds(120), () -> {
+            JobsFixture.await("transcoding under way", Duration.ofSeconds(120), () -> {
                 JobView v = service.status("kim", j.id());
                 return v.state() == JobState.PROCESSING && v.percent() > 0;
             });
@@ -58,17 +53,17 @@ class WorkerKillTest {
 
             second = WorkerProcess.start(c.redisUrl(), PREFIX, S3.bucket(), S3.endpoint(), MAIL.getSmtp().getPort(),
                     1, tmp.resolve("second.log"));
-            Fixture.await("completed and mailed", Duration.ofMinutes(4), () -> {
+            JobsFixture.await("completed and mailed", Duration.ofMinutes(4), () -> {
                 JobView v = service.status("kim", j.id());
                 return v.state().isFinal() && v.notification() != NotificationState.PENDING;
             });
             JobView done = service.status("kim", j.id());
             assertThat(done.state()).as(done.error()).isEqualTo(JobState.COMPLETED);
             assertThat(done.attempts()).isEqualTo(2);
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "processed/")).containsExactly(done.outputKey());
-            assertThat(Fixture.keys(S3.client(), S3.bucket(), "raw/")).isEmpty();
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "processed/")).containsExactly(done.outputKey());
+            assertThat(JobsFixture.keys(S3.client(), S3.bucket(), "raw/")).isEmpty();
             assertThat(MAIL.getReceivedMessages()).hasSize(1);
-            Fixture.Probe p = Fixture.ffprobe(Fixture.download(service.downloadUrl("kim", j.id()),
+            JobsFixture.Probe p = JobsFixture.ffprobe(JobsFixture.download(service.downloadUrl("kim", j.id()),
                     tmp.resolve("out.mp4")));
             assertThat(p.duration()).isBetween(9.5, 10.5);
             QueueStats q = service.queueStats();

@@ -1,4 +1,4 @@
-package io.stowage.transcode.jobs;
+package io.stowage.transcode.jobs.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +13,11 @@ import io.stowage.testing.core.MediaGenerator;
 import io.stowage.testing.core.MediaSpec;
 import io.stowage.testing.core.TestRedis;
 import io.stowage.transcode.Transcoder;
+import io.stowage.transcode.jobs.TranscodeJobsConfig;
+import io.stowage.transcode.jobs.TranscodeService;
+import io.stowage.transcode.jobs.TranscodeWorker;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -29,16 +34,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
-/** Shared test plumbing: the bundled ffmpeg, media, short timeouts, Redis key clean-up, S3 listings, waiting. */
-final class Fixture {
+/**
+ * Shared test plumbing for the transcoding queue: the bundled ffmpeg, media, short timeouts, Redis key clean-up, S3
+ * listings, waiting, an ffprobe judge. Published in this module's test-jar for {@code service}'s tests (its own
+ * package: a test-jar class in {@code io.stowage.transcode.jobs} would split that module's package):
+ *
+ * <pre>{@code
+ * TranscodeJobsConfig config = JobsFixture.config("test-" + UUID.randomUUID() + ":", bucket);
+ * Path clip = JobsFixture.clip(2.0);
+ * JobsFixture.await("job done", Duration.ofSeconds(60), () -> ...);
+ * }</pre>
+ *
+ * <p>Thread-safe: the transcoder and media generator are created once, under a lock.
+ */
+public final class JobsFixture {
     private static Transcoder transcoder;
     private static MediaGenerator media;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Fixture() {
+    private JobsFixture() {
     }
 
-    static synchronized Transcoder transcoder() {
+    /** One transcoder (bundled ffmpeg) for the whole test JVM, closed at exit. */
+    public static synchronized Transcoder transcoder() {
         if (transcoder == null) {
             transcoder = Transcoder.create();
             Runtime.getRuntime().addShutdownHook(new Thread(transcoder::close));
@@ -46,27 +64,71 @@ final class Fixture {
         return transcoder;
     }
 
-    static synchronized MediaGenerator media() {
+    /** A media generator on the bundled ffmpeg. */
+    public static synchronized MediaGenerator media() {
         if (media == null) {
             media = MediaGenerator.of(transcoder().ffmpegPath());
         }
         return media;
     }
 
+    /** A service on {@code config} and {@code s3} with the shared transcoder. */
+    public static TranscodeService service(TranscodeJobsConfig config, S3Client s3) {
+        return TranscodeService.builder(config).s3(s3).transcoder(transcoder()).build();
+    }
+
+    /** A worker builder on {@code config} and {@code s3} with the shared transcoder; add workers, notifier, ... */
+    public static TranscodeWorker.Builder worker(TranscodeJobsConfig config, S3Client s3) {
+        return TranscodeWorker.builder(config).s3(s3).transcoder(transcoder());
+    }
+
     /** A small clip with audio. */
-    static Path clip(double seconds) {
+    public static Path clip(double seconds) {
         return media().cached(MediaSpec.mp4(seconds).withSize(160, 120).withFps(15));
     }
 
     /** Test configuration: short claim timeouts and polls, quick notice retries. */
-    static TranscodeJobsConfig config(String prefix, String bucket) {
+    public static TranscodeJobsConfig config(String prefix, String bucket) {
         TestRedis.requireReachable();
         return TranscodeJobsConfig.defaults(TestRedis.url(), bucket).withKeyPrefix(prefix)
                 .withClaimTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(1)).withPollTimeout(Duration.ofMillis(300))
                 .withNotifyRetry(3, Duration.ofMillis(100)).withShutdownGrace(Duration.ofSeconds(5));
     }
 
-    static void dropKeys(String redisUrl, String prefix) {
+    /**
+     * A Redis key prefix of one test class, whose keys are deleted after the class:
+     * {@code @RegisterExtension static final JobsFixture.RedisKeys KEYS = JobsFixture.RedisKeys.of(MyTest.class);}
+     */
+    public static final class RedisKeys implements AfterAllCallback {
+        private final String prefix;
+
+        private RedisKeys(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** A fresh prefix for {@code testClass} ({@link TestRedis#prefix(Class)}). */
+        public static RedisKeys of(Class<?> testClass) {
+            return new RedisKeys(TestRedis.prefix(testClass));
+        }
+
+        /** The prefix, e.g. {@code stowage-test:JobLifecycleTest:1a2b3c4d:}. */
+        public String prefix() {
+            return prefix;
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            dropKeys(prefix);
+        }
+    }
+
+    /** Deletes every key under {@code prefix} on the test Redis ({@link TestRedis#url()}). */
+    public static void dropKeys(String prefix) {
+        dropKeys(TestRedis.url(), prefix);
+    }
+
+    /** Deletes every key under {@code prefix} on {@code redisUrl}. */
+    public static void dropKeys(String redisUrl, String prefix) {
         RedisClient c = RedisClient.create(redisUrl);
         try (StatefulRedisConnection<String, String> conn = c.connect()) {
             RedisCommands<String, String> r = conn.sync();
@@ -80,13 +142,15 @@ final class Fixture {
         }
     }
 
-    static List<String> keys(S3Client s3, String bucket, String prefix) {
+    /** The keys under {@code prefix} in {@code bucket}. */
+    public static List<String> keys(S3Client s3, String bucket, String prefix) {
         try (Stream<RemoteObject> s = S3Objects.create(s3).list(bucket, prefix)) {
             return s.map(RemoteObject::key).toList();
         }
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier ok) throws InterruptedException {
+    /** Polls {@code ok} until it holds, failing with {@code what} after {@code timeout}. */
+    public static void await(String what, Duration timeout, BooleanSupplier ok) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (!ok.getAsBoolean()) {
             if (System.nanoTime() > end) {
@@ -97,10 +161,11 @@ final class Fixture {
     }
 
     /** The tests' own judge: the bundled ffprobe run on a local file, its JSON read here. */
-    record Probe(double duration, boolean video, boolean audio, String format) {
+    public record Probe(double duration, boolean video, boolean audio, String format) {
     }
 
-    static Probe ffprobe(Path file) throws IOException, InterruptedException {
+    /** Runs the bundled ffprobe on {@code file}; fails the test when it cannot read it. */
+    public static Probe ffprobe(Path file) throws IOException, InterruptedException {
         Path exe = transcoder().ffprobePath();
         ProcessBuilder pb = new ProcessBuilder(exe.toString(), "-v", "error", "-print_format", "json",
                 "-show_format", "-show_streams", "file:" + file.toAbsolutePath()).redirectErrorStream(false);
@@ -124,7 +189,7 @@ final class Fixture {
     }
 
     /** Downloads a URL (a presigned link) to a file with plain HTTP, as a browser would. */
-    static Path download(URI url, Path to) throws IOException, InterruptedException {
+    public static Path download(URI url, Path to) throws IOException, InterruptedException {
         HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
         try {
             if (c.getResponseCode() != 200) {
