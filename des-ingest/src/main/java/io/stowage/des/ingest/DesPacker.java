@@ -1,12 +1,8 @@
 package io.stowage.des.ingest;
 
 import io.micrometer.core.instrument.Tags;
-import io.stowage.des.DesOutputExistsException;
-import io.stowage.des.DesWriteReport;
-import io.stowage.des.DesWriter;
 import io.stowage.des.SnowflakeNames;
-import io.stowage.des.s3.S3DesSink;
-import io.stowage.s3.RemoteObject;
+import io.stowage.des.ingest.PackerContainers.Open;
 import io.stowage.s3.S3Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,14 +10,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,9 +58,8 @@ public final class DesPacker implements AutoCloseable {
     private final PackerSupport support;
     private final Set<Integer> universe;
     private final ExecutorService fetchPool;
-    /** Finalizes containers in parallel (uploads, catalogue and source transactions are per container). */
-    private final ExecutorService finalizePool;
-    private final Map<Integer, Open> open = new ConcurrentHashMap<>();
+    private final PackerContainers containers;
+    private final Map<Integer, Open> open;
     private final Set<Integer> lost = ConcurrentHashMap.newKeySet();
     private final Map<Integer, AtomicLong> loopNanos = new ConcurrentHashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -74,41 +67,19 @@ public final class DesPacker implements AutoCloseable {
     private ShardLocks locks;
     private NodeIdLease lease;
     private SnowflakeNames names;
-    private final Stats stats = new Stats();
+    private final PackerContainers.Stats stats;
 
-    /** One open container of a shard. */
-    private static final class Open {
-        Container c;
-        DesWriter writer;
-        final Set<String> names = new java.util.HashSet<>();
-        final List<PackerSupport.Added> added = new ArrayList<>();
-        int assigned;
-        long assignedBytes;
-        /** Rows admitted to this container whose bodies are still being fetched (it is not finalized meanwhile). */
-        int inflight;
-        boolean full;
-        long lastAddNanos = System.nanoTime();
-    }
 
     /** A claimed batch whose bodies are being fetched while the next batch is claimed. */
     private record Batch(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
                          Map<String, Open> ops, List<Future<PackerSupport.Fetched>> futures) {}
 
-    private Batch inflight;
+    /** Claimed batches being fetched, oldest first: up to {@link #AHEAD} wait while the oldest is written. */
+    private final java.util.ArrayDeque<Batch> inflight = new java.util.ArrayDeque<>();
 
-    private static final class Stats {
-        long files;
-        long bytes;
-        int uploaded;
-        int discarded;
-        long failed;
-        final List<String> clashes = new ArrayList<>();
-        long sourceNanos;
-        long stateNanos;
-        long fetchNanos;
-        long packNanos;
-        long uploadNanos;
-    }
+    /** Batches claimed ahead of the one being written, so the GETs never wait on a claim's round trips. */
+    private static final int AHEAD = 2;
+
 
     private DesPacker(IngestDatabase db, List<SourceConnector> sources, S3Client s3, PackerOptions options) {
         this.db = Objects.requireNonNull(db, "db");
@@ -152,11 +123,10 @@ public final class DesPacker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.finalizePool = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "des-packer-finalize");
-            t.setDaemon(true);
-            return t;
-        });
+        this.containers = new PackerContainers(s3, o, catalog, support, byName,
+                s -> !lost.contains(s) && locks != null && locks.isHeld(s));
+        this.open = containers.byShard();
+        this.stats = containers.stats();
     }
 
     /** A packer over migrated state {@code db} (see {@link IngestDatabase#migrate()}), the sources and S3. */
@@ -208,9 +178,9 @@ public final class DesPacker implements AutoCloseable {
                     lastRecovery = System.nanoTime();
                 }
                 dropLostShards();
-                rollDay();
+                containers.finalizeDue(stopRequested);
                 int claimed = claimRound();
-                finalizeFull();
+                containers.finalizeDue(stopRequested);
                 long loopEnd = System.nanoTime();
                 for (int s : open.keySet()) {
                     loopNanos.computeIfAbsent(s, k -> {
@@ -221,7 +191,7 @@ public final class DesPacker implements AutoCloseable {
                     }).set(loopEnd - loopStart);
                 }
                 if (claimed == 0) {
-                    finalizeIdle();
+                    containers.finalizeIdle();
                     idleRounds++;
                     if (o.exitWhenIdle() && open.isEmpty() && idleRounds >= 2 && nothingPending()) {
                         break;
@@ -241,7 +211,7 @@ public final class DesPacker implements AutoCloseable {
                 }
                 for (Open op : List.copyOf(open.values())) {
                     try {
-                        finalizeContainer(op);
+                        containers.finalizeContainer(op);
                     } catch (RuntimeException e) {
                         LOG.error("container {}: cannot finalize at shutdown ({}); recovery will finish or discard it",
                                 op.c.s3Key(), e.toString());
@@ -325,7 +295,7 @@ public final class DesPacker implements AutoCloseable {
                     continue;       // give it away once its batch is written
                 }
                 if (op != null) {
-                    finalizeContainer(op);
+                    containers.finalizeContainer(op);
                 }
                 locks.release(s);
             }
@@ -348,21 +318,10 @@ public final class DesPacker implements AutoCloseable {
         for (Integer s : Set.copyOf(lost)) {
             Open op = open.get(s);
             if (op != null) {
-                discard(op, "the lock of shard " + s + " was lost");
+                containers.discard(op, "the lock of shard " + s + " was lost");
             }
             lost.remove(s);
         }
-    }
-
-    private void rollDay() {
-        LocalDate today = LocalDate.now(o.zone());
-        List<Open> due = new ArrayList<>();
-        for (Open op : List.copyOf(open.values())) {
-            if (op.inflight == 0 && !op.c.day().equals(today)) {
-                due.add(op);
-            }
-        }
-        finalizeAll(due);
     }
 
     private int claimRound() {
@@ -383,7 +342,7 @@ public final class DesPacker implements AutoCloseable {
             List<SourceRow> rows = src.claim(held, o.holder(), src.source().batchSize(), Instant.now(), locked -> {
                 long a = System.nanoTime();
                 try {
-                    return admit(src, locked, assigned, ops);
+                    return containers.admit(locked, assigned, ops, names, claims);
                 } finally {
                     admitNanos[0] += System.nanoTime() - a;
                 }
@@ -393,9 +352,10 @@ public final class DesPacker implements AutoCloseable {
             if (!rows.isEmpty()) {
                 total += rows.size();
                 o.listener().onStep("claimed", null);
-                Batch b = submit(src, rows, assigned, ops);
-                drain();                // the previous batch is written while this one is fetched
-                inflight = b;
+                inflight.addLast(submit(src, rows, assigned, ops));
+                while (inflight.size() > AHEAD) {
+                    write(inflight.pollFirst());    // older batches are written while the newer ones are fetched
+                }
             }
         }
         if (total == 0) {
@@ -404,104 +364,11 @@ public final class DesPacker implements AutoCloseable {
         return total;
     }
 
-    /** Writes the batch in flight, if any. */
+    /** Writes the batches in flight, oldest first. */
     private void drain() {
-        Batch b = inflight;
-        inflight = null;
-        if (b != null) {
+        for (Batch b = inflight.pollFirst(); b != null; b = inflight.pollFirst()) {
             write(b);
         }
-    }
-
-    /** Inside the source transaction: assigns containers, entry and DES names, records the claims. */
-    private List<SourceRow> admit(SourceConnector src, List<SourceRow> locked,
-                                  Map<String, ClaimLedger.Assignment> assigned, Map<String, Open> ops) {
-        Instant now = Instant.now();
-        LocalDate today = LocalDate.now(o.zone());
-        Map<String, String> catalogueNames = support.catalogueNames(locked);
-        List<ClaimLedger.Assignment> list = new ArrayList<>();
-        Map<String, SourceRow> byId = new HashMap<>();
-        for (SourceRow r : locked) {
-            if (!locks.isHeld(r.shard()) || lost.contains(r.shard())) {
-                continue;
-            }
-            Open op = open.get(r.shard());
-            if (op == null) {
-                op = openContainer(r.shard(), today);
-                if (op == null) {
-                    continue;
-                }
-            }
-            long est = PackerSupport.estimate(r, o.externalThreshold());
-            if (op.full || (o.maxFiles() > 0 && op.assigned >= o.maxFiles())
-                    || (op.assigned > 0 && op.assignedBytes + est > o.maxBytes())) {
-                op.full = true;
-                continue;
-            }
-            String base = PackerSupport.entryName(r);
-            String name = PackerSupport.resolveClash(base, r, op.names);
-            if (!name.equals(base)) {
-                stats.clashes.add(op.c.s3Key() + ": " + base + " -> " + name);
-                LOG.warn("container {}: entry name '{}' taken; row {}/{} stored as '{}'", op.c.s3Key(), base,
-                        r.source(), r.id(), name);
-            }
-            String desName = r.desName() != null ? r.desName()
-                    : catalogueNames.getOrDefault(r.bucket() + "\u0000" + r.key(), null);
-            if (desName == null) {
-                desName = names.next(today);
-            }
-            SourceRow named = r.withDesName(desName);
-            op.names.add(name);
-            op.assigned++;
-            op.assignedBytes += est;
-            list.add(new ClaimLedger.Assignment(named, op.c.id(), name, desName));
-            byId.put(r.id(), named);
-            if (!name.equals(base)) {
-                o.listener().onNameClash(op.c.id(), base, name, named);
-            }
-        }
-        Set<String> recorded = claims.record(list, o.holder(), now);
-        List<SourceRow> out = new ArrayList<>();
-        for (ClaimLedger.Assignment a : list) {
-            Open op = open.get(a.row().shard());
-            if (recorded.contains(a.row().id())) {
-                assigned.put(a.row().id(), a);
-                ops.put(a.row().id(), op);
-                op.inflight++;
-                out.add(byId.get(a.row().id()));
-            } else if (op != null) {
-                op.names.remove(a.entryName());
-                op.assigned--;
-                op.assignedBytes -= PackerSupport.estimate(a.row(), o.externalThreshold());
-            }
-        }
-        return out;
-    }
-
-    private Open openContainer(int shard, LocalDate day) {
-        int minPart = 1;
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Container c = catalog.reserve(shard, day, o.bucket(), o.destPrefix(), o.holder(), Instant.now(), minPart);
-            try {
-                S3DesSink sink = S3DesSink.builder(s3, o.bucket(), c.s3Key()).partSize(Math.max(5 << 20,
-                        o.partSize())).build();
-                Open op = new Open();
-                op.c = c;
-                op.writer = DesWriter.builder(sink).externalThreshold(o.externalThreshold())
-                        .externalStore(PackerSupport.noOverwrite(s3, o.bucket()), c.externalPrefix()).build();
-                open.put(shard, op);
-                o.listener().onContainerOpened(c);
-                return op;
-            } catch (DesOutputExistsException e) {
-                // an object we did not write is under the key: leave it alone, take the next part
-                LOG.warn("container key s3://{}/{} is taken by an object not in the catalogue; using the next part",
-                        o.bucket(), c.s3Key());
-                catalog.transition(c.id(), ContainerState.WRITING, ContainerState.DISCARDED, Instant.now());
-                minPart = c.part() + 1;
-            }
-        }
-        throw new DesIngestException("shard " + shard + ": 20 container keys in a row were taken in s3://"
-                + o.bucket() + "; check the bucket and --dest-prefix");
     }
 
     private Batch submit(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
@@ -543,7 +410,7 @@ public final class DesPacker implements AutoCloseable {
                 continue;   // its container was given up meanwhile: the row went back to pending with it
             }
             if (lost.contains(r.shard()) || !locks.isHeld(r.shard())) {
-                discard(op, "the lock of shard " + r.shard() + " was lost");
+                containers.discard(op, "the lock of shard " + r.shard() + " was lost");
                 continue;
             }
             PackerSupport.Fetched f = fetched.get(i);
@@ -571,7 +438,7 @@ public final class DesPacker implements AutoCloseable {
                         Instant.now());
                 stats.failed++;
                 o.listener().onRowFailed(r, e.toString());
-                discard(op, "entry " + a.entryName() + " failed: " + e);
+                containers.discard(op, "entry " + a.entryName() + " failed: " + e);
                 continue;
             }
             stats.packNanos += System.nanoTime() - p;
@@ -591,175 +458,6 @@ public final class DesPacker implements AutoCloseable {
         o.listener().onRowFailed(r, reason);
     }
 
-    private void finalizeFull() {
-        List<Open> due = new ArrayList<>();
-        for (Open op : List.copyOf(open.values())) {
-            if (op.inflight > 0) {
-                continue;
-            }
-            if (op.full || (o.maxFiles() > 0 && op.added.size() >= o.maxFiles()) || stopRequested) {
-                due.add(op);
-            }
-        }
-        finalizeAll(due);
-    }
-
-    private void finalizeIdle() {
-        long idle = o.idleFinalize().toNanos();
-        List<Open> due = new ArrayList<>();
-        for (Open op : List.copyOf(open.values())) {
-            if (op.inflight == 0 && System.nanoTime() - op.lastAddNanos >= idle) {
-                due.add(op);
-            }
-        }
-        finalizeAll(due);
-    }
-
-    /**
-     * Finalizes several containers at once (their uploads and transactions are independent): one on this thread,
-     * the rest on the finalize threads; returns when all are done.
-     */
-    private void finalizeAll(List<Open> ops) {
-        if (ops.size() <= 1) {
-            ops.forEach(this::finalizeContainer);
-            return;
-        }
-        for (Open op : ops) {
-            open.remove(op.c.shardId(), op);
-        }
-        List<Future<?>> fs = new ArrayList<>();
-        for (Open op : ops.subList(1, ops.size())) {
-            fs.add(finalizePool.submit(() -> finalizeContainer(op)));
-        }
-        RuntimeException first = null;
-        try {
-            finalizeContainer(ops.get(0));
-        } catch (RuntimeException e) {
-            first = e;
-        }
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                first = first != null ? first : new DesIngestException("interrupted while finalizing", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof RuntimeException re ? re
-                            : new DesIngestException("cannot finalize a container", e.getCause());
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    /** Steps 2-5 of the protocol for one container; an empty one is removed, a failed upload given up. */
-    private void finalizeContainer(Open op) {
-        open.remove(op.c.shardId(), op);
-        long t = System.nanoTime();
-        if (op.added.isEmpty()) {
-            op.writer.close();
-            catalog.deleteEmpty(op.c.id());
-            return;
-        }
-        if (lost.contains(op.c.shardId()) || !locks.isHeld(op.c.shardId())) {
-            discard(op, "the lock of shard " + op.c.shardId() + " was lost before the upload");
-            return;
-        }
-        if (!catalog.transition(op.c.id(), ContainerState.WRITING, ContainerState.UPLOADING, Instant.now())) {
-            op.writer.close();
-            LOG.warn("container {} is no longer WRITING (recovery took it); not uploading it", op.c.s3Key());
-            return;
-        }
-        o.listener().onStep("uploading", op.c);
-        long up = System.nanoTime();
-        DesWriteReport rep = null;
-        try {
-            rep = op.writer.finish();
-        } catch (RuntimeException e) {
-            op.writer.close();
-            LOG.warn("container {}: the upload failed ({}); checking the store", op.c.s3Key(), e.toString());
-        }
-        Optional<RemoteObject> head = objects.head(o.bucket(), op.c.s3Key());
-        long uploadTook = System.nanoTime() - up;
-        synchronized (stats) {
-            stats.uploadNanos += uploadTook;
-        }
-        if (head.isEmpty()) {
-            discardUploading(op, "the upload did not complete");
-            return;
-        }
-        long dataBytes = 0;
-        for (PackerSupport.Added a : op.added) {
-            dataBytes += a.row().sizeBytes();
-        }
-        if (rep != null) {
-            dataBytes = rep.dataBytes() + rep.externalBytes();
-        }
-        if (!catalog.markUploaded(op.c.id(), op.added.size(), dataBytes, head.get().size(), head.get().eTag(),
-                Instant.now())) {
-            // recovery gave the container up while we uploaded (our lock had expired): its rows went back to
-            // pending and may be packed elsewhere, so the object we just wrote must not stay
-            LOG.warn("container {} was discarded by recovery while it uploaded; deleting the object it wrote",
-                    op.c.s3Key());
-            objects.delete(o.bucket(), op.c.s3Key());
-            synchronized (stats) {
-                stats.discarded++;
-            }
-            o.listener().onContainerDiscarded(op.c, "discarded by recovery during the upload");
-            return;
-        }
-        o.listener().onStep("uploaded", op.c);
-        long s = System.nanoTime();
-        markRows(op.c.id(), op.added);
-        long s2 = System.nanoTime();
-        o.listener().onStep("marked", op.c);
-        support.finish(op.c.id(), Instant.now());
-        synchronized (stats) {
-            stats.sourceNanos += s2 - s;
-            stats.files += op.added.size();
-            stats.bytes += dataBytes;
-            stats.uploaded++;
-            stats.stateNanos += (System.nanoTime() - t) - (s2 - s) - uploadTook;
-        }
-        String shard = Integer.toString(op.c.shardId());
-        o.registry().counter("des_packer_files_packed_total", "shard_id", shard).increment(op.added.size());
-        o.registry().counter("des_packer_bytes_packed_total", "shard_id", shard).increment(dataBytes);
-        o.listener().onContainerUploaded(catalog.get(op.c.id()).orElse(op.c), op.added.size());
-    }
-
-    private void markRows(long containerId, List<PackerSupport.Added> added) {
-        Map<String, List<SourceConnector.Packed>> bySource = new LinkedHashMap<>();
-        for (PackerSupport.Added a : added) {
-            bySource.computeIfAbsent(a.row().source(), k -> new ArrayList<>())
-                    .add(new SourceConnector.Packed(a.row().id(), a.desName(), containerId));
-        }
-        bySource.forEach((name, list) -> byName.get(name).markPacked(list, Instant.now()));
-    }
-
-    private void discard(Open op, String reason) {
-        open.remove(op.c.shardId(), op);
-        op.writer.close();
-        catalog.transition(op.c.id(), ContainerState.WRITING, ContainerState.DISCARDED, Instant.now());
-        releaseRows(op, reason);
-    }
-
-    private void discardUploading(Open op, String reason) {
-        catalog.transition(op.c.id(), ContainerState.UPLOADING, ContainerState.DISCARDED, Instant.now());
-        releaseRows(op, reason);
-    }
-
-    private void releaseRows(Open op, String reason) {
-        support.releaseContainer(op.c.id(), byName);
-        synchronized (stats) {
-            stats.discarded++;
-        }
-        LOG.warn("container {} given up: {}; its rows went back to pending", op.c.s3Key(), reason);
-        o.listener().onContainerDiscarded(op.c, reason);
-    }
-
     private static void sleep(long ms) {
         try {
             Thread.sleep(Math.max(1, ms));
@@ -773,6 +471,6 @@ public final class DesPacker implements AutoCloseable {
     public void close() {
         stop();
         fetchPool.shutdownNow();
-        finalizePool.shutdownNow();
+        containers.close();
     }
 }

@@ -207,10 +207,20 @@ final class PackerSupport {
 
     /** Step 5: the claims of the container are cleared and it is DONE, in one transaction. */
     void finish(long containerId, Instant now) {
+        finish(List.of(containerId), now);
+    }
+
+    /** Step 5 for several containers: their claims cleared and all of them DONE, in one transaction. */
+    void finish(List<Long> containerIds, Instant now) {
+        if (containerIds.isEmpty()) {
+            return;
+        }
         db.jdbi().useTransaction(h -> {
-            h.execute("DELETE FROM des_ingest_claims WHERE container_id = ?", containerId);
-            h.execute("UPDATE des_ingest_containers SET state = 'DONE', updated_at = ? WHERE container_id = ? AND "
-                    + "state = 'UPLOADED'", db.timestamp(now), containerId);
+            h.createUpdate("DELETE FROM des_ingest_claims WHERE container_id IN (<c>)").bindList("c", containerIds)
+                    .execute();
+            h.createUpdate("UPDATE des_ingest_containers SET state = 'DONE', updated_at = :now WHERE container_id "
+                    + "IN (<c>) AND state = 'UPLOADED'").bind("now", db.timestamp(now)).bindList("c", containerIds)
+                    .execute();
         });
     }
 

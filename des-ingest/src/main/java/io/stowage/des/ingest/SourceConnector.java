@@ -61,6 +61,7 @@ public final class SourceConnector implements AutoCloseable {
     private Connection conn;
     private long openedAt;
     private Object cursor;
+    private final SourceStatements statements;
     /** Smoothed share of a page's pending rows that belonged to the wanted shards. */
     private double hitRate = 0.25;
 
@@ -105,6 +106,7 @@ public final class SourceConnector implements AutoCloseable {
         }
         this.columns = Collections.unmodifiableSet(found);
         this.numericId = numeric;
+        this.statements = new SourceStatements(this, dialect);
     }
 
     /**
@@ -190,20 +192,8 @@ public final class SourceConnector implements AutoCloseable {
                 List<SourceRow> lockedRows = candidates.stream().filter(r -> locked.contains(r.id())).toList();
                 List<SourceRow> taken = lockedRows.isEmpty() ? List.of() : admit.apply(lockedRows);
                 if (!taken.isEmpty()) {
-                    StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = ?");
-                    List<Object> args = new ArrayList<>();
-                    args.add(source.table().statusClaimedValue());
-                    if (hasColumn("claimed_by")) {
-                        sql.append(", claimed_by = ?");
-                        args.add(holder);
-                    }
-                    if (hasColumn("claimed_at")) {
-                        sql.append(", claimed_at = ?");
-                        args.add(dialect.time(now));
-                    }
-                    sql.append(" WHERE ").append(cols.id()).append(" IN (").append(marks(taken.size())).append(")");
-                    taken.forEach(r -> args.add(r.idValue()));
-                    update(c, sql.toString(), args);
+                    SourceStatements.Sql u = statements.markClaimed(taken, holder, now);
+                    update(c, u.text(), u.args());
                 }
                 c.commit();
                 return taken;
@@ -236,7 +226,7 @@ public final class SourceConnector implements AutoCloseable {
                 where.append(" AND ").append(cols.id()).append(" > ?");
                 args.add(cursor);
             }
-            List<SourceRow> rows = select(c, dialect.page(table, selectList(), where.toString(), cols.id(), page),
+            List<SourceRow> rows = select(c, dialect.page(table, statements.selectList(), where.toString(), cols.id(), page),
                     args);
             long hits = rows.stream().filter(r -> shards.contains(r.shard())).count();
             if (!rows.isEmpty()) {
@@ -262,64 +252,17 @@ public final class SourceConnector implements AutoCloseable {
         return out;
     }
 
-    private String selectList() {
-        StringBuilder b = new StringBuilder();
-        b.append(cols.id()).append(", ").append(cols.s3Bucket()).append(", ").append(cols.s3Key()).append(", ")
-                .append(cols.sizeBytes());
-        b.append(", ").append(cols.createdAt() != null ? cols.createdAt() : "NULL");
-        b.append(", ").append(source.table().shardKeyColumn() != null ? source.table().shardKeyColumn() : "NULL");
-        b.append(", ").append(hasColumn("des_name") ? "des_name" : "NULL");
-        for (String mc : cols.metadataColumns().values()) {
-            b.append(", ").append(mc);
-        }
-        return b.toString();
-    }
-
     private List<SourceRow> select(Connection c, String sql, List<Object> args) throws SQLException {
         List<SourceRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(row(rs));
+                    out.add(statements.row(rs));
                 }
             }
         }
         return out;
-    }
-
-    private SourceRow row(ResultSet rs) throws SQLException {
-        Object id = rs.getObject(1);
-        if (id instanceof Integer i) {
-            id = i.longValue();
-        }
-        String bucket = rs.getString(2);
-        String key = rs.getString(3);
-        long size = rs.getLong(4);
-        Instant created = SourceDialect.instant(rs.getObject(5));
-        String shardKey = rs.getString(6);
-        String desName = rs.getString(7);
-        Map<String, Object> meta = new LinkedHashMap<>();
-        int i = 8;
-        for (String metaKey : cols.metadataColumns().keySet()) {
-            Object v = rs.getObject(i++);
-            meta.put(metaKey, jsonValue(v));
-        }
-        int shard = shardOf(shardKey != null ? shardKey : key == null ? "" : key);
-        return new SourceRow(source.name(), String.valueOf(id), id, bucket, key, size, created, meta, shard,
-                desName == null || desName.isBlank() ? null : desName);
-    }
-
-    private static Object jsonValue(Object v) {
-        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer
-                || v instanceof Double) {
-            return v;
-        }
-        if (v instanceof Number n) {
-            return n instanceof java.math.BigDecimal bd && bd.scale() <= 0 ? bd.longValue() : n.doubleValue();
-        }
-        Instant t = SourceDialect.instant(v);
-        return t != null && !(v instanceof CharSequence) ? t.toString() : v.toString();
     }
 
     private Set<String> lockPending(Connection c, List<SourceRow> rows) throws SQLException {
@@ -346,47 +289,21 @@ public final class SourceConnector implements AutoCloseable {
         return out;
     }
 
-    /** Marks rows {@code packed} (with {@code packed_at}, {@code des_name}, {@code des_container_id} if present). */
+    /**
+     * Marks rows {@code packed} (with {@code packed_at}, {@code des_name}, {@code des_container_id} if present), in one
+     * transaction, one set-based {@code UPDATE} per chunk of rows (see {@link SourceStatements#markPacked}).
+     */
     public synchronized int markPacked(List<Packed> rows, Instant now) {
         if (rows.isEmpty()) {
             return 0;
         }
-        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'packed'");
-        boolean packedAt = hasColumn("packed_at");
-        boolean desName = hasColumn("des_name");
-        boolean container = hasColumn("des_container_id");
-        if (packedAt) {
-            sql.append(", packed_at = ?");
-        }
-        if (desName) {
-            sql.append(", des_name = ?");
-        }
-        if (container) {
-            sql.append(", des_container_id = ?");
-        }
-        sql.append(" WHERE ").append(cols.id()).append(" = ? AND ").append(cols.status()).append(" <> 'packed'");
         Connection c = connection();
         try {
             c.setAutoCommit(false);
             int n = 0;
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (Packed p : rows) {
-                    List<Object> args = new ArrayList<>();
-                    if (packedAt) {
-                        args.add(dialect.time(now));
-                    }
-                    if (desName) {
-                        args.add(p.desName());
-                    }
-                    if (container) {
-                        args.add(p.containerId());
-                    }
-                    args.add(idValue(p.id()));
-                    bind(ps, args);
-                    ps.addBatch();
-                }
-                for (int r : ps.executeBatch()) {
-                    n += Math.max(r, 0);
+            try {
+                for (SourceStatements.Sql u : statements.markPacked(rows, now)) {
+                    n += update(c, u.text(), u.args());
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -403,16 +320,9 @@ public final class SourceConnector implements AutoCloseable {
 
     /** Marks one row {@code failed} with the reason in {@code error_message} (first 500 characters) if present. */
     public synchronized void markFailed(String id, String reason, Instant now) {
-        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'failed'");
-        List<Object> args = new ArrayList<>();
-        if (hasColumn("error_message")) {
-            sql.append(", error_message = ?");
-            args.add(reason.length() > 500 ? reason.substring(0, 500) : reason);
-        }
-        sql.append(" WHERE ").append(cols.id()).append(" = ? AND ").append(cols.status()).append(" <> 'packed'");
-        args.add(idValue(id));
+        SourceStatements.Sql u = statements.markFailed(id, reason);
         try {
-            update(connection(), sql.toString(), args);
+            update(connection(), u.text(), u.args());
         } catch (SQLException e) {
             throw failed("mark a row failed", e);
         }
@@ -427,24 +337,9 @@ public final class SourceConnector implements AutoCloseable {
             return 0;
         }
         int n = 0;
-        List<String> all = new ArrayList<>(ids);
-        for (int from = 0; from < all.size(); from += 500) {
-            List<String> part = all.subList(from, Math.min(all.size(), from + 500));
-            StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = ?");
-            List<Object> args = new ArrayList<>();
-            args.add(source.table().statusPendingValue());
-            if (hasColumn("claimed_by")) {
-                sql.append(", claimed_by = NULL");
-            }
-            if (hasColumn("claimed_at")) {
-                sql.append(", claimed_at = NULL");
-            }
-            sql.append(" WHERE ").append(cols.status()).append(" = ? AND ").append(cols.id()).append(" IN (")
-                    .append(marks(part.size())).append(")");
-            args.add(source.table().statusClaimedValue());
-            part.forEach(id -> args.add(idValue(id)));
+        for (SourceStatements.Sql u : statements.release(ids)) {
             try {
-                n += update(connection(), sql.toString(), args);
+                n += update(connection(), u.text(), u.args());
             } catch (SQLException e) {
                 throw failed("release claimed rows", e);
             }

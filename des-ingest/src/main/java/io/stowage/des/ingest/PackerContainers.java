@@ -1,0 +1,413 @@
+package io.stowage.des.ingest;
+
+import io.stowage.des.DesOutputExistsException;
+import io.stowage.des.DesWriteReport;
+import io.stowage.des.DesWriter;
+import io.stowage.des.SnowflakeNames;
+import io.stowage.des.s3.S3DesSink;
+import io.stowage.s3.RemoteObject;
+import io.stowage.s3.S3Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntPredicate;
+
+/**
+ * The open containers of one {@link DesPacker}, one per shard: opening (a part reserved in the catalogue, a key
+ * never overwritten), finalizing with steps 2-5 of the exactly-once protocol of docs/des-ingest.md (several at once)
+ * and giving up (the rows go back to pending). The packer's loop thread owns it; finalizing uses its own threads.
+ */
+final class PackerContainers {
+    private static final Logger LOG = LoggerFactory.getLogger(PackerContainers.class);
+
+    /** One open container of a shard. */
+    static final class Open {
+        Container c;
+        DesWriter writer;
+        final Set<String> names = new java.util.HashSet<>();
+        final List<PackerSupport.Added> added = new ArrayList<>();
+        int assigned;
+        long assignedBytes;
+        /** Rows admitted to this container whose bodies are still being fetched (it is not finalized meanwhile). */
+        int inflight;
+        boolean full;
+        long lastAddNanos = System.nanoTime();
+    }
+
+    /** Counters and time spent, for the {@link PackerReport}. */
+    static final class Stats {
+        long files;
+        long bytes;
+        int uploaded;
+        int discarded;
+        long failed;
+        final List<String> clashes = new ArrayList<>();
+        long sourceNanos;
+        long stateNanos;
+        long fetchNanos;
+        long packNanos;
+        long uploadNanos;
+    }
+
+    private final S3Client s3;
+    private final S3Objects objects;
+    private final PackerOptions o;
+    private final ContainerCatalog catalog;
+    private final PackerSupport support;
+    private final Map<String, SourceConnector> byName;
+    /** Whether this packer may still write to a shard (its lock is held and was not lost). */
+    private final IntPredicate writable;
+    private final Map<Integer, Open> open = new ConcurrentHashMap<>();
+    private final Stats stats = new Stats();
+    /** Finalizes containers in parallel (uploads, catalogue and source transactions are per container). */
+    private final ExecutorService finalizePool = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "des-packer-finalize");
+        t.setDaemon(true);
+        return t;
+    });
+
+    PackerContainers(S3Client s3, PackerOptions o, ContainerCatalog catalog, PackerSupport support,
+                     Map<String, SourceConnector> byName, IntPredicate writable) {
+        this.s3 = s3;
+        this.objects = S3Objects.create(s3);
+        this.o = o;
+        this.catalog = catalog;
+        this.support = support;
+        this.byName = byName;
+        this.writable = writable;
+    }
+
+    /** The open containers by shard (the packer's loop adds through {@link #open}, finalizing removes). */
+    Map<Integer, Open> byShard() {
+        return open;
+    }
+
+    Stats stats() {
+        return stats;
+    }
+
+    /** Opens a container for {@code shard} and {@code day}: a part reserved in the catalogue, a key never overwritten. */
+    Open open(int shard, LocalDate day) {
+        int minPart = 1;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Container c = catalog.reserve(shard, day, o.bucket(), o.destPrefix(), o.holder(), Instant.now(), minPart);
+            try {
+                S3DesSink sink = S3DesSink.builder(s3, o.bucket(), c.s3Key()).partSize(Math.max(5 << 20,
+                        o.partSize())).build();
+                Open op = new Open();
+                op.c = c;
+                op.writer = DesWriter.builder(sink).externalThreshold(o.externalThreshold())
+                        .externalStore(PackerSupport.noOverwrite(s3, o.bucket()), c.externalPrefix()).build();
+                open.put(shard, op);
+                o.listener().onContainerOpened(c);
+                return op;
+            } catch (DesOutputExistsException e) {
+                // an object we did not write is under the key: leave it alone, take the next part
+                LOG.warn("container key s3://{}/{} is taken by an object not in the catalogue; using the next part",
+                        o.bucket(), c.s3Key());
+                catalog.transition(c.id(), ContainerState.WRITING, ContainerState.DISCARDED, Instant.now());
+                minPart = c.part() + 1;
+            }
+        }
+        throw new DesIngestException("shard " + shard + ": 20 container keys in a row were taken in s3://"
+                + o.bucket() + "; check the bucket and --dest-prefix");
+    }
+
+    /**
+     * Inside the source transaction: assigns the locked rows of writable shards to open containers (opening them),
+     * entry names (clashes resolved) and DES names, and records the claims; returns the rows taken, fills
+     * {@code assigned} and {@code ops} by row id.
+     */
+    List<SourceRow> admit(List<SourceRow> locked, Map<String, ClaimLedger.Assignment> assigned,
+                          Map<String, Open> ops, SnowflakeNames names, ClaimLedger claims) {
+        Instant now = Instant.now();
+        LocalDate today = LocalDate.now(o.zone());
+        Map<String, String> catalogueNames = support.catalogueNames(locked);
+        List<ClaimLedger.Assignment> list = new ArrayList<>();
+        Map<String, SourceRow> byId = new HashMap<>();
+        for (SourceRow r : locked) {
+            if (!writable.test(r.shard())) {
+                continue;
+            }
+            Open op = open.get(r.shard());
+            if (op == null) {
+                op = open(r.shard(), today);
+                if (op == null) {
+                    continue;
+                }
+            }
+            long est = PackerSupport.estimate(r, o.externalThreshold());
+            if (op.full || (o.maxFiles() > 0 && op.assigned >= o.maxFiles())
+                    || (op.assigned > 0 && op.assignedBytes + est > o.maxBytes())) {
+                op.full = true;
+                continue;
+            }
+            String base = PackerSupport.entryName(r);
+            String name = PackerSupport.resolveClash(base, r, op.names);
+            if (!name.equals(base)) {
+                stats.clashes.add(op.c.s3Key() + ": " + base + " -> " + name);
+                LOG.warn("container {}: entry name '{}' taken; row {}/{} stored as '{}'", op.c.s3Key(), base,
+                        r.source(), r.id(), name);
+            }
+            String desName = r.desName() != null ? r.desName()
+                    : catalogueNames.getOrDefault(r.bucket() + "\u0000" + r.key(), null);
+            if (desName == null) {
+                desName = names.next(today);
+            }
+            SourceRow named = r.withDesName(desName);
+            op.names.add(name);
+            op.assigned++;
+            op.assignedBytes += est;
+            list.add(new ClaimLedger.Assignment(named, op.c.id(), name, desName));
+            byId.put(r.id(), named);
+            if (!name.equals(base)) {
+                o.listener().onNameClash(op.c.id(), base, name, named);
+            }
+        }
+        Set<String> recorded = claims.record(list, o.holder(), now);
+        List<SourceRow> out = new ArrayList<>();
+        for (ClaimLedger.Assignment a : list) {
+            Open op = open.get(a.row().shard());
+            if (recorded.contains(a.row().id())) {
+                assigned.put(a.row().id(), a);
+                ops.put(a.row().id(), op);
+                op.inflight++;
+                out.add(byId.get(a.row().id()));
+            } else if (op != null) {
+                op.names.remove(a.entryName());
+                op.assigned--;
+                op.assignedBytes -= PackerSupport.estimate(a.row(), o.externalThreshold());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Finalizes the containers that are due and have no rows in flight: of an earlier day than today (in the
+     * packer's zone), full (by size or entry count), or all of them when the packer is stopping.
+     */
+    void finalizeDue(boolean stopping) {
+        LocalDate today = LocalDate.now(o.zone());
+        List<Open> due = new ArrayList<>();
+        for (Open op : List.copyOf(open.values())) {
+            if (op.inflight > 0) {
+                continue;
+            }
+            if (!op.c.day().equals(today) || op.full || (o.maxFiles() > 0 && op.added.size() >= o.maxFiles())
+                    || stopping) {
+                due.add(op);
+            }
+        }
+        finalizeAll(due);
+    }
+
+    /** Finalizes the containers nothing was added to for the packer's idle time. */
+    void finalizeIdle() {
+        long idle = o.idleFinalize().toNanos();
+        List<Open> due = new ArrayList<>();
+        for (Open op : List.copyOf(open.values())) {
+            if (op.inflight == 0 && System.nanoTime() - op.lastAddNanos >= idle) {
+                due.add(op);
+            }
+        }
+        finalizeAll(due);
+    }
+
+    /**
+     * Finalizes several containers at once (their uploads and transactions are independent): one on this thread,
+     * the rest on the finalize threads; returns when all are done.
+     */
+    void finalizeAll(List<Open> ops) {
+        if (ops.isEmpty()) {
+            return;
+        }
+        for (Open op : ops) {
+            open.remove(op.c.shardId(), op);
+        }
+        List<Future<Uploaded>> fs = new ArrayList<>();
+        for (Open op : ops.subList(1, ops.size())) {
+            fs.add(finalizePool.submit(() -> upload(op)));
+        }
+        List<Uploaded> done = new ArrayList<>();
+        RuntimeException first = null;
+        try {
+            done.add(upload(ops.get(0)));
+        } catch (RuntimeException e) {
+            first = e;
+        }
+        for (Future<Uploaded> f : fs) {
+            try {
+                done.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                first = first != null ? first : new DesIngestException("interrupted while finalizing", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException re ? re
+                            : new DesIngestException("cannot finalize a container", e.getCause());
+                }
+            }
+        }
+        done.removeIf(java.util.Objects::isNull);
+        complete(done);     // the uploaded ones are marked and DONE even when another failed
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** A container whose archive is uploaded and recorded UPLOADED (step 3), before its rows are marked. */
+    private record Uploaded(Open op, long dataBytes) {}
+
+    /** Steps 2-5 of the protocol for one container; an empty one is removed, a failed upload given up. */
+    void finalizeContainer(Open op) {
+        Uploaded u = upload(op);
+        if (u != null) {
+            complete(List.of(u));
+        }
+    }
+
+    /**
+     * Steps 4-5 for uploaded containers together: their rows marked packed with one transaction per source, then all
+     * of them DONE (claims cleared) in one state transaction. Each step is idempotent, so recovery redoes it after a
+     * crash in between.
+     */
+    private void complete(List<Uploaded> done) {
+        if (done.isEmpty()) {
+            return;
+        }
+        long s = System.nanoTime();
+        Map<String, List<SourceConnector.Packed>> bySource = new LinkedHashMap<>();
+        for (Uploaded u : done) {
+            for (PackerSupport.Added a : u.op().added) {
+                bySource.computeIfAbsent(a.row().source(), k -> new ArrayList<>())
+                        .add(new SourceConnector.Packed(a.row().id(), a.desName(), u.op().c.id()));
+            }
+        }
+        bySource.forEach((name, list) -> byName.get(name).markPacked(list, Instant.now()));
+        long s2 = System.nanoTime();
+        for (Uploaded u : done) {
+            o.listener().onStep("marked", u.op().c);
+        }
+        support.finish(done.stream().map(u -> u.op().c.id()).toList(), Instant.now());
+        long end = System.nanoTime();
+        synchronized (stats) {
+            stats.sourceNanos += s2 - s;
+            stats.stateNanos += end - s2;
+            for (Uploaded u : done) {
+                stats.files += u.op().added.size();
+                stats.bytes += u.dataBytes();
+                stats.uploaded++;
+            }
+        }
+        for (Uploaded u : done) {
+            Open op = u.op();
+            String shard = Integer.toString(op.c.shardId());
+            o.registry().counter("des_packer_files_packed_total", "shard_id", shard).increment(op.added.size());
+            o.registry().counter("des_packer_bytes_packed_total", "shard_id", shard).increment(u.dataBytes());
+            o.listener().onContainerUploaded(catalog.get(op.c.id()).orElse(op.c), op.added.size());
+        }
+    }
+
+    /** Steps 2-3 for one container: UPLOADING, the upload, UPLOADED with the name index; null if not uploaded. */
+    private Uploaded upload(Open op) {
+        open.remove(op.c.shardId(), op);
+        long t = System.nanoTime();
+        if (op.added.isEmpty()) {
+            op.writer.close();
+            catalog.deleteEmpty(op.c.id());
+            return null;
+        }
+        if (!writable.test(op.c.shardId())) {
+            discard(op, "the lock of shard " + op.c.shardId() + " was lost before the upload");
+            return null;
+        }
+        if (!catalog.transition(op.c.id(), ContainerState.WRITING, ContainerState.UPLOADING, Instant.now())) {
+            op.writer.close();
+            LOG.warn("container {} is no longer WRITING (recovery took it); not uploading it", op.c.s3Key());
+            return null;
+        }
+        o.listener().onStep("uploading", op.c);
+        long up = System.nanoTime();
+        DesWriteReport rep = null;
+        try {
+            rep = op.writer.finish();
+        } catch (RuntimeException e) {
+            op.writer.close();
+            LOG.warn("container {}: the upload failed ({}); checking the store", op.c.s3Key(), e.toString());
+        }
+        Optional<RemoteObject> head = objects.head(o.bucket(), op.c.s3Key());
+        long uploadTook = System.nanoTime() - up;
+        synchronized (stats) {
+            stats.uploadNanos += uploadTook;
+        }
+        if (head.isEmpty()) {
+            discardUploading(op, "the upload did not complete");
+            return null;
+        }
+        long dataBytes = 0;
+        for (PackerSupport.Added a : op.added) {
+            dataBytes += a.row().sizeBytes();
+        }
+        if (rep != null) {
+            dataBytes = rep.dataBytes() + rep.externalBytes();
+        }
+        if (!catalog.markUploaded(op.c.id(), op.added.size(), dataBytes, head.get().size(), head.get().eTag(),
+                Instant.now())) {
+            // recovery gave the container up while we uploaded (our lock had expired): its rows went back to
+            // pending and may be packed elsewhere, so the object we just wrote must not stay
+            LOG.warn("container {} was discarded by recovery while it uploaded; deleting the object it wrote",
+                    op.c.s3Key());
+            objects.delete(o.bucket(), op.c.s3Key());
+            synchronized (stats) {
+                stats.discarded++;
+            }
+            o.listener().onContainerDiscarded(op.c, "discarded by recovery during the upload");
+            return null;
+        }
+        o.listener().onStep("uploaded", op.c);
+        synchronized (stats) {
+            stats.stateNanos += (System.nanoTime() - t) - uploadTook;
+        }
+        return new Uploaded(op, dataBytes);
+    }
+
+    void discard(Open op, String reason) {
+        open.remove(op.c.shardId(), op);
+        op.writer.close();
+        catalog.transition(op.c.id(), ContainerState.WRITING, ContainerState.DISCARDED, Instant.now());
+        releaseRows(op, reason);
+    }
+
+    private void discardUploading(Open op, String reason) {
+        catalog.transition(op.c.id(), ContainerState.UPLOADING, ContainerState.DISCARDED, Instant.now());
+        releaseRows(op, reason);
+    }
+
+    private void releaseRows(Open op, String reason) {
+        support.releaseContainer(op.c.id(), byName);
+        synchronized (stats) {
+            stats.discarded++;
+        }
+        LOG.warn("container {} given up: {}; its rows went back to pending", op.c.s3Key(), reason);
+        o.listener().onContainerDiscarded(op.c, reason);
+    }
+
+    /** Stops the finalize threads. */
+    void close() {
+        finalizePool.shutdownNow();
+    }
+}

@@ -1,0 +1,192 @@
+package io.stowage.des.ingest;
+
+import io.stowage.des.ingest.internal.SourceDialect;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL a {@link SourceConnector} sends for one source table (its configured columns, the optional columns it has,
+ * its dialect) and how a selected row becomes a {@link SourceRow}. Status writes are set-based: one statement per
+ * chunk of rows. The connector owns the connection and the transactions.
+ */
+final class SourceStatements {
+    /** A statement's text and its bind arguments. */
+    record Sql(String text, List<Object> args) {}
+
+    /** Rows per set-based statement (bind parameters stay under every dialect's limit). */
+    static final int CHUNK = 300;
+
+    private final SourceConnector src;
+    private final SourceConfig.Source source;
+    private final SourceDialect dialect;
+    private final SourceConfig.Columns cols;
+    private final String table;
+
+    SourceStatements(SourceConnector src, SourceDialect dialect) {
+        this.src = src;
+        this.source = src.source();
+        this.dialect = dialect;
+        this.cols = source.table().columns();
+        this.table = source.table().qualifiedName();
+    }
+
+    /** The rows {@code taken} become {@code claimed} (with {@code claimed_by}/{@code claimed_at} where present). */
+    Sql markClaimed(List<SourceRow> taken, String holder, Instant now) {
+        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = ?");
+        List<Object> args = new ArrayList<>();
+        args.add(source.table().statusClaimedValue());
+        if (src.hasColumn("claimed_by")) {
+            sql.append(", claimed_by = ?");
+            args.add(holder);
+        }
+        if (src.hasColumn("claimed_at")) {
+            sql.append(", claimed_at = ?");
+            args.add(dialect.time(now));
+        }
+        sql.append(" WHERE ").append(cols.id()).append(" IN (").append(marks(taken.size())).append(")");
+        taken.forEach(r -> args.add(r.idValue()));
+        return new Sql(sql.toString(), args);
+    }
+
+    /**
+     * Rows {@code packed} (with {@code packed_at}, {@code des_name}, {@code des_container_id} where present): one
+     * {@code UPDATE} per {@value #CHUNK} rows of a container, the DES names as a {@code CASE} on the id.
+     */
+    List<Sql> markPacked(List<SourceConnector.Packed> rows, Instant now) {
+        boolean packedAt = src.hasColumn("packed_at");
+        boolean desName = src.hasColumn("des_name");
+        boolean container = src.hasColumn("des_container_id");
+        Map<Long, List<SourceConnector.Packed>> byContainer = new LinkedHashMap<>();
+        for (SourceConnector.Packed p : rows) {
+            byContainer.computeIfAbsent(p.containerId(), k -> new ArrayList<>()).add(p);
+        }
+        List<Sql> out = new ArrayList<>();
+        for (Map.Entry<Long, List<SourceConnector.Packed>> e : byContainer.entrySet()) {
+            List<SourceConnector.Packed> all = e.getValue();
+            for (int from = 0; from < all.size(); from += CHUNK) {
+                List<SourceConnector.Packed> part = all.subList(from, Math.min(all.size(), from + CHUNK));
+                StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'packed'");
+                List<Object> args = new ArrayList<>();
+                if (packedAt) {
+                    sql.append(", packed_at = ?");
+                    args.add(dialect.time(now));
+                }
+                if (desName) {
+                    sql.append(", des_name = CASE ").append(cols.id());
+                    for (SourceConnector.Packed p : part) {
+                        sql.append(" WHEN ? THEN ?");
+                        args.add(src.idValue(p.id()));
+                        args.add(p.desName());
+                    }
+                    sql.append(" END");
+                }
+                if (container) {
+                    sql.append(", des_container_id = ?");
+                    args.add(e.getKey());
+                }
+                sql.append(" WHERE ").append(cols.id()).append(" IN (").append(marks(part.size())).append(") AND ")
+                        .append(cols.status()).append(" <> 'packed'");
+                part.forEach(p -> args.add(src.idValue(p.id())));
+                out.add(new Sql(sql.toString(), args));
+            }
+        }
+        return out;
+    }
+
+    /** One row {@code failed} with the reason in {@code error_message} (first 500 characters) where present. */
+    Sql markFailed(String id, String reason) {
+        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'failed'");
+        List<Object> args = new ArrayList<>();
+        if (src.hasColumn("error_message")) {
+            sql.append(", error_message = ?");
+            args.add(reason.length() > 500 ? reason.substring(0, 500) : reason);
+        }
+        sql.append(" WHERE ").append(cols.id()).append(" = ? AND ").append(cols.status()).append(" <> 'packed'");
+        args.add(src.idValue(id));
+        return new Sql(sql.toString(), args);
+    }
+
+    /** Claimed rows back to pending ({@code claimed_by}/{@code claimed_at} cleared where present), per chunk. */
+    List<Sql> release(Collection<String> ids) {
+        List<Sql> out = new ArrayList<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + CHUNK));
+            StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = ?");
+            List<Object> args = new ArrayList<>();
+            args.add(source.table().statusPendingValue());
+            if (src.hasColumn("claimed_by")) {
+                sql.append(", claimed_by = NULL");
+            }
+            if (src.hasColumn("claimed_at")) {
+                sql.append(", claimed_at = NULL");
+            }
+            sql.append(" WHERE ").append(cols.status()).append(" = ? AND ").append(cols.id()).append(" IN (")
+                    .append(marks(part.size())).append(")");
+            args.add(source.table().statusClaimedValue());
+            part.forEach(id -> args.add(src.idValue(id)));
+            out.add(new Sql(sql.toString(), args));
+        }
+        return out;
+    }
+
+    /** The select list {@link #row} reads. */
+    String selectList() {
+        StringBuilder b = new StringBuilder();
+        b.append(cols.id()).append(", ").append(cols.s3Bucket()).append(", ").append(cols.s3Key()).append(", ")
+                .append(cols.sizeBytes());
+        b.append(", ").append(cols.createdAt() != null ? cols.createdAt() : "NULL");
+        b.append(", ").append(source.table().shardKeyColumn() != null ? source.table().shardKeyColumn() : "NULL");
+        b.append(", ").append(src.hasColumn("des_name") ? "des_name" : "NULL");
+        for (String mc : cols.metadataColumns().values()) {
+            b.append(", ").append(mc);
+        }
+        return b.toString();
+    }
+
+    /** The row at {@code rs} (selected with {@link #selectList}). */
+    SourceRow row(ResultSet rs) throws SQLException {
+        Object id = rs.getObject(1);
+        if (id instanceof Integer i) {
+            id = i.longValue();
+        }
+        String bucket = rs.getString(2);
+        String key = rs.getString(3);
+        long size = rs.getLong(4);
+        Instant created = SourceDialect.instant(rs.getObject(5));
+        String shardKey = rs.getString(6);
+        String desName = rs.getString(7);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        int i = 8;
+        for (String metaKey : cols.metadataColumns().keySet()) {
+            Object v = rs.getObject(i++);
+            meta.put(metaKey, jsonValue(v));
+        }
+        int shard = src.shardOf(shardKey != null ? shardKey : key == null ? "" : key);
+        return new SourceRow(source.name(), String.valueOf(id), id, bucket, key, size, created, meta, shard,
+                desName == null || desName.isBlank() ? null : desName);
+    }
+
+    private static Object jsonValue(Object v) {
+        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer
+                || v instanceof Double) {
+            return v;
+        }
+        if (v instanceof Number n) {
+            return n instanceof java.math.BigDecimal bd && bd.scale() <= 0 ? bd.longValue() : n.doubleValue();
+        }
+        Instant t = SourceDialect.instant(v);
+        return t != null && !(v instanceof CharSequence) ? t.toString() : v.toString();
+    }
+
+    static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+}
