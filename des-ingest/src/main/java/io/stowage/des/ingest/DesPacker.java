@@ -193,8 +193,15 @@ public final class DesPacker implements AutoCloseable {
                 if (claimed == 0) {
                     containers.finalizeIdle();
                     idleRounds++;
-                    if (o.exitWhenIdle() && open.isEmpty() && idleRounds >= 2 && nothingPending()) {
-                        break;
+                    if (o.exitWhenIdle() && idleRounds >= 2) {
+                        // --once: with nothing left to claim the open containers are due now, not after idleFinalize
+                        // (their rows are ours, claimed); the exit still waits for other packers' claimed rows
+                        if (!open.isEmpty() && nothingTo(false)) {
+                            containers.finalizeDue(true);
+                        }
+                        if (open.isEmpty() && nothingTo(true)) {
+                            break;
+                        }
                     }
                     sleep(o.pollInterval().toMillis());
                 } else {
@@ -303,11 +310,12 @@ public final class DesPacker implements AutoCloseable {
         stats.stateNanos += System.nanoTime() - t;
     }
 
-    private boolean nothingPending() {
+    /** No source row is pending (and, with {@code orClaimed}, none is claimed by any packer either). */
+    private boolean nothingTo(boolean orClaimed) {
         for (SourceConnector c : sources) {
             Map<String, Long> counts = c.countByStatus();
             if (counts.getOrDefault(c.source().table().statusPendingValue(), 0L) > 0
-                    || counts.getOrDefault(c.source().table().statusClaimedValue(), 0L) > 0) {
+                    || (orClaimed && counts.getOrDefault(c.source().table().statusClaimedValue(), 0L) > 0)) {
                 return false;
             }
         }

@@ -44,9 +44,10 @@ class PackerTest {
     }
 
     private PackerOptions options(String archive, SimpleMeterRegistry registry) {
+        // the default idleFinalize (5 min): exitWhenIdle (--once) must finalize at once, not wait for it (regression:
+        // `des packer --once` sat 5 minutes on its last containers)
         return PackerOptions.defaults(archive).withLockTtl(Duration.ofSeconds(10)).withExitWhenIdle(true)
-                .withPollInterval(Duration.ofMillis(50)).withIdleFinalize(Duration.ofMillis(100))
-                .withRegistry(registry);
+                .withPollInterval(Duration.ofMillis(50)).withRegistry(registry);
     }
 
     private static Map<String, String> statuses(String table) throws Exception {
@@ -61,6 +62,7 @@ class PackerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
     void missingAndUnreadableObjectsFailWithTheReasonAndTheRestIsPacked() throws Exception {
         String table = pg.schema() + ".miss";
         Map<String, byte[]> objects = IngestFixtures.objects("miss", 60);
@@ -119,6 +121,7 @@ class PackerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
     void bigBodiesBecomeExternalObjectsUnderTheirOwnContainerAndNamesClashDeterministically() throws Exception {
         String table = pg.schema() + ".big";
         Map<String, byte[]> objects = new java.util.LinkedHashMap<>();
