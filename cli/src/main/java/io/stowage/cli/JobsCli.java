@@ -16,16 +16,18 @@ final class JobsCli {
 
     /** Where the queue and the objects are. Each option also reads {@code STOWAGE_<OPTION>}. */
     static final class QueueOptions {
-        @Option(names = "--redis", paramLabel = "URL", required = true,
-                description = "Redis holding jobs and the queue, e.g. redis://127.0.0.1:6379 ($STOWAGE_REDIS).")
+        @Option(names = "--redis", paramLabel = "URL", defaultValue = "redis://127.0.0.1:6379",
+                description = "Redis holding jobs and the queue (default: $STOWAGE_REDIS, else ${DEFAULT-VALUE}, as"
+                        + " for serve transcode).")
         String redis;
 
         @Option(names = "--key-prefix", paramLabel = "PREFIX", defaultValue = TranscodeJobsConfig.DEFAULT_KEY_PREFIX,
                 description = "Prefix of every Redis key (default: ${DEFAULT-VALUE}); workers and submitters must agree.")
         String keyPrefix;
 
-        @Option(names = "--bucket", paramLabel = "BUCKET", required = true,
-                description = "S3 bucket of raw inputs (raw/) and outputs (processed/) ($STOWAGE_BUCKET).")
+        @Option(names = "--bucket", paramLabel = "BUCKET", defaultValue = "transcode",
+                description = "S3 bucket of raw inputs (raw/) and outputs (processed/) (default: $STOWAGE_BUCKET,"
+                        + " else ${DEFAULT-VALUE}, as for serve transcode).")
         String bucket;
 
         @CommandLine.Mixin
