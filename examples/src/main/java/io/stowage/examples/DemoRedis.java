@@ -50,6 +50,28 @@ final class DemoRedis {
         }
     }
 
+    /** A demo body that runs with its own Redis key prefix. */
+    @FunctionalInterface
+    interface PrefixedRun {
+        void run(String prefix) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} under a fresh key prefix and deletes every key under it afterwards, whatever happened; when Redis
+     * does not answer, prints how to start one to {@code out} and skips {@code body}.
+     */
+    static void withFreshPrefix(PrintStream out, PrefixedRun body) throws Exception {
+        if (!reachableOrSay(out)) {
+            return;
+        }
+        String prefix = freshPrefix();
+        try {
+            body.run(prefix);
+        } finally {
+            dropKeys(prefix);
+        }
+    }
+
     /** A fresh key prefix for one demo run, so runs at the same time never share a queue. */
     static String freshPrefix() {
         return "stowage:demo:" + UUID.randomUUID().toString().substring(0, 8) + ":";

@@ -51,15 +51,7 @@ public final class TranscodeJobsDemo implements DemoPipeline {
 
     @Override
     public void run(Path workDir, PrintStream out) throws Exception {
-        if (!DemoRedis.reachableOrSay(out)) {
-            return;
-        }
-        String prefix = DemoRedis.freshPrefix();
-        try {
-            run(workDir, out, prefix);
-        } finally {
-            DemoRedis.dropKeys(prefix);
-        }
+        DemoRedis.withFreshPrefix(out, prefix -> run(workDir, out, prefix));
     }
 
     private void run(Path workDir, PrintStream out, String prefix) throws Exception {
