@@ -139,7 +139,7 @@ final class Planner {
         } else {
             transcodes.add(action(ArchiveActionType.TRANSCODE, first, target, exists
                     ? "replacing the existing output (--no-skip)" : "due", null, recorded));
-            why = "archived (once its transcode verified)";
+            why = "after its transcode verifies";
         }
         for (DirListing.Entry f : files) {
             if (options.delete()) {

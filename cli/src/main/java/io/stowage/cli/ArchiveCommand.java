@@ -191,7 +191,7 @@ final class ArchiveCommand implements Callable<Integer> {
         String what = (delete ? "--delete" : "") + (delete && cleanup ? " and " : "") + (cleanup ? "--cleanup" : "");
         java.io.Console console = System.console();
         if (console == null) {
-            throw CliException.usage(what + " delete files for good and there is no terminal to confirm on;"
+            throw CliException.usage(what + (delete && cleanup ? " delete" : " deletes") + " files for good and there is no terminal to confirm on;"
                     + " add --no-confirm (e.g. in cron), or check first with --dry-run");
         }
         long deletes = plan.actions().filter(a -> a.action() == ArchiveActionType.DELETE).count();

@@ -28,6 +28,7 @@ final class CommandSummaries {
     static void install(CommandLine cl) {
         CommandSpec spec = cl.getCommandSpec();
         spec.usageMessage().description(reflow(spec.usageMessage().description()));
+        spec.usageMessage().footer(wrapExamples(spec.usageMessage().footer(), spec.usageMessage().width()));
         Map<String, CommandLine.IHelpSectionRenderer> sections = cl.getHelpSectionMap();
         sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, CommandSummaries::render);
         cl.setHelpSectionMap(sections);
@@ -43,14 +44,48 @@ final class CommandSummaries {
     static String[] reflow(String[] lines) {
         java.util.List<String> out = new java.util.ArrayList<>();
         for (String line : lines) {
-            boolean starts = line.isEmpty() || Character.isWhitespace(line.charAt(0)) || line.startsWith("-")
-                    || line.startsWith("*") || line.startsWith("%n");
+            boolean starts = line.isEmpty() || Character.isWhitespace(line.charAt(0)) || line.startsWith("- ")
+                    || line.startsWith("* ") || line.startsWith("%n");
             int last = out.size() - 1;
             if (!starts && last >= 0 && !out.get(last).isEmpty() && !out.get(last).endsWith("%n")) {
                 out.set(last, out.get(last) + " " + line);
             } else {
                 out.add(line);
             }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /**
+     * Example command lines (footer lines indented by white space) longer than the help width are broken between
+     * words with a shell line continuation (a backslash) and indented, so they still paste into a shell; picocli would
+     * otherwise cut them anywhere, even inside a URL ({@code redis:} / {@code //127.0.0.1:6379}).
+     */
+    static String[] wrapExamples(String[] lines, int width) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int max = width - 2;
+        for (String line : lines) {
+            if (line.length() <= max || line.isEmpty() || !Character.isWhitespace(line.charAt(0))) {
+                out.add(line);
+                continue;
+            }
+            String indent = line.substring(0, line.length() - line.stripLeading().length());
+            StringBuilder cur = new StringBuilder(indent);
+            boolean first = true;
+            for (String word : line.strip().split(" +")) {
+                boolean empty = cur.length() == (first ? indent.length() : indent.length() + 4);
+                if (!empty && cur.length() + 1 + word.length() + 2 > max) {
+                    out.add(cur.append(" \\").toString());
+                    cur = new StringBuilder(indent).append("    ");
+                    first = false;
+                    empty = true;
+                }
+                if (!empty) {
+                    cur.append(' ');
+                }
+                cur.append(word);
+            }
+            out.add(cur.toString());
         }
         return out.toArray(String[]::new);
     }

@@ -52,4 +52,47 @@ class CommandSummariesTest {
         // one paragraph: the hand-wrapped source line "...(S3Proxy): each subfolder of" no longer ends a help line
         assertThat(help).doesNotContain("subfolder of\n").contains("Any credentials are accepted");
     }
+
+    @Test
+    void aDescriptionLineStartingWithAnOptionNameContinuesItsParagraph() {
+        assertThat(CommandSummaries.reflow(new String[] {"The whole plan is made first;", "--dry-run prints it."}))
+                .containsExactly("The whole plan is made first; --dry-run prints it.");
+    }
+
+    @Test
+    void longExampleLinesBreakBetweenWordsWithAShellContinuation() {
+        String line = "  stowage jobs submit clip.mov --user alice --preset web-mp4 --email alice@example.com"
+                + " --redis redis://127.0.0.1:6379 --bucket media";
+        String[] out = CommandSummaries.wrapExamples(new String[] {"", "Examples:", line}, 80);
+        assertThat(out).hasSizeGreaterThan(3).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(78));
+        assertThat(out[2]).endsWith(" \\");
+        assertThat(out[3]).startsWith("      ");
+        // pasted into a shell it is the same command: join the continuations back
+        String joined = String.join("\n", java.util.Arrays.copyOfRange(out, 2, out.length))
+                .replaceAll(" \\\\\n +", " ");
+        assertThat(joined).isEqualTo(line);
+    }
+
+    @Test
+    void everyExampleLineIsPrintedWholeNeverRewrappedByPicocli() {
+        List<String> bad = new ArrayList<>();
+        examples(Cli.commandLine(), bad);
+        assertThat(bad).isEmpty();
+    }
+
+    private static void examples(CommandLine cl, List<String> bad) {
+        String help = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
+        int width = cl.getCommandSpec().usageMessage().width();
+        for (String l : cl.getCommandSpec().usageMessage().footer()) {
+            // a single word wider than the page (a long --pattern regex) cannot be broken by anyone
+            boolean unbreakable = java.util.Arrays.stream(l.strip().split(" +")).anyMatch(w -> w.length() > width - 8);
+            if (!l.isBlank() && Character.isWhitespace(l.charAt(0)) && !unbreakable
+                    && (l.length() > width - 2 || !help.contains(l + "\n") && !help.contains(l + "\r"))) {
+                bad.add(cl.getCommandSpec().qualifiedName() + ": " + l);
+            }
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            examples(sub, bad);
+        }
+    }
 }
