@@ -56,7 +56,7 @@ final class JobsCommand implements Runnable {
         boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             try (S3Client s3 = queue.s3().newClient();
                  io.stowage.transcode.Transcoder t = ffmpeg.create(ffmpeg.config());
                  TranscodeService service = TranscodeService.builder(queue.config()).s3(s3).transcoder(t).build()) {
@@ -64,7 +64,7 @@ final class JobsCommand implements Runnable {
             }
         }
 
-        abstract int run(TranscodeService service, PrintWriter out);
+        abstract int run(TranscodeService service, PrintWriter out) throws Exception;
 
         void print(PrintWriter out, TranscodeService service, JobView v) {
             URI link = v.state() == JobState.COMPLETED ? service.downloadUrl(user, v.id()) : null;
@@ -123,15 +123,32 @@ final class JobsCommand implements Runnable {
 
     @Command(name = "cancel", mixinStandardHelpOptions = true, defaultValueProvider = ArchiveCommand.EnvDefaults.class,
             description = {"Cancel a job: a queued job at once, a running one within a second (its worker stops",
-                "ffmpeg). Prints the job. Exit 1 when USER has no such job."},
+                "ffmpeg). Waits up to --wait for a running job to stop, then prints the job (CANCELLED, or the",
+                "state it ended in when it finished first). Exit 1 when USER has no such job."},
             footer = {"", "Examples:", "  stowage jobs cancel 01a2433a34b95795c9578f01 --user alice --redis redis://127.0.0.1:6379 --bucket media"})
     static final class Cancel extends Base {
         @Parameters(index = "0", paramLabel = "JOB", description = "The job id.")
         String job;
 
+        @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
+                description = "How long to wait for a running job's worker to stop it (default: ${DEFAULT-VALUE};"
+                        + " 0s: do not wait).")
+        java.time.Duration wait;
+
         @Override
-        int run(TranscodeService service, PrintWriter out) {
-            print(out, service, service.cancel(user, JobId.parse(user, job)));
+        int run(TranscodeService service, PrintWriter out) throws Exception {
+            JobId id = JobId.parse(user, job);
+            JobView view = service.cancel(user, id);
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (!view.state().isFinal() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                view = service.status(user, id);
+            }
+            print(out, service, view);
+            if (!view.state().isFinal()) {
+                spec.commandLine().getErr().println("cancel requested; the job's worker stops it when it next checks (stowage jobs status "
+                        + job + " --user " + user + ")");
+            }
             return ExitCodes.OK;
         }
     }

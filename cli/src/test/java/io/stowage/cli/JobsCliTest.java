@@ -132,4 +132,32 @@ class JobsCliTest {
             assertThat(st.get("output_size").asLong()).isPositive();
         }
     }
+
+    @Test
+    void cancelOfARunningJobWaitsForItsWorkerToStopIt() throws Exception {
+        // long enough that the worker is still transcoding when the cancel arrives
+        Path longClip = MediaGenerator.of(transcoder.ffmpegPath()).generate(MediaSpec.mp4(90).withSize(640, 360),
+                tmp.resolve("long.mp4"));
+        TranscodeJobsConfig c = TranscodeJobsConfig.defaults(TestRedis.url(), "media").withKeyPrefix(PREFIX)
+                .withPollTimeout(Duration.ofMillis(300));
+        try (S3Client client = s3.newClient();
+             TranscodeWorker w = TranscodeWorker.builder(c).s3(client).transcoder(transcoder).build().start()) {
+            CliRun submit = jobs("submit", longClip.toString(), "--user", "carol", "--preset", "h264");
+            assertThat(submit.exitCode()).as(submit.err()).isZero();
+            String id = json(submit).get("id").asText();
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            JsonNode st;
+            do {
+                Thread.sleep(100);
+                st = json(jobs("status", id, "--user", "carol"));
+            } while (st.get("state").asText().equals("PENDING") && System.nanoTime() < end);
+            assertThat(st.get("state").asText()).isEqualTo("PROCESSING");
+
+            CliRun cancel = jobs("cancel", id, "--user", "carol", "--wait", "30s");
+            assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+            // the printed job is the stopped one, not the PROCESSING it was when the cancel was sent
+            assertThat(json(cancel).get("state").asText()).isEqualTo("CANCELLED");
+            assertThat(cancel.err()).doesNotContain("cancel requested");
+        }
+    }
 }
