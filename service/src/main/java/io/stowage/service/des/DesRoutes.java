@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,11 @@ final class DesRoutes {
     private final DesNameService names;
     private final DesFileService files;
     private final MeterRegistry registry;
+    /**
+     * {@code des_retriever_requests_total} of GET (0..599) and HEAD (600..1199) by status, registered on first use:
+     * no meter id and registry lookup per request.
+     */
+    private final AtomicReferenceArray<Counter> requestCounters = new AtomicReferenceArray<>(1200);
 
     DesRoutes(DesNameService names, DesFileService files, MeterRegistry registry) {
         this.names = names;
@@ -62,9 +68,22 @@ final class DesRoutes {
             status = 503;
             throw e;
         } finally {
-            Counter.builder("des.retriever.requests").description("File requests by method and HTTP status")
-                    .tag("method", method).tag("status", Integer.toString(status)).register(registry).increment();
+            requestCounter(method, status).increment();
         }
+    }
+
+    private Counter requestCounter(String method, int status) {
+        boolean known = status >= 0 && status < 600;
+        int slot = (method.equals("GET") ? 0 : 600) + status;
+        Counter c = known ? requestCounters.get(slot) : null;
+        if (c == null) {   // registering twice in a race is harmless: the registry returns the same counter
+            c = Counter.builder("des.retriever.requests").description("File requests by method and HTTP status")
+                    .tag("method", method).tag("status", Integer.toString(status)).register(registry);
+            if (known) {
+                requestCounters.set(slot, c);
+            }
+        }
+        return c;
     }
 
     private void assign(Context ctx) {

@@ -95,7 +95,7 @@ public final class DesServer implements AutoCloseable {
     }
 
     private static ServiceServer.Builder configure(ServiceServer.Builder sb, Builder b) {
-        return sb.errorFormat(ErrorFormat.detail()).healthFormat(new DesHealth()).probeTimeout(b.probeTimeout)
+        return sb.maxThreads(b.httpThreads > 0 ? b.httpThreads : autoThreads()).errorFormat(ErrorFormat.detail()).healthFormat(new DesHealth()).probeTimeout(b.probeTimeout)
                 .mapError(DesIngestInvalidPrefixException.class, 400)
                 .mapError(DesIngestFileUnavailableException.class, 503)
                 .mapError(DesIngestNodeIdLostException.class, 503);
@@ -173,6 +173,13 @@ public final class DesServer implements AutoCloseable {
         };
     }
 
+    /**
+     * HTTP threads per port when not given: PLACEHOLDER
+     */
+    static int autoThreads() {
+        return Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
+    }
+
     /** A builder over the metadata database (migrated), an S3 client and the archive bucket. */
     public static Builder builder(IngestDatabase db, S3Client s3, String archiveBucket) {
         return new Builder(db, s3, archiveBucket);
@@ -232,6 +239,7 @@ public final class DesServer implements AutoCloseable {
         private Duration probeTimeout = Duration.ofSeconds(5);
         private IndexCache indexCache = IndexCache.caffeine(64L << 20);
         private PrometheusMeterRegistry registry;
+        private int httpThreads;
 
         private Builder(IngestDatabase db, S3Client s3, String bucket) {
             this.db = Objects.requireNonNull(db, "db");
@@ -290,6 +298,19 @@ public final class DesServer implements AutoCloseable {
         /** Where container indexes are cached: Caffeine in front of the shared Redis cache (the caller closes it). */
         public Builder indexCache(IndexCache c) {
             this.indexCache = Objects.requireNonNull(c, "indexCache");
+            return this;
+        }
+
+        /**
+         * The most threads Jetty serves each port with, acceptors and selectors included (at least 8); 0 (default):
+         * {@link #autoThreads()}. A request for a file holds a thread while it waits for S3.
+         */
+        public Builder httpThreads(int n) {
+            if (n != 0 && n < 8) {
+                throw new io.stowage.service.ServiceConfigException("--http-threads " + n
+                        + ": 0 (default: 8 per core, at least 16) or at least 8");
+            }
+            this.httpThreads = n;
             return this;
         }
 
