@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 /** The DES endpoints: {@code POST /assign}, {@code GET|HEAD /files/{name}}, {@code GET /health}. Stateless. */
 final class DesRoutes {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    /** Bodies up to this size are read whole before the first byte is sent; larger ones stream in such pieces. */
+    private static final int SMALL = 64 * 1024;
     private final DesNameService names;
     private final DesFileService files;
     private final MeterRegistry registry;
@@ -209,7 +211,20 @@ final class DesRoutes {
                 ctx.status(200);
             }
             OutputStream out = ctx.res().getOutputStream();
-            in.transferTo(out);
+            long n = f.length();
+            if (n <= SMALL) {   // read and verified whole, then written at once (headers and body in one send)
+                byte[] b = new byte[(int) n];
+                int got = in.readNBytes(b, 0, b.length);
+                if (got != b.length || in.read() != -1) {   // the read at the end runs the stream's final check
+                    throw new IOException(f.info().desName() + ": the store sent " + got + " of " + n + " bytes");
+                }
+                out.write(b);
+            } else {
+                byte[] b = new byte[SMALL];
+                for (int r; (r = in.read(b)) != -1; ) {
+                    out.write(b, 0, r);
+                }
+            }
             out.flush();
         }
     }

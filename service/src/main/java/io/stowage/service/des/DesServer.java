@@ -95,7 +95,8 @@ public final class DesServer implements AutoCloseable {
     }
 
     private static ServiceServer.Builder configure(ServiceServer.Builder sb, Builder b) {
-        return sb.maxThreads(b.httpThreads > 0 ? b.httpThreads : autoThreads()).errorFormat(ErrorFormat.detail()).healthFormat(new DesHealth()).probeTimeout(b.probeTimeout)
+        return sb.maxThreads(b.httpThreads).errorFormat(ErrorFormat.detail()).healthFormat(new DesHealth())
+                .probeTimeout(b.probeTimeout)
                 .mapError(DesIngestInvalidPrefixException.class, 400)
                 .mapError(DesIngestFileUnavailableException.class, 503)
                 .mapError(DesIngestNodeIdLostException.class, 503);
@@ -171,13 +172,6 @@ public final class DesServer implements AutoCloseable {
                 return false;
             }
         };
-    }
-
-    /**
-     * HTTP threads per port when not given: PLACEHOLDER
-     */
-    static int autoThreads() {
-        return Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
     }
 
     /** A builder over the metadata database (migrated), an S3 client and the archive bucket. */
@@ -303,12 +297,14 @@ public final class DesServer implements AutoCloseable {
 
         /**
          * The most threads Jetty serves each port with, acceptors and selectors included (at least 8); 0 (default):
-         * {@link #autoThreads()}. A request for a file holds a thread while it waits for S3.
+         * Jetty's 250. A request for a file holds a thread while it waits for S3, so fewer threads than requests in
+         * flight queue them: with a store 30 ms away, 16 threads would cap a port near 500 files/s. On 2 cores with a
+         * local store 16, 48 and 250 threads cost the same CPU per request (DesServeBenchmark, NOTES-files-perf.md).
          */
         public Builder httpThreads(int n) {
             if (n != 0 && n < 8) {
-                throw new io.stowage.service.ServiceConfigException("--http-threads " + n
-                        + ": 0 (default: 8 per core, at least 16) or at least 8");
+                throw new io.stowage.service.ServiceConfigException("httpThreads " + n
+                        + ": 0 (default: Jetty's 250) or at least 8");
             }
             this.httpThreads = n;
             return this;
