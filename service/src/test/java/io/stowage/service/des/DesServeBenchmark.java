@@ -39,8 +39,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Measurements of #22 (not a test; run it on purpose):
  * {@code STOWAGE_BENCH_S3=http://127.0.0.1:9000 mvn -o -q verify -pl service -am -Dtest=DesServeBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false -DskipITs} with a separate {@code stowage s3 serve --dir D --port 9000
- * --bucket des-bench}. Prints warm {@code GET /files/{name}} of 4 KiB entries under 32 clients (requests/s, p50,
- * p99) beside a bare {@link S3DesReader} loop with the same 32 threads in the same run, and {@code /assign} names/s.
+ * --bucket des-bench}. Warm {@code GET /files/{name}} of 4 KiB entries under 32 clients (requests/s, p50, p99):
+ * with a Java client, then with wrk beside a bare {@link S3DesReader} loop of 32 threads and a {@link DesFileService}
+ * loop (what the handler calls, without HTTP) in the same run: after a warm-up of each side
+ * ({@code -Dbench.warmup=15} s), {@code -Dbench.rounds=3} rounds of {@code -Dbench.seconds=10} in alternating order,
+ * each side's best round compared. Every phase prints the CPU it cost per request: this JVM (user and kernel), the
+ * store's process (found by its command line) and wrk's; on a machine whose cores are all busy these predict the
+ * ratio better than requests/s. Also {@code /assign} names/s. {@code -Dbench.jfr=DIR} records each phase with JFR;
+ * {@code -Dbench.wrkThreads=16,250,...} adds wrk rounds on servers with those HTTP threads.
  */
 class DesServeBenchmark {
     static final int CLIENTS = 32;
