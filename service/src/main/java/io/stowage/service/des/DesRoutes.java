@@ -18,15 +18,23 @@ import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The DES endpoints: {@code POST /assign}, {@code GET|HEAD /files/{name}}, {@code GET /health}. Stateless. */
 final class DesRoutes {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    /** Bodies up to this size are read whole before the first byte is sent; larger ones stream in such pieces. */
+    private static final int SMALL = 64 * 1024;
     private final DesNameService names;
     private final DesFileService files;
     private final MeterRegistry registry;
+    /**
+     * {@code des_retriever_requests_total} of GET (0..599) and HEAD (600..1199) by status, registered on first use:
+     * no meter id and registry lookup per request.
+     */
+    private final AtomicReferenceArray<Counter> requestCounters = new AtomicReferenceArray<>(1200);
 
     DesRoutes(DesNameService names, DesFileService files, MeterRegistry registry) {
         this.names = names;
@@ -62,9 +70,22 @@ final class DesRoutes {
             status = 503;
             throw e;
         } finally {
-            Counter.builder("des.retriever.requests").description("File requests by method and HTTP status")
-                    .tag("method", method).tag("status", Integer.toString(status)).register(registry).increment();
+            requestCounter(method, status).increment();
         }
+    }
+
+    private Counter requestCounter(String method, int status) {
+        boolean known = status >= 0 && status < 600;
+        int slot = (method.equals("GET") ? 0 : 600) + status;
+        Counter c = known ? requestCounters.get(slot) : null;
+        if (c == null) {   // registering twice in a race is harmless: the registry returns the same counter
+            c = Counter.builder("des.retriever.requests").description("File requests by method and HTTP status")
+                    .tag("method", method).tag("status", Integer.toString(status)).register(registry);
+            if (known) {
+                requestCounters.set(slot, c);
+            }
+        }
+        return c;
     }
 
     private void assign(Context ctx) {
@@ -190,7 +211,20 @@ final class DesRoutes {
                 ctx.status(200);
             }
             OutputStream out = ctx.res().getOutputStream();
-            in.transferTo(out);
+            long n = f.length();
+            if (n <= SMALL) {   // read and verified whole, then written at once (headers and body in one send)
+                byte[] b = new byte[(int) n];
+                int got = in.readNBytes(b, 0, b.length);
+                if (got != b.length || in.read() != -1) {   // the read at the end runs the stream's final check
+                    throw new IOException(f.info().desName() + ": the store sent " + got + " of " + n + " bytes");
+                }
+                out.write(b);
+            } else {
+                byte[] b = new byte[SMALL];
+                for (int r; (r = in.read(b)) != -1; ) {
+                    out.write(b, 0, r);
+                }
+            }
             out.flush();
         }
     }

@@ -95,7 +95,8 @@ public final class DesServer implements AutoCloseable {
     }
 
     private static ServiceServer.Builder configure(ServiceServer.Builder sb, Builder b) {
-        return sb.errorFormat(ErrorFormat.detail()).healthFormat(new DesHealth()).probeTimeout(b.probeTimeout)
+        return sb.maxThreads(b.httpThreads).errorFormat(ErrorFormat.detail()).healthFormat(new DesHealth())
+                .probeTimeout(b.probeTimeout)
                 .mapError(DesIngestInvalidPrefixException.class, 400)
                 .mapError(DesIngestFileUnavailableException.class, 503)
                 .mapError(DesIngestNodeIdLostException.class, 503);
@@ -232,6 +233,7 @@ public final class DesServer implements AutoCloseable {
         private Duration probeTimeout = Duration.ofSeconds(5);
         private IndexCache indexCache = IndexCache.caffeine(64L << 20);
         private PrometheusMeterRegistry registry;
+        private int httpThreads;
 
         private Builder(IngestDatabase db, S3Client s3, String bucket) {
             this.db = Objects.requireNonNull(db, "db");
@@ -290,6 +292,21 @@ public final class DesServer implements AutoCloseable {
         /** Where container indexes are cached: Caffeine in front of the shared Redis cache (the caller closes it). */
         public Builder indexCache(IndexCache c) {
             this.indexCache = Objects.requireNonNull(c, "indexCache");
+            return this;
+        }
+
+        /**
+         * The most threads Jetty serves each port with, acceptors and selectors included (at least 8); 0 (default):
+         * Jetty's 250. A request for a file holds a thread while it waits for S3, so fewer threads than requests in
+         * flight queue them: with a store 30 ms away, 16 threads would cap a port near 500 files/s. On 2 cores with a
+         * local store 16, 48 and 250 threads cost the same CPU per request (DesServeBenchmark, NOTES-files-perf.md).
+         */
+        public Builder httpThreads(int n) {
+            if (n != 0 && n < 8) {
+                throw new io.stowage.service.ServiceConfigException("httpThreads " + n
+                        + ": 0 (default: Jetty's 250) or at least 8");
+            }
+            this.httpThreads = n;
             return this;
         }
 

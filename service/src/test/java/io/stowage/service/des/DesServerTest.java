@@ -249,6 +249,28 @@ class DesServerTest {
     }
 
     @Test
+    void requestCountsAreExactPerMethodAndStatusOnBoundedThreads() throws Exception {
+        try (IngestDatabase db = IngestDatabase.open(pg.url());
+             DesServer s = DesServer.builder(db, s3, BUCKET).port(0).nodeId(65).httpThreads(8).start()) {
+            assertThatThrownBy(() -> DesServer.builder(db, s3, BUCKET).httpThreads(4))
+                    .isInstanceOf(io.stowage.service.ServiceConfigException.class).hasMessageContaining("at least 8");
+            String name = FILES.keySet().iterator().next();
+            for (int i = 0; i < 3; i++) {
+                assertThat(get(s.url() + path(name)).body()).isEqualTo(FILES.get(name));
+            }
+            for (int i = 0; i < 2; i++) {
+                assertThat(get(s.url() + path("DES_20990101_(000000000000_00)")).statusCode()).isEqualTo(404);
+            }
+            assertThat(send(HttpRequest.newBuilder(URI.create(s.url() + path(name)))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(200);
+            String metrics = new String(get(s.url() + "/metrics").body());
+            assertThat(metrics).contains("des_retriever_requests_total{method=\"GET\",status=\"200\"} 3.0")
+                    .contains("des_retriever_requests_total{method=\"GET\",status=\"404\"} 2.0")
+                    .contains("des_retriever_requests_total{method=\"HEAD\",status=\"200\"} 1.0");
+        }
+    }
+
+    @Test
     void aStoppedStoreIs503WithAReasonAndUnknownNamesStay404(@TempDir Path dir) throws Exception {
         EmbeddedS3 down = EmbeddedS3.builder().directory(dir).bucket(BUCKET).start();
         try (S3Client client = down.settings().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))
