@@ -193,8 +193,10 @@ public final class DesPacker implements AutoCloseable {
                 if (claimed == 0) {
                     containers.finalizeIdle();
                     idleRounds++;
-                    if (o.exitWhenIdle() && idleRounds >= 2) {
-                        // --once: with nothing left to claim the open containers are due now, not after idleFinalize
+                    if (o.exitWhenIdle() && idleRounds >= 1) {
+                        // --once, from the first empty round (the count below decides; an empty round has read the
+                        // pending rows of the held shards to the end and wrapped): with nothing left to claim the open
+                        // containers are due now, not after idleFinalize
                         // (their rows are ours, claimed); the exit still waits for other packers' claimed rows. One
                         // count of the sources per idle round: the claimed rows of ours are the ones in the open
                         // containers (nothing is in flight after an empty round), so the rest are others'.

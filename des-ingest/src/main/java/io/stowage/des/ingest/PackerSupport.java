@@ -196,7 +196,16 @@ final class PackerSupport {
         return db.jdbi().inTransaction(h -> {
             h.execute("INSERT INTO des_ingest_packers (holder_id, expires_at) VALUES (?, ?) ON CONFLICT (holder_id) "
                     + "DO UPDATE SET expires_at = excluded.expires_at", holder, db.timestamp(now.plus(ttl)));
-            h.execute("DELETE FROM des_ingest_packers WHERE expires_at < ?", db.timestamp(now.minus(ttl)));
+            if (db.dialect() == IngestDatabase.Dialect.POSTGRES) {
+                // rows another packer's heartbeat holds right now are skipped, not waited for: two packers whose
+                // own rows had both expired (a loaded machine) each deleted the other's row while holding its own
+                // and deadlocked (PackerCrashTest: "deadlock detected" ended a packer)
+                h.execute("DELETE FROM des_ingest_packers WHERE holder_id IN (SELECT holder_id FROM "
+                        + "des_ingest_packers WHERE expires_at < ? FOR UPDATE SKIP LOCKED)",
+                        db.timestamp(now.minus(ttl)));
+            } else {
+                h.execute("DELETE FROM des_ingest_packers WHERE expires_at < ?", db.timestamp(now.minus(ttl)));
+            }
             return h.createQuery("SELECT COUNT(*) FROM des_ingest_packers WHERE expires_at > :now")
                     .bind("now", db.timestamp(now)).mapTo(Integer.class).one();
         });
