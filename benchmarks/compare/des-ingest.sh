@@ -4,7 +4,8 @@
 # parallel GET loop over the same objects in the same run (before and after). Prints rows/s, MB/s, the ratio to the
 # GET loop and the share of the packers' time in the source database, the state database, S3 GETs, packing, upload.
 #   benchmarks/compare/des-ingest.sh [WORKDIR]
-# Env: N, GET_THREADS (default 16), BATCH (the source's batch_size, default 500), PORT, STOWAGE_TEST_PG_URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
+# Env: N, BENCH_JAR (default benchmarks/target/benchmarks.jar), STOWAGE_JAR, GET_THREADS (default 16), BATCH (the source's batch_size, default 500), PACKERS (up to how many packers,
+# default 3), BENCH_JAVA_OPTS (e.g. a JFR recording), PORT, STOWAGE_TEST_PG_URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
 # schemas bench_ingest_<pid>_<k> are created and dropped).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,11 +20,11 @@ JAR="$WORK/stowage.jar"
 if [[ -n "${STOWAGE_JAR:-}" ]]; then cp "$STOWAGE_JAR" "$JAR"; else
   [[ -f "$ROOT/cli/target/stowage.jar" ]] || "$ROOT/bin/stowage" --version >/dev/null
   cp "$ROOT/cli/target/stowage.jar" "$JAR"; fi
-BENCH="$ROOT/benchmarks/target/benchmarks.jar"
+BENCH="${BENCH_JAR:-$ROOT/benchmarks/target/benchmarks.jar}"
 [[ -f "$BENCH" ]] || (cd "$ROOT" && mvn -B -q -pl benchmarks -am package -DskipTests)
 rm -rf "$WORK/store"; mkdir -p "$WORK/store"
 java -jar "$JAR" s3 serve --dir "$WORK/store" --port "$PORT" > "$WORK/serve.log" 2>&1 &
 SERVE=$!
 trap 'kill "$SERVE" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do grep -q serving "$WORK/serve.log" && break; sleep 1; done
-java -cp "$BENCH" io.stowage.benchmarks.desingest.DesIngestCompare "http://127.0.0.1:$PORT" "$PG_BASE" "$N" "$GET_THREADS" "$BATCH"
+java ${BENCH_JAVA_OPTS:-} -cp "$BENCH" io.stowage.benchmarks.desingest.DesIngestCompare "http://127.0.0.1:$PORT" "$PG_BASE" "$N" "$GET_THREADS" "$BATCH" "${PACKERS:-3}"

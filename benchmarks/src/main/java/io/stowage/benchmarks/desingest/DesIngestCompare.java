@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * End-to-end packing of N 4 KiB objects from a separate S3 endpoint, listed in PostgreSQL, with 1, 2 and 3 packers
  * (threads of this process, each its own DesPacker, holder and connections), against a bare parallel GET loop over
  * the same objects in the same run (before and after). Prints rows/s, MB/s and where the packers' time went.
- * <pre>java -cp benchmarks.jar io.stowage.benchmarks.desingest.DesIngestCompare ENDPOINT PG_URL [N] [GET_THREADS] [BATCH]</pre>
+ * <pre>java -cp benchmarks.jar io.stowage.benchmarks.desingest.DesIngestCompare ENDPOINT PG_URL [N] [GET_THREADS] [BATCH] [MAX_PACKERS]</pre>
  */
 public final class DesIngestCompare {
     private DesIngestCompare() {}
@@ -47,6 +47,7 @@ public final class DesIngestCompare {
         int n = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 16;
         batch = args.length > 4 ? Integer.parseInt(args[4]) : 500;
+        int maxPackers = args.length > 5 ? Integer.parseInt(args[5]) : 3;
         S3Client s3 = S3Settings.forEndpoint(endpoint).withMaxConnections(64).newClient();
         String bucket = "ingest-src";
         try {
@@ -71,7 +72,7 @@ public final class DesIngestCompare {
         // warm-up pack (not reported): JIT of the packer, driver and SDK paths, as the GET loop had its warm-up
         pack(s3, bucket, keys.subList(0, Math.min(keys.size(), Math.max(1000, keys.size() / 5))), pgBase, 1, endpoint);
         List<double[]> results = new ArrayList<>();
-        for (int packers = 1; packers <= 3; packers++) {
+        for (int packers = 1; packers <= maxPackers; packers++) {
             results.add(pack(s3, bucket, keys, pgBase, packers, endpoint));
         }
         double get2 = getLoop(s3, bucket, keys, threads);

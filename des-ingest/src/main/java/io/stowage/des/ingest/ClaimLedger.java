@@ -38,6 +38,11 @@ final class ClaimLedger {
         if (assignments.isEmpty()) {
             return out;
         }
+        if (db.dialect() == IngestDatabase.Dialect.POSTGRES) {
+            // one statement for the whole batch: the columns as arrays (a 1,000-row claim is one round trip, not five)
+            db.jdbi().useTransaction(h -> out.addAll(recordPostgres(h, assignments, holder, now)));
+            return out;
+        }
         db.jdbi().useTransaction(h -> {
             for (int from = 0; from < assignments.size(); from += 200) {
                 List<Assignment> part = assignments.subList(from, Math.min(assignments.size(), from + 200));
@@ -64,6 +69,49 @@ final class ClaimLedger {
                 out.addAll(q.mapTo(String.class).list());
             }
         });
+        return out;
+    }
+
+    private List<String> recordPostgres(Handle h, List<Assignment> assignments, String holder, Instant now) {
+        int n = assignments.size();
+        Object[] src = new Object[n];
+        Object[] ids = new Object[n];
+        Object[] shards = new Object[n];
+        Object[] containers = new Object[n];
+        Object[] entries = new Object[n];
+        Object[] names = new Object[n];
+        for (int i = 0; i < n; i++) {
+            Assignment a = assignments.get(i);
+            src[i] = a.row().source();
+            ids[i] = a.row().id();
+            shards[i] = a.row().shard();
+            containers[i] = a.containerId();
+            entries[i] = a.entryName();
+            names[i] = a.desName();
+        }
+        java.sql.Connection c = h.getConnection();
+        List<String> out = new ArrayList<>(n);
+        try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO des_ingest_claims (source_db, "
+                + "source_row_id, holder_id, shard_id, claimed_at, container_id, entry_name, des_name) SELECT u.s, u.id,"
+                + " ?, u.shard, ?, u.c, u.e, u.n FROM unnest(?::varchar[], ?::varchar[], ?::int[], ?::bigint[], "
+                + "?::varchar[], ?::varchar[]) AS u(s, id, shard, c, e, n) ON CONFLICT (source_db, source_row_id) DO "
+                + "NOTHING RETURNING source_row_id")) {
+            ps.setString(1, holder);
+            ps.setObject(2, db.timestamp(now));
+            ps.setArray(3, c.createArrayOf("varchar", src));
+            ps.setArray(4, c.createArrayOf("varchar", ids));
+            ps.setArray(5, c.createArrayOf("int4", shards));
+            ps.setArray(6, c.createArrayOf("int8", containers));
+            ps.setArray(7, c.createArrayOf("varchar", entries));
+            ps.setArray(8, c.createArrayOf("varchar", names));
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+        }
         return out;
     }
 

@@ -88,6 +88,66 @@ public final class ContainerCatalog {
         });
     }
 
+    /**
+     * {@link #reserve} for several shards of one day in one transaction (the first claim of a run opens a container
+     * per held shard: one commit instead of one each). Returns the containers by shard.
+     */
+    public java.util.Map<Integer, Container> reserveAll(java.util.Collection<Integer> shards, LocalDate day,
+                                                        String bucket, String prefix, String holder, Instant now) {
+        if (shards.isEmpty()) {
+            return java.util.Map.of();
+        }
+        List<Integer> list = new ArrayList<>(new java.util.TreeSet<>(shards));
+        return db.jdbi().inTransaction(h -> {
+            java.util.Map<Integer, Integer> max = new java.util.HashMap<>();
+            h.createQuery("SELECT shard_id, s3_key FROM des_containers WHERE day = :d AND shard_id IN (<s>)")
+                    .bind("d", day(day)).bindList("s", list)
+                    .map((rs, ctx) -> java.util.Map.entry(rs.getInt(1), partOf(rs.getString(2))))
+                    .forEach(e -> max.merge(e.getKey(), e.getValue(), Math::max));
+            StringBuilder ins = new StringBuilder("INSERT INTO des_containers (shard_id, day, status, s3_key, "
+                    + "file_count, data_bytes, created_at) VALUES ");
+            List<Object> args = new ArrayList<>();
+            java.util.Map<Integer, String> keys = new java.util.HashMap<>();
+            for (int i = 0; i < list.size(); i++) {
+                int shard = list.get(i);
+                String key = key(prefix, day, shard, max.getOrDefault(shard, 0) + 1);
+                keys.put(shard, key);
+                ins.append(i == 0 ? "" : ", ").append("(?, ?, 'writing', ?, 0, 0, ?)");
+                args.add(shard);
+                args.add(day(day));
+                args.add(key);
+                args.add(db.timestamp(now));
+            }
+            ins.append(" RETURNING id, shard_id");
+            var q = h.createQuery(ins.toString());
+            for (int i = 0; i < args.size(); i++) {
+                q.bind(i, args.get(i));
+            }
+            java.util.Map<Integer, Long> ids = new java.util.HashMap<>();
+            q.map((rs, ctx) -> java.util.Map.entry(rs.getInt(2), rs.getLong(1))).forEach(e -> ids.put(e.getKey(),
+                    e.getValue()));
+            StringBuilder side = new StringBuilder("INSERT INTO des_ingest_containers (container_id, bucket, s3_key, "
+                    + "shard_id, day, part, state, holder_id, external_prefix, updated_at) VALUES ");
+            List<Object> sargs = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                int shard = list.get(i);
+                String key = keys.get(shard);
+                side.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, 'WRITING', ?, ?, ?)");
+                sargs.addAll(List.of(ids.get(shard), bucket, key, shard, day(day), partOf(key), holder,
+                        key.substring(0, key.length() - ".des".length()), db.timestamp(now)));
+            }
+            var u = h.createUpdate(side.toString());
+            for (int i = 0; i < sargs.size(); i++) {
+                u.bind(i, sargs.get(i));
+            }
+            u.execute();
+            java.util.Map<Integer, Container> out = new java.util.LinkedHashMap<>();
+            h.createQuery(SELECT + " WHERE c.id IN (<ids>)").bindList("ids", new ArrayList<>(ids.values()))
+                    .map((rs, ctx) -> row(rs)).forEach(c -> out.put(c.shardId(), c));
+            return out;
+        });
+    }
+
     /** Moves a container of ours from {@code from} to {@code to} when it is in {@code from}; false otherwise. */
     public boolean transition(long id, ContainerState from, ContainerState to, Instant now) {
         return db.jdbi().inTransaction(h -> transition(h, id, from, to, now));
@@ -127,6 +187,80 @@ public final class ContainerCatalog {
                     + "des_ingest_claims WHERE container_id = ? AND des_name IS NOT NULL AND entry_name IS NOT NULL "
                     + "ON CONFLICT (des_name) DO NOTHING", db.timestamp(now), id);
             return true;
+        });
+    }
+
+    /**
+     * {@link #transition} for several containers in one transaction; returns the ids that were in {@code from} and
+     * moved.
+     */
+    public java.util.Set<Long> transitionAll(java.util.Collection<Long> ids, ContainerState from, ContainerState to,
+                                             Instant now) {
+        if (ids.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return db.jdbi().inTransaction(h -> {
+            java.util.Set<Long> moved = new java.util.HashSet<>(h.createQuery("UPDATE des_ingest_containers SET state "
+                            + "= :to, updated_at = :now WHERE container_id IN (<ids>) AND state = :from RETURNING "
+                            + "container_id").bind("to", to.name()).bind("now", db.timestamp(now))
+                    .bind("from", from.name()).bindList("ids", new ArrayList<>(ids)).mapTo(Long.class).list());
+            if (!moved.isEmpty() && !from.legacyStatus().equals(to.legacyStatus())) {
+                if (to == ContainerState.DISCARDED) {
+                    h.createUpdate("UPDATE des_containers SET status = 'failed', finalized_at = :now WHERE id IN "
+                            + "(<ids>)").bind("now", db.timestamp(now)).bindList("ids", new ArrayList<>(moved))
+                            .execute();
+                } else {
+                    h.createUpdate("UPDATE des_containers SET status = :st WHERE id IN (<ids>)")
+                            .bind("st", to.legacyStatus()).bindList("ids", new ArrayList<>(moved)).execute();
+                }
+            }
+            return moved;
+        });
+    }
+
+    /** What {@link #markUploadedAll} records for one container. */
+    record Upload(long id, int files, long dataBytes, long archiveBytes, String etag) {}
+
+    /**
+     * {@link #markUploaded} for several containers in one transaction (batched statements); returns the ids that
+     * were UPLOADING (or WRITING) and are now UPLOADED with their name index rows.
+     */
+    java.util.Set<Long> markUploadedAll(List<Upload> ups, Instant now) {
+        if (ups.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return db.jdbi().inTransaction(h -> {
+            var b = h.prepareBatch("UPDATE des_ingest_containers SET state = 'UPLOADED', entry_count = :files, "
+                    + "archive_bytes = :archive, etag = :etag, updated_at = :now WHERE container_id = :id AND state IN "
+                    + "('UPLOADING', 'WRITING')");
+            for (Upload u : ups) {
+                b.bind("files", u.files()).bind("archive", u.archiveBytes()).bind("etag", u.etag())
+                        .bind("now", db.timestamp(now)).bind("id", u.id()).add();
+            }
+            int[] counts = b.execute();
+            List<Upload> ok = new ArrayList<>();
+            for (int i = 0; i < ups.size(); i++) {
+                if (counts[i] == 1) {
+                    ok.add(ups.get(i));
+                }
+            }
+            if (ok.isEmpty()) {
+                return java.util.Set.<Long>of();
+            }
+            var c = h.prepareBatch("UPDATE des_containers SET status = 'uploaded', file_count = :files, data_bytes = "
+                    + ":data, finalized_at = :now WHERE id = :id");
+            for (Upload u : ok) {
+                c.bind("files", u.files()).bind("data", u.dataBytes()).bind("now", db.timestamp(now))
+                        .bind("id", u.id()).add();
+            }
+            c.execute();
+            List<Long> ids = ok.stream().map(Upload::id).toList();
+            h.createUpdate("INSERT INTO des_entry_index (des_name, source_db, source_row_id, container_id, entry_name, "
+                    + "created_at) SELECT des_name, source_db, source_row_id, container_id, entry_name, :now FROM "
+                    + "des_ingest_claims WHERE container_id IN (<ids>) AND des_name IS NOT NULL AND entry_name IS NOT "
+                    + "NULL ON CONFLICT (des_name) DO NOTHING").bind("now", db.timestamp(now)).bindList("ids", ids)
+                    .execute();
+            return new java.util.HashSet<>(ids);
         });
     }
 

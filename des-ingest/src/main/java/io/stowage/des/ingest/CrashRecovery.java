@@ -52,6 +52,7 @@ public final class CrashRecovery {
     private int aborted;
     private int ok;
     private int problems;
+    private int orphans;
 
     private CrashRecovery(IngestDatabase db, List<SourceConnector> sources, S3Client s3, RecoveryOptions o) {
         this.db = db;
@@ -72,7 +73,7 @@ public final class CrashRecovery {
     /** One pass; see the class comment. */
     public synchronized RecoveryReport run() {
         actions.clear();
-        expired = stale = finished = discarded = adopted = aborted = ok = problems = 0;
+        expired = stale = finished = discarded = adopted = aborted = ok = problems = orphans = 0;
         Instant now = Instant.now();
         if (o.dryRun()) {
             expired = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM des_shard_locks WHERE "
@@ -81,21 +82,33 @@ public final class CrashRecovery {
             expired = ShardLocks.deleteExpired(db, now);
         }
         o.registry().counter("des_recovery_expired_locks_total").increment(expired);
-        Map<Integer, String> live = ShardLocks.liveHolders(db, now);
+        // the containers first, then who is alive: a packer takes its shard's lock before it reserves a container,
+        // so every container listed here whose holder is alive shows that holder below (read the other way round, a
+        // container reserved in between by a packer that just took the lock would look ownerless)
+        List<Container> unfinished = catalog.inStates(ContainerState.WRITING, ContainerState.UPLOADING,
+                ContainerState.UPLOADED);
+        Instant seen = Instant.now();
+        Map<Integer, String> live = ShardLocks.liveHolders(db, seen);
         Set<String> liveHolders = new HashSet<>(live.values());
+        Set<String> ourPackers = new HashSet<>(db.jdbi().withHandle(h -> h.createQuery("SELECT holder_id FROM "
+                + "des_ingest_packers WHERE expires_at > :n").bind("n", db.timestamp(seen)).mapTo(String.class)
+                .list()));
 
-        for (Container c : catalog.inStates(ContainerState.WRITING, ContainerState.UPLOADING,
-                ContainerState.UPLOADED)) {
+        for (Container c : unfinished) {
             if (c.holder().equals(live.get(c.shardId()))) {
                 continue;   // a live holder's container
+            }
+            if (ourPackers.contains(c.holder())) {
+                // its packer is alive (heartbeat within its TTL) but does not hold the shard's lock right now: it
+                // gives the container up itself when it sees the lock lost, or finishes an upload it started; if it
+                // dies, its heartbeat expires and a later pass resolves the container. Its multipart upload is
+                // never aborted under it.
+                continue;
             }
             resolve(c);
         }
         // a live lock on the shard held by a process that is not one of our packers may be the old system's
         // packer still writing this container: leave it until that lock is gone
-        Set<String> ourPackers = new HashSet<>(db.jdbi().withHandle(h -> h.createQuery("SELECT holder_id FROM "
-                + "des_ingest_packers WHERE expires_at > :n").bind("n", db.timestamp(now)).mapTo(String.class)
-                .list()));
         for (Container c : catalog.foreign("writing")) {
             String holder = live.get(c.shardId());
             if (holder != null && !ourPackers.contains(holder)) {
@@ -107,9 +120,10 @@ public final class CrashRecovery {
             adoptUploaded(c);
         }
         staleClaims(now, liveHolders);
+        orphans(seen);
         integrity();
         RecoveryReport r = new RecoveryReport(expired, stale, finished, discarded, adopted, aborted, ok, problems,
-                o.dryRun(), actions);
+                orphans, o.dryRun(), actions);
         if (!actions.isEmpty()) {
             LOG.info("recovery{}: {}", o.dryRun() ? " (dry run)" : "", actions);
         }
@@ -236,7 +250,11 @@ public final class CrashRecovery {
 
     private void abortUploads(Container c) {
         try {
-            IncompleteUploads iu = IncompleteUploads.of(s3, S3Location.of(c.bucket(), c.s3Key()));
+            // S3Location is a folder (it ends the prefix with '/'): list the key's folder, keep the key's uploads
+            // (a location of the key itself listed "KEY/" and never found the container's own upload)
+            int slash = c.s3Key().lastIndexOf('/');
+            IncompleteUploads iu = IncompleteUploads.of(s3, S3Location.of(c.bucket(),
+                    slash < 0 ? "" : c.s3Key().substring(0, slash + 1)));
             List<IncompleteUploads.Upload> mine = iu.list(Duration.ZERO).stream()
                     .filter(u -> u.key().equals(c.s3Key())).toList();
             if (!mine.isEmpty()) {
@@ -248,6 +266,60 @@ public final class CrashRecovery {
             }
         } catch (RuntimeException e) {
             LOG.warn("container {}: cannot list or abort its multipart uploads: {}", c.s3Key(), e.toString());
+        }
+    }
+
+    /** How long after its discard a container's key is still watched for a late upload. */
+    static final Duration ORPHAN_WATCH = Duration.ofHours(1);
+
+    /**
+     * Discarded containers of ours not yet settled ({@code verified} unset): an incomplete multipart upload on the
+     * key is aborted, and an archive under the key is deleted with the container's external objects. Only the
+     * container's own writer can have written there (the key was reserved for it, is never handed out again, and
+     * the sink refuses an existing key): a writer that stalled past its lock TTL completes its upload after recovery
+     * discarded the container, finds {@code UPLOADED} refused and deletes the object itself, unless it dies first.
+     * An object older than the container (a key that was taken when the packer opened it, marked
+     * {@code foreign-object} then) is someone else's: it is reported and left alone. A key with nothing on it is
+     * settled ({@code no-object}) once the discard is {@link #ORPHAN_WATCH} old.
+     */
+    private void orphans(Instant now) {
+        for (Container c : catalog.inStates(ContainerState.DISCARDED)) {
+            if (c.verified() != null || c.holder() == null || c.bucket() == null) {
+                continue;
+            }
+            String what = "container " + c.id() + " (" + c.s3Key() + ", discarded)";
+            abortUploads(c);
+            Optional<RemoteObject> head;
+            try {
+                head = objects.head(c.bucket(), c.s3Key());
+            } catch (RuntimeException e) {
+                LOG.warn("{}: cannot check its key: {}", what, e.toString());
+                continue;
+            }
+            if (head.isPresent()) {
+                Instant created = c.createdAt() == null ? null : c.createdAt().truncatedTo(
+                        java.time.temporal.ChronoUnit.SECONDS);
+                Instant modified = head.get().lastModified();
+                if (created != null && modified != null && modified.isBefore(created)) {
+                    problems++;
+                    act(what + ": an object older than the container is under its key; not ours, left alone");
+                    if (!o.dryRun()) {
+                        catalog.setVerified(c.id(), "foreign-object");
+                    }
+                    continue;
+                }
+                act(what + ": an archive appeared under its key after the discard (a late upload of a writer that "
+                        + "died); deleted");
+                if (!o.dryRun()) {
+                    objects.delete(c.bucket(), c.s3Key());
+                    deleteExternals(c);
+                    catalog.setVerified(c.id(), "orphan-deleted");
+                }
+                orphans++;
+            } else if (!o.dryRun() && c.finalizedAt() != null
+                    && c.finalizedAt().isBefore(now.minus(ORPHAN_WATCH))) {
+                catalog.setVerified(c.id(), "no-object");
+            }
         }
     }
 
@@ -274,6 +346,7 @@ public final class CrashRecovery {
             act(what + ": writing with no object and no live holder: marked failed");
             if (!o.dryRun()) {
                 catalog.adopt(c, o.bucket(), ContainerState.DISCARDED, o.holder(), Instant.now());
+                catalog.setVerified(c.id(), "adopted");    // the old system's key: never an orphan of ours
             }
             discarded++;
             partial("discarded");

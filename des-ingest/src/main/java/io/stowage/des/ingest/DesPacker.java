@@ -193,14 +193,28 @@ public final class DesPacker implements AutoCloseable {
                 if (claimed == 0) {
                     containers.finalizeIdle();
                     idleRounds++;
-                    if (o.exitWhenIdle() && idleRounds >= 2) {
-                        // --once: with nothing left to claim the open containers are due now, not after idleFinalize
-                        // (their rows are ours, claimed); the exit still waits for other packers' claimed rows
-                        if (!open.isEmpty() && nothingTo(false)) {
-                            containers.finalizeDue(true);
+                    if (o.exitWhenIdle() && idleRounds >= 1) {
+                        // --once, from the first empty round (the count below decides; an empty round has read the
+                        // pending rows of the held shards to the end and wrapped): with nothing left to claim the open
+                        // containers are due now, not after idleFinalize
+                        // (their rows are ours, claimed); the exit still waits for other packers' claimed rows. One
+                        // count of the sources per idle round: the claimed rows of ours are the ones in the open
+                        // containers (nothing is in flight after an empty round), so the rest are others'.
+                        long ours = 0;
+                        for (Open op : open.values()) {
+                            ours += op.added.size();
                         }
-                        if (open.isEmpty() && nothingTo(true)) {
-                            break;
+                        long[] pendingClaimed = countSources();
+                        if (pendingClaimed[0] == 0) {
+                            int discardedBefore = stats.discarded;
+                            if (!open.isEmpty()) {
+                                containers.finalizeDue(true);
+                            }
+                            // a container given up meanwhile put its rows back to pending: count again next round
+                            if (open.isEmpty() && stats.discarded == discardedBefore
+                                    && pendingClaimed[1] - ours <= 0) {
+                                break;
+                            }
                         }
                     }
                     sleep(o.pollInterval().toMillis());
@@ -310,16 +324,17 @@ public final class DesPacker implements AutoCloseable {
         stats.stateNanos += System.nanoTime() - t;
     }
 
-    /** No source row is pending (and, with {@code orClaimed}, none is claimed by any packer either). */
-    private boolean nothingTo(boolean orClaimed) {
+    /** Source rows pending and claimed (by any packer), over all sources: one count per source. */
+    private long[] countSources() {
+        long t = System.nanoTime();
+        long[] out = new long[2];
         for (SourceConnector c : sources) {
             Map<String, Long> counts = c.countByStatus();
-            if (counts.getOrDefault(c.source().table().statusPendingValue(), 0L) > 0
-                    || (orClaimed && counts.getOrDefault(c.source().table().statusClaimedValue(), 0L) > 0)) {
-                return false;
-            }
+            out[0] += counts.getOrDefault(c.source().table().statusPendingValue(), 0L);
+            out[1] += counts.getOrDefault(c.source().table().statusClaimedValue(), 0L);
         }
-        return true;
+        stats.sourceNanos += System.nanoTime() - t;
+        return out;
     }
 
     private void dropLostShards() {

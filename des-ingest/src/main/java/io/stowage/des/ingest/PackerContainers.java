@@ -73,8 +73,8 @@ final class PackerContainers {
     private final IntPredicate writable;
     private final Map<Integer, Open> open = new ConcurrentHashMap<>();
     private final Stats stats = new Stats();
-    /** Finalizes containers in parallel (uploads, catalogue and source transactions are per container). */
-    private final ExecutorService finalizePool = Executors.newFixedThreadPool(4, r -> {
+    /** Uploads containers finalized together in parallel, and checks new containers' keys in parallel. */
+    private final ExecutorService finalizePool = Executors.newFixedThreadPool(16, r -> {
         Thread t = new Thread(r, "des-packer-finalize");
         t.setDaemon(true);
         return t;
@@ -102,7 +102,11 @@ final class PackerContainers {
 
     /** Opens a container for {@code shard} and {@code day}: a part reserved in the catalogue, a key never overwritten. */
     Open open(int shard, LocalDate day) {
-        int minPart = 1;
+        return openFrom(shard, day, 1);
+    }
+
+    private Open openFrom(int shard, LocalDate day, int firstPart) {
+        int minPart = firstPart;
         for (int attempt = 0; attempt < 20; attempt++) {
             Container c = catalog.reserve(shard, day, o.bucket(), o.destPrefix(), o.holder(), Instant.now(), minPart);
             try {
@@ -120,11 +124,65 @@ final class PackerContainers {
                 LOG.warn("container key s3://{}/{} is taken by an object not in the catalogue; using the next part",
                         o.bucket(), c.s3Key());
                 catalog.transition(c.id(), ContainerState.WRITING, ContainerState.DISCARDED, Instant.now());
+                catalog.setVerified(c.id(), "foreign-object");  // the object under the key is not ours
                 minPart = c.part() + 1;
             }
         }
         throw new DesIngestException("shard " + shard + ": 20 container keys in a row were taken in s3://"
                 + o.bucket() + "; check the bucket and --dest-prefix");
+    }
+
+    /**
+     * Opens containers for several shards of {@code day} at once: their parts reserved in one catalogue transaction,
+     * the sinks' existence checks in parallel; a shard whose key is taken falls back to {@link #open(int, LocalDate)}
+     * (the next part). The first claim of a run opens one per held shard.
+     */
+    void openAll(Set<Integer> shards, LocalDate day) {
+        if (shards.size() < 2) {
+            return;     // one: open() does it
+        }
+        Map<Integer, Container> reserved = catalog.reserveAll(shards, day, o.bucket(), o.destPrefix(), o.holder(),
+                Instant.now());
+        Map<Integer, Future<S3DesSink>> sinks = new LinkedHashMap<>();
+        for (Container c : reserved.values()) {
+            sinks.put(c.shardId(), finalizePool.submit(() -> S3DesSink.builder(s3, o.bucket(), c.s3Key())
+                    .partSize(Math.max(5 << 20, o.partSize())).build()));
+        }
+        RuntimeException first = null;
+        for (Container c : reserved.values()) {
+            try {
+                S3DesSink sink = sinks.get(c.shardId()).get();
+                Open op = new Open();
+                op.c = c;
+                op.writer = DesWriter.builder(sink).externalThreshold(o.externalThreshold())
+                        .externalStore(PackerSupport.noOverwrite(s3, o.bucket()), c.externalPrefix()).build();
+                open.put(c.shardId(), op);
+                o.listener().onContainerOpened(c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                catalog.deleteEmpty(c.id());
+                first = first != null ? first : new DesIngestException("interrupted while opening containers", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof DesOutputExistsException) {
+                    LOG.warn("container key s3://{}/{} is taken by an object not in the catalogue; using the next part",
+                            o.bucket(), c.s3Key());
+                    catalog.transition(c.id(), ContainerState.WRITING, ContainerState.DISCARDED, Instant.now());
+                    catalog.setVerified(c.id(), "foreign-object");  // the object under the key is not ours
+                    try {
+                        openFrom(c.shardId(), day, c.part() + 1);
+                    } catch (RuntimeException re) {
+                        first = first != null ? first : re;
+                    }
+                } else {
+                    catalog.deleteEmpty(c.id());    // nothing was written under its key
+                    first = first != null ? first : e.getCause() instanceof RuntimeException re ? re
+                            : new DesIngestException("cannot open container " + c.s3Key(), e.getCause());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /**
@@ -137,6 +195,13 @@ final class PackerContainers {
         Instant now = Instant.now();
         LocalDate today = LocalDate.now(o.zone());
         Map<String, String> catalogueNames = support.catalogueNames(locked);
+        Set<Integer> toOpen = new java.util.TreeSet<>();
+        for (SourceRow r : locked) {
+            if (!open.containsKey(r.shard()) && writable.test(r.shard())) {
+                toOpen.add(r.shard());
+            }
+        }
+        openAll(toOpen, today);
         List<ClaimLedger.Assignment> list = new ArrayList<>();
         Map<String, SourceRow> byId = new HashMap<>();
         for (SourceRow r : locked) {
@@ -228,8 +293,10 @@ final class PackerContainers {
     }
 
     /**
-     * Finalizes several containers at once (their uploads and transactions are independent): one on this thread,
-     * the rest on the finalize threads; returns when all are done.
+     * Finalizes several containers at once: step 3 (UPLOADING) for all of them in one state transaction, their
+     * uploads in parallel (one on this thread, the rest on the finalize threads), step 4 (UPLOADED, name index) for
+     * all in one state transaction, then steps 5-6 together ({@link #complete}). Each container still goes through
+     * every step in order, each durable before the next side effect; returns when all are done.
      */
     void finalizeAll(List<Open> ops) {
         if (ops.isEmpty()) {
@@ -238,20 +305,63 @@ final class PackerContainers {
         for (Open op : ops) {
             open.remove(op.c.shardId(), op);
         }
-        List<Future<Uploaded>> fs = new ArrayList<>();
-        for (Open op : ops.subList(1, ops.size())) {
-            fs.add(finalizePool.submit(() -> upload(op)));
-        }
-        List<Uploaded> done = new ArrayList<>();
+        long t = System.nanoTime();
         RuntimeException first = null;
-        try {
-            done.add(upload(ops.get(0)));
-        } catch (RuntimeException e) {
-            first = e;
-        }
-        for (Future<Uploaded> f : fs) {
+        List<Open> moving = new ArrayList<>();
+        for (Open op : ops) {
             try {
-                done.add(f.get());
+                if (op.added.isEmpty()) {
+                    op.writer.close();
+                    catalog.deleteEmpty(op.c.id());
+                } else if (!writable.test(op.c.shardId())) {
+                    discard(op, "the lock of shard " + op.c.shardId() + " was lost before the upload");
+                } else {
+                    moving.add(op);
+                }
+            } catch (RuntimeException e) {
+                first = first != null ? first : e;
+            }
+        }
+        Set<Long> moved;
+        try {
+            moved = catalog.transitionAll(moving.stream().map(op -> op.c.id()).toList(), ContainerState.WRITING,
+                    ContainerState.UPLOADING, Instant.now());
+        } catch (RuntimeException e) {
+            // nothing was uploaded: the containers stay WRITING with their multipart uploads; recovery discards them
+            moving.forEach(op -> op.writer.close());
+            throw first != null ? first : e;
+        }
+        List<Open> going = new ArrayList<>();
+        for (Open op : moving) {
+            if (moved.contains(op.c.id())) {
+                going.add(op);
+            } else {
+                op.writer.close();
+                LOG.warn("container {} is no longer WRITING (recovery took it); not uploading it", op.c.s3Key());
+            }
+        }
+        synchronized (stats) {
+            stats.stateNanos += System.nanoTime() - t;
+        }
+        for (Open op : going) {
+            o.listener().onStep("uploading", op.c);
+        }
+        long up = System.nanoTime();
+        List<Future<Finished>> fs = new ArrayList<>();
+        for (Open op : going.subList(Math.min(1, going.size()), going.size())) {
+            fs.add(finalizePool.submit(() -> finish(op)));
+        }
+        List<Finished> finished = new ArrayList<>();
+        if (!going.isEmpty()) {
+            try {
+                finished.add(finish(going.get(0)));
+            } catch (RuntimeException e) {
+                first = first != null ? first : e;
+            }
+        }
+        for (Future<Finished> f : fs) {
+            try {
+                finished.add(f.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 first = first != null ? first : new DesIngestException("interrupted while finalizing", e);
@@ -262,11 +372,79 @@ final class PackerContainers {
                 }
             }
         }
-        done.removeIf(java.util.Objects::isNull);
+        synchronized (stats) {
+            stats.uploadNanos += System.nanoTime() - up;
+        }
+        long t2 = System.nanoTime();
+        List<ContainerCatalog.Upload> ups = new ArrayList<>();
+        Map<Long, Finished> byId = new HashMap<>();
+        for (Finished f : finished) {
+            if (f.head().isEmpty()) {
+                try {
+                    discardUploading(f.op(), "the upload did not complete");
+                } catch (RuntimeException e) {
+                    first = first != null ? first : e;
+                }
+                continue;
+            }
+            byId.put(f.op().c.id(), f);
+            ups.add(new ContainerCatalog.Upload(f.op().c.id(), f.op().added.size(), f.dataBytes(),
+                    f.head().get().size(), f.head().get().eTag()));
+        }
+        List<Uploaded> done = new ArrayList<>();
+        try {
+            Set<Long> recorded = catalog.markUploadedAll(ups, Instant.now());
+            for (ContainerCatalog.Upload u : ups) {
+                Finished f = byId.get(u.id());
+                if (recorded.contains(u.id())) {
+                    o.listener().onStep("uploaded", f.op().c);
+                    done.add(new Uploaded(f.op(), f.dataBytes()));
+                    continue;
+                }
+                // recovery gave the container up while we uploaded (our lock had expired): its rows went back to
+                // pending and may be packed elsewhere, so the object we just wrote must not stay
+                LOG.warn("container {} was discarded by recovery while it uploaded; deleting the object it wrote",
+                        f.op().c.s3Key());
+                objects.delete(o.bucket(), f.op().c.s3Key());
+                synchronized (stats) {
+                    stats.discarded++;
+                }
+                o.listener().onContainerDiscarded(f.op().c, "discarded by recovery during the upload");
+            }
+        } catch (RuntimeException e) {
+            // the containers stay UPLOADING with their objects: recovery reads them back and finishes them
+            first = first != null ? first : e;
+        }
+        synchronized (stats) {
+            stats.stateNanos += System.nanoTime() - t2;
+        }
         complete(done);     // the uploaded ones are marked and DONE even when another failed
         if (first != null) {
             throw first;
         }
+    }
+
+    /** A container whose upload was completed (or not: no object), before step 4. */
+    private record Finished(Open op, long dataBytes, Optional<RemoteObject> head) {}
+
+    /** The upload of one UPLOADING container: {@code finish()} (the archive appears whole or not at all), HEAD. */
+    private Finished finish(Open op) {
+        DesWriteReport rep = null;
+        try {
+            rep = op.writer.finish();
+        } catch (RuntimeException e) {
+            op.writer.close();
+            LOG.warn("container {}: the upload failed ({}); checking the store", op.c.s3Key(), e.toString());
+        }
+        Optional<RemoteObject> head = objects.head(o.bucket(), op.c.s3Key());
+        long dataBytes = 0;
+        for (PackerSupport.Added a : op.added) {
+            dataBytes += a.row().sizeBytes();
+        }
+        if (rep != null) {
+            dataBytes = rep.dataBytes() + rep.externalBytes();
+        }
+        return new Finished(op, dataBytes, head);
     }
 
     /** A container whose archive is uploaded and recorded UPLOADED (step 3), before its rows are marked. */
@@ -274,10 +452,7 @@ final class PackerContainers {
 
     /** Steps 2-5 of the protocol for one container; an empty one is removed, a failed upload given up. */
     void finalizeContainer(Open op) {
-        Uploaded u = upload(op);
-        if (u != null) {
-            complete(List.of(u));
-        }
+        finalizeAll(List.of(op));
     }
 
     /**
@@ -320,69 +495,6 @@ final class PackerContainers {
             o.registry().counter("des_packer_bytes_packed_total", "shard_id", shard).increment(u.dataBytes());
             o.listener().onContainerUploaded(catalog.get(op.c.id()).orElse(op.c), op.added.size());
         }
-    }
-
-    /** Steps 2-3 for one container: UPLOADING, the upload, UPLOADED with the name index; null if not uploaded. */
-    private Uploaded upload(Open op) {
-        open.remove(op.c.shardId(), op);
-        long t = System.nanoTime();
-        if (op.added.isEmpty()) {
-            op.writer.close();
-            catalog.deleteEmpty(op.c.id());
-            return null;
-        }
-        if (!writable.test(op.c.shardId())) {
-            discard(op, "the lock of shard " + op.c.shardId() + " was lost before the upload");
-            return null;
-        }
-        if (!catalog.transition(op.c.id(), ContainerState.WRITING, ContainerState.UPLOADING, Instant.now())) {
-            op.writer.close();
-            LOG.warn("container {} is no longer WRITING (recovery took it); not uploading it", op.c.s3Key());
-            return null;
-        }
-        o.listener().onStep("uploading", op.c);
-        long up = System.nanoTime();
-        DesWriteReport rep = null;
-        try {
-            rep = op.writer.finish();
-        } catch (RuntimeException e) {
-            op.writer.close();
-            LOG.warn("container {}: the upload failed ({}); checking the store", op.c.s3Key(), e.toString());
-        }
-        Optional<RemoteObject> head = objects.head(o.bucket(), op.c.s3Key());
-        long uploadTook = System.nanoTime() - up;
-        synchronized (stats) {
-            stats.uploadNanos += uploadTook;
-        }
-        if (head.isEmpty()) {
-            discardUploading(op, "the upload did not complete");
-            return null;
-        }
-        long dataBytes = 0;
-        for (PackerSupport.Added a : op.added) {
-            dataBytes += a.row().sizeBytes();
-        }
-        if (rep != null) {
-            dataBytes = rep.dataBytes() + rep.externalBytes();
-        }
-        if (!catalog.markUploaded(op.c.id(), op.added.size(), dataBytes, head.get().size(), head.get().eTag(),
-                Instant.now())) {
-            // recovery gave the container up while we uploaded (our lock had expired): its rows went back to
-            // pending and may be packed elsewhere, so the object we just wrote must not stay
-            LOG.warn("container {} was discarded by recovery while it uploaded; deleting the object it wrote",
-                    op.c.s3Key());
-            objects.delete(o.bucket(), op.c.s3Key());
-            synchronized (stats) {
-                stats.discarded++;
-            }
-            o.listener().onContainerDiscarded(op.c, "discarded by recovery during the upload");
-            return null;
-        }
-        o.listener().onStep("uploaded", op.c);
-        synchronized (stats) {
-            stats.stateNanos += (System.nanoTime() - t) - uploadTook;
-        }
-        return new Uploaded(op, dataBytes);
     }
 
     void discard(Open op, String reason) {

@@ -156,11 +156,29 @@ final class PackerSupport {
             return out;
         }
         try {
-            db.jdbi().useHandle(h -> h.createQuery("SELECT source_bucket, source_key, des_name FROM "
-                            + "des_source_catalog WHERE des_name IS NOT NULL AND source_key IN (<k>)")
-                    .bindList("k", keys)
-                    .map((rs, ctx) -> Map.entry(rs.getString(1) + "\u0000" + rs.getString(2), rs.getString(3)))
-                    .forEach(e -> out.put(e.getKey(), e.getValue())));
+            if (db.dialect() == IngestDatabase.Dialect.POSTGRES) {
+                // the keys as one array parameter: one short statement however big the batch
+                db.jdbi().useHandle(h -> {
+                    java.sql.Connection c = h.getConnection();
+                    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT source_bucket, source_key, "
+                            + "des_name FROM des_source_catalog WHERE des_name IS NOT NULL AND source_key = ANY(?)")) {
+                        ps.setArray(1, c.createArrayOf("varchar", keys.toArray()));
+                        try (java.sql.ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.put(rs.getString(1) + "\u0000" + rs.getString(2), rs.getString(3));
+                            }
+                        }
+                    } catch (java.sql.SQLException e) {
+                        throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+                    }
+                });
+            } else {
+                db.jdbi().useHandle(h -> h.createQuery("SELECT source_bucket, source_key, des_name FROM "
+                                + "des_source_catalog WHERE des_name IS NOT NULL AND source_key IN (<k>)")
+                        .bindList("k", keys)
+                        .map((rs, ctx) -> Map.entry(rs.getString(1) + "\u0000" + rs.getString(2), rs.getString(3)))
+                        .forEach(e -> out.put(e.getKey(), e.getValue())));
+            }
             hasCatalogue = true;
         } catch (RuntimeException e) {
             if (hasCatalogue == null) {
@@ -178,7 +196,16 @@ final class PackerSupport {
         return db.jdbi().inTransaction(h -> {
             h.execute("INSERT INTO des_ingest_packers (holder_id, expires_at) VALUES (?, ?) ON CONFLICT (holder_id) "
                     + "DO UPDATE SET expires_at = excluded.expires_at", holder, db.timestamp(now.plus(ttl)));
-            h.execute("DELETE FROM des_ingest_packers WHERE expires_at < ?", db.timestamp(now.minus(ttl)));
+            if (db.dialect() == IngestDatabase.Dialect.POSTGRES) {
+                // rows another packer's heartbeat holds right now are skipped, not waited for: two packers whose
+                // own rows had both expired (a loaded machine) each deleted the other's row while holding its own
+                // and deadlocked (PackerCrashTest: "deadlock detected" ended a packer)
+                h.execute("DELETE FROM des_ingest_packers WHERE holder_id IN (SELECT holder_id FROM "
+                        + "des_ingest_packers WHERE expires_at < ? FOR UPDATE SKIP LOCKED)",
+                        db.timestamp(now.minus(ttl)));
+            } else {
+                h.execute("DELETE FROM des_ingest_packers WHERE expires_at < ?", db.timestamp(now.minus(ttl)));
+            }
             return h.createQuery("SELECT COUNT(*) FROM des_ingest_packers WHERE expires_at > :now")
                     .bind("now", db.timestamp(now)).mapTo(Integer.class).one();
         });

@@ -64,6 +64,7 @@ public final class SourceConnector implements AutoCloseable {
     private final SourceStatements statements;
     /** Smoothed share of a page's pending rows that belonged to the wanted shards. */
     private double hitRate = 0.25;
+    private long statusCounts;
 
     /** A row to mark packed: its id text, DES name and container id. */
     public record Packed(String id, String desName, long containerId) {}
@@ -151,6 +152,11 @@ public final class SourceConnector implements AutoCloseable {
     /** Whether the table has column {@code c} (case-insensitive). */
     public boolean hasColumn(String c) {
         return columns.contains(c.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether the id column is numeric (its ids are whole numbers). */
+    boolean numericId() {
+        return numericId;
     }
 
     /** The id text bound back as the column's type. */
@@ -267,9 +273,15 @@ public final class SourceConnector implements AutoCloseable {
 
     private Set<String> lockPending(Connection c, List<SourceRow> rows) throws SQLException {
         List<Object> args = new ArrayList<>();
-        rows.forEach(r -> args.add(r.idValue()));
+        String where;
+        if (statements.postgres()) {
+            args.add(statements.ids(rows.stream().map(SourceRow::id).toList()));
+            where = cols.id() + " = ANY(?) AND " + cols.status() + " = ?";
+        } else {
+            rows.forEach(r -> args.add(r.idValue()));
+            where = cols.id() + " IN (" + marks(rows.size()) + ") AND " + cols.status() + " = ?";
+        }
         args.add(source.table().statusPendingValue());
-        String where = cols.id() + " IN (" + marks(rows.size()) + ") AND " + cols.status() + " = ?";
         Set<String> out = new HashSet<>();
         if (dialect.type() == SourceType.SQLITE) {
             // one writer: take the write lock first so nobody claims between our read and our update
@@ -393,8 +405,14 @@ public final class SourceConnector implements AutoCloseable {
         return out;
     }
 
+    /** How many times {@link #countByStatus()} ran (tests: a packer's idle round counts once). */
+    synchronized long statusCounts() {
+        return statusCounts;
+    }
+
     /** Counts of rows per status (for reports and tests). */
     public synchronized Map<String, Long> countByStatus() {
+        statusCounts++;
         Map<String, Long> out = new LinkedHashMap<>();
         try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery("SELECT " + cols.status()
                 + ", COUNT(*) FROM " + table + " GROUP BY " + cols.status())) {
@@ -436,7 +454,11 @@ public final class SourceConnector implements AutoCloseable {
 
     private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
         for (int i = 0; i < args.size(); i++) {
-            ps.setObject(i + 1, args.get(i));
+            if (args.get(i) instanceof SourceStatements.PgArray a) {
+                ps.setArray(i + 1, ps.getConnection().createArrayOf(a.type(), a.values()));
+            } else {
+                ps.setObject(i + 1, args.get(i));
+            }
         }
     }
 

@@ -20,6 +20,12 @@ final class SourceStatements {
     /** A statement's text and its bind arguments. */
     record Sql(String text, List<Object> args) {}
 
+    /**
+     * A PostgreSQL array bound as one parameter ({@code = ANY(?)}, {@code unnest(?)}): a batch is one short statement
+     * with a few parameters instead of one parameter per row.
+     */
+    record PgArray(String type, Object[] values) {}
+
     /** Rows per set-based statement (bind parameters stay under every dialect's limit). */
     static final int CHUNK = 300;
 
@@ -50,6 +56,11 @@ final class SourceStatements {
             sql.append(", claimed_at = ?");
             args.add(dialect.time(now));
         }
+        if (postgres()) {
+            sql.append(" WHERE ").append(cols.id()).append(" = ANY(?)");
+            args.add(ids(taken.stream().map(SourceRow::id).toList()));
+            return new Sql(sql.toString(), args);
+        }
         sql.append(" WHERE ").append(cols.id()).append(" IN (").append(marks(taken.size())).append(")");
         taken.forEach(r -> args.add(r.idValue()));
         return new Sql(sql.toString(), args);
@@ -68,6 +79,32 @@ final class SourceStatements {
             byContainer.computeIfAbsent(p.containerId(), k -> new ArrayList<>()).add(p);
         }
         List<Sql> out = new ArrayList<>();
+        if (postgres()) {
+            // PostgreSQL: ids, names and containers as arrays joined with unnest, one statement per 10,000 rows
+            for (int from = 0; from < rows.size(); from += 10_000) {
+                List<SourceConnector.Packed> part = rows.subList(from, Math.min(rows.size(), from + 10_000));
+                StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'packed'");
+                List<Object> args = new ArrayList<>();
+                if (packedAt) {
+                    sql.append(", packed_at = ?");
+                    args.add(dialect.time(now));
+                }
+                if (desName) {
+                    sql.append(", des_name = des_u.des_u_name");
+                }
+                if (container) {
+                    sql.append(", des_container_id = des_u.des_u_container");
+                }
+                sql.append(" FROM unnest(?, ?::varchar[], ?::bigint[]) AS des_u(des_u_id, des_u_name, "
+                        + "des_u_container) WHERE ").append(cols.id()).append(" = des_u.des_u_id AND ")
+                        .append(cols.status()).append(" <> 'packed'");
+                args.add(ids(part.stream().map(SourceConnector.Packed::id).toList()));
+                args.add(new PgArray("varchar", part.stream().map(SourceConnector.Packed::desName).toArray()));
+                args.add(new PgArray("int8", part.stream().map(p -> (Object) p.containerId()).toArray()));
+                out.add(new Sql(sql.toString(), args));
+            }
+            return out;
+        }
         for (Map.Entry<Long, List<SourceConnector.Packed>> e : byContainer.entrySet()) {
             List<SourceConnector.Packed> all = e.getValue();
             for (int from = 0; from < all.size(); from += CHUNK) {
@@ -184,6 +221,23 @@ final class SourceStatements {
         }
         Instant t = SourceDialect.instant(v);
         return t != null && !(v instanceof CharSequence) ? t.toString() : v.toString();
+    }
+
+    /** Whether this source is PostgreSQL (array parameters). */
+    boolean postgres() {
+        return dialect.type() == SourceType.POSTGRES;
+    }
+
+    /** Row ids as one PostgreSQL array of the id column's kind ({@code int8} or {@code varchar}). */
+    PgArray ids(List<String> ids) {
+        if (src.numericId()) {
+            Object[] v = new Object[ids.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Long.parseLong(ids.get(i));
+            }
+            return new PgArray("int8", v);
+        }
+        return new PgArray("varchar", ids.toArray());
     }
 
     static String marks(int n) {

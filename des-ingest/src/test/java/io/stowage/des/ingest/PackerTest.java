@@ -122,6 +122,36 @@ class PackerTest {
 
     @Test
     @org.junit.jupiter.api.Timeout(120)
+    void onceCountsTheSourcesOnceWhenIdle() throws Exception {
+        // --once used to count the source's statuses twice in its idle round (pending, then pending and claimed
+        // again after finalizing): one count decides both (the claimed rows of the open containers are its own)
+        String table = pg.schema() + ".idle";
+        Map<String, byte[]> objects = IngestFixtures.objects("idle", 12);
+        IngestFixtures.upload(S3.client(), S3.bucket(), objects);
+        String archive = S3.newBucket("arch-idle");
+        try (Connection c = DriverManager.getConnection(pg.url())) {
+            IngestFixtures.createTable(c, table, true, true);
+            IngestFixtures.insertRows(c, table, S3.bucket(), new ArrayList<>(objects.keySet()), objects, "pending");
+        }
+        Path yaml = IngestFixtures.writeYaml(tmp, IngestFixtures.source("pg-idle", "postgres", "127.0.0.1", 5432,
+                "test", "postgres", "", pg.schema(), "idle", 25, 300, 2));
+        try (IngestDatabase db = IngestDatabase.open(pg.url(), 4);
+             SourceConnector src = SourceConnector.open(SourceConfig.load(yaml).sources().get(0))) {
+            db.migrate();
+            PackerReport r;
+            try (DesPacker p = DesPacker.create(db, List.of(src), S3.client(), options(archive,
+                    new SimpleMeterRegistry()))) {
+                r = p.run();
+            }
+            assertThat(r.filesPacked()).isEqualTo(12);
+            assertThat(r.containersDiscarded()).as("no lock lost (else a recount is right)").isZero();
+            assertThat(src.statusCounts()).as("source status counts of the idle exit").isEqualTo(1);
+            assertThat(src.countByStatus()).containsExactly(Map.entry("packed", 12L));
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
     void bigBodiesBecomeExternalObjectsUnderTheirOwnContainerAndNamesClashDeterministically() throws Exception {
         String table = pg.schema() + ".big";
         Map<String, byte[]> objects = new java.util.LinkedHashMap<>();
