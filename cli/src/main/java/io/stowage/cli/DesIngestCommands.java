@@ -266,6 +266,7 @@ final class DesIngestCommands {
                         m.put("containers_discarded", r.containersDiscarded());
                         m.put("containers_adopted", r.containersAdopted());
                         m.put("uploads_aborted", r.uploadsAborted());
+                        m.put("orphans_deleted", r.orphansDeleted());
                         m.put("integrity_ok", r.integrityOk());
                         m.put("integrity_problems", r.integrityProblems());
                         m.put("actions", r.actions());
@@ -273,9 +274,10 @@ final class DesIngestCommands {
                     } else {
                         r.actions().forEach(a -> out.println((dryRun ? "would: " : "") + a));
                         out.printf("%d expired locks, %d stale claims, %d containers finished, %d discarded, %d "
-                                        + "adopted, %d uploads aborted, %d checked ok, %d problems%s%n",
+                                        + "adopted, %d uploads aborted, %d orphan archives deleted, %d checked ok, %d problems%s%n",
                                 r.expiredLocks(), r.staleClaims(), r.containersFinished(), r.containersDiscarded(),
-                                r.containersAdopted(), r.uploadsAborted(), r.integrityOk(), r.integrityProblems(),
+                                r.containersAdopted(), r.uploadsAborted(), r.orphansDeleted(), r.integrityOk(),
+                                r.integrityProblems(),
                                 dryRun ? " (dry run)" : "");
                         out.flush();
                     }

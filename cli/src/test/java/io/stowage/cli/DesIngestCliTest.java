@@ -100,6 +100,7 @@ class DesIngestCliTest {
                 s3.endpoint().toString(), "--dry-run", "--json");
         assertThat(rec.exitCode()).as(rec.err()).isZero();
         assertThat(JSON.readTree(rec.out()).get("dry_run").asBoolean()).isTrue();
+        assertThat(JSON.readTree(rec.out()).get("orphans_deleted").asInt()).isZero();   // nothing crashed here
 
         CliRun bad = CliRun.of("des", "packer", "--sources", tmp.resolve("nope.yaml").toString(), "--state", state,
                 "--json");
