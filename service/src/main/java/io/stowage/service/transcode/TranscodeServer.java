@@ -121,7 +121,7 @@ public final class TranscodeServer implements AutoCloseable {
                 Notifier linked = (job, link) -> n.notify(job, link.map(l -> URI.create(stripSlash(pub.get())
                         + "/download/" + job.id().value())));
                 w = TranscodeWorker.builder(b.config).s3(b.s3).transcoder(transcoder).notifier(linked)
-                        .meterRegistry(registry).workers(b.workers).build().start();
+                        .metricsOf(svc).workers(b.workers).build().start();
             }
         } catch (RuntimeException e) {
             if (started != null) {

@@ -27,6 +27,10 @@ import java.util.Map;
  */
 final class UploadParser {
     private static final int FIELD_LIMIT = 4096;
+    /** The most of a refused body read and thrown away, so the client reads the answer (bytes). */
+    static final long DISCARD_LIMIT = 16L << 20;
+    /** The longest a refused body is read (ms). */
+    static final long DISCARD_MILLIS = 5_000;
 
     /** The file part, and the fields sent before it. */
     record Upload(String fileName, InputStream content, Map<String, String> fields) {
@@ -35,11 +39,48 @@ final class UploadParser {
     private UploadParser() {
     }
 
-    static Upload parse(HttpServletRequest request) {
+    /** @throws ServiceUnsupportedMediaTypeException when the body is not multipart/form-data (415) */
+    static void requireMultipart(HttpServletRequest request) {
         if (!JakartaServletFileUpload.isMultipartContent(request)) {
             throw new ServiceUnsupportedMediaTypeException("POST /upload takes multipart/form-data with parts "
                     + "preset, email (optional) and file; got " + request.getContentType());
         }
+    }
+
+    /**
+     * Before an error answer to a body not yet read (401, 403, 413, 415): a client that waits for
+     * {@code 100 Continue} gets the answer instead and never sends the body (nothing is read here, which is what
+     * would send the 100). Otherwise the body is read and thrown away, at most {@value #DISCARD_LIMIT} bytes and
+     * {@value #DISCARD_MILLIS} ms: a server that answers and closes with the body still arriving resets the
+     * connection, and the client sees "connection reset" or "broken pipe" instead of the answer. A body declared
+     * bigger than that is not read at all (the answer comes at once, and the connection closes).
+     */
+    static void discardBody(HttpServletRequest request) {
+        String expect = request.getHeader("Expect");
+        if (expect != null && expect.trim().equalsIgnoreCase("100-continue")) {
+            return;
+        }
+        if (request.getContentLengthLong() > DISCARD_LIMIT || request.getContentLengthLong() == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + DISCARD_MILLIS * 1_000_000L;
+        byte[] buf = new byte[16 * 1024];
+        long read = 0;
+        try {
+            InputStream in = request.getInputStream();
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                read += n;
+                if (read > DISCARD_LIMIT || System.nanoTime() > deadline) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client broke off: there is no one to answer
+        }
+    }
+
+    static Upload parse(HttpServletRequest request) {
+        requireMultipart(request);
         JakartaServletFileUpload<DiskFileItem, DiskFileItemFactory> upload = new JakartaServletFileUpload<>();
         upload.setHeaderCharset(StandardCharsets.UTF_8);
         upload.setMaxPartHeaderSize(8192);
