@@ -100,10 +100,24 @@ echo "service heap used now: $(( heap_used / 1048576 )) MiB of 256"
 # A server runs warm: the first seconds under load are the JIT compiling the request path (C2 took a fifth of the
 # CPU in perf during a cold run), which is not what a poller of a running service sees.
 warm=$(( seconds < 10 ? seconds : 10 ))
-echo "warm-up (not measured): GET /status/$job, $pollers pollers, ${warm}s"
+echo "warm-up, not measured: $pollers pollers for ${warm}s on /status"
 wrk -t2 -c"$pollers" -d"${warm}s" -H "Authorization: Bearer $token" "$base/status/$job" >/dev/null
-echo "GET /status/$job on the warm server: $pollers pollers, ${seconds}s (wrk); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# the service's own view of the measured run: CPU, bytes allocated (young generation, counted at each collection)
+# and GC pauses, per request: less sensitive to a loaded machine than the latencies
+gcstat() { curl -s "$base/metrics" | awk '/^jvm_gc_memory_allocated_bytes_total/ {a = $NF}
+  /^jvm_gc_pause_seconds_count/ {c += $NF} /^jvm_gc_pause_seconds_sum/ {s += $NF} END {printf "%d %d %.4f", a, c, s}'; }
+read -r a0 gc0 gs0 < <(gcstat)
+cpu0=$(cpu_ticks)
+echo "GET /status/$job: $pollers pollers, ${seconds}s (wrk, warm server; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 wrk -t2 -c"$pollers" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$base/status/$job" | tee "$work/wrk.txt"
+cpu1=$(cpu_ticks)
+read -r a1 gc1 gs1 < <(gcstat)
+reqs=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
+if (( reqs > 0 )); then
+  printf 'service per request: %.0f us CPU, %d bytes allocated; GC pauses in the run: %d, %.0f ms in all\n' \
+    "$(echo "($cpu1 - $cpu0) * 10000 / $reqs" | bc -l)" "$(( (a1 - a0) / reqs ))" "$(( gc1 - gc0 ))" \
+    "$(echo "($gs1 - $gs0) * 1000" | bc -l)"
+fi
 p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
 non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")
 sockerr=$(grep -c "Socket errors" "$work/wrk.txt" || true)
