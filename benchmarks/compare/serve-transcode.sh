@@ -105,7 +105,7 @@ wrk -t2 -c"$pollers" -d"${warm}s" -H "Authorization: Bearer $token" "$base/statu
 # the service's own view of the measured run: CPU, bytes allocated (young generation, counted at each collection)
 # and GC pauses, per request: less sensitive to a loaded machine than the latencies
 gcstat() { curl -s "$base/metrics" | awk '/^jvm_gc_memory_allocated_bytes_total/ {a = $NF}
-  /^jvm_gc_pause_seconds_count/ {c += $NF} /^jvm_gc_pause_seconds_sum/ {s += $NF} END {printf "%d %d %.4f", a, c, s}'; }
+  /^jvm_gc_pause_seconds_count/ {c += $NF} /^jvm_gc_pause_seconds_sum/ {s += $NF} END {printf "%d %d %.4f\n", a, c, s}'; }
 read -r a0 gc0 gs0 < <(gcstat)
 cpu0=$(cpu_ticks)
 echo "GET /status/$job: $pollers pollers, ${seconds}s (wrk, warm server; load average $(cut -d' ' -f1-3 /proc/loadavg))"
