@@ -4,7 +4,8 @@
 # benchmarks/report.json (the numbers the tables came from, plus each script's whole output).
 #   benchmarks/compare/run-all.sh [WORKDIR]          (about 12-15 min on the 2-core development machine)
 # The sizes are smaller than each script's defaults, so the whole report stays near 13 minutes (715 s for the first
-# eight, 89 s for des-ingest, serve-transcode and transcode-jobs-vs-celery at load 7-15); each script still
+# eight, 89 s for des-ingest, serve-transcode and transcode-jobs-vs-celery at load 7-15; serve-transcode at the
+# issue's 1 GiB adds about a minute: 1 GiB made and uploaded twice, a 10 s warm-up before /status); each script still
 # runs both sides in the same run on the same data. Override with the variables below (e.g. ARCHIVE_RUNS=5), or run
 # one script alone with its own defaults for the numbers its docs quote. ONLY="archive-plan des-pack-vs-tar" runs
 # a subset: the other sections stay in the report (from WORKDIR's earlier run, else carried over from the
