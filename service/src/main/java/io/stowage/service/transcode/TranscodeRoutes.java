@@ -11,6 +11,7 @@ import io.stowage.service.WebAuth;
 import io.stowage.service.internal.Json;
 import io.stowage.transcode.jobs.JobId;
 import io.stowage.transcode.jobs.JobView;
+import io.stowage.transcode.jobs.TranscodeJobsTooLargeException;
 import io.stowage.transcode.jobs.TranscodeService;
 
 import java.io.IOException;
@@ -75,25 +76,33 @@ final class TranscodeRoutes {
             UploadParser.discardBody(ctx.req());
             throw e;
         }
-        UploadParser.Upload up = UploadParser.parse(ctx.req());
-        String name = up.fileName();
-        if (name.contains("/") || name.contains("\\")) {
-            // RFC 7578 4.2: a filename is a plain name; a path in it is an attempt to leave the user's prefix
-            throw new ServiceBadRequestException("filename '" + name + "' contains a path; send the plain file name");
+        try {
+            UploadParser.Upload up = UploadParser.parse(ctx.req());
+            String name = up.fileName();
+            if (name.contains("/") || name.contains("\\")) {
+                // RFC 7578 4.2: a filename is a plain name; a path in it is an attempt to leave the user's prefix
+                throw new ServiceBadRequestException("filename '" + name + "' contains a path; send the plain file "
+                        + "name");
+            }
+            String preset = firstNonNull(ctx.queryParam("preset"), up.fields().get("preset"));
+            if (preset == null || preset.isBlank()) {
+                throw new ServiceBadRequestException("no preset: send the 'preset' part before the 'file' part (or "
+                        + "?preset=); GET /presets lists them");
+            }
+            String email = firstNonNull(ctx.queryParam("email"), up.fields().get("email"));
+            Optional<String> mail = email == null || email.isBlank() ? Optional.empty() : Optional.of(email.trim());
+            // Not closed: an oversized body is answered 413 at once, without waiting for the rest of it (Jetty
+            // then closes the connection); after other refusals the rest is read and dropped below.
+            InputStream in = up.content();
+            JobView job = service.submit(user, in, name, preset.trim(), mail);
+            ctx.status(201).header("Location", "/status/" + job.id().value());
+            json(ctx, JobJson.of(job));
+        } catch (ServicePayloadTooLargeException | TranscodeJobsTooLargeException e) {
+            throw e; // answered at once: the rest of an oversized body is not waited for
+        } catch (RuntimeException e) {
+            UploadParser.discardRest(ctx.req());
+            throw e;
         }
-        String preset = firstNonNull(ctx.queryParam("preset"), up.fields().get("preset"));
-        if (preset == null || preset.isBlank()) {
-            throw new ServiceBadRequestException("no preset: send the 'preset' part before the 'file' part (or "
-                    + "?preset=); GET /presets lists them");
-        }
-        String email = firstNonNull(ctx.queryParam("email"), up.fields().get("email"));
-        Optional<String> mail = email == null || email.isBlank() ? Optional.empty() : Optional.of(email.trim());
-        // Not closed: closing a part's stream reads on to its end, which would wait for the rest of an oversized
-        // body instead of answering 413 at once; Jetty discards what is left of the request.
-        InputStream in = up.content();
-        JobView job = service.submit(user, in, name, preset.trim(), mail);
-        ctx.status(201).header("Location", "/status/" + job.id().value());
-        json(ctx, JobJson.of(job));
     }
 
     private void download(Context ctx) {
