@@ -37,10 +37,10 @@ class SharedRegistryMetricsTest {
             JobsFixture.await("waiting = 1", Duration.ofSeconds(20), () -> waiting(registry) == 1);
             worker.close(); // the service's meters: the worker does not stop them
             service.submit("ann", clip, "b.mp4", "h264", Optional.empty());
-            JobsFixture.await("waiting = 2 after the worker closed", Duration.ofSeconds(20),
-                    () -> waiting(registry) == 2);
-            assertThat(registry.get("stowage.transcode.jobs.state").tag("state", "PENDING").gauge().value())
-                    .isEqualTo(2.0);
+            // one refresh sets the queue gauges, then the state counts: wait for both
+            JobsFixture.await("waiting = 2 and 2 PENDING after the worker closed", Duration.ofSeconds(20),
+                    () -> waiting(registry) == 2 && registry.get("stowage.transcode.jobs.state")
+                            .tag("state", "PENDING").gauge().value() == 2.0);
             assertThat(registry.find("stowage.transcode.jobs.queue.waiting").gauges()).hasSize(1);
         }
     }
