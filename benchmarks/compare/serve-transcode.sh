@@ -3,8 +3,8 @@
 #  1. POST /upload of a SIZE MiB media file (rawvideo in NUT, made by the bundled ffmpeg) with the service's heap capped
 #     at 256 MiB (-Xmx256m), beside `stowage upload` of the same file to the same store: MB/s of each and the ratio
 #     (goal: the service at least 80 % of stowage upload);
-#  2. GET /status/{job} under POLLERS concurrent pollers for SECONDS seconds (wrk, closed loop, loopback): requests/s,
-#     p50/p99 latency and errors (goal: p99 under 10 ms, no errors).
+#  2. GET /status/{job} under POLLERS concurrent pollers for SECONDS seconds (wrk, closed loop, loopback) after a
+#     10 s warm-up run that is not measured: requests/s, p50/p99 latency and errors (goal: p99 under 10 ms, no errors).
 # The service runs with --workers 0, so nothing transcodes while it is measured. Redis: $STOWAGE_BENCH_REDIS (default
 # redis://127.0.0.1:6379/9); the run deletes the stowage:tj:* keys of that database when it ends.
 # Usage: serve-transcode.sh [SIZE_MIB=1024] [POLLERS=50] [SECONDS=30] [ROUNDS=2]   (needs wrk: apt-get install wrk)
@@ -54,18 +54,22 @@ STOWAGE_JAVA_OPTS="-Xmx256m" "$stowage" serve transcode --port "$svcport" --endp
   --workers 0 --redis "$redis_url" --state-dir "$work/state" --max-upload "$(( size_mib + 64 ))MiB" \
   >"$work/serve.out" 2>"$work/serve.err" &
 pids+=($!)
+svcpid=$!  # bin/stowage execs java: the service's own pid
 wait_for "$work/serve.out" "^open "
 base="http://127.0.0.1:$svcport"
 token="$("$stowage" token create --user bench --state-dir "$work/state" --ttl 2h)"
 heap_max=$(curl -s "$base/metrics" | awk '/^jvm_memory_max_bytes\{area="heap"/ {s += ($NF > 0 ? $NF : 0)} END {printf "%d", s}')
 echo "service heap max (jvm_memory_max_bytes, heap pools): $(( heap_max / 1048576 )) MiB"
 
-svc_upload() {  # prints seconds; the job id goes to $work/job
-  local code t
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$svcpid/stat"; }  # user + system, in 1/100 s
+svc_upload() {  # prints seconds; the job id goes to $work/job, the service's CPU seconds to $work/svc-cpu
+  local code t c0
+  c0=$(cpu_ticks)
   read -r code t < <(curl -sS -o "$work/upload.json" -w '%{http_code} %{time_total}\n' \
     -H "Authorization: Bearer $token" -F preset=copy -F "file=@$work/in/big.nut" "$base/upload")
   [[ "$code" == 201 ]] || { echo "POST /upload answered $code: $(cat "$work/upload.json")" >&2; exit 1; }
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/upload.json" >"$work/job"
+  echo "$(( $(cpu_ticks) - c0 ))" | awk '{printf "%.1f", $1 / 100}' >"$work/svc-cpu"
   echo "$t"
 }
 cli_upload() {  # prints seconds (process start included)
@@ -80,9 +84,9 @@ for round in $(seq 1 "$rounds"); do
   # alternate the order: the machine is shared, so each side gets the first slot once
   if (( round % 2 == 1 )); then t_svc=$(svc_upload); t_cli=$(cli_upload "$round")
   else t_cli=$(cli_upload "$round"); t_svc=$(svc_upload); fi
-  printf 'round %d: POST /upload (heap -Xmx256m) %.1f s, %.1f MB/s; stowage upload %.1f s, %.1f MB/s; ratio %.2f\n' \
-    "$round" "$t_svc" "$(echo "$bytes / $t_svc / 1000000" | bc -l)" "$t_cli" "$(echo "$bytes / $t_cli / 1000000" | bc -l)" \
-    "$(echo "$t_cli / $t_svc" | bc -l)"
+  printf 'round %d: POST /upload (heap -Xmx256m) %.1f s, %.1f MB/s, service CPU %s s; stowage upload %.1f s, %.1f MB/s; ratio %.2f; load %s\n' \
+    "$round" "$t_svc" "$(echo "$bytes / $t_svc / 1000000" | bc -l)" "$(cat "$work/svc-cpu")" "$t_cli" \
+    "$(echo "$bytes / $t_cli / 1000000" | bc -l)" "$(echo "$t_cli / $t_svc" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
   best_svc=$(echo "if ($t_svc < $best_svc) $t_svc else $best_svc" | bc -l)
   best_cli=$(echo "if ($t_cli < $best_cli) $t_cli else $best_cli" | bc -l)
 done
@@ -93,8 +97,27 @@ printf 'best of %d: POST /upload %.1f MB/s, stowage upload %.1f MB/s, ratio serv
   "$(echo "$best_cli / $best_svc" | bc -l)"
 echo "service heap used now: $(( heap_used / 1048576 )) MiB of 256"
 
-echo "GET /status/$job: $pollers pollers, ${seconds}s (wrk)"
+# A server runs warm: the first seconds under load are the JIT compiling the request path (C2 took a fifth of the
+# CPU in perf during a cold run), which is not what a poller of a running service sees.
+warm=$(( seconds < 10 ? seconds : 10 ))
+echo "warm-up, not measured: $pollers pollers for ${warm}s on /status"
+wrk -t2 -c"$pollers" -d"${warm}s" -H "Authorization: Bearer $token" "$base/status/$job" >/dev/null
+# the service's own view of the measured run: CPU, bytes allocated (young generation, counted at each collection)
+# and GC pauses, per request: less sensitive to a loaded machine than the latencies
+gcstat() { curl -s "$base/metrics" | awk '/^jvm_gc_memory_allocated_bytes_total/ {a = $NF}
+  /^jvm_gc_pause_seconds_count/ {c += $NF} /^jvm_gc_pause_seconds_sum/ {s += $NF} END {printf "%d %d %.4f\n", a, c, s}'; }
+read -r a0 gc0 gs0 < <(gcstat)
+cpu0=$(cpu_ticks)
+echo "GET /status/$job: $pollers pollers, ${seconds}s (wrk, warm server; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 wrk -t2 -c"$pollers" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$base/status/$job" | tee "$work/wrk.txt"
+cpu1=$(cpu_ticks)
+read -r a1 gc1 gs1 < <(gcstat)
+reqs=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
+if (( reqs > 0 )); then
+  printf 'service per request: %.0f us CPU, %d bytes allocated; GC pauses in the run: %d, %.0f ms in all\n' \
+    "$(echo "($cpu1 - $cpu0) * 10000 / $reqs" | bc -l)" "$(( (a1 - a0) / reqs ))" "$(( gc1 - gc0 ))" \
+    "$(echo "($gs1 - $gs0) * 1000" | bc -l)"
+fi
 p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
 non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")
 sockerr=$(grep -c "Socket errors" "$work/wrk.txt" || true)

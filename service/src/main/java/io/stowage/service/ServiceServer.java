@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -58,6 +59,8 @@ public final class ServiceServer implements AutoCloseable {
     private final Javalin app;
     private final PrometheusMeterRegistry registry;
     private final HealthChecks health;
+    /** The request timers, found once: registering per request (a Meter.Id with sorted tags) cost a lookup each. */
+    private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private final String host;
     private volatile int port;
 
@@ -130,13 +133,18 @@ public final class ServiceServer implements AutoCloseable {
         if (ctx.status().getCode() == 404 && ctx.attribute(HANDLED) == null) {
             route = "UNMATCHED"; // never one time series per scanned URL
         }
-        Timer.builder("http.server.requests")
-                .description("HTTP requests served, by method, route and status")
-                .tag("method", ctx.method().name())
-                .tag("uri", route)
-                .tag("status", Integer.toString(ctx.status().getCode()))
-                .register(registry)
+        timers.computeIfAbsent(new TimerKey(ctx.method().name(), route, ctx.status().getCode()),
+                k -> Timer.builder("http.server.requests")
+                        .description("HTTP requests served, by method, route and status")
+                        .tag("method", k.method())
+                        .tag("uri", k.uri())
+                        .tag("status", Integer.toString(k.status()))
+                        .register(registry))
                 .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
+    }
+
+    /** One request timer's tags; bounded: methods, route templates (or UNMATCHED) and status codes. */
+    private record TimerKey(String method, String uri, int status) {
     }
 
     private static void handle(Exception e, Context ctx, Map<Class<? extends Exception>, Integer> mapped,

@@ -322,6 +322,11 @@ public final class TranscodeService implements AutoCloseable {
         return queue.stats();
     }
 
+    /** The meters of this service; in-process workers count into them too. */
+    JobMetrics metrics() {
+        return metrics;
+    }
+
     /** The job store this service writes to (read-only use). */
     public JobStore store() {
         return store;

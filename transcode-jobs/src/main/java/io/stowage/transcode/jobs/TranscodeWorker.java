@@ -58,6 +58,8 @@ public final class TranscodeWorker implements AutoCloseable {
     private final JobStore store;
     private final JobQueue queue;
     private final JobMetrics metrics;
+    /** False when the metrics are a service's ({@link Builder#metricsOf}): that service closes them. */
+    private final boolean ownsMetrics;
     private final S3Objects objects;
     private final Notifier notifier;
     private final JobExecutor executor;
@@ -86,7 +88,9 @@ public final class TranscodeWorker implements AutoCloseable {
             throw e;
         }
         this.queue = new JobQueue(store.keys(), store.redis());
-        this.metrics = new JobMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry(), queue, store);
+        this.ownsMetrics = b.metricsOf == null;
+        this.metrics = b.metricsOf != null ? b.metricsOf.metrics()
+                : new JobMetrics(b.registry != null ? b.registry : new SimpleMeterRegistry(), queue, store);
         Path work = b.workDir != null ? b.workDir
                 : Path.of(System.getProperty("java.io.tmpdir"), "stowage-transcode-jobs");
         this.executor = b.executor != null ? b.executor : new TranscodeExecutor(config, objects, transcoder, work);
@@ -224,7 +228,9 @@ public final class TranscodeWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             scheduler.shutdownNow();
-            metrics.close();
+            if (ownsMetrics) {
+                metrics.close();
+            }
             if (pubsub != null) {
                 pubsub.close();
             }
@@ -247,6 +253,11 @@ public final class TranscodeWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The meters this worker counts into (tests). */
+    JobMetrics metrics() {
+        return metrics;
     }
 
     /** Runs one expiry sweep now (tests; workers also sweep on their own). */
@@ -272,6 +283,7 @@ public final class TranscodeWorker implements AutoCloseable {
         Transcoder transcoder;
         Notifier notifier = Notifier.none();
         MeterRegistry registry;
+        TranscodeService metricsOf;
         int workers = 1;
         String consumerPrefix;
         JobExecutor executor;
@@ -302,6 +314,16 @@ public final class TranscodeWorker implements AutoCloseable {
         /** Where job durations, outcomes, queue depth and claims go. Default: a no-op registry. */
         public Builder meterRegistry(MeterRegistry r) {
             this.registry = Objects.requireNonNull(r, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Counts into the meters of {@code service}, a {@link TranscodeService} in the same process, instead of a
+         * set of its own: one set of queue gauges per registry, fed by the service (which must outlive the worker;
+         * {@code stowage serve transcode} closes its workers first). Takes precedence over {@link #meterRegistry}.
+         */
+        public Builder metricsOf(TranscodeService service) {
+            this.metricsOf = Objects.requireNonNull(service, "service");
             return this;
         }
 

@@ -161,6 +161,9 @@ class JobLifecycleTest {
                             .orElse(true));
             JobsFixture.await("objects swept", Duration.ofSeconds(30),
                     () -> JobsFixture.keys(S3.client(), S3.bucket(), "").isEmpty());
+            // the sweeper deletes the objects first, then the job and its index entries: wait for the second step
+            JobsFixture.await("job removed", Duration.ofSeconds(30),
+                    () -> service.store().countByState().values().stream().allMatch(n -> n == 0));
             assertThat(service.store().find("frank", j.id())).isEmpty();
             assertThat(service.history("frank", 0, 10).total()).isZero();
             assertThat(service.store().countByState().values()).allMatch(n -> n == 0);

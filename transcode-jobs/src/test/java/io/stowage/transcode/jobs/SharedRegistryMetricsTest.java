@@ -13,9 +13,9 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A service and workers in one process share one registry (`stowage serve transcode`): the queue gauges are fed by
- * whichever of them is alive. Regression: the second registration was ignored by Micrometer (with a WARN), and once
- * the first instance closed, the gauges kept its last values.
+ * A service and workers in one process share one registry (`stowage serve transcode`): the workers count into the
+ * service's meters ({@link TranscodeWorker.Builder#metricsOf}), so there is one set of queue gauges, fed by the
+ * service. No state is kept across instances (the gauges were once shared through a static per-registry map).
  */
 class SharedRegistryMetricsTest {
     @RegisterExtension
@@ -25,23 +25,44 @@ class SharedRegistryMetricsTest {
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
 
     @Test
-    void queueGaugesFollowTheQueueWhileAnyInstanceOnTheRegistryLives() throws Exception {
-        TranscodeJobsConfig c = JobsFixture.config(KEYS.prefix() + "gauges:", S3.bucket());
+    void workersBuiltWithMetricsOfCountIntoTheServiceMeters() throws Exception {
+        TranscodeJobsConfig c = JobsFixture.config(KEYS.prefix() + "shared:", S3.bucket());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Path clip = JobsFixture.clip(1);
-        try (TranscodeService plain = JobsFixture.service(c, S3.client())) {
-            TranscodeService first = TranscodeService.builder(c).s3(S3.client()).meterRegistry(registry).build();
-            // a worker built on the same registry and never started: it only observes
-            try (TranscodeWorker observer = JobsFixture.worker(c, S3.client()).meterRegistry(registry).build()) {
-                plain.submit("ann", clip, "a.mp4", "h264", Optional.empty());
-                JobsFixture.await("waiting = 1", Duration.ofSeconds(20), () -> waiting(registry) == 1);
-                first.close();
-                plain.submit("ann", clip, "b.mp4", "h264", Optional.empty());
-                JobsFixture.await("waiting = 2 after the first instance closed", Duration.ofSeconds(20),
-                        () -> waiting(registry) == 2);
-                assertThat(registry.get("stowage.transcode.jobs.state").tag("state", "PENDING").gauge().value())
-                        .isEqualTo(2.0);
-            }
+        try (TranscodeService service = TranscodeService.builder(c).s3(S3.client()).meterRegistry(registry).build()) {
+            // a worker that is never started: it only shares the meters
+            TranscodeWorker worker = JobsFixture.worker(c, S3.client()).metricsOf(service).build();
+            assertThat(worker.metrics()).isSameAs(service.metrics());
+            service.submit("ann", clip, "a.mp4", "h264", Optional.empty());
+            JobsFixture.await("waiting = 1", Duration.ofSeconds(20), () -> waiting(registry) == 1);
+            worker.close(); // the service's meters: the worker does not stop them
+            service.submit("ann", clip, "b.mp4", "h264", Optional.empty());
+            // one refresh sets the queue gauges, then the state counts: wait for both
+            JobsFixture.await("waiting = 2 and 2 PENDING after the worker closed", Duration.ofSeconds(20),
+                    () -> waiting(registry) == 2 && registry.get("stowage.transcode.jobs.state")
+                            .tag("state", "PENDING").gauge().value() == 2.0);
+            assertThat(registry.find("stowage.transcode.jobs.queue.waiting").gauges()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aSecondInstanceOnARegistryLeavesTheGaugesToTheFirstAndRegistriesDoNotShare() throws Exception {
+        TranscodeJobsConfig c = JobsFixture.config(KEYS.prefix() + "second:", S3.bucket());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SimpleMeterRegistry other = new SimpleMeterRegistry();
+        Path clip = JobsFixture.clip(1);
+        try (TranscodeService first = TranscodeService.builder(c).s3(S3.client()).meterRegistry(registry).build();
+             TranscodeService second = TranscodeService.builder(c).s3(S3.client()).meterRegistry(registry).build();
+             TranscodeService elsewhere = TranscodeService.builder(c).s3(S3.client()).meterRegistry(other).build()) {
+            assertThat(first.metrics().feedsGauges()).isTrue();
+            assertThat(second.metrics().feedsGauges()).isFalse();
+            assertThat(elsewhere.metrics().feedsGauges()).isTrue();
+            second.submit("ann", clip, "a.mp4", "h264", Optional.empty());
+            JobsFixture.await("waiting = 1 on both registries", Duration.ofSeconds(20),
+                    () -> waiting(registry) == 1 && waiting(other) == 1);
+            // counters are not gauges: the second instance's submit counts on the shared registry
+            assertThat(registry.get("stowage.transcode.jobs.submitted").tag("outcome", "queued").counter().count())
+                    .isEqualTo(1.0);
         }
     }
 
