@@ -50,7 +50,7 @@ wait_for "$work/s3.out" endpoint
 endpoint="http://127.0.0.1:$s3port"
 
 svcport=$(free_port)
-STOWAGE_JAVA_OPTS="-Xmx256m" "$stowage" serve transcode --port "$svcport" --endpoint "$endpoint" --bucket bench \
+STOWAGE_JAVA_OPTS="-Xmx256m ${SERVICE_JAVA_OPTS:-}" "$stowage" serve transcode --port "$svcport" --endpoint "$endpoint" --bucket bench \
   --workers 0 --redis "$redis_url" --state-dir "$work/state" --max-upload "$(( size_mib + 64 ))MiB" \
   >"$work/serve.out" 2>"$work/serve.err" &
 pids+=($!)
