@@ -67,28 +67,21 @@ final class SourceStatements {
     }
 
     /**
-     * Rows {@code packed} (with {@code packed_at}, {@code des_name}, {@code des_container_id} where present): one
+     * Rows {@code packed} (with {@code packed_at}, {@code des_name}, {@code des_container_id} where present). On
+     * PostgreSQL one {@code UPDATE ... FROM unnest(ids, names, containers)} per 10,000 rows; elsewhere one
      * {@code UPDATE} per {@value #CHUNK} rows of a container, the DES names as a {@code CASE} on the id.
      */
     List<Sql> markPacked(List<SourceConnector.Packed> rows, Instant now) {
         boolean packedAt = src.hasColumn("packed_at");
         boolean desName = src.hasColumn("des_name");
         boolean container = src.hasColumn("des_container_id");
-        Map<Long, List<SourceConnector.Packed>> byContainer = new LinkedHashMap<>();
-        for (SourceConnector.Packed p : rows) {
-            byContainer.computeIfAbsent(p.containerId(), k -> new ArrayList<>()).add(p);
-        }
         List<Sql> out = new ArrayList<>();
         if (postgres()) {
             // PostgreSQL: ids, names and containers as arrays joined with unnest, one statement per 10,000 rows
             for (int from = 0; from < rows.size(); from += 10_000) {
                 List<SourceConnector.Packed> part = rows.subList(from, Math.min(rows.size(), from + 10_000));
-                StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'packed'");
                 List<Object> args = new ArrayList<>();
-                if (packedAt) {
-                    sql.append(", packed_at = ?");
-                    args.add(dialect.time(now));
-                }
+                StringBuilder sql = setPacked(packedAt, now, args);
                 if (desName) {
                     sql.append(", des_name = des_u.des_u_name");
                 }
@@ -105,16 +98,16 @@ final class SourceStatements {
             }
             return out;
         }
+        Map<Long, List<SourceConnector.Packed>> byContainer = new LinkedHashMap<>();
+        for (SourceConnector.Packed p : rows) {
+            byContainer.computeIfAbsent(p.containerId(), k -> new ArrayList<>()).add(p);
+        }
         for (Map.Entry<Long, List<SourceConnector.Packed>> e : byContainer.entrySet()) {
             List<SourceConnector.Packed> all = e.getValue();
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<SourceConnector.Packed> part = all.subList(from, Math.min(all.size(), from + CHUNK));
-                StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'packed'");
                 List<Object> args = new ArrayList<>();
-                if (packedAt) {
-                    sql.append(", packed_at = ?");
-                    args.add(dialect.time(now));
-                }
+                StringBuilder sql = setPacked(packedAt, now, args);
                 if (desName) {
                     sql.append(", des_name = CASE ").append(cols.id());
                     for (SourceConnector.Packed p : part) {
@@ -135,6 +128,16 @@ final class SourceStatements {
             }
         }
         return out;
+    }
+
+    /** {@code UPDATE table SET status = 'packed'} and, when the column exists, {@code packed_at = now} into args. */
+    private StringBuilder setPacked(boolean packedAt, Instant now, List<Object> args) {
+        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = 'packed'");
+        if (packedAt) {
+            sql.append(", packed_at = ?");
+            args.add(dialect.time(now));
+        }
+        return sql;
     }
 
     /** One row {@code failed} with the reason in {@code error_message} (first 500 characters) where present. */
