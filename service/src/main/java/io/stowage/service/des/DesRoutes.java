@@ -88,7 +88,7 @@ final class DesRoutes {
         return c;
     }
 
-    private void assign(Context ctx) {
+    private void assign(Context ctx) throws IOException {
         JsonNode body;
         try {
             String text = ctx.body();
@@ -123,7 +123,7 @@ final class DesRoutes {
         out.put("name", a.name());
         out.put("shard_id", a.shardId());
         out.put("day", a.day().toString());
-        ctx.json(out);
+        Json.write(ctx, out);
     }
 
     private void head(Context ctx) {

@@ -1,7 +1,6 @@
 package io.stowage.service.transcode;
 
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.stowage.service.ServiceBadRequestException;
 import io.stowage.service.ServiceException;
@@ -38,7 +37,7 @@ final class TranscodeRoutes {
         r.post("/upload", this::upload);
         r.get("/status/{job}", ctx -> {
             String user = auth.user(ctx);
-            json(ctx, JobJson.of(service.status(user, JobId.parse(user, ctx.pathParam("job")))));
+            Json.write(ctx, JobJson.of(service.status(user, JobId.parse(user, ctx.pathParam("job")))));
         });
         r.get("/jobs", ctx -> {
             String user = auth.user(ctx);
@@ -48,7 +47,7 @@ final class TranscodeRoutes {
                 throw new ServiceBadRequestException("page " + page + ", size " + size
                         + ": page must be 0 or more, size 1 to 1000");
             }
-            json(ctx, JobJson.Page.of(service.history(user, page, size)));
+            Json.write(ctx, JobJson.Page.of(service.history(user, page, size)));
         });
         r.delete("/jobs/{job}", ctx -> {
             String user = auth.user(ctx);
@@ -56,7 +55,7 @@ final class TranscodeRoutes {
             ctx.status(204);
         });
         r.get("/download/{job}", this::download);
-        r.get("/presets", ctx -> json(ctx, new Presets(service.presets())));
+        r.get("/presets", ctx -> Json.write(ctx, new Presets(service.presets())));
     }
 
     private void upload(Context ctx) throws IOException {
@@ -96,7 +95,7 @@ final class TranscodeRoutes {
             InputStream in = up.content();
             JobView job = service.submit(user, in, name, preset.trim(), mail);
             ctx.status(201).header("Location", "/status/" + job.id().value());
-            json(ctx, JobJson.of(job));
+            Json.write(ctx, JobJson.of(job));
         } catch (ServicePayloadTooLargeException | TranscodeJobsTooLargeException e) {
             throw e; // answered at once: the rest of an oversized body is not waited for
         } catch (RuntimeException e) {
@@ -126,17 +125,6 @@ final class TranscodeRoutes {
         }
         ctx.redirect(service.downloadUrl(user, JobId.parse(user, ctx.pathParam("job"))).toString(),
                 io.javalin.http.HttpStatus.FOUND);
-    }
-
-    /**
-     * The body as JSON, written straight to the response: {@code ctx.json} hands Javalin a string that it copies
-     * to the socket through a fresh 32 KiB buffer per response, which was most of what GET /status allocated (JFR
-     * allocation samples under wrk; more young collections, more pauses in the tail).
-     */
-    static void json(Context ctx, Object body) throws IOException {
-        byte[] b = Json.MAPPER.writeValueAsBytes(body);
-        ctx.contentType(ContentType.APPLICATION_JSON);
-        ctx.outputStream().write(b);
     }
 
     private static int intParam(Context ctx, String name, int dflt) {
