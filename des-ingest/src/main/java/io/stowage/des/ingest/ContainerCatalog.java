@@ -150,21 +150,7 @@ public final class ContainerCatalog {
 
     /** Moves a container of ours from {@code from} to {@code to} when it is in {@code from}; false otherwise. */
     public boolean transition(long id, ContainerState from, ContainerState to, Instant now) {
-        return db.jdbi().inTransaction(h -> transition(h, id, from, to, now));
-    }
-
-    boolean transition(Handle h, long id, ContainerState from, ContainerState to, Instant now) {
-        int n = h.execute("UPDATE des_ingest_containers SET state = ?, updated_at = ? WHERE container_id = ? AND "
-                + "state = ?", to.name(), db.timestamp(now), id, from.name());
-        if (n == 1 && !from.legacyStatus().equals(to.legacyStatus())) {
-            if (to == ContainerState.DISCARDED) {
-                h.execute("UPDATE des_containers SET status = 'failed', finalized_at = ? WHERE id = ?",
-                        db.timestamp(now), id);
-            } else {
-                h.execute("UPDATE des_containers SET status = ? WHERE id = ?", to.legacyStatus(), id);
-            }
-        }
-        return n == 1;
+        return !transitionAll(List.of(id), from, to, now).isEmpty();
     }
 
     /**
@@ -173,21 +159,7 @@ public final class ContainerCatalog {
      * transaction. Only from UPLOADING (or WRITING, for recovery of legacy rows); false when in another state.
      */
     public boolean markUploaded(long id, int files, long dataBytes, long archiveBytes, String etag, Instant now) {
-        return db.jdbi().inTransaction(h -> {
-            int n = h.execute("UPDATE des_ingest_containers SET state = 'UPLOADED', entry_count = ?, archive_bytes = ?,"
-                    + " etag = ?, updated_at = ? WHERE container_id = ? AND state IN ('UPLOADING', 'WRITING')", files,
-                    archiveBytes, etag, db.timestamp(now), id);
-            if (n == 0) {
-                return false;
-            }
-            h.execute("UPDATE des_containers SET status = 'uploaded', file_count = ?, data_bytes = ?, finalized_at = ?"
-                    + " WHERE id = ?", files, dataBytes, db.timestamp(now), id);
-            h.execute("INSERT INTO des_entry_index (des_name, source_db, source_row_id, container_id, entry_name, "
-                    + "created_at) SELECT des_name, source_db, source_row_id, container_id, entry_name, ? FROM "
-                    + "des_ingest_claims WHERE container_id = ? AND des_name IS NOT NULL AND entry_name IS NOT NULL "
-                    + "ON CONFLICT (des_name) DO NOTHING", db.timestamp(now), id);
-            return true;
-        });
+        return !markUploadedAll(List.of(new Upload(id, files, dataBytes, archiveBytes, etag)), now).isEmpty();
     }
 
     /**
@@ -199,23 +171,26 @@ public final class ContainerCatalog {
         if (ids.isEmpty()) {
             return java.util.Set.of();
         }
-        return db.jdbi().inTransaction(h -> {
-            java.util.Set<Long> moved = new java.util.HashSet<>(h.createQuery("UPDATE des_ingest_containers SET state "
-                            + "= :to, updated_at = :now WHERE container_id IN (<ids>) AND state = :from RETURNING "
-                            + "container_id").bind("to", to.name()).bind("now", db.timestamp(now))
-                    .bind("from", from.name()).bindList("ids", new ArrayList<>(ids)).mapTo(Long.class).list());
-            if (!moved.isEmpty() && !from.legacyStatus().equals(to.legacyStatus())) {
-                if (to == ContainerState.DISCARDED) {
-                    h.createUpdate("UPDATE des_containers SET status = 'failed', finalized_at = :now WHERE id IN "
-                            + "(<ids>)").bind("now", db.timestamp(now)).bindList("ids", new ArrayList<>(moved))
-                            .execute();
-                } else {
-                    h.createUpdate("UPDATE des_containers SET status = :st WHERE id IN (<ids>)")
-                            .bind("st", to.legacyStatus()).bindList("ids", new ArrayList<>(moved)).execute();
-                }
+        return db.jdbi().inTransaction(h -> transitionAll(h, ids, from, to, now));
+    }
+
+    private java.util.Set<Long> transitionAll(Handle h, java.util.Collection<Long> ids, ContainerState from,
+                                              ContainerState to, Instant now) {
+        java.util.Set<Long> moved = new java.util.HashSet<>(h.createQuery("UPDATE des_ingest_containers SET "
+                        + "state = :to, updated_at = :now WHERE container_id IN (<ids>) AND state = :from RETURNING "
+                        + "container_id")
+                .bind("to", to.name()).bind("now", db.timestamp(now)).bind("from", from.name())
+                .bindList("ids", new ArrayList<>(ids)).mapTo(Long.class).list());
+        if (!moved.isEmpty() && !from.legacyStatus().equals(to.legacyStatus())) {
+            if (to == ContainerState.DISCARDED) {
+                h.createUpdate("UPDATE des_containers SET status = 'failed', finalized_at = :now WHERE id IN (<ids>)")
+                        .bind("now", db.timestamp(now)).bindList("ids", new ArrayList<>(moved)).execute();
+            } else {
+                h.createUpdate("UPDATE des_containers SET status = :st WHERE id IN (<ids>)")
+                        .bind("st", to.legacyStatus()).bindList("ids", new ArrayList<>(moved)).execute();
             }
-            return moved;
-        });
+        }
+        return moved;
     }
 
     /** What {@link #markUploadedAll} records for one container. */
