@@ -14,9 +14,18 @@ public final class TranscodeJobsBackendException extends TranscodeJobsException 
     private final String reason;
 
     public TranscodeJobsBackendException(String backend, String reason, Throwable cause) {
-        super(backend + " failed: " + reason + "; check that " + backend + " is running and reachable", cause);
+        super(backend + " failed: " + reason + "; " + hint(backend, reason), cause);
         this.backend = backend;
         this.reason = reason;
+    }
+
+    /** How to fix it: a missing bucket is not a store that is down. */
+    private static String hint(String backend, String reason) {
+        if (reason != null && reason.contains("NoSuchBucket")) {
+            return "create the bucket first (aws s3 mb s3://BUCKET, or `stowage s3 serve --bucket BUCKET` for a local "
+                    + "store) or name an existing one with --bucket";
+        }
+        return "check that " + backend + " is running and reachable";
     }
 
     /** {@code "redis"}, {@code "s3"} or {@code "smtp"}. */

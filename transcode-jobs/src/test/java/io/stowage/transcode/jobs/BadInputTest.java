@@ -90,6 +90,22 @@ class BadInputTest {
     }
 
     @Test
+    void aMissingBucketSaysToCreateItAndQueuesNothing() {
+        TranscodeService noBucket = JobsFixture.service(JobsFixture.config(PREFIX, "no-such-bucket-" + System.nanoTime()),
+                S3.client());
+        try {
+            Path clip = JobsFixture.media().cached(io.stowage.testing.core.MediaSpec.mp4(1).withSize(160, 120));
+            assertThatThrownBy(() -> noBucket.submit("alice", clip, "clip.mp4", "h264", Optional.empty()))
+                    .isInstanceOf(TranscodeJobsBackendException.class)
+                    .hasMessageContaining("NoSuchBucket").hasMessageContaining("create the bucket first")
+                    .hasMessageNotContaining("is running and reachable");
+        } finally {
+            noBucket.close();
+        }
+        assertNothingStoredOrQueued();
+    }
+
+    @Test
     void unknownPresetIsRefusedBeforeReading() {
         InputStream never = new InputStream() {
             @Override
