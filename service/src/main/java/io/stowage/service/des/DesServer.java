@@ -60,7 +60,9 @@ public final class DesServer implements AutoCloseable {
             NameIndex index = NameIndex.of(b.db);
             this.files = DesFileService.builder(b.s3, b.bucket, index::find).indexCache(b.indexCache)
                     .meterRegistry(registry).build();
-            DesRoutes routes = new DesRoutes(n, files, registry);
+            DesRoutes routes = new DesRoutes(n);
+            DesFilesHandler.Meters fileMeters = new DesFilesHandler.Meters(registry);
+            DesFileService fs = files;
             S3Objects objects = S3Objects.create(b.s3);
             IngestDatabase db = b.db;
             String bucket = b.bucket;
@@ -75,10 +77,12 @@ public final class DesServer implements AutoCloseable {
                     .probe(shardLocks(db))
                     .probe(sources())
                     .routes(routes::main)
+                    .configure(c -> c.jetty.modifyServer(s -> DesFilesHandler.install(s, fs, fileMeters)))
                     .start();
             if (b.filesPort >= 0) {
                 f = configure(ServiceServer.builder().host(b.host).port(b.filesPort).registry(registry), b)
-                        .routes(routes::files).start();
+                        .configure(c -> c.jetty.modifyServer(s -> DesFilesHandler.install(s, fs, fileMeters)))
+                        .start();
             }
         } catch (RuntimeException e) {
             if (m != null) {
