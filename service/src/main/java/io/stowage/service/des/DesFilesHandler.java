@@ -66,15 +66,11 @@ final class DesFilesHandler extends Handler.Wrapper {
     }
 
     /**
-     * Puts a new handler innermost in {@code server}'s handler chain (inside Javalin's StatisticsHandler, so a
-     * graceful stop still waits for file requests), where Javalin then attaches its servlet context.
+     * Puts a new handler first in {@code server}'s chain, ahead of Javalin's StatisticsHandler (counters nothing reads;
+     * not a graceful-stop handler in Jetty 12) and of the servlet context Javalin attaches inside it.
      */
     static void install(org.eclipse.jetty.server.Server server, DesFileService files, Meters meters) {
-        Handler.Singleton last = server;
-        while (last.getHandler() instanceof Handler.Singleton inner) {
-            last = inner;
-        }
-        last.setHandler(new DesFilesHandler(files, meters));
+        server.insertHandler(new DesFilesHandler(files, meters));
     }
 
     @Override
