@@ -35,14 +35,17 @@ import java.util.regex.Pattern;
 /**
  * {@code GET|HEAD /files/{name}} served by a plain Jetty handler in front of Javalin's servlet context; every other
  * request goes on to Javalin. Why: issue #22 asks /files for at least 70 % of a bare {@code S3DesReader} loop's
- * requests/s, and the same answers served through Javalin (servlet layer, Javalin's context, routing, request logger)
- * got 66 %: of about 0.25 ms of service CPU per 4 KiB request, 0.08 to 0.1 ms were the HTTP layer (DesServeBenchmark,
- * 2 cores; NOTES-files-perf3.md and docs/des-names.md have the numbers with this handler). Answers are the Javalin
- * route's byte for byte apart from header order: the {@code X-DES-*} headers, ETag, Accept-Ranges,
+ * requests/s, and through Javalin (servlet layer, Javalin's context, routing, request logger, StatisticsHandler) it
+ * got 66 % on a quiet machine, the HTTP layer costing 0.08 to 0.1 ms of the service's 0.23 to 0.27 ms of CPU per 4 KiB
+ * request. Measured alternately in one session on 2 busy cores (DesServeBenchmark; NOTES-files-perf3.md,
+ * docs/des-names.md): 0.19 to 0.22 ms of JVM CPU per request with this handler against 0.23 to 0.31 ms through
+ * Javalin. Answers are the Javalin route's byte for byte, header order included (a raw-socket capture of 43 request
+ * forms on both ports before and after): the {@code X-DES-*} headers, ETag, Accept-Ranges,
  * {@code application/octet-stream}, Content-Length, {@code Range} (206 with Content-Range, 416 with
  * {@code Content-Range: bytes *}{@code /N}), {@code {"detail": ...}} errors (404 without an S3 request, 503 when the
- * store or the name index fails, 500 otherwise). The meters are ServiceServer's: {@code des_retriever_requests_total
- * {method,status}} and {@code http_server_requests_seconds{method,uri="/files/{name}",status}}.
+ * store or the name index fails, 500 otherwise); paths the route did not match and other methods reach Javalin as
+ * before. The meters are ServiceServer's: {@code des_retriever_requests_total{method,status}} and
+ * {@code http_server_requests_seconds{method,uri="/files/{name}",status}}.
  *
  * <p>Bodies up to 64 KiB are read and verified whole, then sent with the headers in one write (a checksum failure is
  * a 500 before anything is sent); larger ones stream in 64 KiB pieces. One instance per Jetty server (a handler
@@ -85,7 +88,7 @@ final class DesFilesHandler extends Handler.Wrapper {
         int status;
         try {
             status = head ? head(name, response, callback) : get(name, request, response, callback);
-        } catch (Throwable e) {
+        } catch (Exception e) {
             status = fail(e, method, request.getHttpURI().getPath(), response, callback);
         }
         meters.record(head, status, System.nanoTime() - t0);
@@ -238,7 +241,7 @@ final class DesFilesHandler extends Handler.Wrapper {
      * status, the store or index down ({@link DesIngestFileUnavailableException}) 503, anything else a logged 500.
      * Once the body has begun (a large file failing midway) the connection is aborted instead.
      */
-    private static int fail(Throwable e, String method, String path, Response response, Callback callback) {
+    private static int fail(Exception e, String method, String path, Response response, Callback callback) {
         int status;
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof ServiceException se) {

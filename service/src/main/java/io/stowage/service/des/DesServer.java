@@ -29,7 +29,9 @@ import java.util.Optional;
  * {@code stowage serve des} as a library: a drop-in for the existing DES HTTP services (DES-INGEST.md section 5), on
  * {@link DesNameService} and {@link DesFileService}. The main port (8000) serves {@code POST /assign},
  * {@code GET|HEAD /files/{name}}, {@code GET /health}, {@code /health/live}, {@code /health/ready} and
- * {@code /metrics}; a files port (8001), when given, serves {@code /files} (and health and metrics) too. Errors are
+ * {@code /metrics}; a files port (8001), when given, serves {@code /files} (and health and metrics) too. {@code /files}
+ * is a plain Jetty handler ahead of Javalin on both ports ({@link DesFilesHandler}: the issue's throughput goal), the
+ * rest Javalin routes ({@link DesRoutes}). Errors are
  * {@code {"detail": "..."}}: 400 bad prefix, 422 bad body, 404 {@code File not found}, 416 range, 503 store or index
  * down or node-id lease lost.
  *
