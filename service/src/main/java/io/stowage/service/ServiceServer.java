@@ -6,6 +6,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -134,13 +135,21 @@ public final class ServiceServer implements AutoCloseable {
             route = "UNMATCHED"; // never one time series per scanned URL
         }
         timers.computeIfAbsent(new TimerKey(ctx.method().name(), route, ctx.status().getCode()),
-                k -> Timer.builder("http.server.requests")
-                        .description("HTTP requests served, by method, route and status")
-                        .tag("method", k.method())
-                        .tag("uri", k.uri())
-                        .tag("status", Integer.toString(k.status()))
-                        .register(registry))
+                k -> requestTimer(registry, k.method(), k.uri(), k.status()))
                 .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The request timer {@code http_server_requests_seconds{method,uri,status}} the server records every answer in,
+     * for a handler that serves ahead of Javalin ({@code serve des}'s /files) and records its own answers alike.
+     */
+    public static Timer requestTimer(MeterRegistry registry, String method, String route, int status) {
+        return Timer.builder("http.server.requests")
+                .description("HTTP requests served, by method, route and status")
+                .tag("method", method)
+                .tag("uri", route)
+                .tag("status", Integer.toString(status))
+                .register(registry);
     }
 
     /** One request timer's tags; bounded: methods, route templates (or UNMATCHED) and status codes. */

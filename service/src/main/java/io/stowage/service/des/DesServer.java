@@ -29,7 +29,9 @@ import java.util.Optional;
  * {@code stowage serve des} as a library: a drop-in for the existing DES HTTP services (DES-INGEST.md section 5), on
  * {@link DesNameService} and {@link DesFileService}. The main port (8000) serves {@code POST /assign},
  * {@code GET|HEAD /files/{name}}, {@code GET /health}, {@code /health/live}, {@code /health/ready} and
- * {@code /metrics}; a files port (8001), when given, serves {@code /files} (and health and metrics) too. Errors are
+ * {@code /metrics}; a files port (8001), when given, serves {@code /files} (and health and metrics) too. {@code /files}
+ * is a plain Jetty handler ahead of Javalin on both ports ({@link DesFilesHandler}: the issue's throughput goal), the
+ * rest Javalin routes ({@link DesRoutes}). Errors are
  * {@code {"detail": "..."}}: 400 bad prefix, 422 bad body, 404 {@code File not found}, 416 range, 503 store or index
  * down or node-id lease lost.
  *
@@ -60,7 +62,9 @@ public final class DesServer implements AutoCloseable {
             NameIndex index = NameIndex.of(b.db);
             this.files = DesFileService.builder(b.s3, b.bucket, index::find).indexCache(b.indexCache)
                     .meterRegistry(registry).build();
-            DesRoutes routes = new DesRoutes(n, files, registry);
+            DesRoutes routes = new DesRoutes(n);
+            DesFilesHandler.Meters fileMeters = new DesFilesHandler.Meters(registry);
+            DesFileService fs = files;
             S3Objects objects = S3Objects.create(b.s3);
             IngestDatabase db = b.db;
             String bucket = b.bucket;
@@ -75,10 +79,12 @@ public final class DesServer implements AutoCloseable {
                     .probe(shardLocks(db))
                     .probe(sources())
                     .routes(routes::main)
+                    .configure(c -> c.jetty.modifyServer(s -> DesFilesHandler.install(s, fs, fileMeters)))
                     .start();
             if (b.filesPort >= 0) {
                 f = configure(ServiceServer.builder().host(b.host).port(b.filesPort).registry(registry), b)
-                        .routes(routes::files).start();
+                        .configure(c -> c.jetty.modifyServer(s -> DesFilesHandler.install(s, fs, fileMeters)))
+                        .start();
             }
         } catch (RuntimeException e) {
             if (m != null) {
