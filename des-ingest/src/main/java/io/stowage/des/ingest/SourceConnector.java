@@ -480,6 +480,7 @@ public final class SourceConnector implements AutoCloseable {
     }
 
     private DesIngestSourceException failed(String what, SQLException e) {
+        lastUsedAt = System.nanoTime() - PRE_PING_IDLE_NANOS;  // after a failure the next call checks the connection
         return new DesIngestSourceException(source.name(), "source '" + source.name() + "' (" + table
                 + "): cannot " + what + ": " + e.getMessage(), e);
     }
