@@ -249,7 +249,6 @@ public final class DesPacker implements AutoCloseable {
                     idleRounds = 0;
                 }
             }
-            return report(t0);
         } finally {
             try {
                 try {
@@ -286,6 +285,8 @@ public final class DesPacker implements AutoCloseable {
                 finished.countDown();
             }
         }
+        // after the shutdown's finalizing (a stop finalizes the open containers above), so they are counted
+        return report(t0);
     }
 
     private PackerReport report(long t0) {
