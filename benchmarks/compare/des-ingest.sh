@@ -4,6 +4,8 @@
 # parallel GET loop over the same objects in the same run (before and after). Prints rows/s, MB/s, the ratio to the
 # GET loop and the share of the packers' time in the source database, the state database, S3 GETs, packing, upload.
 #   benchmarks/compare/des-ingest.sh [WORKDIR]
+# Prints per packer count: rows/s, MB/s, the ratio, the shares of the five (source db .. upload, database seconds
+# summed over the packer's threads), and of the wall time: the loop thread's database wait and the summed database time.
 # Env: N, BENCH_JAR (default benchmarks/target/benchmarks.jar), STOWAGE_JAR, GET_THREADS (default 16), BATCH (the source's batch_size, default 500), PACKERS (up to how many packers,
 # default 3), BENCH_JAVA_OPTS (e.g. a JFR recording), PORT, STOWAGE_TEST_PG_URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
 # schemas bench_ingest_<pid>_<k> are created and dropped).

@@ -79,14 +79,20 @@ public final class DesIngestCompare {
         double get = (get1 + get2) / 2;
         System.out.printf("bare GET loop again: %.0f objects/s (mean of both %.0f)%n", get2, get);
         System.out.println();
-        System.out.println("| packers | rows/s | MB/s | vs bare GET | source db | state db | S3 GETs | packing | upload |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        // source db .. upload: shares of the five summed (the database seconds summed over the packer's threads: the
+        // claim thread's overlap the loop thread's); db wait (loop) and db summed: of the packers' wall time (wall x
+        // packers): the loop thread's wait for the databases (critical path) and every thread's database seconds
+        System.out.println("| packers | rows/s | MB/s | vs bare GET | source db | state db | S3 GETs | packing | upload "
+                + "| db wait, loop thread (of wall) | db summed (of wall) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < results.size(); i++) {
             double[] r = results.get(i);
             double total = r[2] + r[3] + r[4] + r[5] + r[6];
-            System.out.printf("| %d | %.0f | %.1f | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %.0f %% |%n", i + 1,
-                    r[0], r[1], 100 * r[0] / get, 100 * r[2] / total, 100 * r[3] / total, 100 * r[4] / total,
-                    100 * r[5] / total, 100 * r[6] / total);
+            double wallAll = r[8] * (i + 1);
+            System.out.printf("| %d | %.0f | %.1f | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %.0f %% "
+                    + "| %.0f %% |%n", i + 1, r[0], r[1], 100 * r[0] / get, 100 * r[2] / total, 100 * r[3] / total,
+                    100 * r[4] / total, 100 * r[5] / total, 100 * r[6] / total, 100 * r[7] / wallAll,
+                    100 * (r[2] + r[3]) / wallAll);
         }
         s3.close();
     }
@@ -127,7 +133,10 @@ public final class DesIngestCompare {
         return keys.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** rows/s, MB/s, then seconds in source db, state db, GETs, packing, upload (summed over packers). */
+    /**
+     * rows/s, MB/s, then seconds in source db, state db, GETs, packing, upload, the loop threads' database wait (summed
+     * over packers), then the wall time.
+     */
     static double[] pack(S3Client s3, String bucket, List<String> keys, String pgBase, int packers, URI endpoint)
             throws Exception {
         String schema = "bench_ingest_" + ProcessHandle.current().pid() + "_" + packers + "_" + keys.size();
@@ -189,7 +198,7 @@ public final class DesIngestCompare {
         if (files != keys.size()) {
             throw new IllegalStateException(packers + " packers packed " + files + " of " + keys.size());
         }
-        double[] r = new double[7];
+        double[] r = new double[9];
         // time to the last row packed: the packers' exit adds one idle poll and the final check
         r[0] = files / wall;
         r[1] = files * 4096 / wall / 1e6;
@@ -199,7 +208,9 @@ public final class DesIngestCompare {
             r[4] += p.fetchSeconds();
             r[5] += p.packSeconds();
             r[6] += p.uploadSeconds();
+            r[7] += p.loopDbWaitSeconds();
         }
+        r[8] = wall;
         System.out.printf("%d packer(s): %d rows in %.1f s: %.0f rows/s, %.1f MB/s%n", packers, files, wall, r[0],
                 r[1]);
         try (Connection c = DriverManager.getConnection(pgBase); Statement s = c.createStatement()) {

@@ -66,7 +66,8 @@ public final class DesPacker implements AutoCloseable {
     private volatile boolean stopRequested;
     private ShardLocks locks;
     private NodeIdLease lease;
-    private SnowflakeNames names;
+    /** Read by the claim thread (admission names rows), replaced by the loop thread when the lease is renewed. */
+    private volatile SnowflakeNames names;
     private final PackerContainers.Stats stats;
 
 
@@ -79,6 +80,31 @@ public final class DesPacker implements AutoCloseable {
 
     /** Batches claimed ahead of the one being written, so the GETs never wait on a claim's round trips. */
     private static final int AHEAD = 2;
+
+    /**
+     * A claim done on the claim thread: its rows (claimed and admitted, committed), their assignments and containers,
+     * and the seconds it spent in the source and the state database (off the loop thread).
+     */
+    private record Claimed(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
+                           Map<String, Open> ops, long sourceNanos, long stateNanos) {}
+
+    /**
+     * Claims run here, one at a time, so the loop thread writes one batch while the next is claimed (the claim's
+     * source and state round trips are off the loop thread's critical path). Admission into the open containers
+     * happens on this thread, inside the source transaction, under {@link PackerContainers}' lock.
+     */
+    private final ExecutorService claimPool = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "des-packer-claim");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The claim running (or done) on the claim thread that the loop thread has not taken yet; null when none. */
+    private Future<Claimed> outstanding;
+    /** The source {@link #outstanding} claims from. */
+    private SourceConnector outstandingSrc;
+    /** Nanoseconds the loop thread waited for a claim's result (its database wait on the critical path). */
+    private long claimWaitNanos;
 
 
     private DesPacker(IngestDatabase db, List<SourceConnector> sources, S3Client s3, PackerOptions options) {
@@ -167,6 +193,7 @@ public final class DesPacker implements AutoCloseable {
             while (!stopRequested) {
                 long loopStart = System.nanoTime();
                 if (lease.isLost()) {
+                    awaitOutstanding();     // no claim names rows with the old lease's node id meanwhile
                     renewLease();
                 }
                 if (loopStart - lastBalance > o.lockTtl().toNanos() / 2 || locks.held().isEmpty()) {
@@ -222,9 +249,17 @@ public final class DesPacker implements AutoCloseable {
                     idleRounds = 0;
                 }
             }
-            return report(t0);
         } finally {
             try {
+                try {
+                    // a claim still on the claim thread: its rows are claimed and admitted, so they are written too
+                    Claimed last = takeOutstanding();
+                    if (last != null && !last.rows().isEmpty()) {
+                        inflight.addLast(submit(last));
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("the last claim failed at shutdown ({}); recovery releases its rows", e.toString());
+                }
                 try {
                     drain();
                 } catch (RuntimeException e) {
@@ -250,12 +285,20 @@ public final class DesPacker implements AutoCloseable {
                 finished.countDown();
             }
         }
+        // after the shutdown's finalizing (a stop finalizes the open containers above), so they are counted
+        return report(t0);
     }
 
     private PackerReport report(long t0) {
-        return new PackerReport(stats.files, stats.bytes, stats.uploaded, stats.discarded, stats.failed, stats.clashes,
-                stopRequested, (System.nanoTime() - t0) / 1e9, stats.sourceNanos / 1e9, stats.stateNanos / 1e9,
-                stats.fetchNanos / 1e9, stats.packNanos / 1e9, stats.uploadNanos / 1e9);
+        synchronized (stats) {
+            // loop thread: its own statements plus its waits for a claim; summed: every thread's statements
+            double loopDb = (stats.sourceNanos + stats.stateNanos + claimWaitNanos) / 1e9;
+            return new PackerReport(stats.files, stats.bytes, stats.uploaded, stats.discarded, stats.failed,
+                    stats.clashes, stopRequested, (System.nanoTime() - t0) / 1e9,
+                    (stats.sourceNanos + stats.claimSourceNanos) / 1e9,
+                    (stats.stateNanos + stats.claimStateNanos) / 1e9, stats.fetchNanos / 1e9, stats.packNanos / 1e9,
+                    stats.uploadNanos / 1e9, loopDb);
+        }
     }
 
     private void start() {
@@ -308,11 +351,12 @@ public final class DesPacker implements AutoCloseable {
                 }
             }
         } else if (held.size() > target && o.maxShards() == 0) {
+            awaitOutstanding();     // no claim admits rows of a shard while it is given away
             List<Integer> extra = new ArrayList<>(held);
             for (int i = 0; i < held.size() - target && i < extra.size(); i++) {
                 int s = extra.get(extra.size() - 1 - i);
                 Open op = open.get(s);
-                if (op != null && op.inflight > 0) {
+                if (op != null && op.inflight.get() > 0) {
                     continue;       // give it away once its batch is written
                 }
                 if (op != null) {
@@ -347,35 +391,44 @@ public final class DesPacker implements AutoCloseable {
         }
     }
 
+    /**
+     * One round over the sources: takes each source's claim (the one the claim thread did ahead, else one claimed now)
+     * and, when it had rows, starts the next source's claim on the claim thread before its bodies are fetched and the
+     * older batches written, so claiming overlaps writing. Returns the rows claimed.
+     */
     private int claimRound() {
         Set<Integer> held = locks.held();
         held.removeAll(lost);
         if (held.isEmpty()) {
+            Claimed late = takeOutstanding();
+            if (late != null && !late.rows().isEmpty()) {
+                inflight.addLast(submit(late));
+            }
+            drain();
             return 0;
         }
         int total = 0;
-        for (SourceConnector src : sources) {
+        for (int i = 0; i < sources.size(); i++) {
             if (stopRequested) {
                 break;
             }
-            Map<String, ClaimLedger.Assignment> assigned = new HashMap<>();
-            Map<String, Open> ops = new HashMap<>();
-            long t = System.nanoTime();
-            long[] admitNanos = {0};
-            List<SourceRow> rows = src.claim(held, o.holder(), src.source().batchSize(), Instant.now(), locked -> {
-                long a = System.nanoTime();
-                try {
-                    return containers.admit(locked, assigned, ops, names, claims);
-                } finally {
-                    admitNanos[0] += System.nanoTime() - a;
+            SourceConnector src = sources.get(i);
+            if (outstanding == null || outstandingSrc != src) {
+                Claimed other = takeOutstanding();      // another source's (a round cut short): written all the same
+                if (other != null && !other.rows().isEmpty()) {
+                    total += other.rows().size();
+                    inflight.addLast(submit(other));
                 }
-            });
-            stats.sourceNanos += System.nanoTime() - t - admitNanos[0];
-            stats.stateNanos += admitNanos[0];
-            if (!rows.isEmpty()) {
-                total += rows.size();
+                startClaim(src, held);
+            }
+            Claimed c = takeOutstanding();
+            if (!c.rows().isEmpty()) {
+                total += c.rows().size();
                 o.listener().onStep("claimed", null);
-                inflight.addLast(submit(src, rows, assigned, ops));
+                if (!stopRequested) {
+                    startClaim(sources.get((i + 1) % sources.size()), held);  // the next batch, while this is written
+                }
+                inflight.addLast(submit(c));
                 while (inflight.size() > AHEAD) {
                     write(inflight.pollFirst());    // older batches are written while the newer ones are fetched
                 }
@@ -387,6 +440,76 @@ public final class DesPacker implements AutoCloseable {
         return total;
     }
 
+    /** Starts a claim of {@code src} on the claim thread (admission included); the loop thread takes it later. */
+    private void startClaim(SourceConnector src, Set<Integer> held) {
+        Set<Integer> shards = Set.copyOf(held);
+        outstandingSrc = src;
+        outstanding = claimPool.submit(() -> {
+            Map<String, ClaimLedger.Assignment> assigned = new HashMap<>();
+            Map<String, Open> ops = new HashMap<>();
+            long t = System.nanoTime();
+            long[] admitNanos = {0};
+            SnowflakeNames n = names;
+            List<SourceRow> rows = src.claim(shards, o.holder(), src.source().batchSize(), Instant.now(), locked -> {
+                long a = System.nanoTime();
+                try {
+                    return containers.admit(locked, assigned, ops, n, claims);
+                } finally {
+                    admitNanos[0] += System.nanoTime() - a;
+                }
+            });
+            return new Claimed(src, rows, assigned, ops, System.nanoTime() - t - admitNanos[0], admitNanos[0]);
+        });
+    }
+
+    /**
+     * Waits for the outstanding claim and takes it (null when none); the loop thread's wait counts as its database
+     * wait. A failed claim is thrown here, as if the loop thread had claimed itself.
+     */
+    private Claimed takeOutstanding() {
+        Future<Claimed> f = outstanding;
+        if (f == null) {
+            return null;
+        }
+        outstanding = null;
+        outstandingSrc = null;
+        long t = System.nanoTime();
+        try {
+            Claimed c = f.get();
+            synchronized (stats) {
+                stats.claimSourceNanos += c.sourceNanos();
+                stats.claimStateNanos += c.stateNanos();
+            }
+            return c;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DesIngestException("interrupted while claiming rows", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re
+                    : new DesIngestException("cannot claim rows", e.getCause());
+        } finally {
+            claimWaitNanos += System.nanoTime() - t;
+        }
+    }
+
+    /** Waits until the outstanding claim (if any) is done, leaving it to be taken; its failure is thrown when taken. */
+    private void awaitOutstanding() {
+        Future<Claimed> f = outstanding;
+        if (f == null) {
+            return;
+        }
+        long t = System.nanoTime();
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // thrown again when the claim is taken
+        } finally {
+            claimWaitNanos += System.nanoTime() - t;
+        }
+    }
+
     /** Writes the batches in flight, oldest first. */
     private void drain() {
         for (Batch b = inflight.pollFirst(); b != null; b = inflight.pollFirst()) {
@@ -394,13 +517,12 @@ public final class DesPacker implements AutoCloseable {
         }
     }
 
-    private Batch submit(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
-                         Map<String, Open> ops) {
-        List<Future<PackerSupport.Fetched>> futures = new ArrayList<>(rows.size());
-        for (SourceRow r : rows) {
+    private Batch submit(Claimed c) {
+        List<Future<PackerSupport.Fetched>> futures = new ArrayList<>(c.rows().size());
+        for (SourceRow r : c.rows()) {
             futures.add(fetchPool.submit(() -> PackerSupport.fetch(objects, r, o.externalThreshold())));
         }
-        return new Batch(src, rows, assigned, ops, futures);
+        return new Batch(c.src(), c.rows(), c.assigned(), c.ops(), futures);
     }
 
     private void write(Batch b) {
@@ -426,7 +548,7 @@ public final class DesPacker implements AutoCloseable {
             ClaimLedger.Assignment a = assigned.get(r.id());
             Open mine = b.ops().get(r.id());
             if (mine != null) {
-                mine.inflight--;
+                mine.inflight.decrementAndGet();
             }
             Open op = open.get(r.shard());
             if (a == null || op == null || op != mine || op.c.id() != a.containerId()) {
@@ -493,6 +615,7 @@ public final class DesPacker implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        claimPool.shutdownNow();
         fetchPool.shutdownNow();
         containers.close();
     }

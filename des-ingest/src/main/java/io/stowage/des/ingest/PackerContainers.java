@@ -29,7 +29,12 @@ import java.util.function.IntPredicate;
 /**
  * The open containers of one {@link DesPacker}, one per shard: opening (a part reserved in the catalogue, a key
  * never overwritten), finalizing with steps 2-5 of the exactly-once protocol of docs/des-ingest.md (several at once)
- * and giving up (the rows go back to pending). The packer's loop thread owns it; finalizing uses its own threads.
+ * and giving up (the rows go back to pending). The packer's loop thread writes and finalizes; its claim thread
+ * admits rows ({@link #admit}) at the same time. {@link #lock} orders the two: admission holds it from its first look
+ * at the open containers until its claims are recorded, and the loop thread holds it while it picks containers to
+ * finalize or give up and takes them out of {@link #open} (a container with rows in flight is never picked), never
+ * while it calls a source (the claim thread holds its source's monitor while it admits). Finalizing uses its own
+ * threads for the uploads.
  */
 final class PackerContainers {
     private static final Logger LOG = LoggerFactory.getLogger(PackerContainers.class);
@@ -42,9 +47,13 @@ final class PackerContainers {
         final List<PackerSupport.Added> added = new ArrayList<>();
         int assigned;
         long assignedBytes;
-        /** Rows admitted to this container whose bodies are still being fetched (it is not finalized meanwhile). */
-        int inflight;
-        boolean full;
+        /**
+         * Rows admitted to this container whose bodies are still being fetched (it is not finalized meanwhile):
+         * raised by admission (claim thread, under the lock), lowered by the loop thread as it writes them.
+         */
+        final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
+        /** Set by admission when a row did not fit; read by the loop thread's finalizing. */
+        volatile boolean full;
         long lastAddNanos = System.nanoTime();
     }
 
@@ -56,8 +65,12 @@ final class PackerContainers {
         int discarded;
         long failed;
         final List<String> clashes = new ArrayList<>();
+        /** On the loop thread (its own statements: finalizing, marking, balancing, failed rows). */
         long sourceNanos;
         long stateNanos;
+        /** On the claim thread (claims and admission), off the loop thread's critical path. */
+        long claimSourceNanos;
+        long claimStateNanos;
         long fetchNanos;
         long packNanos;
         long uploadNanos;
@@ -73,6 +86,8 @@ final class PackerContainers {
     private final IntPredicate writable;
     private final Map<Integer, Open> open = new ConcurrentHashMap<>();
     private final Stats stats = new Stats();
+    /** Admission against taking containers out of {@link #open} (see the class comment). */
+    private final Object lock = new Object();
     /** Uploads containers finalized together in parallel, and checks new containers' keys in parallel. */
     private final ExecutorService finalizePool = Executors.newFixedThreadPool(16, r -> {
         Thread t = new Thread(r, "des-packer-finalize");
@@ -192,73 +207,77 @@ final class PackerContainers {
      */
     List<SourceRow> admit(List<SourceRow> locked, Map<String, ClaimLedger.Assignment> assigned,
                           Map<String, Open> ops, SnowflakeNames names, ClaimLedger claims) {
-        Instant now = Instant.now();
-        LocalDate today = LocalDate.now(o.zone());
-        Map<String, String> catalogueNames = support.catalogueNames(locked);
-        Set<Integer> toOpen = new java.util.TreeSet<>();
-        for (SourceRow r : locked) {
-            if (!open.containsKey(r.shard()) && writable.test(r.shard())) {
-                toOpen.add(r.shard());
-            }
-        }
-        openAll(toOpen, today);
-        List<ClaimLedger.Assignment> list = new ArrayList<>();
-        Map<String, SourceRow> byId = new HashMap<>();
-        for (SourceRow r : locked) {
-            if (!writable.test(r.shard())) {
-                continue;
-            }
-            Open op = open.get(r.shard());
-            if (op == null) {
-                op = open(r.shard(), today);
-                if (op == null) {
-                    continue;
+        synchronized (lock) {
+            Instant now = Instant.now();
+            LocalDate today = LocalDate.now(o.zone());
+            Map<String, String> catalogueNames = support.catalogueNames(locked);
+            Set<Integer> toOpen = new java.util.TreeSet<>();
+            for (SourceRow r : locked) {
+                if (!open.containsKey(r.shard()) && writable.test(r.shard())) {
+                    toOpen.add(r.shard());
                 }
             }
-            long est = PackerSupport.estimate(r, o.externalThreshold());
-            if (op.full || (o.maxFiles() > 0 && op.assigned >= o.maxFiles())
-                    || (op.assigned > 0 && op.assignedBytes + est > o.maxBytes())) {
-                op.full = true;
-                continue;
+            openAll(toOpen, today);
+            List<ClaimLedger.Assignment> list = new ArrayList<>();
+            Map<String, SourceRow> byId = new HashMap<>();
+            for (SourceRow r : locked) {
+                if (!writable.test(r.shard())) {
+                    continue;
+                }
+                Open op = open.get(r.shard());
+                if (op == null) {
+                    op = open(r.shard(), today);
+                    if (op == null) {
+                        continue;
+                    }
+                }
+                long est = PackerSupport.estimate(r, o.externalThreshold());
+                if (op.full || (o.maxFiles() > 0 && op.assigned >= o.maxFiles())
+                        || (op.assigned > 0 && op.assignedBytes + est > o.maxBytes())) {
+                    op.full = true;
+                    continue;
+                }
+                String base = PackerSupport.entryName(r);
+                String name = PackerSupport.resolveClash(base, r, op.names);
+                if (!name.equals(base)) {
+                    synchronized (stats) {
+                    stats.clashes.add(op.c.s3Key() + ": " + base + " -> " + name);
+                }
+                    LOG.warn("container {}: entry name '{}' taken; row {}/{} stored as '{}'", op.c.s3Key(), base,
+                            r.source(), r.id(), name);
+                }
+                String desName = r.desName() != null ? r.desName()
+                        : catalogueNames.getOrDefault(r.bucket() + "\u0000" + r.key(), null);
+                if (desName == null) {
+                    desName = names.next(today);
+                }
+                SourceRow named = r.withDesName(desName);
+                op.names.add(name);
+                op.assigned++;
+                op.assignedBytes += est;
+                list.add(new ClaimLedger.Assignment(named, op.c.id(), name, desName));
+                byId.put(r.id(), named);
+                if (!name.equals(base)) {
+                    o.listener().onNameClash(op.c.id(), base, name, named);
+                }
             }
-            String base = PackerSupport.entryName(r);
-            String name = PackerSupport.resolveClash(base, r, op.names);
-            if (!name.equals(base)) {
-                stats.clashes.add(op.c.s3Key() + ": " + base + " -> " + name);
-                LOG.warn("container {}: entry name '{}' taken; row {}/{} stored as '{}'", op.c.s3Key(), base,
-                        r.source(), r.id(), name);
+            Set<String> recorded = claims.record(list, o.holder(), now);
+            List<SourceRow> out = new ArrayList<>();
+            for (ClaimLedger.Assignment a : list) {
+                Open op = open.get(a.row().shard());
+                if (recorded.contains(a.row().id())) {
+                    assigned.put(a.row().id(), a);
+                    ops.put(a.row().id(), op);
+                    op.inflight.incrementAndGet();
+                    out.add(byId.get(a.row().id()));
+                } else if (op != null) {
+                    op.names.remove(a.entryName());
+                    op.assigned--;
+                    op.assignedBytes -= PackerSupport.estimate(a.row(), o.externalThreshold());
+                }
             }
-            String desName = r.desName() != null ? r.desName()
-                    : catalogueNames.getOrDefault(r.bucket() + "\u0000" + r.key(), null);
-            if (desName == null) {
-                desName = names.next(today);
-            }
-            SourceRow named = r.withDesName(desName);
-            op.names.add(name);
-            op.assigned++;
-            op.assignedBytes += est;
-            list.add(new ClaimLedger.Assignment(named, op.c.id(), name, desName));
-            byId.put(r.id(), named);
-            if (!name.equals(base)) {
-                o.listener().onNameClash(op.c.id(), base, name, named);
-            }
+            return out;
         }
-        Set<String> recorded = claims.record(list, o.holder(), now);
-        List<SourceRow> out = new ArrayList<>();
-        for (ClaimLedger.Assignment a : list) {
-            Open op = open.get(a.row().shard());
-            if (recorded.contains(a.row().id())) {
-                assigned.put(a.row().id(), a);
-                ops.put(a.row().id(), op);
-                op.inflight++;
-                out.add(byId.get(a.row().id()));
-            } else if (op != null) {
-                op.names.remove(a.entryName());
-                op.assigned--;
-                op.assignedBytes -= PackerSupport.estimate(a.row(), o.externalThreshold());
-            }
-        }
-        return out;
     }
 
     /**
@@ -267,29 +286,34 @@ final class PackerContainers {
      */
     void finalizeDue(boolean stopping) {
         LocalDate today = LocalDate.now(o.zone());
-        List<Open> due = new ArrayList<>();
-        for (Open op : List.copyOf(open.values())) {
-            if (op.inflight > 0) {
-                continue;
-            }
-            if (!op.c.day().equals(today) || op.full || (o.maxFiles() > 0 && op.added.size() >= o.maxFiles())
-                    || stopping) {
-                due.add(op);
+        java.util.function.Predicate<Open> due = op -> op.inflight.get() == 0 && (!op.c.day().equals(today) || op.full
+                || (o.maxFiles() > 0 && op.added.size() >= o.maxFiles()) || stopping);
+        finalizeAll(take(due));
+    }
+
+    /**
+     * Takes the open containers that pass {@code due} out of {@link #open}, under the lock (so no admission adds rows
+     * to them meanwhile); looks first without it, so the loop thread waits for an admission only when one is due.
+     */
+    private List<Open> take(java.util.function.Predicate<Open> due) {
+        if (open.values().stream().noneMatch(due)) {
+            return List.of();
+        }
+        List<Open> out = new ArrayList<>();
+        synchronized (lock) {
+            for (Open op : List.copyOf(open.values())) {
+                if (due.test(op) && open.remove(op.c.shardId(), op)) {
+                    out.add(op);
+                }
             }
         }
-        finalizeAll(due);
+        return out;
     }
 
     /** Finalizes the containers nothing was added to for the packer's idle time. */
     void finalizeIdle() {
         long idle = o.idleFinalize().toNanos();
-        List<Open> due = new ArrayList<>();
-        for (Open op : List.copyOf(open.values())) {
-            if (op.inflight == 0 && System.nanoTime() - op.lastAddNanos >= idle) {
-                due.add(op);
-            }
-        }
-        finalizeAll(due);
+        finalizeAll(take(op -> op.inflight.get() == 0 && System.nanoTime() - op.lastAddNanos >= idle));
     }
 
     /**
@@ -302,8 +326,10 @@ final class PackerContainers {
         if (ops.isEmpty()) {
             return;
         }
-        for (Open op : ops) {
-            open.remove(op.c.shardId(), op);
+        synchronized (lock) {
+            for (Open op : ops) {
+                open.remove(op.c.shardId(), op);
+            }
         }
         long t = System.nanoTime();
         RuntimeException first = null;
@@ -493,12 +519,18 @@ final class PackerContainers {
             String shard = Integer.toString(op.c.shardId());
             o.registry().counter("des_packer_files_packed_total", "shard_id", shard).increment(op.added.size());
             o.registry().counter("des_packer_bytes_packed_total", "shard_id", shard).increment(u.dataBytes());
-            o.listener().onContainerUploaded(catalog.get(op.c.id()).orElse(op.c), op.added.size());
+            if (o.listener() != PackerSupport.NO_LISTENER) {
+                // the catalogue's row as uploaded, for the listener alone: one read per container, skipped without one
+                o.listener().onContainerUploaded(catalog.get(op.c.id()).orElse(op.c), op.added.size());
+            }
         }
     }
 
     void discard(Open op, String reason) {
-        open.remove(op.c.shardId(), op);
+        synchronized (lock) {
+            // an admission under way records its claims first, so releasing the container's rows finds them
+            open.remove(op.c.shardId(), op);
+        }
         op.writer.close();
         catalog.transition(op.c.id(), ContainerState.WRITING, ContainerState.DISCARDED, Instant.now());
         releaseRows(op, reason);

@@ -34,6 +34,6 @@ public interface PackerListener {
     default void onStep(String step, Container c) {}
 
     static PackerListener none() {
-        return new PackerListener() {};
+        return PackerSupport.NO_LISTENER;
     }
 }

@@ -34,6 +34,9 @@ final class PackerSupport {
         }
     }
 
+    /** {@link PackerListener#none()}: the packer skips the work done only to tell a listener (a catalogue read). */
+    static final PackerListener NO_LISTENER = new PackerListener() {};
+
     private final IngestDatabase db;
     private final MeterRegistry registry;
     private Boolean hasCatalogue;

@@ -60,6 +60,8 @@ public final class SourceConnector implements AutoCloseable {
     private final boolean numericId;
     private Connection conn;
     private long openedAt;
+    /** When the connection was last handed out: a pre-ping is sent only after it sat idle (see {@link #connection}). */
+    private long lastUsedAt;
     private Object cursor;
     private final SourceStatements statements;
     /** Smoothed share of a page's pending rows that belonged to the wanted shards. */
@@ -79,6 +81,7 @@ public final class SourceConnector implements AutoCloseable {
         this.table = source.table().qualifiedName();
         this.conn = conn;
         this.openedAt = System.nanoTime();
+        this.lastUsedAt = openedAt;
         Set<String> found = new HashSet<>();
         boolean numeric = false;
         try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table
@@ -429,21 +432,31 @@ public final class SourceConnector implements AutoCloseable {
         try {
             long ageS = (System.nanoTime() - openedAt) / 1_000_000_000L;
             int recycle = source.connection().poolRecycleSeconds();
+            // pool_pre_ping checks a connection that sat idle (as a pool does at check-out), not one in use a moment
+            // ago: a claim every few milliseconds would otherwise pay a round trip for each (a broken connection
+            // reports itself closed after its failed statement, and is replaced here the next time)
+            long now = System.nanoTime();
+            boolean idle = now - lastUsedAt >= PRE_PING_IDLE_NANOS;
             boolean stale = conn.isClosed() || (recycle > 0 && ageS >= recycle)
-                    || (source.connection().poolPrePing() && !conn.isValid(5));
+                    || (source.connection().poolPrePing() && idle && !conn.isValid(5));
             if (stale) {
                 closeQuietly(conn);
                 conn = connect(source, dialect);
                 openedAt = System.nanoTime();
             }
+            lastUsedAt = System.nanoTime();
             return conn;
         } catch (SQLException e) {
             closeQuietly(conn);
             conn = connect(source, dialect);
             openedAt = System.nanoTime();
+            lastUsedAt = System.nanoTime();
             return conn;
         }
     }
+
+    /** How long a connection sits unused before {@code pool_pre_ping} checks it again. */
+    private static final long PRE_PING_IDLE_NANOS = 1_000_000_000L;
 
     private static int update(Connection c, String sql, List<Object> args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -467,6 +480,7 @@ public final class SourceConnector implements AutoCloseable {
     }
 
     private DesIngestSourceException failed(String what, SQLException e) {
+        lastUsedAt = System.nanoTime() - PRE_PING_IDLE_NANOS;  // after a failure the next call checks the connection
         return new DesIngestSourceException(source.name(), "source '" + source.name() + "' (" + table
                 + "): cannot " + what + ": " + e.getMessage(), e);
     }

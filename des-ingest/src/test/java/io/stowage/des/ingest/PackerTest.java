@@ -199,4 +199,65 @@ class PackerTest {
             }
         }
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void stopWithAClaimAheadWritesEveryClaimedRowAndLeavesNoClaim() throws Exception {
+        // the packer claims the next batch on its claim thread while it writes one: a stop (SIGTERM) in the middle
+        // must write and finalize the rows of the claim ahead too (they are claimed and admitted), leaving no row
+        // claimed and no claim behind
+        String table = pg.schema() + ".stop";
+        Map<String, byte[]> objects = IngestFixtures.objects("stop", 200);
+        IngestFixtures.upload(S3.client(), S3.bucket(), objects);
+        String archive = S3.newBucket("arch-stop");
+        try (Connection c = DriverManager.getConnection(pg.url())) {
+            IngestFixtures.createTable(c, table, true, true);
+            IngestFixtures.insertRows(c, table, S3.bucket(), new ArrayList<>(objects.keySet()), objects, "pending");
+        }
+        Path yaml = IngestFixtures.writeYaml(tmp, IngestFixtures.source("pg-stop", "postgres", "127.0.0.1", 5432,
+                "test", "postgres", "", pg.schema(), "stop", 10, 300, 2));
+        java.util.concurrent.atomic.AtomicReference<DesPacker> packer = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger added = new java.util.concurrent.atomic.AtomicInteger();
+        PackerListener stopper = new PackerListener() {
+            @Override
+            public void onEntryAdded(int shard, long containerId, SourceRow row, String entryName) {
+                if (added.incrementAndGet() == 15) {
+                    packer.get().stop();    // in the second batch: the next claims are ahead by now
+                }
+            }
+        };
+        try (IngestDatabase db = IngestDatabase.open(pg.url(), 4);
+             SourceConnector src = SourceConnector.open(SourceConfig.load(yaml).sources().get(0))) {
+            db.migrate();
+            PackerReport r;
+            try (DesPacker p = DesPacker.create(db, List.of(src), S3.client(), options(archive,
+                    new SimpleMeterRegistry()).withExitWhenIdle(false).withListener(stopper))) {
+                packer.set(p);
+                r = p.run();
+            }
+            assertThat(r.interrupted()).isTrue();
+            Map<String, Long> counts = src.countByStatus();
+            assertThat(counts).doesNotContainKey("claimed");
+            assertThat(counts.getOrDefault("packed", 0L)).isEqualTo(r.filesPacked()).isGreaterThanOrEqualTo(15);
+            assertThat(counts.getOrDefault("packed", 0L) + counts.getOrDefault("pending", 0L)).isEqualTo(200);
+            assertThat(r.filesPacked()).as("every row claimed before the stop is packed: 15 added of batches of 10")
+                    .isGreaterThanOrEqualTo(20);
+            try (Connection c = DriverManager.getConnection(pg.url()); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM des_ingest_claims WHERE source_db = 'pg-stop'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("claims left").isZero();
+            }
+            int entries = 0;
+            for (Container c : ContainerCatalog.of(db).list(null, null)) {
+                if (!archive.equals(c.bucket()) || c.state() == ContainerState.DISCARDED) {
+                    continue;
+                }
+                assertThat(c.state()).isEqualTo(ContainerState.DONE);
+                try (S3DesReader rd = S3DesReader.open(S3.client(), archive, c.s3Key())) {
+                    entries += rd.list().size();
+                }
+            }
+            assertThat(entries).isEqualTo(r.filesPacked());
+        }
+    }
 }
