@@ -139,7 +139,7 @@ def sync_rerun(text):
 
 def des_ingest(text):
     rows = []
-    get = re.search(r"mean of both (\d+)", text)
+    get = re.search(r"bare GET loop best of \d+ rounds: (\d+)", text) or re.search(r"mean of both (\d+)", text)
     n = re.findall(r"(\d+) packer\(s\): (\d+) rows", text)   # the first is the warm-up pack
     size = "%s x 4 KiB" % n[-1][1] if n else "4 KiB objects"
     for m in re.finditer(r"^\| (\d) \| (\d+) \| ([\d.]+) \| \d+ % \| (\d+) % \| (\d+) % \| (\d+) % \| (\d+) % \| "
