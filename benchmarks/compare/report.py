@@ -198,6 +198,21 @@ def jobs_vs_celery(text):
     return rows
 
 
+def serve_des(text):
+    rows = []
+    bare = re.search(r"best bare S3DesReader loop :\s+(\d+) req/s", text)
+    files = re.search(r"best wrk GET /files/\{name\} :\s+(\d+) req/s\s+p50\s+([\d.]+) ms\s+p99\s+([\d.]+) ms", text)
+    if bare and files:
+        rows.append(row("GET /files/{name}, 4 KiB entries, 32 clients (wrk), best round", float(files.group(1)),
+                        "bare S3DesReader loop, 32 threads, best round", float(bare.group(1)), "req/s",
+                        note="goal: ratio >= 0.7; /files p50 %s ms, p99 %s ms (goal < 50)" % files.group(2, 3)))
+    assign = re.search(r"wrk /assign:.*?=> (\d+) req/s\s+p50 ([\d.]+) ms\s+p99 ([\d.]+) ms", text, re.S)
+    if assign:
+        rows.append(row("POST /assign, 32 clients (wrk)", float(assign.group(1)), "goal", 20000.0, "names/s",
+                        note="p50 %s ms, p99 %s ms" % assign.group(2, 3)))
+    return rows
+
+
 PARSERS = {
     "archive-plan": ("camera archive: discovery + plan of 350,000 files vs find", archive_plan),
     "archive-overhead": ("camera archive: per-clip overhead of CameraArchiver over the Transcoder alone",
@@ -209,6 +224,7 @@ PARSERS = {
     "sync-ledger-throughput": ("ledgered upload vs the same upload without a ledger", sync_tp),
     "sync-rerun": ("ledgered re-run of an uploaded tree vs the 15 s goal", sync_rerun),
     "des-ingest": ("DES ingest: packers over a PostgreSQL source vs a bare parallel GET loop", des_ingest),
+    "serve-des": ("serve des: GET /files vs a bare S3DesReader loop; POST /assign", serve_des),
     "serve-transcode": ("serve transcode: POST /upload vs stowage upload; GET /status under load", serve_transcode),
     "transcode-jobs-vs-celery": ("transcoding queue (Redis Streams) vs Celery, no-op jobs", jobs_vs_celery),
 }

@@ -10,8 +10,8 @@
 # one script alone with its own defaults for the numbers its docs quote. ONLY="archive-plan des-pack-vs-tar" runs
 # a subset: the other sections stay in the report (from WORKDIR's earlier run, else carried over from the
 # report.json already in OUTDIR with their own date and commit). Needs: java, mvn (to build the jars once), python3,
-# bc, psql (the sync scripts' PostgreSQL schema), PostgreSQL (des-ingest), redis-server and Redis on 127.0.0.1:6379
-# (transcode-jobs-vs-celery starts its own; serve-transcode uses database 9), wrk (serve-transcode), rclone and
+# bc, psql (the sync scripts' PostgreSQL schema), PostgreSQL (des-ingest, serve-des), redis-server and Redis on 127.0.0.1:6379
+# (transcode-jobs-vs-celery starts its own; serve-transcode uses database 9), wrk (serve-transcode, serve-des), rclone and
 # python3-celery (optional: s3-upload-compare and transcode-jobs-vs-celery run without them and say so).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,6 +34,7 @@ SYNC_TP_N="${SYNC_TP_N:-2000}"               # sync-ledger-throughput.sh: files 
 SYNC_RERUN_N="${SYNC_RERUN_N:-50000}"        # sync-rerun.sh: files already in the ledger
 SYNC_RERUN_RUNS="${SYNC_RERUN_RUNS:-2}"
 DES_INGEST_N="${DES_INGEST_N:-10000}"        # des-ingest.sh: 4 KiB objects (warm-up, then 3 rounds: a GET loop, 1, 2, 3 packers)
+SERVE_DES_ARGS="${SERVE_DES_ARGS:-10 3 15}"   # serve-des.sh: seconds per round, rounds, warm-up seconds (about 3.5 min)
 SERVE_TRANSCODE_ARGS="${SERVE_TRANSCODE_ARGS:-1024 50 10 1}"  # serve-transcode.sh: MiB (the issue's 1 GiB), pollers, seconds, rounds
 JOBS_CELERY_ARGS="${JOBS_CELERY_ARGS:-500 2000 8}"  # transcode-jobs-vs-celery.sh: latency jobs, throughput jobs, workers
 ONLY="${ONLY:-}"
@@ -86,6 +87,8 @@ run sync-ledger-throughput 1 env N="$SYNC_TP_N" bash "$HERE/sync-ledger-throughp
 run sync-rerun "$SYNC_RERUN_RUNS" env N="$SYNC_RERUN_N" RUNS="$SYNC_RERUN_RUNS" bash "$HERE/sync-rerun.sh" \
     "$WORK/sync-rerun"
 run des-ingest 3 env N="$DES_INGEST_N" BATCH=1000 ROUNDS=3 bash "$HERE/des-ingest.sh" "$WORK/des-ingest"
+# shellcheck disable=SC2086
+run serve-des "$(echo $SERVE_DES_ARGS | cut -d' ' -f2)" bash "$HERE/serve-des.sh" $SERVE_DES_ARGS
 # shellcheck disable=SC2086
 run serve-transcode "$(echo $SERVE_TRANSCODE_ARGS | cut -d' ' -f4)" bash "$HERE/serve-transcode.sh" \
     $SERVE_TRANSCODE_ARGS
