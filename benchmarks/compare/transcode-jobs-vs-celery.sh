@@ -13,7 +13,13 @@ redis-server --port "$PORT" --bind 127.0.0.1 --dir "$DIR" --save '' --appendonly
 RPID=$!
 trap 'kill $RPID 2>/dev/null; rm -rf "$DIR"' EXIT
 for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-mvn -B -o -q test-compile dependency:build-classpath -pl transcode-jobs -am -Dmdep.outputFile="$DIR/cp.txt" >/dev/null
+# not offline (-o): a fresh machine may not have the dependency plugin's own dependencies yet
+if ! mvn -B -q test-compile dependency:build-classpath -pl transcode-jobs -am -Dmdep.outputFile="$DIR/cp.txt" \
+    >"$DIR/mvn.log" 2>&1; then
+  echo "building the queue benchmark failed; the end of the Maven log:" >&2
+  tail -n 30 "$DIR/mvn.log" >&2
+  exit 1
+fi
 echo "== stowage transcode-jobs (Redis Streams), redis on :$PORT, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 STOWAGE_TEST_REDIS_URL="redis://127.0.0.1:$PORT" java -cp "transcode-jobs/target/test-classes:transcode-jobs/target/classes:$(cat "$DIR/cp.txt")" \
   io.stowage.transcode.jobs.QueueBenchmark "$LAT" "$THR" "$W" 2>/dev/null | tee "$DIR/java.txt"
