@@ -143,12 +143,15 @@ def des_ingest(text):
     n = re.findall(r"(\d+) packer\(s\): (\d+) rows", text)   # the first is the warm-up pack
     size = "%s x 4 KiB" % n[-1][1] if n else "4 KiB objects"
     for m in re.finditer(r"^\| (\d) \| (\d+) \| ([\d.]+) \| \d+ % \| (\d+) % \| (\d+) % \| (\d+) % \| (\d+) % \| "
-                         r"(\d+) % \|", text, re.M):
+                         r"(\d+) % \|(?: (\d+) % \| (\d+) % \|)?", text, re.M):
         if get:
+            waits = "" if m.group(9) is None else (
+                "; database wait on the packer's loop thread %s %% of the wall time, database seconds of all its threads "
+                "%s %%" % m.group(9, 10))
             rows.append(row("pack %s listed in PostgreSQL, %s packer(s)" % (size, m.group(1)), float(m.group(2)),
                             "bare parallel GET loop of the same objects", float(get.group(1)), "rows/s",
                             note="%s MB/s; time in source db %s %%, state db %s %%, S3 GETs %s %%, packing %s %%, "
-                                 "upload %s %%" % m.group(3, 4, 5, 6, 7, 8)))
+                                 "upload %s %%%s" % (m.group(3, 4, 5, 6, 7, 8) + (waits,))))
     return rows
 
 
