@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end DES ingest: N 4 KiB objects (default 20,000) in a separate `stowage s3 serve`, listed in PostgreSQL,
 # packed by 1, 2 and 3 packers (threads of one JVM, each its own DesPacker, holder and connections), against a bare
-# parallel GET loop over the same objects in the same run: ROUNDS rounds (default 3) alternate a GET loop and the
+# parallel GET loop over the same objects in the same run: ROUNDS rounds (default 5) alternate a GET loop and the
 # packers after a warm-up, and each side's best round is compared (the store warms up for a while: one loop before and
 # one after, the earlier method, gave 2,600 then 5,000 objects/s in one run). Prints rows/s, MB/s, the ratio to the
 # GET loop and the share of the packers' time in the source database, the state database, S3 GETs, packing, upload.
@@ -9,7 +9,7 @@
 # Prints per packer count: rows/s, MB/s, the ratio, the shares of the five (source db .. upload, database seconds
 # summed over the packer's threads), and of the wall time: the loop thread's database wait and the summed database time.
 # Env: N, BENCH_JAR (default benchmarks/target/benchmarks.jar), STOWAGE_JAR, GET_THREADS (default 16), BATCH (the source's batch_size, default 500), PACKERS (up to how many packers,
-# default 3), ROUNDS (default 3), BENCH_JAVA_OPTS (e.g. a JFR recording), PORT, STOWAGE_TEST_PG_URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
+# default 3), ROUNDS (default 5: the store is hot by the last rounds), BENCH_JAVA_OPTS (e.g. a JFR recording), PORT, STOWAGE_TEST_PG_URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
 # schemas bench_ingest_<pid>_<k> are created and dropped).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,4 +31,4 @@ java -jar "$JAR" s3 serve --dir "$WORK/store" --port "$PORT" > "$WORK/serve.log"
 SERVE=$!
 trap 'kill "$SERVE" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do grep -q serving "$WORK/serve.log" && break; sleep 1; done
-java ${BENCH_JAVA_OPTS:-} -cp "$BENCH" io.stowage.benchmarks.desingest.DesIngestCompare "http://127.0.0.1:$PORT" "$PG_BASE" "$N" "$GET_THREADS" "$BATCH" "${PACKERS:-3}" "${ROUNDS:-3}"
+java ${BENCH_JAVA_OPTS:-} -cp "$BENCH" io.stowage.benchmarks.desingest.DesIngestCompare "http://127.0.0.1:$PORT" "$PG_BASE" "$N" "$GET_THREADS" "$BATCH" "${PACKERS:-3}" "${ROUNDS:-5}"

@@ -33,7 +33,7 @@ S3_JAVA_PROPS="${S3_JAVA_PROPS:--Dcompare.warmPasses=2 -Dcompare.warmFiles=500}"
 SYNC_TP_N="${SYNC_TP_N:-2000}"               # sync-ledger-throughput.sh: files (S3Proxy stores ~250 small files/s)
 SYNC_RERUN_N="${SYNC_RERUN_N:-50000}"        # sync-rerun.sh: files already in the ledger
 SYNC_RERUN_RUNS="${SYNC_RERUN_RUNS:-2}"
-DES_INGEST_N="${DES_INGEST_N:-10000}"        # des-ingest.sh: 4 KiB objects (warm-up, then 3 rounds: a GET loop, 1, 2, 3 packers)
+DES_INGEST_N="${DES_INGEST_N:-10000}"        # des-ingest.sh: 4 KiB objects (warm-up, then 5 rounds: a GET loop, 1, 2, 3 packers)
 SERVE_DES_ARGS="${SERVE_DES_ARGS:-10 3 15}"   # serve-des.sh: seconds per round, rounds, warm-up seconds (about 3.5 min)
 SERVE_TRANSCODE_ARGS="${SERVE_TRANSCODE_ARGS:-1024 50 10 1}"  # serve-transcode.sh: MiB (the 1 GiB), pollers, seconds, rounds
 JOBS_CELERY_ARGS="${JOBS_CELERY_ARGS:-500 2000 8}"  # transcode-jobs-vs-celery.sh: latency jobs, throughput jobs, workers
@@ -86,7 +86,7 @@ run s3-upload-compare "$(echo $S3_ARGS | cut -d' ' -f4)" java -Xmx2g $S3_JAVA_PR
 run sync-ledger-throughput 1 env N="$SYNC_TP_N" bash "$HERE/sync-ledger-throughput.sh" "$WORK/sync-tp"
 run sync-rerun "$SYNC_RERUN_RUNS" env N="$SYNC_RERUN_N" RUNS="$SYNC_RERUN_RUNS" bash "$HERE/sync-rerun.sh" \
     "$WORK/sync-rerun"
-run des-ingest 3 env N="$DES_INGEST_N" BATCH=1000 ROUNDS=3 bash "$HERE/des-ingest.sh" "$WORK/des-ingest"
+run des-ingest 5 env N="$DES_INGEST_N" BATCH=1000 ROUNDS=5 bash "$HERE/des-ingest.sh" "$WORK/des-ingest"
 # shellcheck disable=SC2086
 run serve-des "$(echo $SERVE_DES_ARGS | cut -d' ' -f2)" bash "$HERE/serve-des.sh" $SERVE_DES_ARGS
 # shellcheck disable=SC2086

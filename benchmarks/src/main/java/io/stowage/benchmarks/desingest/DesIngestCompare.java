@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * End-to-end packing of N 4 KiB objects from a separate S3 endpoint, listed in PostgreSQL, with 1, 2 and 3 packers
  * (threads of this process, each its own DesPacker, holder and connections), against a bare parallel GET loop over
- * the same objects in the same run: ROUNDS rounds (default 3) alternating a GET loop and the packers, each side's best
+ * the same objects in the same run: ROUNDS rounds (default 5) alternating a GET loop and the packers, each side's best
  * round compared. Prints rows/s, MB/s and where the packers' time went.
  * <pre>java -cp benchmarks.jar io.stowage.benchmarks.desingest.DesIngestCompare ENDPOINT PG_URL [N] [GET_THREADS] [BATCH] [MAX_PACKERS] [ROUNDS]</pre>
  */
@@ -52,7 +52,7 @@ public final class DesIngestCompare {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 16;
         batch = args.length > 4 ? Integer.parseInt(args[4]) : 500;
         int maxPackers = args.length > 5 ? Integer.parseInt(args[5]) : 3;
-        int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 3;
+        int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 5;
         S3Client s3 = S3Settings.forEndpoint(endpoint).withMaxConnections(64).newClient();
         String bucket = "ingest-src";
         try {
