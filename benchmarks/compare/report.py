@@ -307,7 +307,9 @@ md = ["# Benchmark report", "",
       "| date | %s |" % now, "| commit | `%s` |" % commit,
       "| machine | %s CPUs (%s), %s GiB, Linux %s, %s |" % (machine["cpus"], machine["cpu"], machine["memory_gib"],
                                                          machine["kernel"], machine["java"]),
-      "| load average | %s before, %s after (a shared machine: other builds ran at the same time) |" % (
+      "| load average | %s before, %s after (1, 5 and 15 minutes; the benchmarks' own threads count too, and each "
+      "section gives the load at its start: a 1-minute load well above the CPU count there means other work shared "
+      "the machine) |" % (
           load_before, machine["load_after"]),
       "| run time | %d s for all scripts (the sum of the sections' times) |" % int(total)]
 if os.environ.get("ONLY"):
