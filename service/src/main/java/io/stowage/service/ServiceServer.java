@@ -158,6 +158,28 @@ public final class ServiceServer implements AutoCloseable {
 
     private static void handle(Exception e, Context ctx, Map<Class<? extends Exception>, Integer> mapped,
                                ErrorFormat errors) {
+        Failure f = failure(e, mapped, ctx.method().name(), ctx.path());
+        ctx.attribute(HANDLED, Boolean.TRUE);
+        ctx.status(f.status()).json(errors.body(f.status(), f.type(), f.message()));
+    }
+
+    /**
+     * What the error mapping answers for an exception: its status, the error's type and message.
+     *
+     * @param status  HTTP status
+     * @param type    the error's type ({@code ServiceInternalError} for an unmapped exception)
+     * @param message what went wrong, for the client (an unmapped exception's own message stays in the log)
+     */
+    public record Failure(int status, String type, String message) {}
+
+    /**
+     * The answer the server's error mapping gives {@code e} (a {@link ServiceException} its own status, a type in
+     * {@code mapped} (checked in order) its status, anything else a 500 whose message points to the log), logged as
+     * the mapping logs it: the exception of a 500, a warning for a 5xx {@link ServiceException}. For handlers that
+     * serve ahead of Javalin ({@code serve des}'s /files) and must answer failures as the routes do.
+     */
+    public static Failure failure(Exception e, Map<Class<? extends Exception>, Integer> mapped, String method,
+                                  String path) {
         int status;
         String type = e.getClass().getSimpleName();
         String message = e.getMessage() == null ? type : e.getMessage();
@@ -174,7 +196,7 @@ public final class ServiceServer implements AutoCloseable {
                 }
             }
             if (m == null) {
-                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                LOG.error("{} {} failed", method, path, e);
                 status = 500;
                 type = "ServiceInternalError";
                 message = "internal error (" + e.getClass().getSimpleName() + "); the service log has the details";
@@ -183,10 +205,9 @@ public final class ServiceServer implements AutoCloseable {
             }
         }
         if (status >= 500 && e instanceof ServiceException) {
-            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), message, e.getCause());
+            LOG.warn("{} {}: {}", method, path, message, e.getCause());
         }
-        ctx.attribute(HANDLED, Boolean.TRUE);
-        ctx.status(status).json(errors.body(status, type, message));
+        return new Failure(status, type, message);
     }
 
     /** Starts serving; returns once the port is bound. */

@@ -4,10 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.stowage.des.ingest.DesFileService;
-import io.stowage.des.ingest.DesIngestFileUnavailableException;
 import io.stowage.des.ingest.DesIngestRangeNotSatisfiableException;
 import io.stowage.service.ErrorFormat;
-import io.stowage.service.ServiceException;
 import io.stowage.service.ServiceServer;
 import io.stowage.service.internal.Json;
 import org.eclipse.jetty.http.HttpFields;
@@ -17,8 +15,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +48,6 @@ import java.util.regex.Pattern;
  * belongs to one server); the {@link Meters} are shared. Thread-safe.
  */
 final class DesFilesHandler extends Handler.Wrapper {
-    private static final Logger LOG = LoggerFactory.getLogger(DesFilesHandler.class);
     /** The route the request timer is tagged with, as Javalin's route template was. */
     static final String ROUTE = "/files/{name}";
     private static final String PREFIX = "/files/";
@@ -237,22 +232,14 @@ final class DesFilesHandler extends Handler.Wrapper {
     }
 
     /**
-     * Answers a failure as ServiceServer's error mapping did for the route: a {@link ServiceException} with its
-     * status, the store or index down ({@link DesIngestFileUnavailableException}) 503, anything else a logged 500.
-     * Once the body has begun (a large file failing midway) the connection is aborted instead.
+     * Answers a failure as ServiceServer's error mapping answers the Javalin routes ({@link ServiceServer#failure},
+     * with {@link DesServer#ERRORS}: the store or index down 503, an unmapped exception a logged 500). Once the body
+     * has begun (a large file failing midway) the connection is aborted instead.
      */
     private static int fail(Exception e, String method, String path, Response response, Callback callback) {
-        int status;
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof ServiceException se) {
-            status = se.status();
-        } else if (e instanceof DesIngestFileUnavailableException) {
-            status = 503;
-        } else {
-            LOG.error("{} {} failed", method, path, e);
-            status = 500;
-            message = "internal error (" + e.getClass().getSimpleName() + "); the service log has the details";
-        }
+        ServiceServer.Failure f = ServiceServer.failure(e, DesServer.ERRORS, method, path);
+        int status = f.status();
+        String message = f.message();
         if (response.isCommitted()) {
             callback.failed(e);
             return 500;

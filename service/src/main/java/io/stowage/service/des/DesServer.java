@@ -1,5 +1,6 @@
 package io.stowage.service.des;
 
+import io.javalin.config.JavalinConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stowage.des.ingest.DesFileService;
@@ -20,10 +21,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@code stowage serve des} as a library: a drop-in for the existing DES HTTP services (DES-INGEST.md section 5), on
@@ -65,6 +68,9 @@ public final class DesServer implements AutoCloseable {
             DesRoutes routes = new DesRoutes(n);
             DesFilesHandler.Meters fileMeters = new DesFilesHandler.Meters(registry);
             DesFileService fs = files;
+            // both ports: /files answered by one handler class ahead of Javalin, sharing the meters
+            Consumer<JavalinConfig> filesFirst = c -> c.jetty.modifyServer(s -> DesFilesHandler.install(s, fs,
+                    fileMeters));
             S3Objects objects = S3Objects.create(b.s3);
             IngestDatabase db = b.db;
             String bucket = b.bucket;
@@ -79,11 +85,11 @@ public final class DesServer implements AutoCloseable {
                     .probe(shardLocks(db))
                     .probe(sources())
                     .routes(routes::main)
-                    .configure(c -> c.jetty.modifyServer(s -> DesFilesHandler.install(s, fs, fileMeters)))
+                    .configure(filesFirst)
                     .start();
             if (b.filesPort >= 0) {
                 f = configure(ServiceServer.builder().host(b.host).port(b.filesPort).registry(registry), b)
-                        .configure(c -> c.jetty.modifyServer(s -> DesFilesHandler.install(s, fs, fileMeters)))
+                        .configure(filesFirst)
                         .start();
             }
         } catch (RuntimeException e) {
@@ -101,11 +107,20 @@ public final class DesServer implements AutoCloseable {
     }
 
     private static ServiceServer.Builder configure(ServiceServer.Builder sb, Builder b) {
+        ERRORS.forEach(sb::mapError);
         return sb.maxThreads(b.httpThreads).errorFormat(ErrorFormat.detail()).healthFormat(new DesHealth())
-                .probeTimeout(b.probeTimeout)
-                .mapError(DesIngestInvalidPrefixException.class, 400)
-                .mapError(DesIngestFileUnavailableException.class, 503)
-                .mapError(DesIngestNodeIdLostException.class, 503);
+                .probeTimeout(b.probeTimeout);
+    }
+
+    /** The library exceptions the DES endpoints answer with their own status; the rest are ServiceServer's. */
+    static final Map<Class<? extends Exception>, Integer> ERRORS = errors();
+
+    private static Map<Class<? extends Exception>, Integer> errors() {
+        Map<Class<? extends Exception>, Integer> m = new LinkedHashMap<>();
+        m.put(DesIngestInvalidPrefixException.class, 400);
+        m.put(DesIngestFileUnavailableException.class, 503);
+        m.put(DesIngestNodeIdLostException.class, 503);
+        return Collections.unmodifiableMap(m);
     }
 
     /** {@code database}: answers, and when the last container was uploaded ({@code last_processed}). */
