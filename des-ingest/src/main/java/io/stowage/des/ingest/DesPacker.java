@@ -253,10 +253,7 @@ public final class DesPacker implements AutoCloseable {
             try {
                 try {
                     // a claim still on the claim thread: its rows are claimed and admitted, so they are written too
-                    Claimed last = takeOutstanding();
-                    if (last != null && !last.rows().isEmpty()) {
-                        inflight.addLast(submit(last));
-                    }
+                    submitOutstanding();
                 } catch (RuntimeException e) {
                     LOG.error("the last claim failed at shutdown ({}); recovery releases its rows", e.toString());
                 }
@@ -400,10 +397,7 @@ public final class DesPacker implements AutoCloseable {
         Set<Integer> held = locks.held();
         held.removeAll(lost);
         if (held.isEmpty()) {
-            Claimed late = takeOutstanding();
-            if (late != null && !late.rows().isEmpty()) {
-                inflight.addLast(submit(late));
-            }
+            submitOutstanding();
             drain();
             return 0;
         }
@@ -414,11 +408,7 @@ public final class DesPacker implements AutoCloseable {
             }
             SourceConnector src = sources.get(i);
             if (outstanding == null || outstandingSrc != src) {
-                Claimed other = takeOutstanding();      // another source's (a round cut short): written all the same
-                if (other != null && !other.rows().isEmpty()) {
-                    total += other.rows().size();
-                    inflight.addLast(submit(other));
-                }
+                total += submitOutstanding();   // another source's (a round cut short): written all the same
                 startClaim(src, held);
             }
             Claimed c = takeOutstanding();
@@ -490,6 +480,19 @@ public final class DesPacker implements AutoCloseable {
         } finally {
             claimWaitNanos += System.nanoTime() - t;
         }
+    }
+
+    /**
+     * Takes the outstanding claim (if any) and starts fetching its rows, to be written with the batches in flight;
+     * returns how many rows it had.
+     */
+    private int submitOutstanding() {
+        Claimed c = takeOutstanding();
+        if (c == null || c.rows().isEmpty()) {
+            return 0;
+        }
+        inflight.addLast(submit(c));
+        return c.rows().size();
     }
 
     /** Waits until the outstanding claim (if any) is done, leaving it to be taken; its failure is thrown when taken. */

@@ -241,8 +241,8 @@ final class PackerContainers {
                 String name = PackerSupport.resolveClash(base, r, op.names);
                 if (!name.equals(base)) {
                     synchronized (stats) {
-                    stats.clashes.add(op.c.s3Key() + ": " + base + " -> " + name);
-                }
+                        stats.clashes.add(op.c.s3Key() + ": " + base + " -> " + name);
+                    }
                     LOG.warn("container {}: entry name '{}' taken; row {}/{} stored as '{}'", op.c.s3Key(), base,
                             r.source(), r.id(), name);
                 }
