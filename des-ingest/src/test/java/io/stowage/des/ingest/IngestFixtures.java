@@ -106,14 +106,30 @@ final class IngestFixtures {
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (Map.Entry<String, byte[]> e : objects.entrySet()) {
-                fs.add(pool.submit(() -> s3.putObject(PutObjectRequest.builder().bucket(bucket).key(e.getKey())
-                        .build(), RequestBody.fromBytes(e.getValue()))));
+                fs.add(pool.submit(() -> put(s3, bucket, e.getKey(), e.getValue())));
             }
             for (Future<?> f : fs) {
                 f.get();
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * One fixture PUT, tried up to 5 times: under a saturated CPU S3Proxy now and then drops a connection ("Broken
+     * pipe" on the SDK's 3 attempts in a row failed an s3-io test in CI), and test data must arrive whole.
+     */
+    private static void put(S3Client s3, String bucket, String key, byte[] data) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).build(), RequestBody.fromBytes(data));
+                return;
+            } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
 
