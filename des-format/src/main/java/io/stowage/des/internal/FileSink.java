@@ -131,8 +131,18 @@ public final class FileSink implements DesSink {
         }
     }
 
+    /**
+     * A {@value #STAGE}-byte buffer starting on a block boundary. Exactly STAGE: the aligned slice of the larger
+     * allocation is STAGE + align bytes when the allocation happens to start aligned, which made the stages (and the
+     * number of writes) depend on where the JVM put the buffer.
+     */
     private ByteBuffer alignedBuffer() {
-        return ByteBuffer.allocateDirect(STAGE + align).alignedSlice(align);
+        return stageOf(ByteBuffer.allocateDirect(STAGE + align), align);
+    }
+
+    /** The {@value #STAGE} bytes of {@code raw} ({@code STAGE + align} bytes) that start on a block boundary. */
+    static ByteBuffer stageOf(ByteBuffer raw, int align) {
+        return raw.alignedSlice(align).slice(0, STAGE);
     }
 
     @Override

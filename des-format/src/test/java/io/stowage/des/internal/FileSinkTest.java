@@ -242,6 +242,21 @@ class FileSinkTest {
     }
 
     @Test
+    void aStageIsExactlyStageBytesWhereverTheAllocationStarts() {
+        // An allocation that happened to start on a block boundary gave a stage of STAGE + align bytes, so the number
+        // of writes (and where the padded tail fell) depended on the address: aRefusedPaddedLastWrite... saw 3
+        // writes instead of 4 in CI once.
+        int align = 4096;
+        ByteBuffer aligned = ByteBuffer.allocateDirect(STAGE + 3 * align).alignedSlice(align);
+        for (int shift : new int[] {0, 1, 16, 512, align - 1}) {
+            ByteBuffer raw = aligned.slice(shift, STAGE + align);   // an allocation starting shift bytes past a block
+            ByteBuffer stage = FileSink.stageOf(raw, align);
+            assertThat(stage.capacity()).as("shift " + shift).isEqualTo(STAGE);
+            assertThat(stage.alignmentOffset(0, align)).as("shift " + shift).isZero();
+        }
+    }
+
+    @Test
     void abortLeavesNothing() throws IOException {
         for (boolean direct : new boolean[] {true, false}) {
             FileSink sink = new FileSink(tmp.resolve("a.des"), false, direct);
