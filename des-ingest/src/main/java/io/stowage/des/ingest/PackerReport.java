@@ -20,14 +20,4 @@ public record PackerReport(long filesPacked, long bytesPacked, int containersUpl
     public PackerReport {
         nameClashes = List.copyOf(nameClashes);
     }
-
-    /** A report without the loop thread's database wait (taken as the two databases' seconds summed). */
-    public PackerReport(long filesPacked, long bytesPacked, int containersUploaded, int containersDiscarded,
-                        long rowsFailed, List<String> nameClashes, boolean interrupted, double seconds,
-                        double sourceDbSeconds, double stateDbSeconds, double fetchSeconds, double packSeconds,
-                        double uploadSeconds) {
-        this(filesPacked, bytesPacked, containersUploaded, containersDiscarded, rowsFailed, nameClashes, interrupted,
-                seconds, sourceDbSeconds, stateDbSeconds, fetchSeconds, packSeconds, uploadSeconds,
-                sourceDbSeconds + stateDbSeconds);
-    }
 }

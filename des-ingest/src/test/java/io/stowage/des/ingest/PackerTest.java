@@ -61,6 +61,22 @@ class PackerTest {
         return out;
     }
 
+    /** Uploads {@code objects} and lists each in a new source table {@code name}, pending. */
+    private static void pendingRows(String name, Map<String, byte[]> objects) throws Exception {
+        IngestFixtures.upload(S3.client(), S3.bucket(), objects);
+        String table = pg.schema() + "." + name;
+        try (Connection c = DriverManager.getConnection(pg.url())) {
+            IngestFixtures.createTable(c, table, true, true);
+            IngestFixtures.insertRows(c, table, S3.bucket(), new ArrayList<>(objects.keySet()), objects, "pending");
+        }
+    }
+
+    /** The YAML of source {@code pg-<name>} over table {@code name}: batch {@code batch}, shard bits 2. */
+    private Path sourceYaml(String name, int batch) throws Exception {
+        return IngestFixtures.writeYaml(tmp, IngestFixtures.source("pg-" + name, "postgres", "127.0.0.1", 5432,
+                "test", "postgres", "", pg.schema(), name, batch, 300, 2));
+    }
+
     @Test
     @org.junit.jupiter.api.Timeout(120)
     void missingAndUnreadableObjectsFailWithTheReasonAndTheRestIsPacked() throws Exception {
@@ -78,8 +94,7 @@ class PackerTest {
             // a row in a bucket that does not exist: unreadable
             IngestFixtures.insertRows(c, table, "no-such-bucket-x", List.of("x/y/lost.bin"), Map.of(), "pending");
         }
-        Path yaml = IngestFixtures.writeYaml(tmp, IngestFixtures.source("pg-miss", "postgres", "127.0.0.1", 5432,
-                "test", "postgres", "", pg.schema(), "miss", 25, 300, 2));
+        Path yaml = sourceYaml("miss", 25);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         PackerReport r;
         try (IngestDatabase db = IngestDatabase.open(pg.url(), 4);
@@ -125,16 +140,9 @@ class PackerTest {
     void onceCountsTheSourcesOnceWhenIdle() throws Exception {
         // --once used to count the source's statuses twice in its idle round (pending, then pending and claimed
         // again after finalizing): one count decides both (the claimed rows of the open containers are its own)
-        String table = pg.schema() + ".idle";
-        Map<String, byte[]> objects = IngestFixtures.objects("idle", 12);
-        IngestFixtures.upload(S3.client(), S3.bucket(), objects);
+        pendingRows("idle", IngestFixtures.objects("idle", 12));
         String archive = S3.newBucket("arch-idle");
-        try (Connection c = DriverManager.getConnection(pg.url())) {
-            IngestFixtures.createTable(c, table, true, true);
-            IngestFixtures.insertRows(c, table, S3.bucket(), new ArrayList<>(objects.keySet()), objects, "pending");
-        }
-        Path yaml = IngestFixtures.writeYaml(tmp, IngestFixtures.source("pg-idle", "postgres", "127.0.0.1", 5432,
-                "test", "postgres", "", pg.schema(), "idle", 25, 300, 2));
+        Path yaml = sourceYaml("idle", 25);
         try (IngestDatabase db = IngestDatabase.open(pg.url(), 4);
              SourceConnector src = SourceConnector.open(SourceConfig.load(yaml).sources().get(0))) {
             db.migrate();
@@ -153,18 +161,13 @@ class PackerTest {
     @Test
     @org.junit.jupiter.api.Timeout(120)
     void bigBodiesBecomeExternalObjectsUnderTheirOwnContainerAndNamesClashDeterministically() throws Exception {
-        String table = pg.schema() + ".big";
         Map<String, byte[]> objects = new java.util.LinkedHashMap<>();
         objects.put("a/x/photo.jpg", new byte[300_000]);
         objects.put("b/x/photo.jpg", "small".getBytes());
         objects.put("c/y/small.bin", "tiny".getBytes());
         new java.util.Random(1).nextBytes(objects.get("a/x/photo.jpg"));
-        IngestFixtures.upload(S3.client(), S3.bucket(), objects);
+        pendingRows("big", objects);
         String archive = S3.newBucket("arch-big");
-        try (Connection c = DriverManager.getConnection(pg.url())) {
-            IngestFixtures.createTable(c, table, true, true);
-            IngestFixtures.insertRows(c, table, S3.bucket(), new ArrayList<>(objects.keySet()), objects, "pending");
-        }
         // shard_bits 1 and a shard key column that is the same for all: one container
         Path yaml = IngestFixtures.writeYaml(tmp, IngestFixtures.source("pg-big", "postgres", "127.0.0.1", 5432,
                 "test", "postgres", "", pg.schema(), "big", 25, 300, 1).replace("      columns:\n",
@@ -206,16 +209,9 @@ class PackerTest {
         // the packer claims the next batch on its claim thread while it writes one: a stop (SIGTERM) in the middle
         // must write and finalize the rows of the claim ahead too (they are claimed and admitted), leaving no row
         // claimed and no claim behind
-        String table = pg.schema() + ".stop";
-        Map<String, byte[]> objects = IngestFixtures.objects("stop", 200);
-        IngestFixtures.upload(S3.client(), S3.bucket(), objects);
+        pendingRows("stop", IngestFixtures.objects("stop", 200));
         String archive = S3.newBucket("arch-stop");
-        try (Connection c = DriverManager.getConnection(pg.url())) {
-            IngestFixtures.createTable(c, table, true, true);
-            IngestFixtures.insertRows(c, table, S3.bucket(), new ArrayList<>(objects.keySet()), objects, "pending");
-        }
-        Path yaml = IngestFixtures.writeYaml(tmp, IngestFixtures.source("pg-stop", "postgres", "127.0.0.1", 5432,
-                "test", "postgres", "", pg.schema(), "stop", 10, 300, 2));
+        Path yaml = sourceYaml("stop", 10);
         java.util.concurrent.atomic.AtomicReference<DesPacker> packer = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger added = new java.util.concurrent.atomic.AtomicInteger();
         PackerListener stopper = new PackerListener() {
