@@ -1,5 +1,7 @@
 package io.stowage.des.ingest;
 
+import dev.failsafe.Failsafe;
+import io.stowage.s3.RetrySettings;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -117,20 +119,13 @@ final class IngestFixtures {
     }
 
     /**
-     * One fixture PUT, tried up to 5 times: under a saturated CPU S3Proxy now and then drops a connection ("Broken
-     * pipe" on the SDK's 3 attempts in a row failed an s3-io test in CI), and test data must arrive whole.
+     * One fixture PUT, retried as s3-io retries transient failures ({@link RetrySettings#defaults()}: 5 attempts with
+     * backoff): under a saturated CPU S3Proxy now and then drops a connection ("Broken pipe" on the SDK's 3 attempts in
+     * a row failed an s3-io test in CI), and test data must arrive whole.
      */
     private static void put(S3Client s3, String bucket, String key, byte[] data) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).build(), RequestBody.fromBytes(data));
-                return;
-            } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
-                if (attempt == 5) {
-                    throw e;
-                }
-            }
-        }
+        Failsafe.with(RetrySettings.defaults().policy()).run(() -> s3.putObject(
+                PutObjectRequest.builder().bucket(bucket).key(key).build(), RequestBody.fromBytes(data)));
     }
 
     /** One source in the YAML of section 2. */
