@@ -95,7 +95,32 @@ public final class SnowflakeNames {
         for (int i = 0; i < 6; i++) {
             cc += (int) ((f >>> (8 * i)) & 0xff);
         }
-        return String.format("%s_%04d%02d%02d_(%012X_%02X)", prefix, day.getYear(), day.getMonthValue(),
-                day.getDayOfMonth(), f, cc & 0xff);
+        // "%s_%04d%02d%02d_(%012X_%02X)" by hand: String.format parses its pattern on every call, and the packer
+        // names a whole claimed batch at once (f has at most 48 bits: 16 + 32 wrap bits)
+        StringBuilder b = new StringBuilder(prefix.length() + 28).append(prefix).append('_');
+        int year = day.getYear();
+        if (year >= 0 && year < 1000) {
+            b.append(year < 10 ? "000" : year < 100 ? "00" : "0");
+        }
+        b.append(year);
+        two(b, day.getMonthValue());
+        two(b, day.getDayOfMonth());
+        b.append("_(");
+        hex(b, f, 12);
+        b.append('_');
+        hex(b, cc & 0xff, 2);
+        return b.append(')').toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static void two(StringBuilder b, int v) {
+        b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
+    }
+
+    private static void hex(StringBuilder b, long v, int digits) {
+        for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
+            b.append(HEX[(int) ((v >>> shift) & 0xf)]);
+        }
     }
 }

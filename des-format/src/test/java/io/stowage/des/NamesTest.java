@@ -1,6 +1,12 @@
 package io.stowage.des;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.AlphaChars;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -79,5 +85,20 @@ class NamesTest {
         assertThatThrownBy(() -> SnowflakeNames.create("A", 256)).hasMessageContaining("0..255");
         assertThatThrownBy(() -> SnowflakeNames.create("A", 1, 33, () -> 0)).hasMessageContaining("1..32");
         assertThatThrownBy(() -> ShardHash.shardOfBig("x", 0)).hasMessageContaining("1 and 256");
+    }
+
+    /** The hand-written formatter is the reference's pattern for every day, node and sequence a name can have. */
+    @Property(tries = 2000)
+    void theFormatterIsTheReferencePattern(@ForAll @AlphaChars @StringLength(min = 1, max = 12) String prefix,
+                                           @ForAll @IntRange(min = 1, max = 9999) int year,
+                                           @ForAll @IntRange(min = 1, max = 365) int dayOfYear,
+                                           @ForAll @LongRange(min = 0, max = (1L << 48) - 1) long f) {
+        LocalDate day = LocalDate.ofYearDay(year, dayOfYear);
+        int cc = 0;
+        for (int i = 0; i < 6; i++) {
+            cc += (int) ((f >>> (8 * i)) & 0xff);
+        }
+        assertThat(SnowflakeNames.format(prefix, day, f)).isEqualTo(String.format("%s_%04d%02d%02d_(%012X_%02X)",
+                prefix, day.getYear(), day.getMonthValue(), day.getDayOfMonth(), f, cc & 0xff));
     }
 }
