@@ -1,13 +1,15 @@
 package io.stowage.des.ingest;
 
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Claims recorded in the metadata database ({@code des_ingest_claims}): one row per claimed source row, so it is the
@@ -16,35 +18,46 @@ import java.util.Set;
  * has no {@code claimed_at}.
  */
 final class ClaimLedger {
+    private static final Logger LOG = LoggerFactory.getLogger(ClaimLedger.class);
+
     /** A recorded claim. */
     record Claim(String sourceDb, String rowId, String holder, int shard, Instant claimedAt, Long containerId,
                  String entryName, String desName) {}
 
-    /** What to record for a row: its container, entry name and DES name. */
+    /**
+     * What to record for a row: its container, entry name and DES name. {@code desName} is the row's own
+     * ({@code row.desName()}, from the source table) or, when it has none, one assigned for it, which the marker
+     * catalogue's name for the row's bucket and key replaces when the catalogue has one ({@link #record}).
+     */
     record Assignment(SourceRow row, long containerId, String entryName, String desName) {}
 
     private final IngestDatabase db;
+    /** Whether the state database has a usable marker catalogue; null until the first claim tells. */
+    private Boolean hasCatalogue;
 
     ClaimLedger(IngestDatabase db) {
         this.db = db;
     }
 
     /**
-     * Records claims; returns the ids (of {@code assignments}' rows) that were recorded now: a row that already has a
-     * claim (another packer's, or one recovery has not cleared yet) is not.
+     * Records claims; returns the rows recorded now (by id) with the DES name each was recorded with: the row's own,
+     * else the marker catalogue's (same bucket and key), else the assigned one. A row that already has a claim
+     * (another packer's, or one recovery has not cleared yet) is not recorded. On PostgreSQL one statement (the
+     * catalogue joined in); elsewhere one transaction (a catalogue query, then the inserts).
      */
-    Set<String> record(List<Assignment> assignments, String holder, Instant now) {
-        Set<String> out = new HashSet<>();
+    Map<String, String> record(List<Assignment> assignments, String holder, Instant now) {
+        Map<String, String> out = new HashMap<>();
         if (assignments.isEmpty()) {
             return out;
         }
         if (db.dialect() == IngestDatabase.Dialect.POSTGRES) {
             // one statement for the whole batch: the columns as arrays (a 1,000-row claim is one round trip, not five);
             // one statement is atomic by itself, so it runs in autocommit (no separate COMMIT round trip)
-            db.jdbi().useHandle(h -> out.addAll(recordPostgres(h, assignments, holder, now)));
+            db.jdbi().useHandle(h -> recordPostgres(h, assignments, holder, now, out));
             return out;
         }
         db.jdbi().useTransaction(h -> {
+            Map<String, String> catalogue = catalogueNames(h, assignments);
             for (int from = 0; from < assignments.size(); from += 200) {
                 List<Assignment> part = assignments.subList(from, Math.min(assignments.size(), from + 200));
                 StringBuilder sql = new StringBuilder("INSERT INTO des_ingest_claims (source_db, source_row_id, "
@@ -60,63 +73,131 @@ final class ClaimLedger {
                     args.add(db.timestamp(now));
                     args.add(a.containerId());
                     args.add(a.entryName());
-                    args.add(a.desName());
+                    args.add(a.row().desName() != null ? a.desName()
+                            : catalogue.getOrDefault(a.row().bucket() + "\u0000" + a.row().key(), a.desName()));
                 }
-                sql.append(" ON CONFLICT (source_db, source_row_id) DO NOTHING RETURNING source_row_id");
+                sql.append(" ON CONFLICT (source_db, source_row_id) DO NOTHING RETURNING source_row_id, des_name");
                 var q = h.createQuery(sql.toString());
                 for (int i = 0; i < args.size(); i++) {
                     q.bind(i, args.get(i));
                 }
-                out.addAll(q.mapTo(String.class).list());
+                q.map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).forEach(e -> out.put(e.getKey(),
+                        e.getValue()));
             }
         });
         return out;
     }
 
-    private List<String> recordPostgres(Handle h, List<Assignment> assignments, String holder, Instant now) {
+    /** DES names the marker's catalogue has for the rows without their own, by bucket + NUL + key (not PostgreSQL). */
+    private Map<String, String> catalogueNames(Handle h, List<Assignment> assignments) {
+        Map<String, String> out = new HashMap<>();
+        List<String> keys = assignments.stream().map(Assignment::row).filter(r -> r.desName() == null
+                && r.key() != null).map(SourceRow::key).distinct().toList();
+        if (keys.isEmpty() || Boolean.FALSE.equals(hasCatalogue)) {
+            return out;
+        }
+        try {
+            for (int from = 0; from < keys.size(); from += 500) {
+                h.createQuery("SELECT source_bucket, source_key, des_name FROM des_source_catalog WHERE des_name IS "
+                                + "NOT NULL AND source_key IN (<k>)")
+                        .bindList("k", keys.subList(from, Math.min(keys.size(), from + 500)))
+                        .map((rs, ctx) -> Map.entry(rs.getString(1) + "\u0000" + rs.getString(2), rs.getString(3)))
+                        .forEach(e -> out.put(e.getKey(), e.getValue()));
+            }
+            hasCatalogue = true;
+        } catch (RuntimeException e) {
+            if (hasCatalogue != null) {
+                throw e;
+            }
+            noCatalogue(e);
+            // SQLite goes on in the same transaction (a failed SELECT leaves it usable)
+        }
+        return out;
+    }
+
+    private void noCatalogue(Exception e) {
+        LOG.info("no usable marker catalogue (des_source_catalog) in the state database ({}): the packer assigns "
+                + "names", e.getMessage());
+        hasCatalogue = false;
+    }
+
+    private void recordPostgres(Handle h, List<Assignment> assignments, String holder, Instant now,
+                                Map<String, String> out) {
         int n = assignments.size();
-        Object[] src = new Object[n];
-        Object[] ids = new Object[n];
-        Object[] shards = new Object[n];
-        Object[] containers = new Object[n];
-        Object[] entries = new Object[n];
-        Object[] names = new Object[n];
+        Object[][] cols = new Object[8][n];
         for (int i = 0; i < n; i++) {
             Assignment a = assignments.get(i);
-            src[i] = a.row().source();
-            ids[i] = a.row().id();
-            shards[i] = a.row().shard();
-            containers[i] = a.containerId();
-            entries[i] = a.entryName();
-            names[i] = a.desName();
+            cols[0][i] = a.row().source();
+            cols[1][i] = a.row().id();
+            cols[2][i] = a.row().shard();
+            cols[3][i] = a.containerId();
+            cols[4][i] = a.entryName();
+            cols[5][i] = a.desName();
+            // a row with its own DES name is not looked up in the catalogue (a NULL key matches nothing)
+            cols[6][i] = a.row().desName() == null ? a.row().bucket() : null;
+            cols[7][i] = a.row().desName() == null ? a.row().key() : null;
         }
         java.sql.Connection c = h.getConnection();
-        List<String> out = new ArrayList<>(n);
-        try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO des_ingest_claims (source_db, "
-                + "source_row_id, holder_id, shard_id, claimed_at, container_id, entry_name, des_name) SELECT u.s, u.id,"
-                + " ?, u.shard, ?, u.c, u.e, u.n FROM unnest(?::varchar[], ?::varchar[], ?::int[], ?::bigint[], "
-                + "?::varchar[], ?::varchar[]) AS u(s, id, shard, c, e, n) ON CONFLICT (source_db, source_row_id) DO "
-                + "NOTHING RETURNING source_row_id")) {
-            ps.setString(1, holder);
-            ps.setObject(2, db.timestamp(now));
-            ps.setArray(3, c.createArrayOf("varchar", src));
-            ps.setArray(4, c.createArrayOf("varchar", ids));
-            ps.setArray(5, c.createArrayOf("int4", shards));
-            ps.setArray(6, c.createArrayOf("int8", containers));
-            ps.setArray(7, c.createArrayOf("varchar", entries));
-            ps.setArray(8, c.createArrayOf("varchar", names));
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
+        try {
+            for (int attempt = 0; ; attempt++) {
+                boolean join = !Boolean.FALSE.equals(hasCatalogue);
+                String insert = "INSERT INTO des_ingest_claims (source_db, source_row_id, holder_id, shard_id, "
+                        + "claimed_at, container_id, entry_name, des_name) SELECT u.s, u.id, ?, u.shard, ?, u.c, u.e, "
+                        + (join ? "COALESCE(cat.des_name, u.n)" : "u.n") + " FROM unnest(?::varchar[], ?::varchar[], "
+                        + "?::int[], ?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[]) AS u(s, id, "
+                        + "shard, c, e, n, b, k)" + (join ? " LEFT JOIN LATERAL (SELECT des_name FROM des_source_catalog"
+                        + " WHERE source_key = u.k AND source_bucket = u.b AND des_name IS NOT NULL LIMIT 1) cat ON true"
+                        : "");
+                try {
+                    // Usually no row of the batch has a claim yet (the rows were pending a moment ago and their shards
+                    // are ours): a plain INSERT records them all, at about 2/3 of the server work of ON CONFLICT's
+                    // speculative insertion. A row that has one fails the whole statement, which rolls back by itself
+                    // (autocommit), and the batch is recorded again with ON CONFLICT DO NOTHING, skipping those rows.
+                    try {
+                        insert(c, insert + " RETURNING source_row_id, des_name", holder, now, cols, out);
+                    } catch (java.sql.SQLException e) {
+                        if (!"23505".equals(e.getSQLState())) {
+                            throw e;
+                        }
+                        insert(c, insert + " ON CONFLICT (source_db, source_row_id) DO NOTHING RETURNING "
+                                + "source_row_id, des_name", holder, now, cols, out);
+                    }
+                    if (join) {
+                        hasCatalogue = true;
+                    }
+                    return;
+                } catch (java.sql.SQLException e) {
+                    // a site's catalogue without the columns we join on (42xxx: undefined table or column, found at the
+                    // first claim): names come from the packer alone, as they would without a marker
+                    if (!join || hasCatalogue != null || attempt > 0 || e.getSQLState() == null
+                            || !e.getSQLState().startsWith("42")) {
+                        throw e;
+                    }
+                    noCatalogue(e);
                 }
             }
         } catch (java.sql.SQLException e) {
             throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
         }
-        return out;
     }
 
-    /** Claims of one container. */
+    private void insert(java.sql.Connection c, String sql, String holder, Instant now, Object[][] cols,
+                        Map<String, String> out) throws java.sql.SQLException {
+        String[] types = {"varchar", "varchar", "int4", "int8", "varchar", "varchar", "varchar", "varchar"};
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, holder);
+            ps.setObject(2, db.timestamp(now));
+            for (int i = 0; i < cols.length; i++) {
+                ps.setArray(3 + i, c.createArrayOf(types[i], cols[i]));
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+    }
+
     List<Claim> ofContainer(long containerId) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM des_ingest_claims WHERE container_id = :c")
                 .bind("c", containerId).map((rs, ctx) -> claim(rs)).list());

@@ -86,7 +86,7 @@ public final class DesPacker implements AutoCloseable {
      * and the seconds it spent in the source and the state database (off the loop thread).
      */
     private record Claimed(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
-                           Map<String, Open> ops, long sourceNanos, long stateNanos) {}
+                           Map<String, Open> ops, long sourceNanos, long stateNanos, long namingNanos) {}
 
     /**
      * Claims run here, one at a time, so the loop thread writes one batch while the next is claimed (the claim's
@@ -438,17 +438,17 @@ public final class DesPacker implements AutoCloseable {
             Map<String, ClaimLedger.Assignment> assigned = new HashMap<>();
             Map<String, Open> ops = new HashMap<>();
             long t = System.nanoTime();
-            long[] admitNanos = {0};
-            SnowflakeNames n = names;
-            List<SourceRow> rows = src.claim(shards, o.holder(), src.source().batchSize(), Instant.now(), locked -> {
-                long a = System.nanoTime();
-                try {
-                    return containers.admit(locked, assigned, ops, n, claims);
-                } finally {
-                    admitNanos[0] += System.nanoTime() - a;
-                }
-            });
-            return new Claimed(src, rows, assigned, ops, System.nanoTime() - t - admitNanos[0], admitNanos[0]);
+            List<SourceRow> candidates = src.candidates(shards, src.source().batchSize());
+            long read = System.nanoTime() - t;
+            if (candidates.isEmpty()) {
+                return new Claimed(src, List.of(), assigned, ops, read, 0, 0);
+            }
+            long[] nanos = {0, 0};
+            long a = System.nanoTime();
+            List<SourceRow> rows = containers.admit(src, candidates, assigned, ops, names, claims, nanos);
+            // admission = the state database's statements + the source claim + naming the entries (packing work)
+            return new Claimed(src, rows, assigned, ops, read + nanos[1], nanos[0],
+                    System.nanoTime() - a - nanos[0] - nanos[1]);
         });
     }
 
@@ -469,6 +469,7 @@ public final class DesPacker implements AutoCloseable {
             synchronized (stats) {
                 stats.claimSourceNanos += c.sourceNanos();
                 stats.claimStateNanos += c.stateNanos();
+                stats.packNanos += c.namingNanos();
             }
             return c;
         } catch (InterruptedException e) {

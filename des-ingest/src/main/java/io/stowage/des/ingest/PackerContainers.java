@@ -201,16 +201,20 @@ final class PackerContainers {
     }
 
     /**
-     * Inside the source transaction: assigns the locked rows of writable shards to open containers (opening them),
-     * entry names (clashes resolved) and DES names, and records the claims; returns the rows taken, fills
-     * {@code assigned} and {@code ops} by row id.
+     * Step 1 of the protocol for a page of candidate rows: assigns the rows of writable shards to open containers
+     * (opening them), entry names (clashes resolved) and DES names, records the claims in the ledger (the fence between
+     * packers), then claims the recorded rows in the source ({@link SourceConnector#claimRecorded}); a recorded row the
+     * source refused (someone else took it since the page was read) has its claim deleted and its place given back.
+     * Returns the rows taken, fills {@code assigned} and {@code ops} by row id. All under the containers' lock, so a
+     * container given up meanwhile ({@link #discard}) waits until its rows are claimed and then releases them.
+     * {@code nanos} gains the state database's time ([0]) and the source's ([1]).
      */
-    List<SourceRow> admit(List<SourceRow> locked, Map<String, ClaimLedger.Assignment> assigned,
-                          Map<String, Open> ops, SnowflakeNames names, ClaimLedger claims) {
+    List<SourceRow> admit(SourceConnector src, List<SourceRow> locked, Map<String, ClaimLedger.Assignment> assigned,
+                          Map<String, Open> ops, SnowflakeNames names, ClaimLedger claims, long[] nanos) {
         synchronized (lock) {
+            long db0 = System.nanoTime();
             Instant now = Instant.now();
             LocalDate today = LocalDate.now(o.zone());
-            Map<String, String> catalogueNames = support.catalogueNames(locked);
             Set<Integer> toOpen = new java.util.TreeSet<>();
             for (SourceRow r : locked) {
                 if (!open.containsKey(r.shard()) && writable.test(r.shard())) {
@@ -218,15 +222,19 @@ final class PackerContainers {
                 }
             }
             openAll(toOpen, today);
+            long db1 = System.nanoTime();
+            long opening = 0;       // a container opened one at a time below (part K >= 2): state database too
             List<ClaimLedger.Assignment> list = new ArrayList<>();
-            Map<String, SourceRow> byId = new HashMap<>();
+            Map<String, String> clashes = new HashMap<>();     // row id -> the entry name it wanted
             for (SourceRow r : locked) {
                 if (!writable.test(r.shard())) {
                     continue;
                 }
                 Open op = open.get(r.shard());
                 if (op == null) {
+                    long o0 = System.nanoTime();
                     op = open(r.shard(), today);
+                    opening += System.nanoTime() - o0;
                     if (op == null) {
                         continue;
                     }
@@ -246,37 +254,108 @@ final class PackerContainers {
                     LOG.warn("container {}: entry name '{}' taken; row {}/{} stored as '{}'", op.c.s3Key(), base,
                             r.source(), r.id(), name);
                 }
-                String desName = r.desName() != null ? r.desName()
-                        : catalogueNames.getOrDefault(r.bucket() + "\u0000" + r.key(), null);
-                if (desName == null) {
-                    desName = names.next(today);
-                }
-                SourceRow named = r.withDesName(desName);
+                // the row's own DES name, else one of ours, which the marker catalogue's replaces when recorded
+                String desName = r.desName() != null ? r.desName() : names.next(today);
                 op.names.add(name);
                 op.assigned++;
                 op.assignedBytes += est;
-                list.add(new ClaimLedger.Assignment(named, op.c.id(), name, desName));
-                byId.put(r.id(), named);
-                if (!name.equals(base)) {
-                    o.listener().onNameClash(op.c.id(), base, name, named);
+                list.add(new ClaimLedger.Assignment(r, op.c.id(), name, desName));
+                clashes.put(r.id(), base);
+            }
+            long db2 = System.nanoTime();
+            Map<String, String> recorded;
+            try {
+                recorded = claims.record(list, o.holder(), now);
+            } catch (RuntimeException e) {
+                undo(list, Set.of());   // one statement (PostgreSQL) or one transaction: nothing was recorded
+                throw e;
+            } finally {
+                // the catalogue lookup, the containers reserved and the claims recorded; naming the entries is not
+                nanos[0] += (db1 - db0) + opening + (System.nanoTime() - db2);
+            }
+            List<SourceRow> toClaim = new ArrayList<>(recorded.size());
+            for (int i = 0; i < list.size(); i++) {
+                ClaimLedger.Assignment a = list.get(i);
+                String desName = recorded.get(a.row().id());
+                if (desName != null) {
+                    a = new ClaimLedger.Assignment(a.row().withDesName(desName), a.containerId(), a.entryName(),
+                            desName);
+                    list.set(i, a);
+                    toClaim.add(a.row());
                 }
             }
-            Set<String> recorded = claims.record(list, o.holder(), now);
+            long s0 = System.nanoTime();
+            Set<String> claimed;
+            try {
+                claimed = src.claimRecorded(toClaim, o.holder(), now);
+            } catch (RuntimeException e) {
+                // nothing was claimed in the source (its statement or transaction failed as a whole): the claims
+                // just recorded are taken back, and the rows stay pending for the next claim
+                unrecord(src, toClaim, claims, e);
+                undo(list, Set.of());
+                throw e;
+            } finally {
+                nanos[1] += System.nanoTime() - s0;
+            }
+            List<SourceRow> refused = toClaim.stream().filter(r -> !claimed.contains(r.id())).toList();
+            if (!refused.isEmpty()) {
+                long d0 = System.nanoTime();
+                LOG.info("source {}: {} of {} rows were taken by someone else since they were read; their claims are "
+                        + "withdrawn", src.name(), refused.size(), toClaim.size());
+                try {
+                    claims.delete(src.name(), refused.stream().map(SourceRow::id).toList());
+                } catch (RuntimeException e) {
+                    // the claimed rows are taken all the same; these claims go with their container's (step 6)
+                    LOG.warn("source {}: cannot withdraw {} claims ({}); they are cleared with their container's",
+                            src.name(), refused.size(), e.toString());
+                }
+                nanos[0] += System.nanoTime() - d0;
+            }
             List<SourceRow> out = new ArrayList<>();
             for (ClaimLedger.Assignment a : list) {
                 Open op = open.get(a.row().shard());
-                if (recorded.contains(a.row().id())) {
+                if (claimed.contains(a.row().id())) {
                     assigned.put(a.row().id(), a);
                     ops.put(a.row().id(), op);
                     op.inflight.incrementAndGet();
-                    out.add(byId.get(a.row().id()));
-                } else if (op != null) {
-                    op.names.remove(a.entryName());
-                    op.assigned--;
-                    op.assignedBytes -= PackerSupport.estimate(a.row(), o.externalThreshold());
+                    out.add(a.row());
+                    String base = clashes.get(a.row().id());
+                    if (!a.entryName().equals(base)) {
+                        o.listener().onNameClash(op.c.id(), base, a.entryName(), a.row());
+                    }
+                } else {
+                    undo(a);
                 }
             }
             return out;
+        }
+    }
+
+    /** Gives back the place in its container of each assignment not taken. Under {@link #lock}. */
+    private void undo(List<ClaimLedger.Assignment> list, Set<String> taken) {
+        for (ClaimLedger.Assignment a : list) {
+            if (!taken.contains(a.row().id())) {
+                undo(a);
+            }
+        }
+    }
+
+    private void undo(ClaimLedger.Assignment a) {
+        Open op = open.get(a.row().shard());
+        if (op != null && op.c.id() == a.containerId()) {
+            op.names.remove(a.entryName());
+            op.assigned--;
+            op.assignedBytes -= PackerSupport.estimate(a.row(), o.externalThreshold());
+        }
+    }
+
+    private static void unrecord(SourceConnector src, List<SourceRow> rows, ClaimLedger claims, RuntimeException why) {
+        try {
+            claims.delete(src.name(), rows.stream().map(SourceRow::id).toList());
+        } catch (RuntimeException e) {
+            why.addSuppressed(e);
+            LOG.warn("source {}: cannot withdraw {} claims after a failed claim ({}); they are cleared with their "
+                    + "container's", src.name(), rows.size(), e.toString());
         }
     }
 

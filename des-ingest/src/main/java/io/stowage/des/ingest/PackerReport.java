@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What one {@link DesPacker#run()} did, with where its time went (for tuning and the benchmark): source database
  * statements, metadata database statements, S3 GETs of source objects (wall time of the parallel fetch), packing
- * (writing entries into the archive stream) and finalizing (completing the upload).
+ * (naming a claimed batch's entries at admission, on the claim thread, and writing entries into the archive stream)
+ * and finalizing (completing the upload).
  *
  * <p>The packer claims on a thread of its own while its loop thread writes, so the database seconds are summed over
  * its threads ({@code sourceDbSeconds}, {@code stateDbSeconds}: claims on the claim thread plus the loop thread's own

@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,6 @@ final class PackerSupport {
 
     private final IngestDatabase db;
     private final MeterRegistry registry;
-    private Boolean hasCatalogue;
 
     PackerSupport(IngestDatabase db, MeterRegistry registry) {
         this.db = db;
@@ -148,50 +146,6 @@ final class PackerSupport {
                 return store.describe();
             }
         };
-    }
-
-    /** DES names the marker's catalogue has for these rows, by bucket + NUL + key (empty without the table). */
-    Map<String, String> catalogueNames(List<SourceRow> rows) {
-        Map<String, String> out = new HashMap<>();
-        List<String> keys = rows.stream().filter(r -> r.desName() == null && r.key() != null).map(SourceRow::key)
-                .distinct().toList();
-        if (keys.isEmpty() || Boolean.FALSE.equals(hasCatalogue)) {
-            return out;
-        }
-        try {
-            if (db.dialect() == IngestDatabase.Dialect.POSTGRES) {
-                // the keys as one array parameter: one short statement however big the batch
-                db.jdbi().useHandle(h -> {
-                    java.sql.Connection c = h.getConnection();
-                    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT source_bucket, source_key, "
-                            + "des_name FROM des_source_catalog WHERE des_name IS NOT NULL AND source_key = ANY(?)")) {
-                        ps.setArray(1, c.createArrayOf("varchar", keys.toArray()));
-                        try (java.sql.ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                out.put(rs.getString(1) + "\u0000" + rs.getString(2), rs.getString(3));
-                            }
-                        }
-                    } catch (java.sql.SQLException e) {
-                        throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
-                    }
-                });
-            } else {
-                db.jdbi().useHandle(h -> h.createQuery("SELECT source_bucket, source_key, des_name FROM "
-                                + "des_source_catalog WHERE des_name IS NOT NULL AND source_key IN (<k>)")
-                        .bindList("k", keys)
-                        .map((rs, ctx) -> Map.entry(rs.getString(1) + "\u0000" + rs.getString(2), rs.getString(3)))
-                        .forEach(e -> out.put(e.getKey(), e.getValue())));
-            }
-            hasCatalogue = true;
-        } catch (RuntimeException e) {
-            if (hasCatalogue == null) {
-                LOG.info("no marker catalogue (des_source_catalog) in the state database: the packer assigns names");
-                hasCatalogue = false;
-            } else {
-                throw e;
-            }
-        }
-        return out;
     }
 
     /** Records this packer as live until now + ttl; returns how many packers are live. */

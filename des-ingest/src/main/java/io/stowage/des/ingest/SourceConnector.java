@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * One source table (DES-INGEST.md section 2) over JDBC: claims pending rows of the wanted shards in batches
@@ -32,15 +31,15 @@ import java.util.function.Function;
  * ({@code claimed_by}, {@code claimed_at}, {@code packed_at}, {@code des_name}, {@code des_container_id},
  * {@code error_message}) are written only when the table has them, as the existing system does.
  *
- * <p>Claiming reads pages of pending rows after a cursor without locks, keeps those of the wanted shards (the shard is
- * the consistent hash of {@code shard_key_column}'s value, else of the full {@code s3_key}), then locks the survivors
- * that are still pending (skipping rows another packer holds), lets the caller record them (the {@code admit}
- * function: the packer records each claim in the metadata database and gets back the rows it may take), and sets
- * {@code status = claimed} on those, all in one source transaction.
+ * <p>Claiming is two calls: {@link #candidates} reads pages of pending rows after a cursor without locks and keeps
+ * those of the wanted shards (the shard is the consistent hash of {@code shard_key_column}'s value, else of the full
+ * {@code s3_key}); the caller records them (the packer: in its claim ledger, the fence between packers), then
+ * {@link #claimRecorded} sets {@code status = claimed} on those still pending, skipping rows someone else holds.
  *
  * <pre>{@code
  * try (SourceConnector src = SourceConnector.open(config.source("orders-db").orElseThrow())) {
- *     List<SourceRow> rows = src.claim(Set.of(3, 7), "host-1234", 100, Instant.now(), r -> r);
+ *     List<SourceRow> rows = src.candidates(Set.of(3, 7), 100);
+ *     Set<String> claimed = src.claimRecorded(rows, "host-1234", Instant.now());
  *     ...
  *     src.markPacked(List.of(new SourceConnector.Packed(rows.get(0).id(), "DES_...", 42)), Instant.now());
  * }
@@ -180,32 +179,71 @@ public final class SourceConnector implements AutoCloseable {
     }
 
     /**
-     * Claims up to {@code max} pending rows of {@code shards}. {@code admit} runs inside the source transaction with
-     * the rows locked and returns those that may be taken (the packer records them in the metadata database there);
-     * only those become {@code claimed}.
+     * Up to {@code max} pending rows of {@code shards}, read in pages after a cursor without locks (the candidates of
+     * a claim: the caller records them, then claims them with {@link #claimRecorded}).
      */
-    public synchronized List<SourceRow> claim(Set<Integer> shards, String holder, int max, Instant now,
-                                              Function<List<SourceRow>, List<SourceRow>> admit) {
+    public synchronized List<SourceRow> candidates(Set<Integer> shards, int max) {
         if (shards.isEmpty() || max <= 0) {
             return List.of();
         }
+        try {
+            return candidates(connection(), shards, max);
+        } catch (SQLException e) {
+            throw failed("read pending rows", e);
+        }
+    }
+
+    /**
+     * Claims {@code rows} (recorded in the claim ledger by the caller): those still pending and not locked by anyone
+     * else become {@code claimed} (+ {@code claimed_by}, {@code claimed_at} where the table has them); returns their
+     * ids. On PostgreSQL one statement in autocommit ({@code UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP
+     * LOCKED) RETURNING id}); elsewhere one transaction: lock ({@code SKIP LOCKED}, {@code READPAST}, SQLite's write
+     * lock), update, commit. A row not returned was taken or changed by someone else since it was read.
+     */
+    public synchronized Set<String> claimRecorded(List<SourceRow> rows, String holder, Instant now) {
+        if (rows.isEmpty()) {
+            return Set.of();
+        }
         Connection c = connection();
         try {
-            List<SourceRow> candidates = candidates(c, shards, max);
-            if (candidates.isEmpty()) {
-                return List.of();
+            if (statements.postgres()) {
+                SourceStatements.Sql u = statements.claimPending(rows, holder, now);
+                Set<String> out = new HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement(u.text())) {
+                    bind(ps, u.args());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Object id = rs.getObject(1);
+                            out.add(String.valueOf(id instanceof Integer i ? i.longValue() : id));
+                        }
+                    }
+                }
+                return out;
             }
             c.setAutoCommit(false);
             try {
-                Set<String> locked = lockPending(c, candidates);
-                List<SourceRow> lockedRows = candidates.stream().filter(r -> locked.contains(r.id())).toList();
-                List<SourceRow> taken = lockedRows.isEmpty() ? List.of() : admit.apply(lockedRows);
-                if (!taken.isEmpty()) {
+                Set<String> locked = lockPending(c, rows);
+                List<SourceRow> taken = rows.stream().filter(r -> locked.contains(r.id())).toList();
+                if (!taken.isEmpty() && (dialect.type() == SourceType.MARIADB || dialect.type() == SourceType.MYSQL)) {
+                    // one UPDATE per row (one batch, one round trip): InnoDB locks every row an UPDATE examines, and
+                    // on a small table `id IN (...)` is done as a scan, which waited on the rows SKIP LOCKED had
+                    // just skipped (another claimer's) until innodb_lock_wait_timeout; `id = ?` is a key lookup
+                    SourceStatements.Sql u = statements.markClaimed(taken.subList(0, 1), holder, now);
+                    try (PreparedStatement ps = c.prepareStatement(u.text())) {
+                        for (SourceRow r : taken) {
+                            List<Object> args = new ArrayList<>(u.args());
+                            args.set(args.size() - 1, r.idValue());
+                            bind(ps, args);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                } else if (!taken.isEmpty()) {
                     SourceStatements.Sql u = statements.markClaimed(taken, holder, now);
                     update(c, u.text(), u.args());
                 }
                 c.commit();
-                return taken;
+                return locked;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;

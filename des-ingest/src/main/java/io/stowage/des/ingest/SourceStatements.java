@@ -67,6 +67,30 @@ final class SourceStatements {
     }
 
     /**
+     * PostgreSQL: the rows {@code taken} that are still pending and not locked by another transaction become
+     * {@code claimed}, in one statement that returns their ids.
+     */
+    Sql claimPending(List<SourceRow> taken, String holder, Instant now) {
+        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = ?");
+        List<Object> args = new ArrayList<>();
+        args.add(source.table().statusClaimedValue());
+        if (src.hasColumn("claimed_by")) {
+            sql.append(", claimed_by = ?");
+            args.add(holder);
+        }
+        if (src.hasColumn("claimed_at")) {
+            sql.append(", claimed_at = ?");
+            args.add(dialect.time(now));
+        }
+        sql.append(" WHERE ").append(cols.id()).append(" IN (SELECT ").append(cols.id()).append(" FROM ").append(table)
+                .append(" WHERE ").append(cols.id()).append(" = ANY(?) AND ").append(cols.status())
+                .append(" = ? FOR UPDATE SKIP LOCKED) RETURNING ").append(cols.id());
+        args.add(ids(taken.stream().map(SourceRow::id).toList()));
+        args.add(source.table().statusPendingValue());
+        return new Sql(sql.toString(), args);
+    }
+
+    /**
      * Rows {@code packed} (with {@code packed_at}, {@code des_name}, {@code des_container_id} where present). On
      * PostgreSQL one {@code UPDATE ... FROM unnest(ids, names, containers)} per 10,000 rows; elsewhere one
      * {@code UPDATE} per {@value #CHUNK} rows of a container, the DES names as a {@code CASE} on the id.

@@ -1,0 +1,186 @@
+package io.stowage.des.ingest;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stowage.des.SnowflakeNames;
+import io.stowage.testing.EmbeddedS3Extension;
+import io.stowage.testing.core.PgSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Step 1 of the protocol when someone else takes rows between the page read and the claim: the source claim skips
+ * rows no longer pending and rows locked by another transaction (without waiting for it), and the packer withdraws
+ * the ledger claims of the rows the source refused and gives their places in the containers back.
+ */
+class ClaimRaceTest {
+    @RegisterExtension
+    static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
+    static PgSchema pg;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void schema() {
+        pg = PgSchema.create("ingest_race");
+    }
+
+    @AfterAll
+    static void drop() {
+        pg.close();
+    }
+
+    @Test
+    @Timeout(60)
+    void postgresSkipsRowsTakenOrLockedSinceTheyWereRead() throws Exception {
+        try (Connection other = DriverManager.getConnection(pg.url())) {
+            String table = IngestFixtures.uniq("race");
+            IngestFixtures.createTable(other, pg.schema() + "." + table, true, true);
+            skipsRowsTakenOrLocked(other, pg.schema() + "." + table, IngestFixtures.source("pg-race", "postgres",
+                    "127.0.0.1", 5432, "test", "postgres", "", pg.schema(), table, 100, 300, 1));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void mariadbSkipsRowsTakenOrLockedSinceTheyWereRead() throws Exception {
+        try (Connection other = IngestFixtures.maria()) {
+            String table = IngestFixtures.uniq("race");
+            IngestFixtures.createTable(other, table, false, true);
+            try {
+                skipsRowsTakenOrLocked(other, table, IngestFixtures.source("maria-race", "mariadb", "127.0.0.1",
+                        3306, "test", "root", "", null, table, 100, 300, 1));
+            } finally {
+                try (Statement s = other.createStatement()) {
+                    s.execute("DROP TABLE " + table);
+                }
+            }
+        }
+    }
+
+    private void skipsRowsTakenOrLocked(Connection other, String table, String yaml) throws Exception {
+        List<String> keys = List.of("r/a.bin", "r/b.bin", "r/c.bin", "r/d.bin", "r/e.bin", "r/f.bin");
+        List<Long> ids = IngestFixtures.insertRows(other, table, "bkt", keys, Map.of(), "pending");
+        try (SourceConnector src = SourceConnector.open(SourceConfig.load(IngestFixtures.writeYaml(tmp, yaml))
+                .sources().get(0))) {
+            List<SourceRow> read = src.candidates(Set.of(0, 1), 100);
+            assertThat(read).hasSize(6);
+            try (Statement s = other.createStatement()) {
+                s.executeUpdate("UPDATE " + table + " SET status = 'claimed', claimed_by = 'python-7' WHERE id = "
+                        + ids.get(1));
+            }
+            other.setAutoCommit(false);
+            try (Statement s = other.createStatement()) {
+                // another packer's claim transaction holds row e locked (still pending) while ours runs
+                try (ResultSet rs = s.executeQuery("SELECT id FROM " + table + " WHERE id = " + ids.get(4)
+                        + " FOR UPDATE")) {
+                    assertThat(rs.next()).isTrue();
+                }
+                Set<String> claimed = src.claimRecorded(read, "packer-a", Instant.now());
+                assertThat(claimed).containsExactlyInAnyOrder(ids.get(0) + "", ids.get(2) + "", ids.get(3) + "",
+                        ids.get(5) + "");
+            } finally {
+                other.rollback();
+                other.setAutoCommit(true);
+            }
+            Map<String, String> holders = new HashMap<>();
+            try (Statement s = other.createStatement(); ResultSet rs = s.executeQuery("SELECT s3_key, status, "
+                    + "claimed_by FROM " + table)) {
+                while (rs.next()) {
+                    holders.put(rs.getString(1), rs.getString(2) + "/" + rs.getString(3));
+                }
+            }
+            assertThat(holders).containsExactlyInAnyOrderEntriesOf(Map.of("r/a.bin", "claimed/packer-a",
+                    "r/b.bin", "claimed/python-7", "r/c.bin", "claimed/packer-a", "r/d.bin", "claimed/packer-a",
+                    "r/e.bin", "pending/null", "r/f.bin", "claimed/packer-a"));
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void theClaimsOfRowsTheSourceRefusedAreWithdrawnAndTheirPlacesGivenBack() throws Exception {
+        String table = IngestFixtures.uniq("refused");
+        List<String> keys = List.of("q/a.bin", "q/b.bin", "q/c.bin", "q/d.bin");
+        List<Long> ids;
+        try (Connection c = DriverManager.getConnection(pg.url())) {
+            IngestFixtures.createTable(c, pg.schema() + "." + table, true, true);
+            ids = IngestFixtures.insertRows(c, pg.schema() + "." + table, "bkt", keys, Map.of(), "pending");
+        }
+        String archive = IngestFixtures.uniq("arch").replace('_', '-');
+        S3.client().createBucket(CreateBucketRequest.builder().bucket(archive).build());
+        PackerOptions o = PackerOptions.defaults(archive).withRegistry(new SimpleMeterRegistry());
+        try (IngestDatabase db = IngestDatabase.open(pg.url(), 2);
+             SourceConnector src = SourceConnector.open(SourceConfig.load(IngestFixtures.writeYaml(tmp,
+                     IngestFixtures.source("pg-refused", "postgres", "127.0.0.1", 5432, "test", "postgres", "",
+                             pg.schema(), table, 100, 300, 1))).sources().get(0))) {
+            db.migrate();
+            PackerContainers containers = new PackerContainers(S3.client(), o, ContainerCatalog.of(db),
+                    new PackerSupport(db, o.registry()), Map.of(src.name(), src), s -> true);
+            ClaimLedger ledger = new ClaimLedger(db);
+            try {
+                List<SourceRow> read = src.candidates(Set.of(0, 1), 100);
+                try (Connection c = DriverManager.getConnection(pg.url()); Statement s = c.createStatement()) {
+                    s.executeUpdate("UPDATE " + pg.schema() + "." + table + " SET status = 'claimed', claimed_by = "
+                            + "'python-7' WHERE id IN (" + ids.get(0) + ", " + ids.get(2) + ")");
+                }
+                Map<String, ClaimLedger.Assignment> assigned = new HashMap<>();
+                Map<String, PackerContainers.Open> ops = new HashMap<>();
+                List<SourceRow> taken = containers.admit(src, read, assigned, ops, SnowflakeNames.create("DES", 3),
+                        ledger, new long[2]);
+                Set<String> expected = Set.of(ids.get(1) + "", ids.get(3) + "");
+                assertThat(taken).extracting(SourceRow::id).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(assigned.keySet()).isEqualTo(expected);
+                assertThat(ledger.all()).extracting(ClaimLedger.Claim::rowId).containsExactlyInAnyOrderElementsOf(
+                        expected);
+                // the refused rows' places are given back: only the taken rows count, and their names are the only
+                // names taken in their containers
+                int places = 0;
+                List<String> names = new ArrayList<>();
+                for (PackerContainers.Open op : containers.byShard().values()) {
+                    places += op.assigned;
+                    names.addAll(op.names);
+                    assertThat(op.inflight.get()).isEqualTo((int) taken.stream().filter(r -> r.shard()
+                            == op.c.shardId()).count());
+                }
+                assertThat(places).isEqualTo(2);
+                assertThat(names).containsExactlyInAnyOrder("b.bin", "d.bin");
+            } finally {
+                for (PackerContainers.Open op : List.copyOf(containers.byShard().values())) {
+                    op.inflight.set(0);
+                    containers.discard(op, "end of test");
+                }
+                containers.close();
+            }
+            // giving the containers up released our rows, not the other claimer's
+            assertThat(ledger.all()).isEmpty();
+            try (Connection c = DriverManager.getConnection(pg.url()); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT status, COUNT(*) FROM " + pg.schema() + "." + table
+                         + " GROUP BY status")) {
+                Map<String, Integer> counts = new HashMap<>();
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }
+                assertThat(counts).isEqualTo(Map.of("pending", 2, "claimed", 2));
+            }
+        }
+    }
+}
