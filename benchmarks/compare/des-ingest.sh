@@ -31,4 +31,4 @@ java -jar "$JAR" s3 serve --dir "$WORK/store" --port "$PORT" > "$WORK/serve.log"
 SERVE=$!
 trap 'kill "$SERVE" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do grep -q serving "$WORK/serve.log" && break; sleep 1; done
-java ${BENCH_JAVA_OPTS:-} -cp "$BENCH" io.stowage.benchmarks.desingest.DesIngestCompare "http://127.0.0.1:$PORT" "$PG_BASE" "$N" "$GET_THREADS" "$BATCH" "${PACKERS:-3}" "${ROUNDS:-5}"
+STORE_PID=$SERVE java ${BENCH_JAVA_OPTS:-} -cp "$BENCH" io.stowage.benchmarks.desingest.DesIngestCompare "http://127.0.0.1:$PORT" "$PG_BASE" "$N" "$GET_THREADS" "$BATCH" "${PACKERS:-3}" "${ROUNDS:-5}"

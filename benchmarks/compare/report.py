@@ -142,12 +142,19 @@ def des_ingest(text):
     get = re.search(r"bare GET loop best of \d+ rounds: (\d+)", text) or re.search(r"mean of both (\d+)", text)
     n = re.findall(r"(\d+) packer\(s\): (\d+) rows", text)   # the first is the warm-up pack
     size = "%s x 4 KiB" % n[-1][1] if n else "4 KiB objects"
+    # CPU seconds per 1,000 rows (objects) of each side's best round: this JVM, store, PostgreSQL
+    cpu = {c.group(1): c.group(2, 3, 4) for c in re.finditer(
+        r"^\| (bare GET loop|\d) (?:packer\(s\) )?\| \d+ \| ([\d.]+) \| [\d.]+ \| [\d.]+ \| [\d.]+ \| ([\d.]+) \| "
+        r"([\d.]+) \|", text, re.M)}
     for m in re.finditer(r"^\| (\d) \| (\d+) \| ([\d.]+) \| \d+ % \| (\d+) % \| (\d+) % \| (\d+) % \| (\d+) % \| "
                          r"(\d+) % \|(?: (\d+) % \| (\d+) % \|)?", text, re.M):
         if get:
             waits = "" if m.group(9) is None else (
                 "; database wait on the packer's loop thread %s %% of the wall time, database seconds of all its threads "
                 "%s %%" % m.group(9, 10))
+            if m.group(1) in cpu and "bare GET loop" in cpu:
+                waits += ("; CPU s per 1,000 rows: packer JVM %s, store %s, PostgreSQL %s (GET loop per 1,000 objects: "
+                          "JVM %s, store %s)" % (cpu[m.group(1)] + cpu["bare GET loop"][:2]))
             rows.append(row("pack %s listed in PostgreSQL, %s packer(s)" % (size, m.group(1)), float(m.group(2)),
                             "bare parallel GET loop of the same objects", float(get.group(1)), "rows/s",
                             note="%s MB/s; time in source db %s %%, state db %s %%, S3 GETs %s %%, packing %s %%, "

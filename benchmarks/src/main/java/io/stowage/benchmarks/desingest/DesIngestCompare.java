@@ -78,11 +78,17 @@ public final class DesIngestCompare {
         // store keeps getting faster for a while (its JIT, the page cache), so one GET loop before and one after the
         // packers (the earlier method) compared the packers with a mean of a cold and a hot store.
         double get = 0;
+        double[] getCpu = null;
         double[][] best = new double[maxPackers][];
         for (int round = 1; round <= rounds; round++) {
+            double[] c0 = cpuNow();
             double g = getLoop(s3, bucket, keys, threads);
-            System.out.printf("round %d: bare GET loop (%d threads): %.0f objects/s, %.1f MB/s%n", round, threads, g,
-                    g * 4096 / 1e6);
+            double[] c = cpuPer(c0, keys.size());
+            System.out.printf("round %d: bare GET loop (%d threads): %.0f objects/s, %.1f MB/s; %s%n", round, threads, g,
+                    g * 4096 / 1e6, cpuText(c, "objects"));
+            if (g > get) {
+                getCpu = c;
+            }
             get = Math.max(get, g);
             for (int packers = 1; packers <= maxPackers; packers++) {
                 double[] r = pack(s3, bucket, keys, pgBase, packers, endpoint);
@@ -110,7 +116,22 @@ public final class DesIngestCompare {
                     100 * r[4] / total, 100 * r[5] / total, 100 * r[6] / total, 100 * r[7] / wallAll,
                     100 * (r[2] + r[3]) / wallAll);
         }
+        // On a machine the store, PostgreSQL and the packer share, a side's rate is about the CPU the machine has over
+        // the CPU each row costs all three: this is what the packer pays per row beyond the bare loop's GET
+        System.out.println();
+        System.out.println("| best round of | rows or objects/s | CPU s per 1,000: this JVM | of it kernel | GC | JIT "
+                + "| store | PostgreSQL | all three |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        printCpu("bare GET loop", get, getCpu);
+        for (int i = 0; i < best.length; i++) {
+            printCpu((i + 1) + " packer(s)", best[i][0], java.util.Arrays.copyOfRange(best[i], 9, best[i].length));
+        }
         s3.close();
+    }
+
+    private static void printCpu(String side, double rate, double[] c) {
+        System.out.printf("| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", side, rate, c[0], c[3], c[4],
+                c[5], c[1], c[2], c[0] + c[1] + c[2]);
     }
 
     interface Task {
@@ -151,7 +172,7 @@ public final class DesIngestCompare {
 
     /**
      * rows/s, MB/s, then seconds in source db, state db, GETs, packing, upload, the loop threads' database wait (summed
-     * over packers), then the wall time.
+     * over packers), then the wall time, then the CPU per 1,000 rows as {@link #cpuPer} gives it.
      */
     static double[] pack(S3Client s3, String bucket, List<String> keys, String pgBase, int packers, URI endpoint)
             throws Exception {
@@ -185,17 +206,24 @@ public final class DesIngestCompare {
         SourceConfig.Source src = SourceConfig.parse(yaml, "bench", Map.of()).sources().get(0);
         List<PackerReport> reports = new ArrayList<>();
         long t0;
+        double[] c0;
+        double[] cpu;
         try (IngestDatabase db = IngestDatabase.open(url, 4 * packers)) {
             db.migrate();
             ExecutorService pool = Executors.newFixedThreadPool(packers);
             List<Future<PackerReport>> fs = new ArrayList<>();
+            // the source connections stay open until the CPU is read: a closed backend's CPU reaches its parent's
+            // count only when it is reaped
+            List<SourceConnector> connectors = new ArrayList<>();
+            c0 = cpuNow();
             t0 = System.nanoTime();
             for (int i = 0; i < packers; i++) {
                 String holder = "bench-" + packers + "-" + i;
+                SourceConnector sc = SourceConnector.open(src);
+                connectors.add(sc);
                 fs.add(pool.submit(() -> {
                     S3Client client = S3Settings.forEndpoint(endpoint).withMaxConnections(64).newClient();
-                    try (SourceConnector sc = SourceConnector.open(src);
-                         DesPacker p = DesPacker.create(db, List.of(sc), client, PackerOptions.defaults(archive)
+                    try (DesPacker p = DesPacker.create(db, List.of(sc), client, PackerOptions.defaults(archive)
                                  .withHolder(holder).withExitWhenIdle(true).withIdleFinalize(Duration.ofMillis(500))
                                  .withPollInterval(Duration.ofMillis(100)).withFetchThreads(16)
                                  .withLockTtl(Duration.ofSeconds(10)))) {
@@ -208,6 +236,8 @@ public final class DesIngestCompare {
             for (Future<PackerReport> f : fs) {
                 reports.add(f.get());
             }
+            cpu = cpuPer(c0, keys.size());
+            connectors.forEach(SourceConnector::close);
             pool.shutdownNow();
         }
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -215,7 +245,8 @@ public final class DesIngestCompare {
         if (files != keys.size()) {
             throw new IllegalStateException(packers + " packers packed " + files + " of " + keys.size());
         }
-        double[] r = new double[9];
+        double[] r = new double[9 + cpu.length];
+        System.arraycopy(cpu, 0, r, 9, cpu.length);
         // time to the last row packed: the packers' exit adds one idle poll and the final check
         r[0] = files / wall;
         r[1] = files * 4096 / wall / 1e6;
@@ -228,11 +259,103 @@ public final class DesIngestCompare {
             r[7] += p.loopDbWaitSeconds();
         }
         r[8] = wall;
-        System.out.printf("%d packer(s): %d rows in %.1f s: %.0f rows/s, %.1f MB/s%n", packers, files, wall, r[0],
-                r[1]);
+        System.out.printf("%d packer(s): %d rows in %.1f s: %.0f rows/s, %.1f MB/s; %s%n", packers, files, wall, r[0],
+                r[1], cpuText(cpu, "rows"));
         try (Connection c = DriverManager.getConnection(pgBase); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA " + schema + " CASCADE");
         }
         return r;
+    }
+
+    /**
+     * CPU seconds used so far by this JVM, the store ({@code STORE_PID}, set by des-ingest.sh) and PostgreSQL (every
+     * process named postgres, with the children it reaped), from /proc (Linux); NaN where it cannot be read. The
+     * machine has 2 cores shared by all three: the extra CPU a packer spends per row beside the store's is what keeps
+     * it below the bare GET loop when the store is fast.
+     */
+    static double[] cpuNow() {
+        double self = Double.NaN;
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            self = os.getProcessCpuTime() / 1e9;
+        }
+        double store = Double.NaN;
+        String pid = System.getenv("STORE_PID");
+        if (pid != null && !pid.isBlank()) {
+            double[] t = procCpu(java.nio.file.Path.of("/proc", pid.trim(), "stat"));
+            store = t == null ? Double.NaN : t[1];
+        }
+        double pg = 0;
+        try (var dirs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (java.nio.file.Path d : (Iterable<java.nio.file.Path>) dirs::iterator) {
+                if (d.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    double[] t = procCpu(d.resolve("stat"));
+                    if (t != null && t[0] == 1) {
+                        pg += t[1];
+                    }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            pg = Double.NaN;
+        }
+        double[] me = procCpu(java.nio.file.Path.of("/proc/self/stat"));
+        // this JVM's own housekeeping, by thread name: the garbage collector's threads and the JIT compilers'
+        double gc = 0;
+        double jit = 0;
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                String name;
+                try {
+                    name = java.nio.file.Files.readString(t.resolve("comm")).trim();
+                } catch (java.io.IOException e) {
+                    continue;   // the thread ended
+                }
+                boolean isGc = name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread");
+                boolean isJit = name.contains("CompilerThre");
+                if (isGc || isJit) {
+                    double[] c = procCpu(t.resolve("stat"));
+                    if (c != null) {
+                        gc += isGc ? c[1] : 0;
+                        jit += isJit ? c[1] : 0;
+                    }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            gc = Double.NaN;
+            jit = Double.NaN;
+        }
+        return new double[] {self, store, pg, me == null ? Double.NaN : me[2], gc, jit};
+    }
+
+    /** {postgres? 1 : 0, utime + stime + cutime + cstime, stime + cstime} in seconds of a /proc/PID/stat; null if gone. */
+    private static double[] procCpu(java.nio.file.Path stat) {
+        try {
+            String line = java.nio.file.Files.readString(stat);
+            String comm = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": state is f[0], so utime (field 14) is f[11] .. cstime (field 17) is f[14]
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            // USER_HZ is 100 on Linux; [2]: the kernel's share (stime + cstime)
+            return new double[] {comm.equals("postgres") ? 1 : 0, ticks / 100.0,
+                    (Long.parseLong(f[12]) + Long.parseLong(f[14])) / 100.0};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** CPU seconds per 1,000 items since {@code c0}, as {@link #cpuNow} orders them. */
+    static double[] cpuPer(double[] c0, long n) {
+        double[] c1 = cpuNow();
+        double[] out = new double[c1.length];
+        for (int i = 0; i < c1.length; i++) {
+            out[i] = (c1[i] - c0[i]) * 1000 / n;
+        }
+        return out;
+    }
+
+    /** "CPU per 1,000 objects: this JVM 0.21 s (kernel .., GC .., JIT ..), store 0.30 s, PostgreSQL 0.00 s". */
+    static String cpuText(double[] c, String what) {
+        return String.format("CPU per 1,000 %s: this JVM %.2f s (kernel %.2f, GC %.2f, JIT %.2f), store %.2f s, "
+                + "PostgreSQL %.2f s", what, c[0], c[3], c[4], c[5], c[1], c[2]);
     }
 }
