@@ -145,9 +145,9 @@ final class ClaimLedger {
                         + "claimed_at, container_id, entry_name, des_name) SELECT u.s, u.id, ?, u.shard, ?, u.c, u.e, "
                         + (join ? "COALESCE(cat.des_name, u.n)" : "u.n") + " FROM unnest(?::varchar[], ?::varchar[], "
                         + "?::int[], ?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[]) AS u(s, id, "
-                        + "shard, c, e, n, b, k)" + (join ? " LEFT JOIN LATERAL (SELECT des_name FROM des_source_catalog"
-                        + " WHERE source_key = u.k AND source_bucket = u.b AND des_name IS NOT NULL LIMIT 1) cat ON true"
-                        : "");
+                        + "shard, c, e, n, b, k)" + (join ? " LEFT JOIN LATERAL (SELECT des_name FROM "
+                        + "des_source_catalog WHERE source_key = u.k AND source_bucket = u.b AND des_name IS NOT NULL "
+                        + "LIMIT 1) cat ON true" : "");
                 try {
                     // Usually no row of the batch has a claim yet (the rows were pending a moment ago and their shards
                     // are ours): a plain INSERT records them all, at about 2/3 of the server work of ON CONFLICT's

@@ -45,17 +45,8 @@ final class SourceStatements {
 
     /** The rows {@code taken} become {@code claimed} (with {@code claimed_by}/{@code claimed_at} where present). */
     Sql markClaimed(List<SourceRow> taken, String holder, Instant now) {
-        StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = ?");
         List<Object> args = new ArrayList<>();
-        args.add(source.table().statusClaimedValue());
-        if (src.hasColumn("claimed_by")) {
-            sql.append(", claimed_by = ?");
-            args.add(holder);
-        }
-        if (src.hasColumn("claimed_at")) {
-            sql.append(", claimed_at = ?");
-            args.add(dialect.time(now));
-        }
+        StringBuilder sql = setClaimed(holder, now, args);
         if (postgres()) {
             sql.append(" WHERE ").append(cols.id()).append(" = ANY(?)");
             args.add(ids(taken.stream().map(SourceRow::id).toList()));
@@ -66,13 +57,9 @@ final class SourceStatements {
         return new Sql(sql.toString(), args);
     }
 
-    /**
-     * PostgreSQL: the rows {@code taken} that are still pending and not locked by another transaction become
-     * {@code claimed}, in one statement that returns their ids.
-     */
-    Sql claimPending(List<SourceRow> taken, String holder, Instant now) {
+    /** {@code UPDATE table SET status = claimed[, claimed_by = ?][, claimed_at = ?]}; its arguments to {@code args}. */
+    private StringBuilder setClaimed(String holder, Instant now, List<Object> args) {
         StringBuilder sql = new StringBuilder("UPDATE " + table + " SET " + cols.status() + " = ?");
-        List<Object> args = new ArrayList<>();
         args.add(source.table().statusClaimedValue());
         if (src.hasColumn("claimed_by")) {
             sql.append(", claimed_by = ?");
@@ -82,6 +69,16 @@ final class SourceStatements {
             sql.append(", claimed_at = ?");
             args.add(dialect.time(now));
         }
+        return sql;
+    }
+
+    /**
+     * PostgreSQL: the rows {@code taken} that are still pending and not locked by another transaction become
+     * {@code claimed}, in one statement that returns their ids.
+     */
+    Sql claimPending(List<SourceRow> taken, String holder, Instant now) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = setClaimed(holder, now, args);
         sql.append(" WHERE ").append(cols.id()).append(" IN (SELECT ").append(cols.id()).append(" FROM ").append(table)
                 .append(" WHERE ").append(cols.id()).append(" = ANY(?) AND ").append(cols.status())
                 .append(" = ? FOR UPDATE SKIP LOCKED) RETURNING ").append(cols.id());
