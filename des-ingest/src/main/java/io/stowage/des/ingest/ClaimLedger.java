@@ -139,7 +139,7 @@ final class ClaimLedger {
         }
         java.sql.Connection c = h.getConnection();
         try {
-            for (int attempt = 0; ; attempt++) {
+            while (true) {
                 boolean join = !Boolean.FALSE.equals(hasCatalogue);
                 String insert = "INSERT INTO des_ingest_claims (source_db, source_row_id, holder_id, shard_id, "
                         + "claimed_at, container_id, entry_name, des_name) SELECT u.s, u.id, ?, u.shard, ?, u.c, u.e, "
@@ -169,8 +169,8 @@ final class ClaimLedger {
                 } catch (java.sql.SQLException e) {
                     // a site's catalogue without the columns we join on (42xxx: undefined table or column, found at the
                     // first claim): names come from the packer alone, as they would without a marker
-                    if (!join || hasCatalogue != null || attempt > 0 || e.getSQLState() == null
-                            || !e.getSQLState().startsWith("42")) {
+                    // (only once: after noCatalogue the next round runs without the join, and a failure throws)
+                    if (!join || hasCatalogue != null || e.getSQLState() == null || !e.getSQLState().startsWith("42")) {
                         throw e;
                     }
                     noCatalogue(e);

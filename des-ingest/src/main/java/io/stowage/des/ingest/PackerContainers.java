@@ -225,7 +225,6 @@ final class PackerContainers {
             long db1 = System.nanoTime();
             long opening = 0;       // a container opened one at a time below (part K >= 2): state database too
             List<ClaimLedger.Assignment> list = new ArrayList<>();
-            Map<String, String> clashes = new HashMap<>();     // row id -> the entry name it wanted
             for (SourceRow r : locked) {
                 if (!writable.test(r.shard())) {
                     continue;
@@ -260,14 +259,13 @@ final class PackerContainers {
                 op.assigned++;
                 op.assignedBytes += est;
                 list.add(new ClaimLedger.Assignment(r, op.c.id(), name, desName));
-                clashes.put(r.id(), base);
             }
             long db2 = System.nanoTime();
             Map<String, String> recorded;
             try {
                 recorded = claims.record(list, o.holder(), now);
             } catch (RuntimeException e) {
-                undo(list, Set.of());   // one statement (PostgreSQL) or one transaction: nothing was recorded
+                list.forEach(this::undo);   // one statement (PostgreSQL) or one transaction: nothing was recorded
                 throw e;
             } finally {
                 // the catalogue lookup, the containers reserved and the claims recorded; naming the entries is not
@@ -291,8 +289,8 @@ final class PackerContainers {
             } catch (RuntimeException e) {
                 // nothing was claimed in the source (its statement or transaction failed as a whole): the claims
                 // just recorded are taken back, and the rows stay pending for the next claim
-                unrecord(src, toClaim, claims, e);
-                undo(list, Set.of());
+                withdraw(src, toClaim, claims, e);
+                list.forEach(this::undo);
                 throw e;
             } finally {
                 nanos[1] += System.nanoTime() - s0;
@@ -302,13 +300,7 @@ final class PackerContainers {
                 long d0 = System.nanoTime();
                 LOG.info("source {}: {} of {} rows were taken by someone else since they were read; their claims are "
                         + "withdrawn", src.name(), refused.size(), toClaim.size());
-                try {
-                    claims.delete(src.name(), refused.stream().map(SourceRow::id).toList());
-                } catch (RuntimeException e) {
-                    // the claimed rows are taken all the same; these claims go with their container's (step 6)
-                    LOG.warn("source {}: cannot withdraw {} claims ({}); they are cleared with their container's",
-                            src.name(), refused.size(), e.toString());
-                }
+                withdraw(src, refused, claims, null);     // the claimed rows are taken all the same
                 nanos[0] += System.nanoTime() - d0;
             }
             List<SourceRow> out = new ArrayList<>();
@@ -319,7 +311,7 @@ final class PackerContainers {
                     ops.put(a.row().id(), op);
                     op.inflight.incrementAndGet();
                     out.add(a.row());
-                    String base = clashes.get(a.row().id());
+                    String base = PackerSupport.entryName(a.row());
                     if (!a.entryName().equals(base)) {
                         o.listener().onNameClash(op.c.id(), base, a.entryName(), a.row());
                     }
@@ -331,15 +323,7 @@ final class PackerContainers {
         }
     }
 
-    /** Gives back the place in its container of each assignment not taken. Under {@link #lock}. */
-    private void undo(List<ClaimLedger.Assignment> list, Set<String> taken) {
-        for (ClaimLedger.Assignment a : list) {
-            if (!taken.contains(a.row().id())) {
-                undo(a);
-            }
-        }
-    }
-
+    /** Gives back the place in its container of an assignment not taken. Under {@link #lock}. */
     private void undo(ClaimLedger.Assignment a) {
         Open op = open.get(a.row().shard());
         if (op != null && op.c.id() == a.containerId()) {
@@ -349,13 +333,20 @@ final class PackerContainers {
         }
     }
 
-    private static void unrecord(SourceConnector src, List<SourceRow> rows, ClaimLedger claims, RuntimeException why) {
+    /**
+     * Deletes the ledger claims of rows not taken. A failure is logged (and added to {@code cause}, the failure that
+     * made them not taken, if any), not thrown: those claims are cleared with their container's (step 6).
+     */
+    private static void withdraw(SourceConnector src, List<SourceRow> rows, ClaimLedger claims,
+                                 RuntimeException cause) {
         try {
             claims.delete(src.name(), rows.stream().map(SourceRow::id).toList());
         } catch (RuntimeException e) {
-            why.addSuppressed(e);
-            LOG.warn("source {}: cannot withdraw {} claims after a failed claim ({}); they are cleared with their "
-                    + "container's", src.name(), rows.size(), e.toString());
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+            LOG.warn("source {}: cannot withdraw {} claims ({}); they are cleared with their container's", src.name(),
+                    rows.size(), e.toString());
         }
     }
 

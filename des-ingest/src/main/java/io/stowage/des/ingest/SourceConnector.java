@@ -208,31 +208,19 @@ public final class SourceConnector implements AutoCloseable {
         try {
             if (statements.postgres()) {
                 SourceStatements.Sql u = statements.claimPending(rows, holder, now);
-                Set<String> out = new HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement(u.text())) {
-                    bind(ps, u.args());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Object id = rs.getObject(1);
-                            out.add(String.valueOf(id instanceof Integer i ? i.longValue() : id));
-                        }
-                    }
-                }
-                return out;
+                return selectIds(c, u.text(), u.args());
             }
             c.setAutoCommit(false);
             try {
                 Set<String> locked = lockPending(c, rows);
                 List<SourceRow> taken = rows.stream().filter(r -> locked.contains(r.id())).toList();
                 if (!taken.isEmpty() && (dialect.type() == SourceType.MARIADB || dialect.type() == SourceType.MYSQL)) {
-                    // one UPDATE per row (one batch, one round trip): InnoDB locks every row an UPDATE examines, and
-                    // on a small table `id IN (...)` is done as a scan, which waited on the rows SKIP LOCKED had
-                    // just skipped (another claimer's) until innodb_lock_wait_timeout; `id = ?` is a key lookup
-                    SourceStatements.Sql u = statements.markClaimed(taken.subList(0, 1), holder, now);
+                    // one UPDATE per row, in one batch (one round trip): see markOneClaimed
+                    SourceStatements.Sql u = statements.markOneClaimed(holder, now);
                     try (PreparedStatement ps = c.prepareStatement(u.text())) {
                         for (SourceRow r : taken) {
                             List<Object> args = new ArrayList<>(u.args());
-                            args.set(args.size() - 1, r.idValue());
+                            args.add(r.idValue());
                             bind(ps, args);
                             ps.addBatch();
                         }
@@ -312,34 +300,19 @@ public final class SourceConnector implements AutoCloseable {
         return out;
     }
 
+    /** Not PostgreSQL (its claim is one statement, {@link SourceStatements#claimPending}). */
     private Set<String> lockPending(Connection c, List<SourceRow> rows) throws SQLException {
         List<Object> args = new ArrayList<>();
-        String where;
-        if (statements.postgres()) {
-            args.add(statements.ids(rows.stream().map(SourceRow::id).toList()));
-            where = cols.id() + " = ANY(?) AND " + cols.status() + " = ?";
-        } else {
-            rows.forEach(r -> args.add(r.idValue()));
-            where = cols.id() + " IN (" + marks(rows.size()) + ") AND " + cols.status() + " = ?";
-        }
+        rows.forEach(r -> args.add(r.idValue()));
+        String where = cols.id() + " IN (" + marks(rows.size()) + ") AND " + cols.status() + " = ?";
         args.add(source.table().statusPendingValue());
-        Set<String> out = new HashSet<>();
         if (dialect.type() == SourceType.SQLITE) {
             // one writer: take the write lock first so nobody claims between our read and our update
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE " + table + " SET " + cols.status() + " = " + cols.status() + " WHERE 1 = 0");
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(dialect.lock(table, cols.id(), where))) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Object id = rs.getObject(1);
-                    out.add(String.valueOf(id instanceof Integer i ? i.longValue() : id));
-                }
-            }
-        }
-        return out;
+        return selectIds(c, dialect.lock(table, cols.id(), where), args);
     }
 
     /**
@@ -411,7 +384,7 @@ public final class SourceConnector implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Object id = rs.getObject(1);
-                    out.add(new Claimed(String.valueOf(id instanceof Integer i ? i.longValue() : id), rs.getString(2),
+                    out.add(new Claimed(idText(id), rs.getString(2),
                             SourceDialect.instant(rs.getObject(3))));
                 }
             }
@@ -436,7 +409,7 @@ public final class SourceConnector implements AutoCloseable {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Object id = rs.getObject(1);
-                        out.put(String.valueOf(id instanceof Integer i ? i.longValue() : id), rs.getString(2));
+                        out.put(idText(id), rs.getString(2));
                     }
                 }
             } catch (SQLException e) {
@@ -495,6 +468,25 @@ public final class SourceConnector implements AutoCloseable {
 
     /** How long a connection sits unused before {@code pool_pre_ping} checks it again. */
     private static final long PRE_PING_IDLE_NANOS = 1_000_000_000L;
+
+    /** The ids (column 1, as text) that {@code sql} returns. */
+    private static Set<String> selectIds(Connection c, String sql, List<Object> args) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(idText(rs.getObject(1)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An id as read from the driver, as text (an INTEGER column's Integer as its long). */
+    private static String idText(Object id) {
+        return String.valueOf(id instanceof Integer i ? i.longValue() : id);
+    }
 
     private static int update(Connection c, String sql, List<Object> args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {

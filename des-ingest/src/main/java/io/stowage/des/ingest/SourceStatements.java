@@ -43,17 +43,26 @@ final class SourceStatements {
         this.table = source.table().qualifiedName();
     }
 
-    /** The rows {@code taken} become {@code claimed} (with {@code claimed_by}/{@code claimed_at} where present). */
+    /**
+     * The rows {@code taken} become {@code claimed} (with {@code claimed_by}/{@code claimed_at} where present). Not
+     * PostgreSQL: its claim is {@link #claimPending}.
+     */
     Sql markClaimed(List<SourceRow> taken, String holder, Instant now) {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = setClaimed(holder, now, args);
-        if (postgres()) {
-            sql.append(" WHERE ").append(cols.id()).append(" = ANY(?)");
-            args.add(ids(taken.stream().map(SourceRow::id).toList()));
-            return new Sql(sql.toString(), args);
-        }
         sql.append(" WHERE ").append(cols.id()).append(" IN (").append(marks(taken.size())).append(")");
         taken.forEach(r -> args.add(r.idValue()));
+        return new Sql(sql.toString(), args);
+    }
+
+    /**
+     * One row becomes {@code claimed}: {@code ... WHERE id = ?}, the id to be bound after {@code args()} (MariaDB and
+     * MySQL, one per row in a batch: InnoDB locks every row an UPDATE reads, and an {@code IN} list on a small table is
+     * read as a scan, which waits on rows another claimer has locked; {@code id = ?} is a key lookup).
+     */
+    Sql markOneClaimed(String holder, Instant now) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = setClaimed(holder, now, args).append(" WHERE ").append(cols.id()).append(" = ?");
         return new Sql(sql.toString(), args);
     }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,17 +20,27 @@ class ClaimLedgerTest {
 
     @Test
     void postgresRecordsAFreshBatchWholeAndSkipsRowsClaimedBefore() {
-        try (PgSchema pg = PgSchema.create("claimledger"); IngestDatabase db = IngestDatabase.open(pg.url())) {
-            db.migrate();
-            fenceHolds(db);
-        }
+        onPostgres("claimledger", ClaimLedgerTest::fenceHolds);
     }
 
     @Test
     void sqliteRecordsAFreshBatchWholeAndSkipsRowsClaimedBefore(@TempDir Path dir) {
+        onSqlite(dir, ClaimLedgerTest::fenceHolds);
+    }
+
+    /** {@code scenario} on a migrated state database in a new PostgreSQL schema. */
+    private static void onPostgres(String hint, Consumer<IngestDatabase> scenario) {
+        try (PgSchema pg = PgSchema.create(hint); IngestDatabase db = IngestDatabase.open(pg.url())) {
+            db.migrate();
+            scenario.accept(db);
+        }
+    }
+
+    /** {@code scenario} on a migrated state database in a new SQLite file. */
+    private static void onSqlite(Path dir, Consumer<IngestDatabase> scenario) {
         try (IngestDatabase db = IngestDatabase.open("jdbc:sqlite:" + dir.resolve("state.db"))) {
             db.migrate();
-            fenceHolds(db);
+            scenario.accept(db);
         }
     }
 
@@ -56,18 +67,12 @@ class ClaimLedgerTest {
 
     @Test
     void postgresTakesTheMarkerCataloguesNameUnlessTheRowHasItsOwn() {
-        try (PgSchema pg = PgSchema.create("claimcat"); IngestDatabase db = IngestDatabase.open(pg.url())) {
-            db.migrate();
-            catalogueNamesWin(db);
-        }
+        onPostgres("claimcat", ClaimLedgerTest::catalogueNamesWin);
     }
 
     @Test
     void sqliteTakesTheMarkerCataloguesNameUnlessTheRowHasItsOwn(@TempDir Path dir) {
-        try (IngestDatabase db = IngestDatabase.open("jdbc:sqlite:" + dir.resolve("state.db"))) {
-            db.migrate();
-            catalogueNamesWin(db);
-        }
+        onSqlite(dir, ClaimLedgerTest::catalogueNamesWin);
     }
 
     private static void catalogueNamesWin(IngestDatabase db) {
