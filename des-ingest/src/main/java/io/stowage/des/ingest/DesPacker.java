@@ -86,7 +86,8 @@ public final class DesPacker implements AutoCloseable {
      * and the seconds it spent in the source and the state database (off the loop thread).
      */
     private record Claimed(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
-                           Map<String, Open> ops, long sourceNanos, long stateNanos, long namingNanos) {}
+                           Map<String, Open> ops, long sourceNanos, long stateNanos, long namingNanos,
+                           long uploadNanos) {}
 
     /**
      * Claims run here, one at a time, so the loop thread writes one batch while the next is claimed (the claim's
@@ -441,14 +442,15 @@ public final class DesPacker implements AutoCloseable {
             List<SourceRow> candidates = src.candidates(shards, src.source().batchSize());
             long read = System.nanoTime() - t;
             if (candidates.isEmpty()) {
-                return new Claimed(src, List.of(), assigned, ops, read, 0, 0);
+                return new Claimed(src, List.of(), assigned, ops, read, 0, 0, 0);
             }
-            long[] nanos = {0, 0};
+            long[] nanos = {0, 0, 0};
             long a = System.nanoTime();
             List<SourceRow> rows = containers.admit(src, candidates, assigned, ops, names, claims, nanos);
-            // admission = the state database's statements + the source claim + naming the entries (packing work)
+            // admission = the state database's statements + the source claim + naming the entries (packing work) +
+            // the S3 requests of containers opened (upload work)
             return new Claimed(src, rows, assigned, ops, read + nanos[1], nanos[0],
-                    System.nanoTime() - a - nanos[0] - nanos[1]);
+                    System.nanoTime() - a - nanos[0] - nanos[1] - nanos[2], nanos[2]);
         });
     }
 
@@ -470,6 +472,7 @@ public final class DesPacker implements AutoCloseable {
                 stats.claimSourceNanos += c.sourceNanos();
                 stats.claimStateNanos += c.stateNanos();
                 stats.packNanos += c.namingNanos();
+                stats.uploadNanos += c.uploadNanos();
             }
             return c;
         } catch (InterruptedException e) {

@@ -88,6 +88,8 @@ final class PackerContainers {
     private final Stats stats = new Stats();
     /** Admission against taking containers out of {@link #open} (see the class comment). */
     private final Object lock = new Object();
+    /** S3 time of the containers opened in the current admission (their sinks: existence check, multipart start). */
+    private long openS3Nanos;
     /** Uploads containers finalized together in parallel, and checks new containers' keys in parallel. */
     private final ExecutorService finalizePool = Executors.newFixedThreadPool(16, r -> {
         Thread t = new Thread(r, "des-packer-finalize");
@@ -124,9 +126,15 @@ final class PackerContainers {
         int minPart = firstPart;
         for (int attempt = 0; attempt < 20; attempt++) {
             Container c = catalog.reserve(shard, day, o.bucket(), o.destPrefix(), o.holder(), Instant.now(), minPart);
+            long s0 = System.nanoTime();
             try {
-                S3DesSink sink = S3DesSink.builder(s3, o.bucket(), c.s3Key()).partSize(Math.max(5 << 20,
-                        o.partSize())).build();
+                S3DesSink sink;
+                try {
+                    sink = S3DesSink.builder(s3, o.bucket(), c.s3Key()).partSize(Math.max(5 << 20, o.partSize()))
+                            .build();
+                } finally {
+                    openS3Nanos += System.nanoTime() - s0;
+                }
                 Open op = new Open();
                 op.c = c;
                 op.writer = DesWriter.builder(sink).externalThreshold(o.externalThreshold())
@@ -166,7 +174,13 @@ final class PackerContainers {
         RuntimeException first = null;
         for (Container c : reserved.values()) {
             try {
-                S3DesSink sink = sinks.get(c.shardId()).get();
+                long s0 = System.nanoTime();
+                S3DesSink sink;
+                try {
+                    sink = sinks.get(c.shardId()).get();
+                } finally {
+                    openS3Nanos += System.nanoTime() - s0;
+                }
                 Open op = new Open();
                 op.c = c;
                 op.writer = DesWriter.builder(sink).externalThreshold(o.externalThreshold())
@@ -207,12 +221,13 @@ final class PackerContainers {
      * source refused (someone else took it since the page was read) has its claim deleted and its place given back.
      * Returns the rows taken, fills {@code assigned} and {@code ops} by row id. All under the containers' lock, so a
      * container given up meanwhile ({@link #discard}) waits until its rows are claimed and then releases them.
-     * {@code nanos} gains the state database's time ([0]) and the source's ([1]).
+     * {@code nanos} gains the state database's time ([0]), the source's ([1]) and S3's (containers opened: [2]).
      */
     List<SourceRow> admit(SourceConnector src, List<SourceRow> locked, Map<String, ClaimLedger.Assignment> assigned,
                           Map<String, Open> ops, SnowflakeNames names, ClaimLedger claims, long[] nanos) {
         synchronized (lock) {
             long db0 = System.nanoTime();
+            openS3Nanos = 0;
             Instant now = Instant.now();
             LocalDate today = LocalDate.now(o.zone());
             Set<Integer> toOpen = new java.util.TreeSet<>();
@@ -268,8 +283,10 @@ final class PackerContainers {
                 list.forEach(this::undo);   // one statement (PostgreSQL) or one transaction: nothing was recorded
                 throw e;
             } finally {
-                // the catalogue lookup, the containers reserved and the claims recorded; naming the entries is not
-                nanos[0] += (db1 - db0) + opening + (System.nanoTime() - db2);
+                // the catalogue lookup, the containers reserved and the claims recorded; naming the entries is not,
+                // nor are the S3 requests that start the containers' uploads (upload time)
+                nanos[0] += (db1 - db0) + opening + (System.nanoTime() - db2) - openS3Nanos;
+                nanos[2] += openS3Nanos;
             }
             List<SourceRow> toClaim = new ArrayList<>(recorded.size());
             for (int i = 0; i < list.size(); i++) {

@@ -35,6 +35,8 @@ import java.util.Set;
  * those of the wanted shards (the shard is the consistent hash of {@code shard_key_column}'s value, else of the full
  * {@code s3_key}); the caller records them (the packer: in its claim ledger, the fence between packers), then
  * {@link #claimRecorded} sets {@code status = claimed} on those still pending, skipping rows someone else holds.
+ * A page is read for a few claims at once and the rows not handed out yet are kept for the next ones (for the same
+ * shards, for ten seconds at most): one read per few claims; a row someone took meanwhile is refused by the claim.
  *
  * <pre>{@code
  * try (SourceConnector src = SourceConnector.open(config.source("orders-db").orElseThrow())) {
@@ -62,6 +64,17 @@ public final class SourceConnector implements AutoCloseable {
     /** When the connection was last handed out: a pre-ping is sent only after it sat idle (see {@link #connection}). */
     private long lastUsedAt;
     private Object cursor;
+    /**
+     * Read-ahead: pending rows of the wanted shards read after the ones handed out, kept for the next claims (a page
+     * is read for about {@value #READ_AHEAD} claims: one round trip instead of one per claim). Dropped when the shards
+     * change or after {@value #AHEAD_MAX_AGE_MS} ms, and reading then starts again after {@link #aheadFrom}.
+     */
+    private final java.util.ArrayDeque<SourceRow> ahead = new java.util.ArrayDeque<>();
+    private Set<Integer> aheadShards = Set.of();
+    private Object aheadFrom;
+    private long aheadReadAt;
+    private static final int READ_AHEAD = 4;
+    private static final long AHEAD_MAX_AGE_MS = 10_000;
     private final SourceStatements statements;
     /** Smoothed share of a page's pending rows that belonged to the wanted shards. */
     private double hitRate = 0.25;
@@ -246,9 +259,26 @@ public final class SourceConnector implements AutoCloseable {
     private List<SourceRow> candidates(Connection c, Set<Integer> shards, int max) throws SQLException {
         List<SourceRow> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        // pages sized by the share of pending rows that were ours lately: a packer holding every shard reads about
-        // what it claims, one holding a few shards reads more per claim
-        int page = (int) Math.min(5000, Math.max(100, Math.ceil(max / Math.max(0.05, hitRate)) + 16));
+        if (!ahead.isEmpty() && (!aheadShards.equals(shards)
+                || System.nanoTime() - aheadReadAt > AHEAD_MAX_AGE_MS * 1_000_000)) {
+            ahead.clear();      // read for other shards, or long ago: read those rows again
+            cursor = aheadFrom;
+        }
+        while (!ahead.isEmpty() && out.size() < max) {
+            SourceRow r = ahead.poll();
+            aheadFrom = r.idValue();
+            if (seen.add(r.id())) {
+                out.add(r);
+            }
+        }
+        if (out.size() >= max) {
+            return out;     // rows read ahead that someone took since are refused by the claim (claimRecorded)
+        }
+        ahead.clear();
+        // pages sized by the share of pending rows that were ours lately (a packer holding every shard reads about what
+        // it claims, one holding a few shards reads more per claim), for READ_AHEAD claims: the rest is kept
+        int page = (int) Math.min(5000, Math.max(100, Math.ceil(READ_AHEAD * (double) max / Math.max(0.05, hitRate))
+                + 16));
         boolean wrapped = cursor == null;
         for (int pages = 0; pages < 64 && out.size() < max; pages++) {
             List<Object> args = new ArrayList<>();
@@ -268,13 +298,23 @@ public final class SourceConnector implements AutoCloseable {
                 hitRate = 0.5 * hitRate + 0.5 * ((double) hits / rows.size());
             }
             for (SourceRow r : rows) {
+                if (out.size() >= max) {
+                    if (shards.contains(r.shard())) {
+                        ahead.add(r);   // ours, for the next claims (the next read comes after they are handed out)
+                    }
+                    continue;
+                }
                 cursor = r.idValue();
-                if (shards.contains(r.shard()) && out.size() < max && seen.add(r.id())) {
+                aheadFrom = cursor;
+                if (shards.contains(r.shard()) && seen.add(r.id())) {
                     out.add(r);
                 }
-                if (out.size() >= max) {
-                    break;
-                }
+            }
+            if (!ahead.isEmpty()) {
+                aheadShards = Set.copyOf(shards);
+                aheadReadAt = System.nanoTime();
+                cursor = rows.get(rows.size() - 1).idValue();
+                break;
             }
             if (rows.size() < page && out.size() < max) {
                 cursor = null;      // the end of the pending rows: next time from the start

@@ -116,6 +116,67 @@ class ClaimRaceTest {
     }
 
     @Test
+    @Timeout(60)
+    void rowsReadAheadAreHandedOutWithoutAReadAndThoseTakenMeanwhileAreRefused() throws Exception {
+        String table = IngestFixtures.uniq("ahead");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            keys.add("ahead/f" + i + ".bin");
+        }
+        try (Connection other = DriverManager.getConnection(pg.url())) {
+            IngestFixtures.createTable(other, pg.schema() + "." + table, true, true);
+            List<Long> ids = IngestFixtures.insertRows(other, pg.schema() + "." + table, "bkt", keys, Map.of(),
+                    "pending");
+            try (SourceConnector src = SourceConnector.open(SourceConfig.load(IngestFixtures.writeYaml(tmp,
+                    IngestFixtures.source("pg-ahead", "postgres", "127.0.0.1", 5432, "test", "postgres", "",
+                            pg.schema(), table, 100, 300, 1))).sources().get(0))) {
+                List<SourceRow> first = src.candidates(Set.of(0, 1), 5);
+                assertThat(first).extracting(SourceRow::id).containsExactly(idText(ids.subList(0, 5)));
+                assertThat(src.claimRecorded(first, "packer-a", Instant.now())).hasSize(5);
+                try (Statement s = other.createStatement()) {
+                    // the next rows were read with the first page: a row taken since and one deleted since are still
+                    // handed out (no new read), and the claim refuses them
+                    s.executeUpdate("UPDATE " + pg.schema() + "." + table + " SET status = 'claimed', claimed_by = "
+                            + "'python-7' WHERE id = " + ids.get(6));
+                    s.executeUpdate("DELETE FROM " + pg.schema() + "." + table + " WHERE id = " + ids.get(8));
+                }
+                List<SourceRow> second = src.candidates(Set.of(0, 1), 5);
+                assertThat(second).extracting(SourceRow::id).containsExactly(idText(ids.subList(5, 10)));
+                assertThat(src.claimRecorded(second, "packer-a", Instant.now())).containsExactlyInAnyOrder(
+                        ids.get(5) + "", ids.get(7) + "", ids.get(9) + "");
+                // other shards: what was read ahead for {0, 1} is dropped and read again, for shard 0 alone
+                List<SourceRow> third = src.candidates(Set.of(0), 5);
+                assertThat(third).isNotEmpty().allSatisfy(r -> {
+                    assertThat(r.shard()).isZero();
+                    assertThat(r.idValue()).isInstanceOf(Number.class);
+                    assertThat(((Number) r.idValue()).longValue()).isGreaterThan(ids.get(9));
+                });
+                // every pending row is handed out in the end (the skipped shard-1 rows when the reads wrap around),
+                // and claimed once
+                Set<String> claimed = new java.util.HashSet<>();
+                for (int round = 0; round < 40; round++) {
+                    List<SourceRow> rows = src.candidates(Set.of(0, 1), 5);
+                    if (rows.isEmpty()) {
+                        break;
+                    }
+                    for (String id : src.claimRecorded(rows, "packer-a", Instant.now())) {
+                        assertThat(claimed.add(id)).as("claimed twice: %s", id).isTrue();
+                    }
+                }
+                Set<String> expected = new java.util.HashSet<>();
+                for (int i = 10; i < 40; i++) {
+                    expected.add(ids.get(i) + "");
+                }
+                assertThat(claimed).isEqualTo(expected);
+            }
+        }
+    }
+
+    private static String[] idText(List<Long> ids) {
+        return ids.stream().map(String::valueOf).toArray(String[]::new);
+    }
+
+    @Test
     @Timeout(120)
     void theClaimsOfRowsTheSourceRefusedAreWithdrawnAndTheirPlacesGivenBack() throws Exception {
         String table = IngestFixtures.uniq("refused");
@@ -145,7 +206,7 @@ class ClaimRaceTest {
                 Map<String, ClaimLedger.Assignment> assigned = new HashMap<>();
                 Map<String, PackerContainers.Open> ops = new HashMap<>();
                 List<SourceRow> taken = containers.admit(src, read, assigned, ops, SnowflakeNames.create("DES", 3),
-                        ledger, new long[2]);
+                        ledger, new long[3]);
                 Set<String> expected = Set.of(ids.get(1) + "", ids.get(3) + "");
                 assertThat(taken).extracting(SourceRow::id).containsExactlyInAnyOrderElementsOf(expected);
                 assertThat(assigned.keySet()).isEqualTo(expected);
