@@ -146,12 +146,18 @@ def des_ingest(text):
     cpu = {c.group(1): c.group(2, 3, 4) for c in re.finditer(
         r"^\| (bare GET loop|\d) (?:packer\(s\) )?\| \d+ \| ([\d.]+) \| [\d.]+ \| [\d.]+ \| [\d.]+ \| ([\d.]+) \| "
         r"([\d.]+) \|", text, re.M)}
+    # the database share over all rounds: median (min-max) of the five, and of the loop thread's wait
+    spread = {m.group(1): m.group(2, 3, 4, 5, 6, 7, 8) for m in re.finditer(
+        r"^\| (\d) \| (\d+) \| (\d+) % \((\d+)-(\d+)\) \| (\d+) % \((\d+)-(\d+)\) \|", text, re.M)}
     for m in re.finditer(r"^\| (\d) \| (\d+) \| ([\d.]+) \| \d+ % \| (\d+) % \| (\d+) % \| (\d+) % \| (\d+) % \| "
                          r"(\d+) % \|(?: (\d+) % \| (\d+) % \|)?", text, re.M):
         if get:
             waits = "" if m.group(9) is None else (
                 "; database wait on the packer's loop thread %s %% of the wall time, database seconds of all its threads "
                 "%s %%" % m.group(9, 10))
+            if m.group(1) in spread:
+                waits += ("; over all %s rounds the database share (source + state) median %s %% (%s-%s), the loop "
+                          "thread's database wait median %s %% (%s-%s)" % spread[m.group(1)])
             if m.group(1) in cpu and "bare GET loop" in cpu:
                 waits += ("; CPU s per 1,000 rows: packer JVM %s, store %s, PostgreSQL %s (GET loop per 1,000 objects: "
                           "JVM %s, store %s)" % (cpu[m.group(1)] + cpu["bare GET loop"][:2]))
