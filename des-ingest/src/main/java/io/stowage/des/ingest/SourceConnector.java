@@ -199,11 +199,44 @@ public final class SourceConnector implements AutoCloseable {
         if (shards.isEmpty() || max <= 0) {
             return List.of();
         }
-        try {
-            return candidates(connection(), shards, max);
-        } catch (SQLException e) {
-            throw failed("read pending rows", e);
+        List<SourceRow> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Object resume = aheadFrom;
+        boolean fromAhead = takeAhead(shards, max, out, seen);
+        if (out.size() >= max) {
+            return out;     // no round trip (nor a pre-ping); a row someone took since is refused by claimRecorded
         }
+        try {
+            return candidates(connection(), shards, max, out, seen);
+        } catch (SQLException | RuntimeException e) {
+            if (fromAhead) {
+                ahead.clear();
+                cursor = resume;    // the rows taken from the read-ahead are read again next time
+            }
+            throw e instanceof SQLException se ? failed("read pending rows", se) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Hands out rows read ahead for the same shards, if not too old (else drops them, and reading starts again after
+     * the last row handed out); returns whether any was taken.
+     */
+    private boolean takeAhead(Set<Integer> shards, int max, List<SourceRow> out, Set<String> seen) {
+        if (!ahead.isEmpty() && (!aheadShards.equals(shards)
+                || System.nanoTime() - aheadReadAt > AHEAD_MAX_AGE_MS * 1_000_000)) {
+            ahead.clear();      // read for other shards, or long ago: read those rows again
+            cursor = aheadFrom;
+        }
+        boolean took = false;
+        while (!ahead.isEmpty() && out.size() < max) {
+            SourceRow r = ahead.poll();
+            aheadFrom = r.idValue();
+            took = true;
+            if (seen.add(r.id())) {
+                out.add(r);
+            }
+        }
+        return took;
     }
 
     /**
@@ -256,25 +289,9 @@ public final class SourceConnector implements AutoCloseable {
         }
     }
 
-    private List<SourceRow> candidates(Connection c, Set<Integer> shards, int max) throws SQLException {
-        List<SourceRow> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        if (!ahead.isEmpty() && (!aheadShards.equals(shards)
-                || System.nanoTime() - aheadReadAt > AHEAD_MAX_AGE_MS * 1_000_000)) {
-            ahead.clear();      // read for other shards, or long ago: read those rows again
-            cursor = aheadFrom;
-        }
-        while (!ahead.isEmpty() && out.size() < max) {
-            SourceRow r = ahead.poll();
-            aheadFrom = r.idValue();
-            if (seen.add(r.id())) {
-                out.add(r);
-            }
-        }
-        if (out.size() >= max) {
-            return out;     // rows read ahead that someone took since are refused by the claim (claimRecorded)
-        }
-        ahead.clear();
+    /** Reads pages after the cursor until {@code out} has {@code max} rows of {@code shards} (or none are left). */
+    private List<SourceRow> candidates(Connection c, Set<Integer> shards, int max, List<SourceRow> out,
+                                       Set<String> seen) throws SQLException {
         // pages sized by the share of pending rows that were ours lately (a packer holding every shard reads about what
         // it claims, one holding a few shards reads more per claim), for READ_AHEAD claims: the rest is kept
         int page = (int) Math.min(5000, Math.max(100, Math.ceil(READ_AHEAD * (double) max / Math.max(0.05, hitRate))

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Step 1 of the protocol when someone else takes rows between the page read and the claim: the source claim skips
@@ -168,6 +169,38 @@ class ClaimRaceTest {
                     expected.add(ids.get(i) + "");
                 }
                 assertThat(claimed).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aReadThatFailsAfterRowsWereTakenFromTheReadAheadReadsThemAgain() throws Exception {
+        String table = IngestFixtures.uniq("ahead_fail");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            keys.add("af/f" + i + ".bin");
+        }
+        try (Connection other = DriverManager.getConnection(pg.url())) {
+            IngestFixtures.createTable(other, pg.schema() + "." + table, true, true);
+            List<Long> ids = IngestFixtures.insertRows(other, pg.schema() + "." + table, "bkt", keys, Map.of(),
+                    "pending");
+            try (SourceConnector src = SourceConnector.open(SourceConfig.load(IngestFixtures.writeYaml(tmp,
+                    IngestFixtures.source("pg-ahead-fail", "postgres", "127.0.0.1", 5432, "test", "postgres", "",
+                            pg.schema(), table, 100, 300, 1))).sources().get(0))) {
+                List<SourceRow> first = src.candidates(Set.of(0, 1), 5);
+                assertThat(first).extracting(SourceRow::id).containsExactly(idText(ids.subList(0, 5)));
+                // the connector's session dies: the next call takes what was read ahead, then its read fails
+                try (Statement s = other.createStatement()) {
+                    s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
+                            + "pg_backend_pid() AND query LIKE '%" + table + "%'").close();
+                }
+                assertThatThrownBy(() -> src.candidates(Set.of(0, 1), 190))
+                        .isInstanceOf(DesIngestSourceException.class);
+                // the rows it had taken from the read-ahead were not handed out: reading goes on right after the
+                // first five, not after the page read ahead
+                List<SourceRow> again = src.candidates(Set.of(0, 1), 10);
+                assertThat(again).extracting(SourceRow::id).containsExactly(idText(ids.subList(5, 15)));
             }
         }
     }
