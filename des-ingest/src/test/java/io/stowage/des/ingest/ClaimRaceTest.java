@@ -119,38 +119,27 @@ class ClaimRaceTest {
     @Test
     @Timeout(60)
     void rowsReadAheadAreHandedOutWithoutAReadAndThoseTakenMeanwhileAreRefused() throws Exception {
-        String table = IngestFixtures.uniq("ahead");
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            keys.add("ahead/f" + i + ".bin");
-        }
-        try (Connection other = DriverManager.getConnection(pg.url())) {
-            IngestFixtures.createTable(other, pg.schema() + "." + table, true, true);
-            List<Long> ids = IngestFixtures.insertRows(other, pg.schema() + "." + table, "bkt", keys, Map.of(),
-                    "pending");
-            try (SourceConnector src = SourceConnector.open(SourceConfig.load(IngestFixtures.writeYaml(tmp,
-                    IngestFixtures.source("pg-ahead", "postgres", "127.0.0.1", 5432, "test", "postgres", "",
-                            pg.schema(), table, 100, 300, 1))).sources().get(0))) {
-                List<SourceRow> first = src.candidates(Set.of(0, 1), 5);
-                assertThat(first).extracting(SourceRow::id).containsExactly(idText(ids.subList(0, 5)));
-                assertThat(src.claimRecorded(first, "packer-a", Instant.now())).hasSize(5);
-                try (Statement s = other.createStatement()) {
-                    // the next rows were read with the first page: a row taken since and one deleted since are still
-                    // handed out (no new read), and the claim refuses them
-                    s.executeUpdate("UPDATE " + pg.schema() + "." + table + " SET status = 'claimed', claimed_by = "
-                            + "'python-7' WHERE id = " + ids.get(6));
-                    s.executeUpdate("DELETE FROM " + pg.schema() + "." + table + " WHERE id = " + ids.get(8));
-                }
-                List<SourceRow> second = src.candidates(Set.of(0, 1), 5);
-                assertThat(second).extracting(SourceRow::id).containsExactly(idText(ids.subList(5, 10)));
-                assertThat(src.claimRecorded(second, "packer-a", Instant.now())).containsExactlyInAnyOrder(
-                        ids.get(5) + "", ids.get(7) + "", ids.get(9) + "");
-                // other shards: what was read ahead for {0, 1} is dropped and read again, for shard 0 alone
-                List<SourceRow> third = src.candidates(Set.of(0), 5);
-                assertThat(third).isNotEmpty().allSatisfy(r -> {
-                    assertThat(r.shard()).isZero();
-                    assertThat(r.idValue()).isInstanceOf(Number.class);
-                    assertThat(((Number) r.idValue()).longValue()).isGreaterThan(ids.get(9));
+        withPendingRows("ahead", 40, (other, table, ids, src) -> {
+            List<SourceRow> first = src.candidates(Set.of(0, 1), 5);
+            assertThat(first).extracting(SourceRow::id).containsExactly(idText(ids.subList(0, 5)));
+            assertThat(src.claimRecorded(first, "packer-a", Instant.now())).hasSize(5);
+            try (Statement s = other.createStatement()) {
+                // the next rows were read with the first page: a row taken since and one deleted since are still
+                // handed out (no new read), and the claim refuses them
+                s.executeUpdate("UPDATE " + table + " SET status = 'claimed', claimed_by = 'python-7' "
+                        + "WHERE id = " + ids.get(6));
+                s.executeUpdate("DELETE FROM " + table + " WHERE id = " + ids.get(8));
+            }
+            List<SourceRow> second = src.candidates(Set.of(0, 1), 5);
+            assertThat(second).extracting(SourceRow::id).containsExactly(idText(ids.subList(5, 10)));
+            assertThat(src.claimRecorded(second, "packer-a", Instant.now())).containsExactlyInAnyOrder(
+                    ids.get(5) + "", ids.get(7) + "", ids.get(9) + "");
+            // other shards: what was read ahead for {0, 1} is dropped and read again, for shard 0 alone
+            List<SourceRow> third = src.candidates(Set.of(0), 5);
+            assertThat(third).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.shard()).isZero();
+                assertThat(r.idValue()).isInstanceOf(Number.class);
+                assertThat(((Number) r.idValue()).longValue()).isGreaterThan(ids.get(9));
                 });
                 // every pending row is handed out in the end (the skipped shard-1 rows when the reads wrap around),
                 // and claimed once
@@ -169,38 +158,51 @@ class ClaimRaceTest {
                     expected.add(ids.get(i) + "");
                 }
                 assertThat(claimed).isEqualTo(expected);
-            }
-        }
+        });
     }
 
     @Test
     @Timeout(60)
     void aReadThatFailsAfterRowsWereTakenFromTheReadAheadReadsThemAgain() throws Exception {
-        String table = IngestFixtures.uniq("ahead_fail");
+        withPendingRows("ahead_fail", 200, (other, table, ids, src) -> {
+            List<SourceRow> first = src.candidates(Set.of(0, 1), 5);
+            assertThat(first).extracting(SourceRow::id).containsExactly(idText(ids.subList(0, 5)));
+            // the connector's session dies: the next call takes what was read ahead, then its read fails
+            try (Statement s = other.createStatement()) {
+                s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
+                        + "pg_backend_pid() AND query LIKE '%" + table + "%'").close();
+            }
+            assertThatThrownBy(() -> src.candidates(Set.of(0, 1), 190))
+                    .isInstanceOf(DesIngestSourceException.class);
+            // the rows it had taken from the read-ahead were not handed out: reading goes on right after the
+            // first five, not after the page read ahead
+            List<SourceRow> again = src.candidates(Set.of(0, 1), 10);
+            assertThat(again).extracting(SourceRow::id).containsExactly(idText(ids.subList(5, 15)));
+        });
+    }
+
+    interface PendingRowsTest {
+        void run(Connection other, String table, List<Long> ids, SourceConnector src) throws Exception;
+    }
+
+    /**
+     * {@code n} pending rows in a new PostgreSQL table (two shards), a connector on it and another connection;
+     * {@code table} is qualified with the schema.
+     */
+    private void withPendingRows(String hint, int n, PendingRowsTest test) throws Exception {
+        String name = IngestFixtures.uniq(hint);
+        String table = pg.schema() + "." + name;
         List<String> keys = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            keys.add("af/f" + i + ".bin");
+        for (int i = 0; i < n; i++) {
+            keys.add(hint + "/f" + i + ".bin");
         }
         try (Connection other = DriverManager.getConnection(pg.url())) {
-            IngestFixtures.createTable(other, pg.schema() + "." + table, true, true);
-            List<Long> ids = IngestFixtures.insertRows(other, pg.schema() + "." + table, "bkt", keys, Map.of(),
-                    "pending");
+            IngestFixtures.createTable(other, table, true, true);
+            List<Long> ids = IngestFixtures.insertRows(other, table, "bkt", keys, Map.of(), "pending");
             try (SourceConnector src = SourceConnector.open(SourceConfig.load(IngestFixtures.writeYaml(tmp,
-                    IngestFixtures.source("pg-ahead-fail", "postgres", "127.0.0.1", 5432, "test", "postgres", "",
-                            pg.schema(), table, 100, 300, 1))).sources().get(0))) {
-                List<SourceRow> first = src.candidates(Set.of(0, 1), 5);
-                assertThat(first).extracting(SourceRow::id).containsExactly(idText(ids.subList(0, 5)));
-                // the connector's session dies: the next call takes what was read ahead, then its read fails
-                try (Statement s = other.createStatement()) {
-                    s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
-                            + "pg_backend_pid() AND query LIKE '%" + table + "%'").close();
-                }
-                assertThatThrownBy(() -> src.candidates(Set.of(0, 1), 190))
-                        .isInstanceOf(DesIngestSourceException.class);
-                // the rows it had taken from the read-ahead were not handed out: reading goes on right after the
-                // first five, not after the page read ahead
-                List<SourceRow> again = src.candidates(Set.of(0, 1), 10);
-                assertThat(again).extracting(SourceRow::id).containsExactly(idText(ids.subList(5, 15)));
+                    IngestFixtures.source("pg-" + hint, "postgres", "127.0.0.1", 5432, "test", "postgres", "",
+                            pg.schema(), name, 100, 300, 1))).sources().get(0))) {
+                test.run(other, table, ids, src);
             }
         }
     }
