@@ -202,7 +202,8 @@ public final class SourceConnector implements AutoCloseable {
         List<SourceRow> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Object resume = aheadFrom;
-        boolean fromAhead = takeAhead(shards, max, out, seen);
+        takeAhead(shards, max, out, seen);
+        boolean fromAhead = !out.isEmpty();
         if (out.size() >= max) {
             return out;     // no round trip (nor a pre-ping); a row someone took since is refused by claimRecorded
         }
@@ -219,24 +220,21 @@ public final class SourceConnector implements AutoCloseable {
 
     /**
      * Hands out rows read ahead for the same shards, if not too old (else drops them, and reading starts again after
-     * the last row handed out); returns whether any was taken.
+     * the last row handed out).
      */
-    private boolean takeAhead(Set<Integer> shards, int max, List<SourceRow> out, Set<String> seen) {
+    private void takeAhead(Set<Integer> shards, int max, List<SourceRow> out, Set<String> seen) {
         if (!ahead.isEmpty() && (!aheadShards.equals(shards)
                 || System.nanoTime() - aheadReadAt > AHEAD_MAX_AGE_MS * 1_000_000)) {
             ahead.clear();      // read for other shards, or long ago: read those rows again
             cursor = aheadFrom;
         }
-        boolean took = false;
         while (!ahead.isEmpty() && out.size() < max) {
             SourceRow r = ahead.poll();
             aheadFrom = r.idValue();
-            took = true;
             if (seen.add(r.id())) {
                 out.add(r);
             }
         }
-        return took;
     }
 
     /**
