@@ -8,6 +8,10 @@
 #   benchmarks/compare/des-ingest.sh [WORKDIR]
 # Prints per packer count: rows/s, MB/s, the ratio, the shares of the five (source db .. upload, database seconds
 # summed over the packer's threads), and of the wall time: the loop thread's database wait and the summed database time.
+# Each round also runs one packer with DB_DELAY_MS (default 100; 0: off) added to every ledger statement (a PostgreSQL
+# trigger that sleeps): the wall time lost per second of database time added shows how much of the claim thread's
+# database time holds packing up. The "goal" line checks issue 19 for one packer: at least 70 % of the GET loop, and
+# the database share of its time on the critical path (the loop thread's database wait, median over rounds) under 20 %.
 # Env: N, BENCH_JAR (default benchmarks/target/benchmarks.jar), STOWAGE_JAR, GET_THREADS (default 16), BATCH (the source's batch_size, default 500), PACKERS (up to how many packers,
 # default 3), ROUNDS (default 5: the store is hot by the last rounds), BENCH_JAVA_OPTS (e.g. a JFR recording), PORT, STOWAGE_TEST_PG_URL (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
 # schemas bench_ingest_<pid>_<k> are created and dropped).

@@ -149,6 +149,9 @@ def des_ingest(text):
     # the database share over all rounds: median (min-max) of the five, and of the loop thread's wait
     spread = {m.group(1): m.group(2, 3, 4, 5, 6, 7, 8) for m in re.finditer(
         r"^\| (\d) \| (\d+) \| (\d+) % \((\d+)-(\d+)\) \| (\d+) % \((\d+)-(\d+)\) \|", text, re.M)}
+    goal = re.search(r"database share of its time on the critical path (\d+) %.*PostgreSQL's share of all CPU (\d+) %", text)
+    probe = re.search(r"\+(\d+) ms on every ledger statement \(median ([\d.]+) s.*?\n(?:.*\n)*?delay probe: (-?[\d.]+) s of "
+                      r"wall time lost per second of database time added \(median of (\d+)", text)
     for m in re.finditer(r"^\| (\d) \| (\d+) \| ([\d.]+) \| \d+ % \| (\d+) % \| (\d+) % \| (\d+) % \| (\d+) % \| "
                          r"(\d+) % \|(?: (\d+) % \| (\d+) % \|)?", text, re.M):
         if get:
@@ -158,6 +161,14 @@ def des_ingest(text):
             if m.group(1) in spread:
                 waits += ("; over all %s rounds the database share (source + state) median %s %% (%s-%s), the loop "
                           "thread's database wait median %s %% (%s-%s)" % spread[m.group(1)])
+            if m.group(1) == "1" and goal:
+                waits += ("; issue 19's measure: the database share of the packer's time on its critical path (the "
+                          "loop thread's wait, median over rounds) %s %%, PostgreSQL's share of all CPU %s %%"
+                          % goal.group(1, 2))
+            if m.group(1) == "1" and probe:
+                waits += ("; delay probe (+%s ms on each ledger statement, %s s of database time a run): %s s of wall "
+                          "lost per second added (median of %s paired rounds; 1 = all on the critical path)"
+                          % probe.group(1, 2, 3, 4))
             if m.group(1) in cpu and "bare GET loop" in cpu:
                 waits += ("; CPU s per 1,000 rows: packer JVM %s, store %s, PostgreSQL %s (GET loop per 1,000 objects: "
                           "JVM %s, store %s)" % (cpu[m.group(1)] + cpu["bare GET loop"][:2]))
