@@ -2,9 +2,7 @@ package io.stowage.sync;
 
 import io.stowage.testing.core.WireLog;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,20 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MultiWorkerTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    static PgSchema pg;
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of(() -> TestSchemas.create("multi"));
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void schema() {
-        pg = TestSchemas.create("multi");
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        pg.close();
-    }
 
     private static Set<String> expectedKeys(Path dir) {
         Set<String> expected = new TreeSet<>();

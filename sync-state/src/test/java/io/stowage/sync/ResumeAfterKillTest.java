@@ -2,9 +2,7 @@ package io.stowage.sync;
 
 import io.stowage.testing.core.WireLog;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,20 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResumeAfterKillTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    static PgSchema pg;
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of(() -> TestSchemas.create("resume"));
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void schema() {
-        pg = TestSchemas.create("resume");
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        pg.close();
-    }
 
     /** All four crash runs: each ledger kind on each S3 path. */
     static Stream<Arguments> ledgersAndPaths() {

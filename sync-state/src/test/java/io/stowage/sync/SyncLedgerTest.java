@@ -1,9 +1,9 @@
 package io.stowage.sync;
 
 import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,20 +23,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Opening ledgers: migrations, schema versions, bad URLs, unreachable servers, damaged files. */
 class SyncLedgerTest {
     /** This test's own schema (issue 24: none shares {@code public} or another test's tables). */
-    PgSchema pg;
+    @RegisterExtension
+    final PgSchemaExtension pg = PgSchemaExtension.of(() -> TestSchemas.create("ledger"));
 
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void schema() {
-        pg = TestSchemas.create("ledger");
-    }
-
-    @AfterEach
-    void dropSchema() {
-        pg.close();   // JUnit runs it whether the test passed or failed
-    }
 
     @ParameterizedTest
     @EnumSource(Ledgers.class)

@@ -2,10 +2,8 @@ package io.stowage.sync;
 
 import io.stowage.s3.UploadOptions;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterAll;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,23 +35,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SyncUploaderTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    static PgSchema pg;
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of(() -> TestSchemas.create("uploader"));
 
     @TempDir
     Path tmp;
     CountingS3 counter;
     S3Client s3;
     String project;
-
-    @BeforeAll
-    static void schema() {
-        pg = TestSchemas.create("uploader");
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        pg.close();
-    }
 
     @BeforeEach
     void client() {

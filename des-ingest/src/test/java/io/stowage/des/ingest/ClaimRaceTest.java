@@ -3,9 +3,7 @@ package io.stowage.des.ingest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stowage.des.SnowflakeNames;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,20 +33,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ClaimRaceTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    static PgSchema pg;
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of("ingest_race");
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void schema() {
-        pg = PgSchema.create("ingest_race");
-    }
-
-    @AfterAll
-    static void drop() {
-        pg.close();
-    }
 
     @Test
     @Timeout(60)

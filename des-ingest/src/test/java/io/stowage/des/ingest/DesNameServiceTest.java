@@ -1,10 +1,10 @@
 package io.stowage.des.ingest;
 
 import io.stowage.des.ShardHash;
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterAll;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.LocalDate;
@@ -23,19 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DesNameServiceTest {
-    static PgSchema pg;
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of("names");
 
     @BeforeAll
     static void schema() {
-        pg = PgSchema.create("names");
         try (IngestDatabase db = IngestDatabase.open(pg.url())) {
             db.migrate();
         }
-    }
-
-    @AfterAll
-    static void drop() {
-        pg.close();
     }
 
     @Test

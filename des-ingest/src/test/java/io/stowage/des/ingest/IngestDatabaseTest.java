@@ -1,9 +1,9 @@
 package io.stowage.des.ingest;
 
 import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -19,17 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IngestDatabaseTest {
-    static PgSchema pg;
-
-    @BeforeAll
-    static void schema() {
-        pg = PgSchema.create("ingestdb");
-    }
-
-    @AfterAll
-    static void drop() {
-        pg.close();
-    }
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of("ingestdb");
 
     @Test
     void migrationFilesAreFoundInOrderForBothDialects() {

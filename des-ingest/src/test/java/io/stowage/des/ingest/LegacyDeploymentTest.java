@@ -6,9 +6,7 @@ import io.stowage.des.DesWriter;
 import io.stowage.des.s3.S3DesReader;
 import io.stowage.des.s3.S3DesSink;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,20 +36,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LegacyDeploymentTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    PgSchema pg;
+    @RegisterExtension
+    final PgSchemaExtension pg = PgSchemaExtension.of("ingest_legacy");
 
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void schema() {
-        pg = PgSchema.create("ingest_legacy");
-    }
-
-    @AfterEach
-    void drop() {
-        pg.close();
-    }
 
     private static final String[] SECTION_1_DDL = {
         "CREATE TABLE des_shard_locks (shard_id INTEGER PRIMARY KEY, holder_id VARCHAR(128) NOT NULL, acquired_at "

@@ -4,11 +4,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stowage.des.s3.IndexCache;
 import io.stowage.des.s3.RedisIndexCache;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.PgSchema;
+import io.stowage.testing.core.PgSchemaExtension;
 import io.stowage.testing.core.TestRedis;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,20 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MarkerPackerFilesTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    static PgSchema pg;
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of("ingest_files");
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void schema() {
-        pg = PgSchema.create("ingest_files");
-    }
-
-    @AfterAll
-    static void drop() {
-        pg.close();
-    }
 
     @Test
     void everyMarkedAndPackedFileIsServedByItsDesName() throws Exception {

@@ -4,11 +4,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stowage.des.ShardHash;
-import io.stowage.testing.core.PgSchema;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -30,14 +31,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MarkerTest {
-    private PgSchema pg;
+    @RegisterExtension
+    final PgSchemaExtension pg = PgSchemaExtension.of("marker");
     private IngestDatabase db;
     @TempDir
     Path dir;
 
     @BeforeEach
     void schema() {
-        pg = PgSchema.create("marker");
         db = IngestDatabase.open(pg.url());
         db.migrate();
     }
@@ -45,7 +46,6 @@ class MarkerTest {
     @AfterEach
     void drop() {
         db.close();
-        pg.close();
     }
 
     static MarkerOptions fast() {

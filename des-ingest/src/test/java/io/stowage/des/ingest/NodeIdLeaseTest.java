@@ -1,8 +1,7 @@
 package io.stowage.des.ingest;
 
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.stowage.testing.core.PgSchemaExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,19 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NodeIdLeaseTest {
-    static PgSchema pg;
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of("nodelease");
     @TempDir
     static Path dir;
-
-    @BeforeAll
-    static void schema() {
-        pg = PgSchema.create("nodelease");
-    }
-
-    @AfterAll
-    static void drop() {
-        pg.close();
-    }
 
     private static IngestDatabase open(String kind) {
         IngestDatabase db = IngestDatabase.open(kind.equals("pg") ? pg.url() : dir.resolve("leases.db").toString());

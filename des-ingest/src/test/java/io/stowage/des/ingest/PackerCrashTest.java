@@ -6,7 +6,7 @@ import io.stowage.s3.IncompleteUploads;
 import io.stowage.s3.S3Location;
 import io.stowage.s3.S3Objects;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.PgSchema;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,8 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PackerCrashTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    static PgSchema state;
-    static PgSchema source;
+    @RegisterExtension
+    static final PgSchemaExtension state = PgSchemaExtension.of("ingest_state");
+    @RegisterExtension
+    static final PgSchemaExtension source = PgSchemaExtension.of("ingest_src");
     static String mariaTable;
 
     @TempDir
@@ -55,15 +57,11 @@ class PackerCrashTest {
 
     @BeforeAll
     static void schemas() {
-        state = PgSchema.create("ingest_state");
-        source = PgSchema.create("ingest_src");
         mariaTable = IngestFixtures.uniq("t_ingest_crash");
     }
 
     @AfterAll
     static void drop() throws Exception {
-        state.close();
-        source.close();
         try (Connection c = IngestFixtures.maria(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + mariaTable);
         }

@@ -4,9 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stowage.des.DesEntry;
 import io.stowage.des.s3.S3DesReader;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,20 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PackerTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    static PgSchema pg;
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of("ingest_packer");
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void schema() {
-        pg = PgSchema.create("ingest_packer");
-    }
-
-    @AfterAll
-    static void drop() {
-        pg.close();
-    }
 
     private PackerOptions options(String archive, SimpleMeterRegistry registry) {
         // the default idleFinalize (5 min): exitWhenIdle (--once) must finalize at once, not wait for it (regression:

@@ -2,9 +2,7 @@ package io.stowage.des.ingest;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,20 +39,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecoveryForeignObjectsTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    PgSchema pg;
+    @RegisterExtension
+    final PgSchemaExtension pg = PgSchemaExtension.of("ingest_foreign");
 
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void schema() {
-        pg = PgSchema.create("ingest_foreign");
-    }
-
-    @AfterEach
-    void drop() {
-        pg.close();
-    }
 
     private static byte[] get(String bucket, String key) {
         return S3.client().getObject(GetObjectRequest.builder().bucket(bucket).key(key).build(),

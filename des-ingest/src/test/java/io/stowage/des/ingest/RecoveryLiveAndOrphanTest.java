@@ -3,9 +3,7 @@ package io.stowage.des.ingest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stowage.s3.S3Objects;
 import io.stowage.testing.EmbeddedS3Extension;
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,20 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecoveryLiveAndOrphanTest {
     @RegisterExtension
     static final EmbeddedS3Extension S3 = EmbeddedS3Extension.create();
-    PgSchema pg;
+    @RegisterExtension
+    final PgSchemaExtension pg = PgSchemaExtension.of("ingest_live");
 
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void schema() {
-        pg = PgSchema.create("ingest_live");
-    }
-
-    @AfterEach
-    void drop() {
-        pg.close();
-    }
 
     private static List<String> uploadsOf(String bucket) {
         return S3.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(bucket).build())

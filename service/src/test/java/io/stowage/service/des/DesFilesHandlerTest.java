@@ -4,10 +4,11 @@ import io.stowage.des.DesWriter;
 import io.stowage.des.ingest.IngestDatabase;
 import io.stowage.des.s3.S3DesSink;
 import io.stowage.s3.EmbeddedS3;
-import io.stowage.testing.core.PgSchema;
+import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -37,13 +38,13 @@ class DesFilesHandlerTest {
     static final String EMPTY = "DES+EMPTY";
     static final byte[] SMALL_BYTES = new byte[5000];
     static final byte[] LARGE_BYTES = new byte[150_000];
-    static PgSchema pg;
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of("des_files_handler");
     static EmbeddedS3 s3server;
     static S3Client s3;
 
     @BeforeAll
     static void data(@TempDir Path dir) throws Exception {
-        pg = PgSchema.create("des_files_handler");
         s3server = EmbeddedS3.builder().directory(dir).bucket(BUCKET).start();
         s3 = s3server.newClient();
         Random rnd = new Random(5);
@@ -71,7 +72,6 @@ class DesFilesHandlerTest {
     static void stop() {
         s3.close();
         s3server.close();
-        pg.close();
     }
 
     static HttpResponse<byte[]> send(String method, String url, String... headers) throws Exception {

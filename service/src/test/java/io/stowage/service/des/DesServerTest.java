@@ -12,11 +12,12 @@ import io.stowage.des.s3.RedisIndexCache;
 import io.stowage.des.s3.S3DesSink;
 import io.stowage.des.s3.S3ExternalStore;
 import io.stowage.s3.EmbeddedS3;
-import io.stowage.testing.core.PgSchema;
+import io.stowage.testing.core.PgSchemaExtension;
 import io.stowage.testing.core.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -50,14 +51,14 @@ class DesServerTest {
     static final String BUCKET = "des-archives";
     static final String KEY = "2025-01-15/shard_07.des";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    static PgSchema pg;
+    @RegisterExtension
+    static final PgSchemaExtension pg = PgSchemaExtension.of("serve_des");
     static EmbeddedS3 s3server;
     static S3Client s3;
     static final Map<String, byte[]> FILES = new LinkedHashMap<>();
 
     @BeforeAll
     static void data(@TempDir Path dir) throws Exception {
-        pg = PgSchema.create("serve_des");
         s3server = EmbeddedS3.builder().directory(dir).bucket(BUCKET).start();
         s3 = s3server.newClient();
         Random rnd = new Random(11);
@@ -92,7 +93,6 @@ class DesServerTest {
     static void stop() {
         s3.close();
         s3server.close();
-        pg.close();
     }
 
     static HttpResponse<byte[]> send(HttpRequest r) throws Exception {

@@ -14,11 +14,13 @@ import java.util.UUID;
  * from the caller's test class path (this module has no dependency on it).
  *
  * <pre>{@code
- * static PgSchema pg;
- * @BeforeAll static void schema() { pg = PgSchema.create("ledger"); }
- * @AfterAll static void drop() { pg.close(); }
- * @Test void opens() { try (SyncLedger l = SyncLedger.open(pg.url())) { ... } }
+ * try (PgSchema pg = PgSchema.create("ledger")) {
+ *     try (SyncLedger l = SyncLedger.open(pg.url())) { ... }
+ * }
  * }</pre>
+ *
+ * <p>For a schema per test class or per test, register {@link PgSchemaExtension} instead of creating and closing one
+ * in {@code @BeforeAll}/{@code @AfterAll}.
  *
  * <p>Immutable apart from the schema it owns on the server; safe to share between threads. Each instance owns a
  * schema of its own, so test classes running in parallel do not see each other's tables.
