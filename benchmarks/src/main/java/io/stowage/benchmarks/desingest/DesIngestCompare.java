@@ -197,6 +197,11 @@ public final class DesIngestCompare {
      * per second of database time added.
      */
     private static void printDelayProbe(List<double[]> plain, List<double[]> delayed) {
+        if (delayed.stream().anyMatch(d -> d[d.length - 1] == 0)) {
+            System.out.println();
+            System.out.println("delay probe: a run delayed no ledger statement (the trigger did not fire); no estimate");
+            return;
+        }
         double[] lost = new double[delayed.size()];
         double[] added = new double[delayed.size()];
         for (int i = 0; i < delayed.size(); i++) {
