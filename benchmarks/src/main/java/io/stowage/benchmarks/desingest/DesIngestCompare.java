@@ -136,7 +136,7 @@ public final class DesIngestCompare {
             double wallAll = r[8] * (i + 1);
             System.out.printf("| %d | %.0f | %.1f | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %.0f %% | %.0f %% "
                     + "| %.0f %% |%n", i + 1, r[0], r[1], 100 * r[0] / get, 100 * r[2] / total, 100 * r[3] / total,
-                    100 * r[4] / total, 100 * r[5] / total, 100 * r[6] / total, 100 * r[7] / wallAll,
+                    100 * r[4] / total, 100 * r[5] / total, 100 * r[6] / total, loopWait(r, i + 1),
                     100 * (r[2] + r[3]) / wallAll);
         }
         // The best round's shares are one sample of a noisy measure (on 2 shared cores the database seconds are mostly
@@ -147,9 +147,8 @@ public final class DesIngestCompare {
         System.out.println("|---|---|---|---|");
         for (int i = 0; i < all.size(); i++) {
             int packers = i + 1;
-            double[] share = all.get(i).stream().mapToDouble(r -> 100 * (r[2] + r[3]) / fiveSeconds(r)).sorted()
-                    .toArray();
-            double[] wait = all.get(i).stream().mapToDouble(r -> 100 * r[7] / (r[8] * packers)).sorted().toArray();
+            double[] share = sorted(all.get(i), DesIngestCompare::dbShare);
+            double[] wait = sorted(all.get(i), r -> loopWait(r, packers));
             System.out.printf("| %d | %d | %.0f %% (%.0f-%.0f) | %.0f %% (%.0f-%.0f) |%n", packers, share.length,
                     median(share), share[0], share[share.length - 1], median(wait), wait[0], wait[wait.length - 1]);
         }
@@ -178,7 +177,7 @@ public final class DesIngestCompare {
      * CPU of the whole run (packer, store, PostgreSQL) is printed beside it: on a CPU-bound machine that CPU slows the rest.
      */
     private static void printGoal(double get, double[] best1, List<double[]> rounds1) {
-        double[] wait = rounds1.stream().mapToDouble(r -> 100 * r[7] / r[8]).sorted().toArray();
+        double[] wait = sorted(rounds1, r -> loopWait(r, 1));
         double[] c = java.util.Arrays.copyOfRange(best1, 9, best1.length);
         double ratio = 100 * best1[0] / get;
         double pgCpu = 100 * c[2] / (c[0] + c[1] + c[2]);
@@ -218,10 +217,10 @@ public final class DesIngestCompare {
                 + "| db wait, loop thread, median |");
         System.out.println("|---|---|---|---|---|");
         for (List<double[]> rs : List.of(plain, delayed)) {
-            double[] rate = rs.stream().mapToDouble(r -> r[0]).sorted().toArray();
-            double[] wall = rs.stream().mapToDouble(r -> r[8]).sorted().toArray();
-            double[] share = rs.stream().mapToDouble(r -> 100 * (r[2] + r[3]) / fiveSeconds(r)).sorted().toArray();
-            double[] wait = rs.stream().mapToDouble(r -> 100 * r[7] / r[8]).sorted().toArray();
+            double[] rate = sorted(rs, r -> r[0]);
+            double[] wall = sorted(rs, r -> r[8]);
+            double[] share = sorted(rs, DesIngestCompare::dbShare);
+            double[] wait = sorted(rs, r -> loopWait(r, 1));
             System.out.printf("| %s | %.0f (%.0f-%.0f) | %.2f | %.0f %% | %.0f %% |%n", rs == plain ? "as is"
                     : "+" + DB_DELAY_MS + " ms a claim", median(rate), rate[0], rate[rate.length - 1], median(wall),
                     median(share), median(wait));
@@ -234,6 +233,21 @@ public final class DesIngestCompare {
     /** A {@link #pack} result's seconds in the five: source db, state db, GETs, packing, upload. */
     private static double fiveSeconds(double[] r) {
         return r[2] + r[3] + r[4] + r[5] + r[6];
+    }
+
+    /** Percent: the database seconds (source + state, summed over the packers' threads) of the five. */
+    private static double dbShare(double[] r) {
+        return 100 * (r[2] + r[3]) / fiveSeconds(r);
+    }
+
+    /** Percent: the loop threads' database wait of the packers' wall time (wall x packers). */
+    private static double loopWait(double[] r, int packers) {
+        return 100 * r[7] / (r[8] * packers);
+    }
+
+    /** {@code f} of each result, sorted (for {@link #median} and the range). */
+    private static double[] sorted(List<double[]> results, java.util.function.ToDoubleFunction<double[]> f) {
+        return results.stream().mapToDouble(f).sorted().toArray();
     }
 
     private static double median(double[] sorted) {
@@ -284,7 +298,8 @@ public final class DesIngestCompare {
 
     /**
      * rows/s, MB/s, then seconds in source db, state db, GETs, packing, upload, the loop threads' database wait (summed
-     * over packers), then the wall time, then the CPU per 1,000 rows as {@link #cpuPer} gives it.
+     * over packers), then the wall time, then the CPU per 1,000 rows as {@link #cpuPer} gives it, and last how many
+     * ledger statements the delay probe's trigger delayed (0 when {@code delayMs} is 0).
      */
     static double[] pack(S3Client s3, String bucket, List<String> keys, String pgBase, int packers, URI endpoint,
                          int delayMs) throws Exception {

@@ -129,24 +129,24 @@ class ClaimRaceTest {
                 assertThat(r.shard()).isZero();
                 assertThat(r.idValue()).isInstanceOf(Number.class);
                 assertThat(((Number) r.idValue()).longValue()).isGreaterThan(ids.get(9));
-                });
-                // every pending row is handed out in the end (the skipped shard-1 rows when the reads wrap around),
-                // and claimed once
-                Set<String> claimed = new java.util.HashSet<>();
-                for (int round = 0; round < 40; round++) {
-                    List<SourceRow> rows = src.candidates(Set.of(0, 1), 5);
-                    if (rows.isEmpty()) {
-                        break;
-                    }
-                    for (String id : src.claimRecorded(rows, "packer-a", Instant.now())) {
-                        assertThat(claimed.add(id)).as("claimed twice: %s", id).isTrue();
-                    }
+            });
+            // every pending row is handed out in the end (the skipped shard-1 rows when the reads wrap around),
+            // and claimed once
+            Set<String> claimed = new java.util.HashSet<>();
+            for (int round = 0; round < 40; round++) {
+                List<SourceRow> rows = src.candidates(Set.of(0, 1), 5);
+                if (rows.isEmpty()) {
+                    break;
                 }
-                Set<String> expected = new java.util.HashSet<>();
-                for (int i = 10; i < 40; i++) {
-                    expected.add(ids.get(i) + "");
+                for (String id : src.claimRecorded(rows, "packer-a", Instant.now())) {
+                    assertThat(claimed.add(id)).as("claimed twice: %s", id).isTrue();
                 }
-                assertThat(claimed).isEqualTo(expected);
+            }
+            Set<String> expected = new java.util.HashSet<>();
+            for (int i = 10; i < 40; i++) {
+                expected.add(ids.get(i) + "");
+            }
+            assertThat(claimed).isEqualTo(expected);
         });
     }
 
