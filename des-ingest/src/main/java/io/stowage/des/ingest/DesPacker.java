@@ -73,7 +73,7 @@ public final class DesPacker implements AutoCloseable {
 
     /** A claimed batch whose bodies are being fetched while the next batch is claimed. */
     private record Batch(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
-                         Map<String, Open> ops, List<Future<PackerSupport.Fetched>> futures) {}
+                         Map<String, Open> ops, BatchFetch fetch) {}
 
     /** Claimed batches being fetched, oldest first: up to {@link #AHEAD} wait while the oldest is written. */
     private final java.util.ArrayDeque<Batch> inflight = new java.util.ArrayDeque<>();
@@ -525,29 +525,22 @@ public final class DesPacker implements AutoCloseable {
     }
 
     private Batch submit(Claimed c) {
-        List<Future<PackerSupport.Fetched>> futures = new ArrayList<>(c.rows().size());
-        for (SourceRow r : c.rows()) {
-            futures.add(fetchPool.submit(() -> PackerSupport.fetch(objects, r, o.externalThreshold())));
-        }
-        return new Batch(c.src(), c.rows(), c.assigned(), c.ops(), futures);
+        BatchFetch fetch = BatchFetch.start(fetchPool, o.fetchThreads(), c.rows(),
+                r -> PackerSupport.fetch(objects, r, o.externalThreshold()));
+        return new Batch(c.src(), c.rows(), c.assigned(), c.ops(), fetch);
     }
 
     private void write(Batch b) {
         SourceConnector src = b.src();
         List<SourceRow> rows = b.rows();
         Map<String, ClaimLedger.Assignment> assigned = b.assigned();
-        List<Future<PackerSupport.Fetched>> futures = b.futures();
         long t = System.nanoTime();
-        List<PackerSupport.Fetched> fetched = new ArrayList<>(rows.size());
-        for (Future<PackerSupport.Fetched> f : futures) {
-            try {
-                fetched.add(f.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DesIngestException("interrupted while fetching source objects", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                fetched.add(PackerSupport.Fetched.failed("cannot read: " + e.getCause()));
-            }
+        List<PackerSupport.Fetched> fetched;
+        try {
+            fetched = b.fetch().await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DesIngestException("interrupted while fetching source objects", e);
         }
         stats.fetchNanos += System.nanoTime() - t;
         for (int i = 0; i < rows.size(); i++) {
