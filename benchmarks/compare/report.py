@@ -150,6 +150,9 @@ def des_ingest(text):
     spread = {m.group(1): m.group(2, 3, 4, 5, 6, 7, 8) for m in re.finditer(
         r"^\| (\d) \| (\d+) \| (\d+) % \((\d+)-(\d+)\) \| (\d+) % \((\d+)-(\d+)\) \|", text, re.M)}
     goal = re.search(r"database share of its time on the critical path (\d+) %.*PostgreSQL's share of all CPU (\d+) %", text)
+    steady = re.search(r"^goal, 1 packer: \d+ % of the bare GET loop \(best rounds, ([^;]+);", text, re.M)
+    same = re.search(r"same round, 1 packer against that round's GET loop: median (\d+) % \((\d+)-(\d+) %\) of (\d+)", text)
+    warm = re.search(r"packer warm-up: (\d+) packs, (\d+) rows", text)
     probe = re.search(r"\+(\d+) ms on every ledger statement \(median ([\d.]+) s.*?\n(?:.*\n)*?delay probe: (-?[\d.]+) s of "
                       r"wall time lost per second of database time added \(median of (\d+)", text)
     for m in re.finditer(r"^\| (\d) \| (\d+) \| ([\d.]+) \| \d+ % \| (\d+) % \| (\d+) % \| (\d+) % \| (\d+) % \| "
@@ -165,6 +168,12 @@ def des_ingest(text):
                 waits += ("; issue 19's measure: the database share of the packer's time on its critical path (the "
                           "loop thread's wait, median over rounds) %s %%, PostgreSQL's share of all CPU %s %%"
                           % goal.group(1, 2))
+            if m.group(1) == "1" and steady:
+                waits += "; %s%s" % (steady.group(1), " (after %s warm-up packs, %s rows)" % warm.group(1, 2)
+                                     if warm else "")
+            if m.group(1) == "1" and same:
+                waits += ("; the same round's packer against its GET loop: median %s %% (%s-%s %%) of %s rounds"
+                          % same.group(1, 2, 3, 4))
             if m.group(1) == "1" and probe:
                 waits += ("; delay probe (+%s ms on each ledger statement, %s s of database time a run): %s s of wall "
                           "lost per second added (median of %s paired rounds; 1 = all on the critical path)"
