@@ -149,7 +149,9 @@ final class DesIngestCommands {
                 description = "Finalize an archive that got no entry for this long (default 5m).")
         Duration idleFinalize;
 
-        @Option(names = "--once", description = "Pack what is pending, upload, and exit (default: run until stopped).")
+        @Option(names = "--once", description = "Pack what is pending, upload, and exit (default: run until stopped). Rows other "
+                + "packers have claimed are waited for (they finalize after their --idle-finalize); a log line every "
+                + "30 s says so.")
         boolean once;
 
         @CommandLine.Mixin

@@ -75,6 +75,9 @@ public final class DesPacker implements AutoCloseable {
     private record Batch(SourceConnector src, List<SourceRow> rows, Map<String, ClaimLedger.Assignment> assigned,
                          Map<String, Open> ops, BatchFetch fetch) {}
 
+    /** How often an exit-when-idle run says it is waiting for other packers' claimed rows. */
+    private static final long WAIT_LOG_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     /** Claimed batches being fetched, oldest first: up to {@link #AHEAD} wait while the oldest is written. */
     private final java.util.ArrayDeque<Batch> inflight = new java.util.ArrayDeque<>();
 
@@ -191,6 +194,7 @@ public final class DesPacker implements AutoCloseable {
             long lastRecovery = System.nanoTime();
             long lastBalance = 0;
             int idleRounds = 0;
+            long lastWaitLog = System.nanoTime() - WAIT_LOG_NANOS;
             while (!stopRequested) {
                 long loopStart = System.nanoTime();
                 if (lease.isLost()) {
@@ -242,6 +246,14 @@ public final class DesPacker implements AutoCloseable {
                             if (open.isEmpty() && stats.discarded == discardedBefore
                                     && pendingClaimed[1] - ours <= 0) {
                                 break;
+                            }
+                            long others = pendingClaimed[1] - ours;
+                            if (others > 0 && System.nanoTime() - lastWaitLog > WAIT_LOG_NANOS) {
+                                // beside a long-running packer this wait lasts up to its idle finalize: say so
+                                lastWaitLog = System.nanoTime();
+                                LOG.info("nothing pending; waiting for {} row(s) claimed by other packers to be packed "
+                                        + "before exiting (a packer finalizes an open archive after its idle finalize, "
+                                        + "--idle-finalize, default 5m; SIGTERM stops this one now)", others);
                             }
                         }
                     }
