@@ -53,6 +53,47 @@ class ShardLocksTest {
         }
     }
 
+    /** Hundreds of locks renewed together: all kept; one taken over by another holder is lost alone. */
+    void manyLocks(String url) throws Exception {
+        try (IngestDatabase db = IngestDatabase.open(url, 4)) {
+            db.migrate();
+            List<Integer> lost = new CopyOnWriteArrayList<>();
+            ShardLocks.Listener l = new ShardLocks.Listener() {
+                @Override
+                public void onLost(int shard, String reason) {
+                    lost.add(shard);
+                }
+            };
+            int n = ShardLocks.RENEW_CHUNK + 100;   // two renewal statements
+            try (ShardLocks a = ShardLocks.create(db, "host-a-1", Duration.ofSeconds(2), l, new SimpleMeterRegistry())) {
+                for (int s = 0; s < n; s++) {
+                    assertThat(a.tryAcquire(s)).isTrue();
+                }
+                a.renewAll();
+                Thread.sleep(2500);     // longer than the TTL: only renewals keep them
+                assertThat(a.held()).hasSize(n);
+                assertThat(lost).isEmpty();
+                db.execute("UPDATE des_shard_locks SET holder_id = 'host-b-2' WHERE shard_id IN (42, "
+                        + (ShardLocks.RENEW_CHUNK + 7) + ")");
+                a.renewAll();
+                assertThat(lost).containsExactlyInAnyOrder(42, ShardLocks.RENEW_CHUNK + 7);
+                assertThat(a.held()).hasSize(n - 2).doesNotContain(42, ShardLocks.RENEW_CHUNK + 7);
+            }
+        }
+    }
+
+    @Test
+    void manyLocksOnPostgres() throws Exception {
+        try (PgSchema pg = PgSchema.create("ingest_locks_many")) {
+            manyLocks(pg.url());
+        }
+    }
+
+    @Test
+    void manyLocksOnSqlite() throws Exception {
+        manyLocks("jdbc:sqlite:" + tmp.resolve("many.db"));
+    }
+
     @Test
     void postgres() throws Exception {
         try (PgSchema pg = PgSchema.create("ingest_locks")) {
