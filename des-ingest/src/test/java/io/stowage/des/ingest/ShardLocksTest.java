@@ -1,8 +1,10 @@
 package io.stowage.des.ingest;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.stowage.testing.core.PgSchema;
-import org.junit.jupiter.api.Test;
+import io.stowage.testing.core.PgSchemaExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -14,6 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Section 1's lock statements on PostgreSQL and SQLite: exclusion, take-over after expiry, a lost lock noticed. */
 class ShardLocksTest {
+    @RegisterExtension
+    final PgSchemaExtension pg = PgSchemaExtension.of("ingest_locks");
+
     @TempDir
     Path tmp;
 
@@ -82,27 +87,20 @@ class ShardLocksTest {
         }
     }
 
-    @Test
-    void manyLocksOnPostgres() throws Exception {
-        try (PgSchema pg = PgSchema.create("ingest_locks_many")) {
-            manyLocks(pg.url());
-        }
+    /** The state database of one test: PostgreSQL (a schema of its own) or a SQLite file. */
+    private String url(String kind) {
+        return kind.equals("postgres") ? pg.url() : "jdbc:sqlite:" + tmp.resolve("state.db");
     }
 
-    @Test
-    void manyLocksOnSqlite() throws Exception {
-        manyLocks("jdbc:sqlite:" + tmp.resolve("many.db"));
+    @ParameterizedTest
+    @ValueSource(strings = {"postgres", "sqlite"})
+    void exclusionTakeOverAndLoss(String kind) throws Exception {
+        exclusionAndLoss(url(kind));
     }
 
-    @Test
-    void postgres() throws Exception {
-        try (PgSchema pg = PgSchema.create("ingest_locks")) {
-            exclusionAndLoss(pg.url());
-        }
-    }
-
-    @Test
-    void sqlite() throws Exception {
-        exclusionAndLoss("jdbc:sqlite:" + tmp.resolve("state.db"));
+    @ParameterizedTest
+    @ValueSource(strings = {"postgres", "sqlite"})
+    void manyLocksRenewedTogether(String kind) throws Exception {
+        manyLocks(url(kind));
     }
 }
