@@ -198,13 +198,6 @@ public final class DesIngestCompare {
     }
 
     /**
-     * Issue 19's goal for one packer: its best round against the GET loop's (at least 70 %), and the databases' share of
-     * its time (under 20 %), measured on the critical path: the loop thread's wait for the databases (its own statements
-     * and its waits for a claim), median over rounds. That wait bounds what a free database would save: the claim
-     * thread's statements overlap the GETs (the delay probe shows what adding to them costs). PostgreSQL's share of the
-     * CPU of the whole run (packer, store, PostgreSQL) is printed beside it: on a CPU-bound machine that CPU slows the rest.
-     */
-    /**
      * One packer against the GET loop of the same round: the store's speed drifts from round to round (it warms up),
      * and a best-against-best ratio takes that drift whole; the pairs show how much of the spread it is.
      */
@@ -218,6 +211,13 @@ public final class DesIngestCompare {
                 + "rounds%n", median(ratios), ratios[0], ratios[ratios.length - 1], ratios.length);
     }
 
+    /**
+     * Issue 19's goal for one packer: its best round against the GET loop's (at least 70 %), and the databases' share of
+     * its time (under 20 %), measured on the critical path: the loop thread's wait for the databases (its own statements
+     * and its waits for a claim), median over rounds. That wait bounds what a free database would save: the claim
+     * thread's statements overlap the GETs (the delay probe shows what adding to them costs). PostgreSQL's share of the
+     * CPU of the whole run (packer, store, PostgreSQL) is printed beside it: on a CPU-bound machine that CPU slows the rest.
+     */
     private static void printGoal(double get, double[] best1, List<double[]> rounds1) {
         double[] wait = sorted(rounds1, r -> loopWait(r, 1));
         double[] c = java.util.Arrays.copyOfRange(best1, 9, best1.length);

@@ -243,11 +243,10 @@ public final class DesPacker implements AutoCloseable {
                                 containers.finalizeDue(true);
                             }
                             // a container given up meanwhile put its rows back to pending: count again next round
-                            if (open.isEmpty() && stats.discarded == discardedBefore
-                                    && pendingClaimed[1] - ours <= 0) {
+                            long others = pendingClaimed[1] - ours;
+                            if (open.isEmpty() && stats.discarded == discardedBefore && others <= 0) {
                                 break;
                             }
-                            long others = pendingClaimed[1] - ours;
                             if (others > 0 && System.nanoTime() - lastWaitLog > WAIT_LOG_NANOS) {
                                 // beside a long-running packer this wait lasts up to its idle finalize: say so
                                 lastWaitLog = System.nanoTime();

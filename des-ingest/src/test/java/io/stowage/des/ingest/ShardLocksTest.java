@@ -3,9 +3,9 @@ package io.stowage.des.ingest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stowage.testing.core.PgSchemaExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +22,10 @@ class ShardLocksTest {
     @TempDir
     Path tmp;
 
-    void exclusionAndLoss(String url) throws Exception {
-        try (IngestDatabase db = IngestDatabase.open(url, 4)) {
+    @ParameterizedTest
+    @ValueSource(strings = {"postgres", "sqlite"})
+    void exclusionTakeOverAndLoss(String kind) throws Exception {
+        try (IngestDatabase db = IngestDatabase.open(url(kind), 4)) {
             db.migrate();
             SimpleMeterRegistry reg = new SimpleMeterRegistry();
             List<String> lost = new CopyOnWriteArrayList<>();
@@ -59,8 +61,10 @@ class ShardLocksTest {
     }
 
     /** Hundreds of locks renewed together: all kept; one taken over by another holder is lost alone. */
-    void manyLocks(String url) throws Exception {
-        try (IngestDatabase db = IngestDatabase.open(url, 4)) {
+    @ParameterizedTest
+    @ValueSource(strings = {"postgres", "sqlite"})
+    void manyLocksRenewedTogether(String kind) throws Exception {
+        try (IngestDatabase db = IngestDatabase.open(url(kind), 4)) {
             db.migrate();
             List<Integer> lost = new CopyOnWriteArrayList<>();
             ShardLocks.Listener l = new ShardLocks.Listener() {
@@ -90,17 +94,5 @@ class ShardLocksTest {
     /** The state database of one test: PostgreSQL (a schema of its own) or a SQLite file. */
     private String url(String kind) {
         return kind.equals("postgres") ? pg.url() : "jdbc:sqlite:" + tmp.resolve("state.db");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"postgres", "sqlite"})
-    void exclusionTakeOverAndLoss(String kind) throws Exception {
-        exclusionAndLoss(url(kind));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"postgres", "sqlite"})
-    void manyLocksRenewedTogether(String kind) throws Exception {
-        manyLocks(url(kind));
     }
 }
